@@ -1,0 +1,33 @@
+@{
+    RootModule           = 'ClawdTalk.Cmdlets.dll'
+    # Filled in by the build from Directory.Build.props (ModuleVersion).
+    ModuleVersion        = '0.0.0'
+    CompatiblePSEditions = @('Core', 'Desktop')
+    GUID                 = '6f0c8f3e-4d1b-4b8e-9a51-6c7d2e3a9b10'
+    Author               = 'ClawdTalk for PowerShell contributors'
+    CompanyName          = 'ClawdTalk for PowerShell'
+    Copyright            = '(c) ClawdTalk for PowerShell contributors. MIT License.'
+    Description          = 'AI phone and SMS outreach from PowerShell: ClawdTalk missions, assistants, scheduled and direct calls, SMS, owner approvals and the voice bridge to an OpenClaw agent gateway.'
+    PowerShellVersion    = '5.1'
+    DotNetFrameworkVersion = '4.7.2'
+    FormatsToProcess     = @('ClawdTalk.format.ps1xml')
+    FunctionsToExport    = @()
+    CmdletsToExport      = @(
+        'Connect-ClawdTalk'
+        'Disconnect-ClawdTalk'
+        'Get-ClawdTalkConfiguration'
+        'Set-ClawdTalkConfiguration'
+        'Remove-ClawdTalkConfiguration'
+        'Test-ClawdTalkConnection'
+    )
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('ClawdTalk', 'Telnyx', 'OpenClaw', 'Voice', 'SMS', 'AI', 'Agents', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
+            LicenseUri   = ''
+            ProjectUri   = ''
+            ReleaseNotes = 'See the README.'
+        }
+    }
+}

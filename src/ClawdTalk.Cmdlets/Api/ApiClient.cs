@@ -1,0 +1,275 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using System.Diagnostics;
+using System.Management.Automation;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace ClawdTalk.Api
+{
+    /// <summary>How a request may be retried (DESIGN.md, resilience contract).</summary>
+    internal enum RequestKind
+    {
+        /// <summary>GET, DELETE of a known id, PATCH that sets a state: retried on connection errors, 408, 429, 5xx.</summary>
+        Idempotent,
+        /// <summary>POST that creates or bills: retried only when it provably did not reach the service.</summary>
+        Create,
+    }
+
+    /// <summary>
+    /// The one HTTP pipeline of the module: a shared HttpClient, a Polly.Core pipeline per request kind (total timeout →
+    /// retry → per-attempt timeout), Retry-After honoured and capped, and the error boundary that maps HTTP statuses to
+    /// typed exceptions with stable ErrorIds.
+    /// </summary>
+    internal sealed class ApiClient
+    {
+        internal const int MaxResponseBytes = 16 * 1024 * 1024;
+        static readonly Lazy<HttpClient> SharedHttp = new Lazy<HttpClient>(() =>
+        {
+            var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false };
+            var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+            client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("ClawdTalk-PowerShell", typeof(ApiClient).Assembly.GetName().Version?.ToString(3) ?? "0"));
+            return client;
+        });
+
+        readonly ClawdTalkConnection _connection;
+        readonly ResiliencePipeline<HttpResponseMessage> _idempotent;
+        readonly ResiliencePipeline<HttpResponseMessage> _create;
+        readonly ResiliencePipeline<HttpResponseMessage> _once;
+
+        public ApiClient(ClawdTalkConnection connection)
+        {
+            _connection = connection;
+            _idempotent = Build(connection, RequestKind.Idempotent, connection.MaxRetries);
+            _create = Build(connection, RequestKind.Create, connection.MaxRetries);
+            _once = Build(connection, RequestKind.Idempotent, 0);
+        }
+
+        public ClawdTalkConnection Connection => _connection;
+
+        static readonly ResiliencePropertyKey<Action<string>?> LogKey = new ResiliencePropertyKey<Action<string>?>("clawdtalk.log");
+
+        static ResiliencePipeline<HttpResponseMessage> Build(ClawdTalkConnection c, RequestKind kind, int retries)
+        {
+            var builder = new ResiliencePipelineBuilder<HttpResponseMessage>().AddTimeout(c.TotalTimeout);
+            if (retries > 0)
+            {
+                builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+                {
+                    MaxRetryAttempts = retries,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    Delay = c.BaseDelay,
+                    MaxDelay = c.RetryAfterCap,
+                    ShouldHandle = args => new ValueTask<bool>(kind == RequestKind.Idempotent
+                        ? IsTransientForIdempotent(args.Outcome)
+                        : ProvablyNotProcessed(args.Outcome)),
+                    DelayGenerator = args =>
+                    {
+                        var after = RetryAfter(args.Outcome.Result);
+                        return new ValueTask<TimeSpan?>(after.HasValue ? (TimeSpan?)(after.Value > c.RetryAfterCap ? c.RetryAfterCap : after.Value) : null);
+                    },
+                    OnRetry = args =>
+                    {
+                        if (args.Context.Properties.TryGetValue(LogKey, out var log) && log != null)
+                        {
+                            var why = args.Outcome.Result != null ? $"HTTP {(int)args.Outcome.Result.StatusCode}" : args.Outcome.Exception?.GetType().Name ?? "failure";
+                            log($"retry {args.AttemptNumber + 1} of {retries} after {why}, waiting {args.RetryDelay.TotalMilliseconds:0} ms");
+                        }
+                        return default;
+                    },
+                });
+            }
+            return builder.AddTimeout(c.AttemptTimeout).Build();
+        }
+
+        static bool IsTransientForIdempotent(Outcome<HttpResponseMessage> o)
+        {
+            if (o.Exception is HttpRequestException || o.Exception is TimeoutRejectedException || o.Exception is IOException) return true;
+            if (o.Result == null) return false;
+            var s = (int)o.Result.StatusCode;
+            return s == 408 || s == 429 || s >= 500;
+        }
+
+        static bool ProvablyNotProcessed(Outcome<HttpResponseMessage> o)
+        {
+            if (o.Exception != null) return IsConnectionRefused(o.Exception);
+            var s = (int)o.Result!.StatusCode;
+            return s == 429 || s == 503;
+        }
+
+        static bool IsConnectionRefused(Exception? e)
+        {
+            for (; e != null; e = e.InnerException)
+                if (e is SocketException se && (se.SocketErrorCode == SocketError.ConnectionRefused || se.SocketErrorCode == SocketError.HostNotFound)) return true;
+            return false;
+        }
+
+        static TimeSpan? RetryAfter(HttpResponseMessage? response)
+        {
+            var h = response?.Headers.RetryAfter;
+            if (h == null) return null;
+            if (h.Delta.HasValue) return h.Delta.Value;
+            if (h.Date.HasValue) { var d = h.Date.Value - DateTimeOffset.UtcNow; return d < TimeSpan.Zero ? TimeSpan.Zero : d; }
+            return null;
+        }
+
+        public Task<JToken?> GetAsync(string path, CancellationToken ct, Action<string>? log = null, string? resource = null, object? target = null) =>
+            SendAsync(HttpMethod.Get, path, null, RequestKind.Idempotent, ct, log, resource, target);
+
+        /// <summary>Sends one request through the pipeline and returns the parsed JSON body (null when empty).</summary>
+        public async Task<JToken?> SendAsync(HttpMethod method, string path, JToken? body, RequestKind kind, CancellationToken ct,
+            Action<string>? log = null, string? resource = null, object? target = null, bool noRetry = false)
+        {
+            var uri = new Uri(_connection.ApiBase, path.TrimStart('/'));
+            var shownPath = "/" + uri.AbsoluteUri.Substring(_connection.ApiBase.AbsoluteUri.Length);
+            var pipeline = noRetry ? _once : kind == RequestKind.Create ? _create : _idempotent;
+            var payload = body?.ToString(Formatting.None);
+            var context = ResilienceContextPool.Shared.Get(ct);
+            context.Properties.Set(LogKey, log);
+            var watch = Stopwatch.StartNew();
+            var attempts = 0;
+            HttpResponseMessage response;
+            try
+            {
+                response = await pipeline.ExecuteAsync(async (ctx, state) =>
+                {
+                    attempts++;
+                    using var request = new HttpRequestMessage(method, uri);
+                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _connection.ApiKey);
+                    request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                    if (payload != null) request.Content = new StringContent(payload, Encoding.UTF8, "application/json");
+                    var r = await SharedHttp.Value.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ctx.CancellationToken).ConfigureAwait(false);
+                    log?.Invoke($"{method} {shownPath} -> {(int)r.StatusCode} in {watch.ElapsedMilliseconds} ms" + (attempts > 1 ? $" (attempt {attempts})" : ""));
+                    return r;
+                }, context, 0).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex) when (ex is TimeoutRejectedException || ex is HttpRequestException || ex is IOException || ex is OperationCanceledException)
+            {
+                log?.Invoke($"{method} {shownPath} failed after {watch.ElapsedMilliseconds} ms: {ex.GetType().Name}");
+                if (kind == RequestKind.Create && !IsConnectionRefused(ex)) throw new RequestOutcomeUnknownException(method.Method, shownPath, ex);
+                if (ex is TimeoutRejectedException || ex is OperationCanceledException)
+                    throw new ClawdTalkApiException("RequestTimeout", ErrorCategory.OperationTimeout,
+                        $"{method} {shownPath} timed out after {watch.Elapsed.TotalSeconds:0.#} s ({attempts} attempt(s)).", null, null, method.Method, shownPath, target ?? shownPath, ex);
+                throw new ClawdTalkApiException("ServerUnreachable", ErrorCategory.ConnectionError,
+                    $"Cannot reach the ClawdTalk service at {_connection.ApiBase.GetLeftPart(UriPartial.Authority)}: {Inner(ex).Message}", null, null, method.Method, shownPath, target ?? shownPath, ex);
+            }
+            finally
+            {
+                ResilienceContextPool.Shared.Return(context);
+            }
+
+            using (response)
+            {
+                string text;
+                try { text = await ReadLimitedAsync(response, ct).ConfigureAwait(false); }
+                catch (Exception ex) when (!(ex is ClawdTalkException) && !ct.IsCancellationRequested)
+                {
+                    throw new ClawdTalkApiException("InvalidServerResponse", ErrorCategory.InvalidResult,
+                        $"{method} {shownPath}: the response body could not be read ({ex.GetType().Name}).", response.StatusCode, null, method.Method, shownPath, target ?? shownPath, ex);
+                }
+                if (!response.IsSuccessStatusCode) throw MapError(response, text, method.Method, shownPath, resource, target);
+                if (string.IsNullOrWhiteSpace(text)) return null;
+                try { return Json.Parse(text); }
+                catch (JsonException ex)
+                {
+                    throw new ClawdTalkApiException("InvalidServerResponse", ErrorCategory.InvalidResult,
+                        $"{method} {shownPath}: the service answered {(int)response.StatusCode} with a body that is not valid JSON.", response.StatusCode, null, method.Method, shownPath, target ?? shownPath, ex);
+                }
+            }
+        }
+
+        static Exception Inner(Exception e)
+        {
+            while (e.InnerException != null) e = e.InnerException;
+            return e;
+        }
+
+        static async Task<string> ReadLimitedAsync(HttpResponseMessage response, CancellationToken ct)
+        {
+            if (response.Content == null) return "";
+            if (response.Content.Headers.ContentLength > MaxResponseBytes) throw TooLarge(response);
+            using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+            using var buffer = new MemoryStream();
+            var chunk = new byte[16384];
+            int n;
+            while ((n = await stream.ReadAsync(chunk, 0, chunk.Length, ct).ConfigureAwait(false)) > 0)
+            {
+                buffer.Write(chunk, 0, n);
+                if (buffer.Length > MaxResponseBytes) throw TooLarge(response);
+            }
+            return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        }
+
+        static ClawdTalkException TooLarge(HttpResponseMessage r) =>
+            new ClawdTalkException("ResponseTooLarge", ErrorCategory.InvalidResult,
+                $"The service's response exceeds {MaxResponseBytes / (1024 * 1024)} MiB and was not read.", r.RequestMessage?.RequestUri?.AbsolutePath);
+
+        /// <summary>Maps a non-2xx answer to a typed exception: the contract's three JSON error shapes and plain text.</summary>
+        internal static ClawdTalkApiException MapError(HttpResponseMessage response, string body, string method, string path, string? resource, object? target)
+        {
+            var (code, message) = ParseErrorBody(body);
+            var status = (int)response.StatusCode;
+            var server = message ?? response.ReasonPhrase ?? "no message";
+            string id; ErrorCategory cat; string text;
+            switch (status)
+            {
+                case 400: id = "BadRequest"; cat = ErrorCategory.InvalidArgument; text = $"The service rejected the request: {server}"; break;
+                case 401: id = "ApiUnauthorized"; cat = ErrorCategory.PermissionDenied; text = $"The service rejected the API key: {server}"; break;
+                case 402:
+                case 403:
+                    id = IsPlanError(code, server) ? "PaidPlanRequired" : "ApiForbidden"; cat = ErrorCategory.PermissionDenied;
+                    text = id == "PaidPlanRequired" ? $"This needs a paid ClawdTalk plan with a dedicated number: {server}" : $"The service refused the request: {server}"; break;
+                case 404: id = (resource ?? "Resource") + "NotFound"; cat = ErrorCategory.ObjectNotFound; text = $"{resource ?? "Resource"} not found: {server}"; break;
+                case 408: id = "RequestTimeout"; cat = ErrorCategory.OperationTimeout; text = $"The service timed out: {server}"; break;
+                case 409: id = "Conflict"; cat = ErrorCategory.ResourceExists; text = $"Conflict: {server}"; break;
+                case 422: id = "ValidationFailed"; cat = ErrorCategory.InvalidArgument; text = $"The service rejected the request: {server}"; break;
+                case 429: id = "RateLimited"; cat = ErrorCategory.ResourceUnavailable; text = $"Rate limited by the service: {server}"; break;
+                default:
+                    id = status >= 500 ? "ServerError" : "ApiError"; cat = status >= 500 ? ErrorCategory.ResourceUnavailable : ErrorCategory.NotSpecified;
+                    text = $"The service answered {status}: {server}"; break;
+            }
+            return new ClawdTalkApiException(id, cat, $"{method} {path}: {text}", response.StatusCode, code, method, path, target ?? path, null, RetryAfter(response));
+        }
+
+        static bool IsPlanError(string? code, string message) =>
+            (code ?? "").IndexOf("plan", StringComparison.OrdinalIgnoreCase) >= 0 || message.IndexOf("paid", StringComparison.OrdinalIgnoreCase) >= 0
+            || message.IndexOf("plan", StringComparison.OrdinalIgnoreCase) >= 0;
+
+        /// <summary>`{"error":{"code","message"}}`, `{"error":"…"}`, `{"message":"…"}` or plain text.</summary>
+        internal static (string? code, string? message) ParseErrorBody(string body)
+        {
+            if (string.IsNullOrWhiteSpace(body)) return (null, null);
+            try
+            {
+                if (Json.Parse(body) is JObject o)
+                {
+                    var err = o["error"];
+                    if (err is JObject eo) return ((string?)eo["code"], (string?)eo["message"] ?? eo.ToString(Formatting.None));
+                    if (err != null && err.Type == JTokenType.String) return ((string?)o["code"], (string?)err);
+                    if (o["message"] != null) return ((string?)o["code"], (string?)o["message"]);
+                    return (null, Truncate(o.ToString(Formatting.None)));
+                }
+            }
+            catch (JsonException) { }
+            return (null, Truncate(body.Trim()));
+        }
+
+        static string Truncate(string s) => s.Length > 300 ? s.Substring(0, 300) + "…" : s;
+    }
+}

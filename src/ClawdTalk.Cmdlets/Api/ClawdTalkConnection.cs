@@ -1,0 +1,63 @@
+using System;
+
+namespace ClawdTalk.Api
+{
+    /// <summary>The resolved connection of a session: where to send requests, with which key, under which limits.</summary>
+    internal sealed class ClawdTalkConnection
+    {
+        public ClawdTalkConnection(Uri apiBase, string apiKey, string keySource)
+        {
+            var text = apiBase.AbsoluteUri;
+            ApiBase = new Uri(text.EndsWith("/", StringComparison.Ordinal) ? text : text + "/");
+            ApiKey = apiKey;
+            KeySource = keySource;
+        }
+
+        /// <summary>The REST base, `/v1/` included, always ending with a slash.</summary>
+        public Uri ApiBase { get; }
+        /// <summary>The secret. Never printed, logged or put in an error message.</summary>
+        public string ApiKey { get; }
+        public string KeySource { get; }
+        public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
+        public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(120);
+        public int MaxRetries { get; set; } = 3;
+        public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(400);
+        public TimeSpan RetryAfterCap { get; set; } = TimeSpan.FromSeconds(30);
+
+        /// <summary>The WebSocket endpoint: the server root with http→ws, https→wss, and `/ws`.</summary>
+        public Uri WebSocketUri
+        {
+            get
+            {
+                var root = ApiBase.AbsoluteUri;
+                if (root.EndsWith("/v1/", StringComparison.OrdinalIgnoreCase)) root = root.Substring(0, root.Length - 4);
+                var b = new UriBuilder(new Uri(root)) { Scheme = ApiBase.Scheme == "https" ? "wss" : "ws" };
+                b.Path = b.Path.TrimEnd('/') + "/ws";
+                return b.Uri;
+            }
+        }
+
+        public string MaskedKey => Secrets.Mask(ApiKey);
+
+        public override string ToString() => $"{ApiBase} (key {MaskedKey} from {KeySource})";
+    }
+
+    internal static class Secrets
+    {
+        /// <summary>Shows a key as `abcdef…wxyz`; short keys are hidden whole.</summary>
+        public static string Mask(string? secret)
+        {
+            if (string.IsNullOrEmpty(secret)) return "";
+            var s = secret!;
+            return s.Length >= 16 ? s.Substring(0, 6) + "…" + s.Substring(s.Length - 4) : "…" + (s.Length >= 8 ? s.Substring(s.Length - 2) : "");
+        }
+
+        /// <summary>Removes every known secret from a text before it reaches a stream, log or error.</summary>
+        public static string Redact(string text, params string?[] secrets)
+        {
+            foreach (var s in secrets)
+                if (!string.IsNullOrEmpty(s) && s!.Length >= 4) text = text.Replace(s, "***");
+            return text;
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using System;
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using ClawdTalk.Api;
+using ClawdTalk.Session;
+
+namespace ClawdTalk.Commands.Base
+{
+    /// <summary>
+    /// The base of every ClawdTalk cmdlet: a CancellationTokenSource cancelled by Ctrl+C (StopProcessing), the error
+    /// boundary (ClawdTalkException → ErrorRecord with its stable ErrorId), and a queue through which work on other
+    /// threads hands its Write* calls to the pipeline thread.
+    /// </summary>
+    public abstract class ClawdTalkCmdlet : PSCmdlet, IDisposable
+    {
+        readonly CancellationTokenSource _cts = new CancellationTokenSource();
+        readonly ConcurrentQueue<Action> _writes = new ConcurrentQueue<Action>();
+        ModuleSession? _session;
+
+        /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped.</summary>
+        protected CancellationToken CancelToken => _cts.Token;
+
+        internal ModuleSession Session => _session ??= ModuleSession.Current;
+
+        protected override void StopProcessing() => _cts.Cancel();
+
+        protected sealed override void BeginProcessing() => Guard(Begin, terminating: true);
+        protected sealed override void ProcessRecord() => Guard(Process, terminating: false);
+        protected sealed override void EndProcessing() => Guard(End, terminating: false);
+
+        protected virtual void Begin() { }
+        protected virtual void Process() { }
+        protected virtual void End() { }
+
+        void Guard(Action step, bool terminating)
+        {
+            _session ??= ModuleSession.Current;
+            try
+            {
+                step();
+                Drain();
+            }
+            catch (ClawdTalkException ex)
+            {
+                Drain();
+                if (ex.Terminating || terminating) ThrowTerminatingError(ex.ToErrorRecord());
+                WriteError(ex.ToErrorRecord());
+            }
+            catch (OperationCanceledException) when (_cts.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+
+        /// <summary>Reports a failure for one item and goes on with the next.</summary>
+        internal void WriteError(ClawdTalkException ex) => WriteError(ex.ToErrorRecord());
+
+        /// <summary>Queues a Write* call from any thread; it runs on the pipeline thread at the next drain.</summary>
+        internal void Post(Action write) => _writes.Enqueue(write);
+
+        /// <summary>A verbose line from any thread (API log lines come through here).</summary>
+        internal void LogVerbose(string message) => Post(() => WriteVerbose(message));
+
+        protected void Drain()
+        {
+            while (_writes.TryDequeue(out var write)) write();
+        }
+
+        /// <summary>
+        /// Runs asynchronous work off the pipeline thread and waits for it here, writing what it queued as it goes,
+        /// so Ctrl+C cancels at once and progress/verbose records appear while the work runs.
+        /// </summary>
+        internal T Run<T>(Func<CancellationToken, Task<T>> work)
+        {
+            var task = Task.Run(() => work(CancelToken));
+            var tasks = new Task[] { task };
+            while (Task.WaitAny(tasks, 50) < 0) Drain();
+            Drain();
+            return task.GetAwaiter().GetResult();
+        }
+
+        internal void Run(Func<CancellationToken, Task> work) => Run(async ct => { await work(ct).ConfigureAwait(false); return true; });
+
+        /// <summary>Sleeps on the pipeline thread, waking at once on Ctrl+C.</summary>
+        internal void Sleep(TimeSpan delay)
+        {
+            if (delay <= TimeSpan.Zero) return;
+            if (CancelToken.WaitHandle.WaitOne(delay)) throw new OperationCanceledException(CancelToken);
+        }
+
+        /// <summary>
+        /// ShouldProcess with -Force: -WhatIf still only describes; -Force skips the confirmation that ConfirmImpact
+        /// High would otherwise ask for.
+        /// </summary>
+        internal bool Confirmed(bool force, string target, string action)
+        {
+            var whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && w is SwitchParameter s && s.IsPresent;
+            if (force && !whatIf) return true;
+            return ShouldProcess(target, action);
+        }
+
+        public void Dispose()
+        {
+            _cts.Dispose();
+            GC.SuppressFinalize(this);
+        }
+    }
+}

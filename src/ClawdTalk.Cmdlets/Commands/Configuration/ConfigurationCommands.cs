@@ -1,0 +1,119 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Security;
+using ClawdTalk.Api;
+using ClawdTalk.Commands.Base;
+using ClawdTalk.Config;
+using Newtonsoft.Json.Linq;
+
+namespace ClawdTalk.Commands.Configuration
+{
+    /// <summary>Shows the configuration file (the published `skill-config.json` keys), secrets masked.</summary>
+    [Cmdlet(VerbsCommon.Get, "ClawdTalkConfiguration")]
+    [OutputType(typeof(ClawdTalk.Configuration))]
+    public sealed class GetClawdTalkConfigurationCommand : ClawdTalkCmdlet
+    {
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Path { get; set; }
+
+        protected override void Process()
+        {
+            var path = ResolvePath(this, Path);
+            WriteObject(ConfigKeys.Describe(path, File.Exists(path), ConfigStore.Read(path)));
+        }
+
+        internal static string ResolvePath(PSCmdlet cmdlet, string? path) =>
+            path == null ? ModulePaths.ConfigFile : cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+    }
+
+    /// <summary>Writes values to the configuration file, keeping every other key as it was.</summary>
+    [Cmdlet(VerbsCommon.Set, "ClawdTalkConfiguration", SupportsShouldProcess = true)]
+    [OutputType(typeof(ClawdTalk.Configuration))]
+    public sealed class SetClawdTalkConfigurationCommand : ClawdTalkCmdlet
+    {
+        [Parameter] public SecureString? ApiKey { get; set; }
+        [Parameter] [ValidatePattern("^[A-Za-z_][A-Za-z0-9_]*$")] public string? ApiKeyVariable { get; set; }
+        [Parameter] [ValidateNotNullOrEmpty] public string? Server { get; set; }
+        [Parameter] [ValidateNotNullOrEmpty] public string? OwnerName { get; set; }
+        [Parameter] [ValidateNotNullOrEmpty] public string? AgentName { get; set; }
+        [Parameter] [AllowEmptyString] public string? Greeting { get; set; }
+        [Parameter] [ValidateNotNullOrEmpty] public string? GatewayUrl { get; set; }
+        [Parameter] public SecureString? GatewayToken { get; set; }
+        [Parameter] [ValidatePattern("^[A-Za-z_][A-Za-z0-9_]*$")] public string? GatewayTokenVariable { get; set; }
+        [Parameter] [ValidatePattern("^[A-Za-z0-9_.-]+$")] public string? AgentId { get; set; }
+        [Parameter] [ValidateRange(1, 1000)] public int? MaxConversationTurns { get; set; }
+        [Parameter] [ValidateNotNullOrEmpty] public string? Path { get; set; }
+        [Parameter] public SwitchParameter PassThru { get; set; }
+
+        protected override void Process()
+        {
+            // Everything is checked before the file is touched: a bad value leaves the file as it was.
+            if (ApiKey != null && ApiKeyVariable != null) throw Errors.Terminating("ConflictingParameters", ErrorCategory.InvalidArgument, "Give -ApiKey or -ApiKeyVariable, not both.");
+            if (GatewayToken != null && GatewayTokenVariable != null) throw Errors.Terminating("ConflictingParameters", ErrorCategory.InvalidArgument, "Give -GatewayToken or -GatewayTokenVariable, not both.");
+            var changes = new JObject();
+            if (ApiKey != null) changes[ConfigKeys.ApiKey] = CheckedSecret(SecureText.ToPlain(ApiKey), "InvalidApiKey", "API key");
+            if (ApiKeyVariable != null) changes[ConfigKeys.ApiKey] = "${" + ApiKeyVariable + "}";
+            if (Server != null)
+            {
+                var uri = ConnectionResolver.ParseServer(Server);
+                changes[ConfigKeys.Server] = uri.AbsoluteUri.TrimEnd('/');
+            }
+            if (OwnerName != null) changes[ConfigKeys.OwnerName] = OwnerName;
+            if (AgentName != null) changes[ConfigKeys.AgentName] = AgentName;
+            if (Greeting != null) changes[ConfigKeys.Greeting] = Greeting;
+            if (GatewayUrl != null) changes[ConfigKeys.GatewayUrl] = ConnectionResolver.ParseServer(GatewayUrl).AbsoluteUri.TrimEnd('/');
+            if (GatewayToken != null) changes[ConfigKeys.GatewayToken] = CheckedSecret(SecureText.ToPlain(GatewayToken), "InvalidGatewayToken", "gateway token");
+            if (GatewayTokenVariable != null) changes[ConfigKeys.GatewayToken] = "${" + GatewayTokenVariable + "}";
+            if (AgentId != null) changes[ConfigKeys.AgentId] = AgentId;
+            if (MaxConversationTurns != null) changes[ConfigKeys.MaxConversationTurns] = MaxConversationTurns.Value;
+
+            var path = GetClawdTalkConfigurationCommand.ResolvePath(this, Path);
+            var current = ConfigStore.Read(path); // fails on an invalid file before anything is written
+            if (changes.Count == 0)
+            {
+                if (PassThru) WriteObject(ConfigKeys.Describe(path, File.Exists(path), current));
+                return;
+            }
+            var names = string.Join(", ", changes.Properties().Select(p => p.Name));
+            if (!ShouldProcess(path, $"Set {names}")) return;
+            var updated = ConfigStore.Update(path, c => { foreach (var p in changes.Properties()) c[p.Name] = p.Value.DeepClone(); });
+            WriteVerbose($"Updated {names} in {path}.");
+            if (PassThru) WriteObject(ConfigKeys.Describe(path, true, updated));
+        }
+
+        static string CheckedSecret(string value, string errorId, string what) =>
+            SecureText.IsPlausibleSecret(value) ? value
+                : throw Errors.Terminating(errorId, ErrorCategory.InvalidArgument, $"The {what} is empty or contains spaces or control characters; nothing was written.");
+    }
+
+    /// <summary>Removes keys from the configuration file, or the whole file.</summary>
+    [Cmdlet(VerbsCommon.Remove, "ClawdTalkConfiguration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [OutputType(typeof(void))]
+    public sealed class RemoveClawdTalkConfigurationCommand : ClawdTalkCmdlet
+    {
+        [Parameter(Position = 0)]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(Completers.ConfigKeyCompleter))]
+        public string[]? Name { get; set; }
+
+        [Parameter] [ValidateNotNullOrEmpty] public string? Path { get; set; }
+        [Parameter] public SwitchParameter Force { get; set; }
+
+        protected override void Process()
+        {
+            var path = GetClawdTalkConfigurationCommand.ResolvePath(this, Path);
+            if (Name == null)
+            {
+                if (File.Exists(path) && Confirmed(Force, path, "Remove the ClawdTalk configuration file")) File.Delete(path);
+                return;
+            }
+            var keys = Name.Select(n => ConfigKeys.Normalize(n) ?? n).ToArray();
+            ConfigStore.Read(path); // an invalid file is reported, not rewritten
+            if (!File.Exists(path) || !Confirmed(Force, path, "Remove " + string.Join(", ", keys))) return;
+            ConfigStore.Update(path, c => { foreach (var k in keys) c.Remove(k); });
+        }
+    }
+}

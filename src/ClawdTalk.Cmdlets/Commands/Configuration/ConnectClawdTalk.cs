@@ -1,0 +1,131 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using System.Security;
+using ClawdTalk.Api;
+using ClawdTalk.Commands.Base;
+using ClawdTalk.Config;
+
+namespace ClawdTalk.Commands.Configuration
+{
+    /// <summary>Sets the session's connection: API key and server, for every later ClawdTalk cmdlet in this runspace.</summary>
+    [Cmdlet(VerbsCommunications.Connect, "ClawdTalk", DefaultParameterSetName = FromSources)]
+    [OutputType(typeof(ConnectionInfo))]
+    public sealed class ConnectClawdTalkCommand : ClawdTalkCmdlet
+    {
+        public const string FromSources = "FromSources", WithKey = "ApiKey", FromVault = "Vault";
+
+        [Parameter(Mandatory = true, ParameterSetName = WithKey, ValueFromPipeline = true)]
+        public SecureString ApiKey { get; set; } = null!;
+
+        [Parameter(Mandatory = true, ParameterSetName = FromVault)]
+        [ValidateNotNullOrEmpty]
+        public string Vault { get; set; } = "";
+
+        [Parameter(Mandatory = true, ParameterSetName = FromVault)]
+        [ValidateNotNullOrEmpty]
+        public string SecretName { get; set; } = "";
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Server { get; set; }
+
+        [Parameter]
+        public SwitchParameter AllowInsecure { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 600)]
+        public int TimeoutSec { get; set; } = 30;
+
+        [Parameter]
+        [ValidateRange(0, 10)]
+        public int MaxRetryCount { get; set; } = 3;
+
+        [Parameter]
+        public SwitchParameter Persist { get; set; }
+
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void Process()
+        {
+            string key; string source;
+            switch (ParameterSetName)
+            {
+                case WithKey:
+                    key = SecureText.ToPlain(ApiKey); source = "parameter (-ApiKey)"; break;
+                case FromVault:
+                    key = FromSecretVault(); source = $"secret vault ({Vault}/{SecretName})"; break;
+                default:
+                    var resolved = ConnectionResolver.Resolve(new Session.ModuleSession());
+                    key = resolved.ApiKey; source = resolved.KeySource;
+                    if (Server == null) Server = resolved.ApiBase.AbsoluteUri;
+                    break;
+            }
+            if (!SecureText.IsPlausibleSecret(key))
+                throw Errors.Terminating("InvalidApiKey", ErrorCategory.InvalidArgument, "The API key is empty or contains spaces or control characters.");
+
+            Uri apiBase;
+            var envUrl = Environment.GetEnvironmentVariable(ConnectionResolver.UrlEnv);
+            if (Server != null) apiBase = ConnectionResolver.ApiBaseFrom(Server, isFullBase: false)!;
+            else if (!string.IsNullOrWhiteSpace(envUrl)) apiBase = ConnectionResolver.ApiBaseFrom(envUrl, isFullBase: true)!;
+            else apiBase = ConnectionResolver.ApiBaseFrom(ConnectionResolver.DefaultServer, false)!;
+            ConnectionResolver.CheckSecure(apiBase, AllowInsecure);
+
+            var connection = new ClawdTalkConnection(apiBase, key, source)
+            {
+                AttemptTimeout = TimeSpan.FromSeconds(TimeoutSec),
+                MaxRetries = MaxRetryCount,
+            };
+            if (Persist && ShouldProcess(ModulePaths.ConfigFile, "Save the API key and server to the configuration file"))
+            {
+                var server = Server != null ? apiBase.AbsoluteUri.TrimEnd('/') : null;
+                if (server != null && server.EndsWith("/v1", StringComparison.OrdinalIgnoreCase)) server = server.Substring(0, server.Length - 3);
+                ConfigStore.Update(ModulePaths.ConfigFile, c =>
+                {
+                    c[ConfigKeys.ApiKey] = key;
+                    if (server != null) c[ConfigKeys.Server] = server;
+                });
+            }
+            Session.Explicit = connection;
+            Session.AttemptTimeout = connection.AttemptTimeout;
+            Session.MaxRetries = connection.MaxRetries;
+            WriteVerbose($"Connected to {apiBase} with the key from {source} ({connection.MaskedKey}).");
+            if (PassThru)
+                WriteObject(new ConnectionInfo
+                {
+                    Server = apiBase.GetLeftPart(UriPartial.Authority), ApiBase = apiBase, KeySource = source, ApiKey = connection.MaskedKey,
+                    RequestTimeout = connection.AttemptTimeout, MaxRetryCount = connection.MaxRetries, Persisted = Persist,
+                });
+        }
+
+        string FromSecretVault()
+        {
+            var available = InvokeCommand.InvokeScript("Get-Command -Name Get-Secret -ErrorAction Ignore");
+            if (available.Count == 0)
+                throw Errors.Terminating("SecretManagementNotAvailable", ErrorCategory.NotInstalled,
+                    "-Vault needs the Microsoft.PowerShell.SecretManagement module, which is not installed.");
+            var result = InvokeCommand.InvokeScript(false, ScriptBlock.Create("param($v, $n) Get-Secret -Vault $v -Name $n -ErrorAction Stop"), null, Vault, SecretName);
+            var value = result.FirstOrDefault()?.BaseObject;
+            return value switch
+            {
+                SecureString s => SecureText.ToPlain(s),
+                string s => s,
+                _ => throw Errors.Terminating("SecretNotFound", ErrorCategory.ObjectNotFound, $"The vault '{Vault}' has no text secret named '{SecretName}'.", SecretName),
+            };
+        }
+    }
+
+    /// <summary>Forgets the connection Connect-ClawdTalk set; later cmdlets resolve it from env and config again.</summary>
+    [Cmdlet(VerbsCommunications.Disconnect, "ClawdTalk")]
+    [OutputType(typeof(void))]
+    public sealed class DisconnectClawdTalkCommand : ClawdTalkCmdlet
+    {
+        protected override void Process()
+        {
+            Session.Explicit = null;
+            Session.AttemptTimeout = null;
+            Session.MaxRetries = null;
+        }
+    }
+}

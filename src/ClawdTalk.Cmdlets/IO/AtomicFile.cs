@@ -1,0 +1,123 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Threading;
+using System.Management.Automation;
+using ClawdTalk.Api;
+
+namespace ClawdTalk.IO
+{
+    /// <summary>
+    /// Durable, private files: writes go to a 0600 temp file in the same folder, are flushed to disk and renamed over
+    /// the target (atomic on POSIX and NTFS), so a reader or a crash sees the old file or the new one, never half of one.
+    /// </summary>
+    internal static class AtomicFile
+    {
+        static readonly UTF8Encoding Utf8NoBom = new UTF8Encoding(false);
+
+        public static void WriteAllText(string path, string text)
+        {
+            var full = Path.GetFullPath(path);
+            var dir = Path.GetDirectoryName(full)!;
+            EnsureDirectory(dir);
+            var temp = Path.Combine(dir, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp");
+            try
+            {
+                using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.None))
+                {
+                    UnixPermissions.SetPrivate(temp, directory: false);
+                    var bytes = Utf8NoBom.GetBytes(text);
+                    fs.Write(bytes, 0, bytes.Length);
+                    fs.Flush(true);
+                }
+                if (File.Exists(full)) File.Replace(temp, full, null, ignoreMetadataErrors: true);
+                else File.Move(temp, full);
+            }
+            finally
+            {
+                try { if (File.Exists(temp)) File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
+        }
+
+        public static void EnsureDirectory(string dir)
+        {
+            if (Directory.Exists(dir)) return;
+            Directory.CreateDirectory(dir);
+            UnixPermissions.SetPrivate(dir, directory: true);
+        }
+    }
+
+    /// <summary>
+    /// An exclusive, cross-process lock held through a `.lock` file (FileShare.None, which .NET maps to flock on Unix,
+    /// released by the OS if the holder dies).
+    /// </summary>
+    internal sealed class FileLock : IDisposable
+    {
+        readonly FileStream _stream;
+        FileLock(FileStream s) { _stream = s; }
+
+        public static FileLock Acquire(string path, TimeSpan timeout, CancellationToken ct = default)
+        {
+            var lockPath = Path.GetFullPath(path) + ".lock";
+            AtomicFile.EnsureDirectory(Path.GetDirectoryName(lockPath)!);
+            var watch = Stopwatch.StartNew();
+            var delay = 5;
+            while (true)
+            {
+                try
+                {
+                    var fs = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+                    UnixPermissions.SetPrivate(lockPath, directory: false);
+                    return new FileLock(fs);
+                }
+                catch (IOException) when (watch.Elapsed < timeout)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    Thread.Sleep(delay);
+                    delay = Math.Min(delay * 2, 50);
+                }
+                catch (IOException ex)
+                {
+                    throw new ClawdTalkException("StateLocked", ErrorCategory.ResourceBusy,
+                        $"Another process holds {lockPath} for more than {timeout.TotalSeconds:0} s.", path, ex);
+                }
+            }
+        }
+
+        public void Dispose() => _stream.Dispose();
+    }
+
+    /// <summary>chmod 0600 (files) / 0700 (folders) on Unix; nothing on Windows.</summary>
+    internal static class UnixPermissions
+    {
+        // File.SetUnixFileMode exists on .NET 7+ (PowerShell 7.3+); this assembly targets netstandard2.0, so it is
+        // looked up once by reflection. On older runtimes chmod is called from libc.
+        static readonly Lazy<MethodInfo?> SetMode = new Lazy<MethodInfo?>(() =>
+        {
+            var t = typeof(File).Assembly.GetType("System.IO.UnixFileMode");
+            return t == null ? null : typeof(File).GetMethod("SetUnixFileMode", new[] { typeof(string), t });
+        });
+
+        public static bool IsUnix => !RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
+
+        public static void SetPrivate(string path, bool directory)
+        {
+            if (!IsUnix) return;
+            var mode = directory ? 0x1C0 /*0700*/ : 0x180 /*0600*/;
+            var m = SetMode.Value;
+            if (m != null)
+            {
+                var enumType = m.GetParameters()[1].ParameterType;
+                m.Invoke(null, new object[] { path, Enum.ToObject(enumType, mode) });
+                return;
+            }
+            try { chmod(path, (uint)mode); } catch (DllNotFoundException) { } catch (EntryPointNotFoundException) { }
+        }
+
+        [DllImport("libc", SetLastError = true)]
+        static extern int chmod(string path, uint mode);
+    }
+}

@@ -1,0 +1,49 @@
+using System;
+
+namespace ClawdTalk
+{
+    /// <summary>The session's connection as Connect-ClawdTalk set it (the key masked).</summary>
+    public sealed class ConnectionInfo
+    {
+        public string Server { get; internal set; } = "";
+        public Uri ApiBase { get; internal set; } = null!;
+        public string KeySource { get; internal set; } = "";
+        /// <summary>The key, masked as `abcdef…wxyz`.</summary>
+        public string ApiKey { get; internal set; } = "";
+        public TimeSpan RequestTimeout { get; internal set; }
+        public int MaxRetryCount { get; internal set; }
+        public bool Persisted { get; internal set; }
+    }
+
+    public enum ConnectionStatus { Ok, NoApiKey, Unauthorized, Unreachable, RateLimited, Timeout, ServerError, InvalidResponse, InsecureServer, ConfigurationError }
+
+    /// <summary>What Test-ClawdTalkConnection found.</summary>
+    public sealed class ConnectionTestResult
+    {
+        public bool Success { get; internal set; }
+        public ConnectionStatus Status { get; internal set; }
+        public string? Server { get; internal set; }
+        public string? KeySource { get; internal set; }
+        public double? LatencyMs { get; internal set; }
+        public string? ErrorId { get; internal set; }
+        public string Message { get; internal set; } = "";
+    }
+
+    /// <summary>The configuration file's values; secrets masked, `${ENV}` references shown as written.</summary>
+    public sealed class Configuration
+    {
+        public string Path { get; internal set; } = "";
+        public bool Exists { get; internal set; }
+        public string? ApiKey { get; internal set; }
+        public string? Server { get; internal set; }
+        public string? OwnerName { get; internal set; }
+        public string? AgentName { get; internal set; }
+        public string? Greeting { get; internal set; }
+        public string? GatewayUrl { get; internal set; }
+        public string? GatewayToken { get; internal set; }
+        public string? AgentId { get; internal set; }
+        public int? MaxConversationTurns { get; internal set; }
+        /// <summary>Keys in the file that this module does not model (names only).</summary>
+        public string[] OtherKeys { get; internal set; } = Array.Empty<string>();
+    }
+}

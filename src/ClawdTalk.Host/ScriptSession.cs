@@ -1,0 +1,97 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+
+namespace ClawdTalk.Host
+{
+    /// <summary>One runspace with the ClawdTalk module imported, running script text or files the way `pwsh -Command`/`-File` does.</summary>
+    public sealed class ScriptSession : IDisposable
+    {
+        readonly ScriptHost _host;
+        readonly Runspace _runspace;
+
+        public ScriptSession(ScriptHost host, string? modulePath, bool ansi = false)
+        {
+            _host = host;
+            var iss = InitialSessionState.CreateDefault2();
+            if (OperatingSystem.IsWindows()) iss.ExecutionPolicy = Microsoft.PowerShell.ExecutionPolicy.Bypass;
+            _runspace = RunspaceFactory.CreateRunspace(host, iss);
+            _runspace.Open();
+            host.Runspace = _runspace;
+            if (!ansi)
+            {
+                using var plain = PowerShell.Create();
+                plain.Runspace = _runspace;
+                plain.AddScript("$PSStyle.OutputRendering = 'PlainText'").Invoke();
+            }
+            if (modulePath != null)
+            {
+                using var ps = PowerShell.Create();
+                ps.Runspace = _runspace;
+                ps.AddCommand("Import-Module").AddParameter("Name", modulePath).AddParameter("ErrorAction", ActionPreference.Stop);
+                ps.Invoke();
+            }
+        }
+
+        public Runspace Runspace => _runspace;
+        public ScriptHost Host => _host;
+
+        /// <summary>Finds the module: $CLAWDTALK_MODULE, the copy beside the executable, or the repository's out/ folder.</summary>
+        public static string? FindModule()
+        {
+            var env = Environment.GetEnvironmentVariable("CLAWDTALK_MODULE");
+            if (!string.IsNullOrEmpty(env)) return env;
+            var beside = Path.Combine(AppContext.BaseDirectory, "Modules", "ClawdTalk", "ClawdTalk.psd1");
+            if (File.Exists(beside)) return beside;
+            for (var d = new DirectoryInfo(AppContext.BaseDirectory); d != null; d = d.Parent)
+            {
+                var outDir = Path.Combine(d.FullName, "out", "ClawdTalk");
+                if (Directory.Exists(outDir))
+                    return Directory.GetDirectories(outDir).Select(v => Path.Combine(v, "ClawdTalk.psd1")).Where(File.Exists).OrderByDescending(p => p).FirstOrDefault();
+            }
+            return null;
+        }
+
+        /// <summary>Runs script text (or a script file with arguments), printing through the host. Returns the exit code.</summary>
+        public int Execute(string script, bool isFile = false, IList<string>? args = null)
+        {
+            using var ps = PowerShell.Create();
+            ps.Runspace = _runspace;
+            if (isFile)
+            {
+                ps.AddCommand(Path.GetFullPath(script));
+                foreach (var a in args ?? Array.Empty<string>()) ps.AddArgument(a);
+            }
+            else ps.AddScript(script);
+            ps.Commands.Commands[0].MergeMyResults(PipelineResultTypes.Error, PipelineResultTypes.Output);
+            ps.AddCommand("Out-Default");
+            try
+            {
+                ps.Invoke();
+            }
+            catch (RuntimeException ex)
+            {
+                if (_host.ExitCode.HasValue) return _host.ExitCode.Value;
+                WriteError(ex.ErrorRecord);
+                return 1;
+            }
+            if (_host.ExitCode.HasValue) return _host.ExitCode.Value;
+            return ps.HadErrors ? 1 : 0;
+        }
+
+        /// <summary>Prints an error record the way the engine's error view does, on the error writer.</summary>
+        public void WriteError(ErrorRecord record)
+        {
+            using var ps = PowerShell.Create();
+            ps.Runspace = _runspace;
+            ps.AddCommand("Out-Default");
+            try { ps.Invoke(new object[] { record }); }
+            catch (RuntimeException) { _host.UI.WriteErrorLine(record.ToString()); }
+        }
+
+        public void Dispose() => _runspace.Dispose();
+    }
+}
