@@ -3,6 +3,7 @@
 // this conversion, so this small generator is written by hand. It reads the sections platyPS writes:
 // SYNOPSIS, SYNTAX (one ### per parameter set), DESCRIPTION, EXAMPLES, PARAMETERS (with the yaml block),
 // INPUTS, OUTPUTS, NOTES, RELATED LINKS.
+#nullable enable
 using System;
 using System.Collections.Generic;
 using System.IO;

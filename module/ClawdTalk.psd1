@@ -12,14 +12,8 @@
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @('ClawdTalk.format.ps1xml')
     FunctionsToExport    = @()
-    CmdletsToExport      = @(
-        'Connect-ClawdTalk'
-        'Disconnect-ClawdTalk'
-        'Get-ClawdTalkConfiguration'
-        'Set-ClawdTalkConfiguration'
-        'Remove-ClawdTalkConfiguration'
-        'Test-ClawdTalkConnection'
-    )
+    # Filled in by the build from the [Cmdlet] attributes of src/ClawdTalk.Cmdlets (build/ModuleLayout.cs).
+    CmdletsToExport      = @()
     VariablesToExport    = @()
     AliasesToExport      = @()
     PrivateData          = @{
