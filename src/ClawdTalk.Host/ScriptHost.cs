@@ -68,10 +68,15 @@ namespace ClawdTalk.Host
             return s;
         }
 
-        public override void Write(string value) { lock (_out) _out.Write(value); }
+        /// <summary>True when the output is a terminal that shows ANSI colours; otherwise they are removed ($PSStyle.OutputRendering).</summary>
+        public bool SupportsAnsi { get; set; }
+
+        string Render(string text) => GetOutputString(text, SupportsAnsi);
+
+        public override void Write(string value) { lock (_out) _out.Write(Render(value)); }
         public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => Write(value);
-        public override void WriteLine(string value) { lock (_out) _out.WriteLine(value); }
-        public override void WriteErrorLine(string value) { lock (_err) _err.WriteLine(value); }
+        public override void WriteLine(string value) { lock (_out) _out.WriteLine(Render(value)); }
+        public override void WriteErrorLine(string value) { lock (_err) _err.WriteLine(Render(value)); }
         public override void WriteDebugLine(string message) => WriteLine("DEBUG: " + message);
         public override void WriteVerboseLine(string message) => WriteLine("VERBOSE: " + message);
         public override void WriteWarningLine(string message) => WriteLine("WARNING: " + message);

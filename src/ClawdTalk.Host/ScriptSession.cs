@@ -21,12 +21,7 @@ namespace ClawdTalk.Host
             _runspace = RunspaceFactory.CreateRunspace(host, iss);
             _runspace.Open();
             host.Runspace = _runspace;
-            if (!ansi)
-            {
-                using var plain = PowerShell.Create();
-                plain.Runspace = _runspace;
-                plain.AddScript("$PSStyle.OutputRendering = 'PlainText'").Invoke();
-            }
+            host.HostUI.SupportsAnsi = ansi;
             if (modulePath != null)
             {
                 using var ps = PowerShell.Create();

@@ -9,7 +9,7 @@ using ClawdTalk.Config;
 namespace ClawdTalk.Commands.Configuration
 {
     /// <summary>Sets the session's connection: API key and server, for every later ClawdTalk cmdlet in this runspace.</summary>
-    [Cmdlet(VerbsCommunications.Connect, "ClawdTalk", DefaultParameterSetName = FromSources)]
+    [Cmdlet(VerbsCommunications.Connect, "ClawdTalk", DefaultParameterSetName = FromSources, SupportsShouldProcess = true)]
     [OutputType(typeof(ConnectionInfo))]
     public sealed class ConnectClawdTalkCommand : ClawdTalkCmdlet
     {
