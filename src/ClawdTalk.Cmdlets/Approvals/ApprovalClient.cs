@@ -1,0 +1,127 @@
+using System;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Management.Automation;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using ClawdTalk.Api;
+using Newtonsoft.Json.Linq;
+
+namespace ClawdTalk
+{
+    /// <summary>What an owner approval came to. Only <see cref="Approved"/> lets an action run.</summary>
+    public enum ApprovalDecision { Approved, Denied, Timeout, NoDevices, NoDevicesReached, Error }
+}
+
+namespace ClawdTalk.Approvals
+{
+    /// <summary>
+    /// Process-wide rendezvous for `approval.responded` frames: a running bridge publishes decisions here and any waiter
+    /// (Request-ClawdTalkApproval, the bridge's own approval gate) takes them at once instead of waiting for its next poll.
+    /// </summary>
+    internal static class ApprovalHub
+    {
+        static readonly ConcurrentDictionary<string, TaskCompletionSource<string>> Waiters = new ConcurrentDictionary<string, TaskCompletionSource<string>>(StringComparer.Ordinal);
+
+        public static Task<string> WaitAsync(string requestId) =>
+            Waiters.GetOrAdd(requestId, _ => new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+        public static void Publish(string requestId, string decision) =>
+            Waiters.GetOrAdd(requestId, _ => new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(decision);
+
+        public static void Forget(string requestId) => Waiters.TryRemove(requestId, out _);
+    }
+
+    /// <summary>The result of asking the owner; carries why it is not approved when it is not.</summary>
+    internal sealed class ApprovalOutcome
+    {
+        public string? RequestId;
+        public ApprovalDecision Decision = ApprovalDecision.Error;
+        public int DevicesNotified, DevicesFailed;
+        public ClawdTalkException? Error;
+    }
+
+    /// <summary>
+    /// Owner approvals by push notification (`POST /approvals`, `GET /approvals/{id}`), shared by Request-ClawdTalkApproval
+    /// and the bridge's approval gate. Fails closed: any error, an unknown status or the end of the wait is never Approved.
+    /// </summary>
+    internal static class ApprovalClient
+    {
+        public static async Task<ApprovalOutcome> RequestAsync(ApiClient api, string action, string? details, bool biometric, TimeSpan timeout,
+            CancellationToken ct, Action<string>? log = null)
+        {
+            var outcome = new ApprovalOutcome();
+            var body = new JObject { ["action"] = action, ["require_biometric"] = biometric, ["expires_in"] = (int)Math.Ceiling(timeout.TotalSeconds) };
+            if (!string.IsNullOrEmpty(details)) body["details"] = details;
+            try
+            {
+                var created = Json.Unwrap(await api.SendAsync(HttpMethod.Post, "approvals", body, RequestKind.Create, ct, log, "Approval").ConfigureAwait(false), "approval");
+                outcome.RequestId = Json.Str(created, "request_id", "id");
+                outcome.DevicesNotified = Json.Int(created, "devices_notified") ?? 0;
+                outcome.DevicesFailed = Json.Int(created, "devices_failed") ?? 0;
+                if (outcome.RequestId == null)
+                    throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, "The service did not return an approval request id.");
+                if (outcome.DevicesNotified == 0)
+                    outcome.Decision = outcome.DevicesFailed > 0 ? ApprovalDecision.NoDevicesReached : ApprovalDecision.NoDevices;
+                else outcome.Decision = ApprovalDecision.Timeout; // pending until WaitAsync says otherwise
+            }
+            catch (ClawdTalkException ex)
+            {
+                outcome.Decision = ApprovalDecision.Error;
+                outcome.Error = ex;
+            }
+            return outcome;
+        }
+
+        /// <summary>Waits for the owner's answer: the bridge's push (ApprovalHub) or a poll, whichever comes first.</summary>
+        public static async Task WaitAsync(ApiClient api, ApprovalOutcome outcome, TimeSpan timeout, TimeSpan pollInterval, CancellationToken ct,
+            Action<TimeSpan>? onTick = null, Action<string>? log = null)
+        {
+            if (outcome.RequestId == null || outcome.Error != null || outcome.DevicesNotified == 0) return;
+            var id = outcome.RequestId;
+            var pushed = ApprovalHub.WaitAsync(id);
+            var watch = Stopwatch.StartNew();
+            try
+            {
+                while (true)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    if (pushed.IsCompleted) { outcome.Decision = Map(pushed.Result); return; }
+                    try
+                    {
+                        var status = Json.Unwrap(await api.SendAsync(HttpMethod.Get, "approvals/" + Uri.EscapeDataString(id), null, RequestKind.Idempotent, ct, log, "Approval", id).ConfigureAwait(false), "approval");
+                        var s = Json.Str(status, "status", "decision");
+                        if (s != null && !s.Equals("pending", StringComparison.OrdinalIgnoreCase)) { outcome.Decision = Map(s); return; }
+                    }
+                    catch (ClawdTalkException ex)
+                    {
+                        outcome.Decision = ApprovalDecision.Error;
+                        outcome.Error = ex;
+                        return;
+                    }
+                    var left = timeout - watch.Elapsed;
+                    if (left <= TimeSpan.Zero) { outcome.Decision = ApprovalDecision.Timeout; return; }
+                    onTick?.Invoke(left);
+                    var wait = left < pollInterval ? left : pollInterval;
+                    await Task.WhenAny(pushed, Task.Delay(wait, ct)).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                ApprovalHub.Forget(id);
+            }
+        }
+
+        /// <summary>Maps the service's words to a decision; anything unknown is an error, never approval.</summary>
+        public static ApprovalDecision Map(string? status) => (status ?? "").Trim().ToLowerInvariant() switch
+        {
+            "approved" => ApprovalDecision.Approved,
+            "denied" or "rejected" => ApprovalDecision.Denied,
+            "expired" or "timeout" => ApprovalDecision.Timeout,
+            "no_devices" => ApprovalDecision.NoDevices,
+            "no_devices_reached" => ApprovalDecision.NoDevicesReached,
+            _ => ApprovalDecision.Error,
+        };
+    }
+}
