@@ -48,6 +48,8 @@ namespace ClawdTalk.Config
 
         public static JObject Read(string path)
         {
+            if (Directory.Exists(path))
+                throw Errors.Terminating("ConfigUnreadable", ErrorCategory.ReadError, $"The configuration path {path} is a folder, not a file.", path);
             if (!File.Exists(path)) return new JObject();
             string text;
             try { text = File.ReadAllText(path); }
