@@ -57,8 +57,11 @@ namespace ClawdTalk.Host
             ps.Runspace = _runspace;
             if (isFile)
             {
-                ps.AddCommand(Path.GetFullPath(script));
-                foreach (var a in args ?? Array.Empty<string>()) ps.AddArgument(a);
+                // Like pwsh -File: "-Name" arguments bind as parameter names, everything else as a literal string.
+                var text = new System.Text.StringBuilder("& ").Append(Quote(Path.GetFullPath(script)));
+                foreach (var a in args ?? Array.Empty<string>())
+                    text.Append(' ').Append(System.Text.RegularExpressions.Regex.IsMatch(a, @"^-[A-Za-z_][A-Za-z0-9_]*:?$") ? a : Quote(a));
+                ps.AddScript(text.ToString());
             }
             else ps.AddScript(script);
             ps.Commands.Commands[0].MergeMyResults(PipelineResultTypes.Error, PipelineResultTypes.Output);
@@ -76,6 +79,8 @@ namespace ClawdTalk.Host
             if (_host.ExitCode.HasValue) return _host.ExitCode.Value;
             return ps.HadErrors ? 1 : 0;
         }
+
+        static string Quote(string s) => "'" + s.Replace("'", "''") + "'";
 
         /// <summary>Prints an error record the way the engine's error view does, on the error writer.</summary>
         public void WriteError(ErrorRecord record)

@@ -1,0 +1,63 @@
+<#
+.SYNOPSIS
+    Builds, tests, documents and packages ClawdTalk for PowerShell.
+.DESCRIPTION
+    A thin wrapper over the dotnet commands, for pwsh users. It uses only the engine's core cmdlets, so it also runs
+    under the clawdtalk host: clawdtalk -File build.ps1 Test
+.EXAMPLE
+    ./build.ps1            # Build: out/ClawdTalk/<version>/ is an importable module
+.EXAMPLE
+    ./build.ps1 Test       # the whole test suite (the README's test command)
+.EXAMPLE
+    ./build.ps1 Package    # artifacts/: the module folder as a zip, and the clawdtalk host published ReadyToRun
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Docs', 'Package')]
+    [string] $Task = 'Build',
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+$ErrorActionPreference = 'Stop'
+$root = $PSScriptRoot
+
+function Invoke-Dotnet {
+    # a simple function: every argument (-c, -o, -p:…) reaches dotnet as it is
+    $Arguments = [string[]]$args
+    [Console]::Error.WriteLine("> dotnet " + ($Arguments -join ' '))
+    & dotnet @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments[0]) failed with exit code $LASTEXITCODE" }
+}
+
+function J { [System.IO.Path]::Combine([string[]]$args) }   # Join-Path is not a core cmdlet
+$props = [System.IO.File]::ReadAllText((J $root 'Directory.Build.props'))
+$version = [regex]::Match($props, '<ModuleVersion>([^<]+)</ModuleVersion>').Groups[1].Value
+$moduleDir = J $root "out/ClawdTalk/$version"
+
+switch ($Task) {
+    'Build' {
+        Invoke-Dotnet build (J $root 'ClawdTalk.PowerShell.sln') -c $Configuration
+        "Module: $moduleDir"
+    }
+    'Test' {
+        Invoke-Dotnet test (J $root 'ClawdTalk.PowerShell.sln') -c $Configuration
+    }
+    'Docs' {
+        # MAML help is generated from docs/en-US by the module build (build/HelpGen.cs).
+        Invoke-Dotnet build (J $root 'src/ClawdTalk.Cmdlets') -c $Configuration
+        J $moduleDir 'en-US'
+    }
+    'Package' {
+        Invoke-Dotnet build (J $root 'src/ClawdTalk.Cmdlets') -c $Configuration
+        $artifacts = J $root 'artifacts'
+        $null = [System.IO.Directory]::CreateDirectory($artifacts)
+        $zip = J $artifacts "ClawdTalk-$version.zip"
+        if ([System.IO.File]::Exists($zip)) { [System.IO.File]::Delete($zip) }
+        $null = [System.Reflection.Assembly]::Load('System.IO.Compression.ZipFile')
+        [System.IO.Compression.ZipFile]::CreateFromDirectory((J $root 'out/ClawdTalk'), $zip)
+        $rid = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
+        Invoke-Dotnet publish (J $root 'src/ClawdTalk.Host') -c Release -r $rid --self-contained false -p:PublishReadyToRun=true -o (J $artifacts "clawdtalk-$rid")
+        $zip
+        J $artifacts "clawdtalk-$rid"
+    }
+}
