@@ -15,6 +15,7 @@ namespace ClawdTalk.Host
   clawdtalk                               interactive prompt
 Options:
   --sandbox        start the local ClawdTalk sandbox in-process and connect the session to it
+  --time-scale X   with --sandbox: how much faster than real time scheduled calls run (default 60)
   -NoProfile, -NonInteractive, -NoLogo    accepted for pwsh compatibility (no profile is ever loaded)
   --version, --help";
 
@@ -22,7 +23,7 @@ Options:
         {
             string? command = null, file = null;
             var fileArgs = new List<string>();
-            var sandbox = false; var nonInteractive = false;
+            var sandbox = false; var nonInteractive = false; var timeScale = 60.0;
             for (var i = 0; i < args.Length; i++)
             {
                 var a = args[i];
@@ -34,6 +35,10 @@ Options:
                         if (i + 1 >= args.Length) return Fail("-File needs a path.");
                         file = args[i + 1]; fileArgs.AddRange(args.Skip(i + 2)); i = args.Length; break;
                     case "--sandbox": case "-sandbox": sandbox = true; break;
+                    case "--time-scale":
+                        if (i + 1 >= args.Length || !double.TryParse(args[i + 1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out timeScale) || timeScale <= 0)
+                            return Fail("--time-scale needs a positive number.");
+                        i++; break;
                     case "-noprofile": case "-nologo": break;
                     case "-noninteractive": nonInteractive = true; break;
                     case "--version": case "-version": Console.WriteLine(typeof(Program).Assembly.GetName().Version?.ToString(3)); return 0;
@@ -53,7 +58,7 @@ Options:
             catch (Exception ex) { return Fail("Cannot import the ClawdTalk module: " + ex.Message); }
             using (session)
             {
-                using var sandboxRun = sandbox ? SandboxLauncher.Start(session) : null;
+                using var sandboxRun = sandbox ? SandboxLauncher.Start(session, timeScale) : null;
                 if (command != null) return session.Execute(command);
                 if (file != null) return session.Execute(file, isFile: true, fileArgs);
                 return Repl(session);

@@ -1,14 +1,48 @@
 using System;
+using System.Management.Automation;
+using System.Security;
+using System.Security.Cryptography;
+using ClawdTalk.Sandbox;
 
 namespace ClawdTalk.Host
 {
-    /// <summary>Starts the local sandbox in-process for --sandbox and points the session at it.</summary>
+    /// <summary>
+    /// --sandbox: starts the local sandbox in-process on free loopback ports with a fresh random key and gateway token,
+    /// and connects the session to it (the key is handed over as a SecureString, never as text on a command line).
+    /// </summary>
     internal static class SandboxLauncher
     {
-        public static IDisposable? Start(ScriptSession session)
+        public static IDisposable Start(ScriptSession session, double timeScale)
         {
-            session.Host.UI.WriteErrorLine("--sandbox is not available in this build.");
-            return null;
+            var key = "sbx_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+            var token = "sgw_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+            var server = SandboxServer.StartAsync(new SandboxOptions { ApiKey = key, GatewayToken = token, TimeScale = timeScale }).GetAwaiter().GetResult();
+            // The bridge finds the simulated gateway the way it finds a real one: from these variables (process-local).
+            Environment.SetEnvironmentVariable("OPENCLAW_GATEWAY_URL", server.GatewayUri?.AbsoluteUri.TrimEnd('/'));
+            Environment.SetEnvironmentVariable("OPENCLAW_GATEWAY_TOKEN", token);
+            using (var ps = PowerShell.Create())
+            {
+                ps.Runspace = session.Runspace;
+                ps.AddCommand("Connect-ClawdTalk").AddParameter("ApiKey", Secure(key)).AddParameter("Server", server.BaseUri.AbsoluteUri);
+                ps.Invoke();
+            }
+            Console.Error.WriteLine($"clawdtalk: sandbox at {server.BaseUri} (time scale {timeScale}), simulated gateway at {server.GatewayUri}");
+            return new Stopper(server);
+        }
+
+        static SecureString Secure(string text)
+        {
+            var s = new SecureString();
+            foreach (var c in text) s.AppendChar(c);
+            s.MakeReadOnly();
+            return s;
+        }
+
+        sealed class Stopper : IDisposable
+        {
+            readonly SandboxServer _server;
+            public Stopper(SandboxServer server) { _server = server; }
+            public void Dispose() => _server.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
     }
 }

@@ -87,8 +87,11 @@ namespace ClawdTalk.Host
         {
             using var ps = PowerShell.Create();
             ps.Runspace = _runspace;
+            // Re-emitted on the error stream so Out-Default renders it with the error view on the error writer.
+            ps.AddScript("param($e) & { [CmdletBinding()] param($r) $PSCmdlet.WriteError($r) } $e").AddArgument(record);
+            ps.Commands.Commands[0].MergeMyResults(PipelineResultTypes.Error, PipelineResultTypes.Output);
             ps.AddCommand("Out-Default");
-            try { ps.Invoke(new object[] { record }); }
+            try { ps.Invoke(); }
             catch (RuntimeException) { _host.UI.WriteErrorLine(record.ToString()); }
         }
 
