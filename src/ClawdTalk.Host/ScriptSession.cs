@@ -66,6 +66,7 @@ namespace ClawdTalk.Host
             else ps.AddScript(script);
             ps.Commands.Commands[0].MergeMyResults(PipelineResultTypes.Error, PipelineResultTypes.Output);
             ps.AddCommand("Out-Default");
+            var errorsBefore = LastError();
             try
             {
                 ps.Invoke();
@@ -77,7 +78,14 @@ namespace ClawdTalk.Host
                 return 1;
             }
             if (_host.ExitCode.HasValue) return _host.ExitCode.Value;
-            return ps.HadErrors ? 1 : 0;
+            // Errors were merged into the output for display, so HadErrors does not see them: $Error does.
+            return ps.HadErrors || !Equals(LastError(), errorsBefore) ? 1 : 0;
+        }
+
+        (int, object?) LastError()
+        {
+            var list = _runspace.SessionStateProxy.GetVariable("Error") as System.Collections.IList;
+            return list == null || list.Count == 0 ? (0, null) : (list.Count, list[0]);
         }
 
         static string Quote(string s) => "'" + s.Replace("'", "''") + "'";

@@ -43,9 +43,10 @@ namespace ClawdTalk.Tests.Foundation
             Assert.DoesNotContain("after", stdout);
             Assert.Contains("boom", stderr);
             Assert.Equal(7, Clawdtalk("-Command", "exit 7").code);
-            var nonTerminating = Clawdtalk("-Command", "Get-ClawdTalkConfiguration -Path /nonexistent-dir/x.json; Write-Error 'soft'");
+            var nonTerminating = Clawdtalk("-Command", "Test-ClawdTalkConnection; 'went on'");
             Assert.Equal(1, nonTerminating.code);
-            Assert.Contains("soft", nonTerminating.stderr);
+            Assert.Contains("went on", nonTerminating.stdout);
+            Assert.Contains("Test-ClawdTalkConnection: No ClawdTalk API key", nonTerminating.stderr);
         }
 
         [Fact]
