@@ -1,5 +1,5 @@
 @{
-    RootModule           = 'ClawdTalk.Cmdlets.dll'
+    RootModule           = 'ClawdTalk.psm1'
     # Filled in by the build from Directory.Build.props (ModuleVersion).
     ModuleVersion        = '0.0.0'
     CompatiblePSEditions = @('Core', 'Desktop')

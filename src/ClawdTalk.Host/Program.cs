@@ -49,7 +49,8 @@ Options:
             if (file != null && !File.Exists(file)) return Fail($"The script file '{file}' does not exist.");
 
             var modulePath = ScriptSession.FindModule();
-            if (modulePath == null) return Fail("Cannot find the ClawdTalk module (set CLAWDTALK_MODULE to its .psd1).");
+            if (modulePath == null && Environment.GetEnvironmentVariable("CLAWDTALK_MODULE") != "none")
+                return Fail("Cannot find the ClawdTalk module (set CLAWDTALK_MODULE to its .psd1).");
             var interactive = command == null && file == null;
             var stdout = Console.Out;
             var host = new ScriptHost(stdout, Console.Error, interactive && !nonInteractive ? Console.In : null, ConsoleWidth());

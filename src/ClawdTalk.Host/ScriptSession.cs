@@ -38,6 +38,7 @@ namespace ClawdTalk.Host
         public static string? FindModule()
         {
             var env = Environment.GetEnvironmentVariable("CLAWDTALK_MODULE");
+            if (env == "none") return null; // the script imports it itself
             if (!string.IsNullOrEmpty(env)) return env;
             var beside = Path.Combine(AppContext.BaseDirectory, "Modules", "ClawdTalk", "ClawdTalk.psd1");
             if (File.Exists(beside)) return beside;

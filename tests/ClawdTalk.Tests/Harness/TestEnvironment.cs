@@ -20,6 +20,9 @@ namespace ClawdTalk.Tests.Harness
             Directory.CreateDirectory(Root);
             Environment.SetEnvironmentVariable("CLAWDTALK_CONFIG", Path.Combine(Root, "skill-config.json"));
             Environment.SetEnvironmentVariable("CLAWDTALK_STATE", Path.Combine(Root, "missions_state.json"));
+            // The suite references ClawdTalk.Cmdlets directly (unit tests, typed results), so its sessions import the module
+            // without the private load context; DependencyClashTests runs child processes with the isolation on.
+            Environment.SetEnvironmentVariable("CLAWDTALK_NO_ISOLATION", "1");
             foreach (var v in new[] { "CLAWDTALK_API_KEY", "CLAWDTALK_API_URL", "OPENCLAW_GATEWAY_URL", "OPENCLAW_GATEWAY_TOKEN", "CLAWDBOT_GATEWAY_URL", "CLAWDBOT_GATEWAY_TOKEN" })
                 Environment.SetEnvironmentVariable(v, null);
             AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { Directory.Delete(Root, true); } catch (IOException) { } catch (UnauthorizedAccessException) { } };
