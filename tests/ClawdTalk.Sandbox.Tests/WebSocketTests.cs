@@ -12,6 +12,13 @@ public sealed class WebSocketTests : SandboxTests
 {
     public WebSocketTests(SandboxFixture f) : base(f) { }
 
+    /// <summary>The bridge request once the client has answered it.</summary>
+    private Task<JsonNode> Answered(string requestId) => Until(async () =>
+    {
+        JsonNode r = (await Get($"/_sandbox/requests/{requestId}")).Json!;
+        return r["answered"]!.GetValue<bool>() ? r : null;
+    }, $"an answer to {requestId}");
+
     [Fact]
     public async Task Auth_ok_and_the_client_is_known()
     {
@@ -94,7 +101,7 @@ public sealed class WebSocketTests : SandboxTests
         }, "the progress frame");
         Assert.Null(answered["result"]);
         await SendFrame(ws, new { type = "deep_tool_result", request_id = requestId, text = "Two meetings" });
-        JsonNode done = await Until(async () => (await Get($"/_sandbox/requests/{requestId}"))["answered"].GetValue<bool>() ? (await Get($"/_sandbox/requests/{requestId}")).Json : null, "the result");
+        JsonNode done = await Answered(requestId);
         Assert.Equal("Two meetings", Str(done["result"]));
         Assert.Equal("Checking", Str(done["progress"]![0]));
 
@@ -142,7 +149,7 @@ public sealed class WebSocketTests : SandboxTests
         Assert.Equal("Status report", Str(walkie["transcript"]));
         Assert.Equal("agent:ops:main", Str(walkie["session_key"]));
         await SendFrame(ws, new { type = "walkie_response", request_id = walkieId, reply = "All green", error = (string?)null });
-        JsonNode answer = await Until(async () => (await Get($"/_sandbox/requests/{walkieId}"))["answered"].GetValue<bool>() ? (await Get($"/_sandbox/requests/{walkieId}")).Json : null, "walkie reply");
+        JsonNode answer = await Answered(walkieId);
         Assert.Equal("All green", Str(answer["result"]));
         Assert.Equal("walkie", Str(answer["kind"]));
 

@@ -26,11 +26,10 @@ internal static class ControlEndpoints
         {
             if (!RequestBody.TryGet(ctx, out RequestBody? b, out IResult? err, control: true)) return err;
             if (!TryFaultSettings(b, out Action<FaultInjector>? apply, out err)) return err;
-            core.Reset();
             lock (core.Sync)
             {
                 apply(core.Faults);
-                core.Faults.Reseed(core.Faults.Seed);
+                core.Reset(); // reseeds the draw with the (possibly new) seed
                 return Api.Json(new JsonObject { ["ok"] = true, ["faults"] = core.Faults.ToJson() });
             }
         });
