@@ -45,19 +45,25 @@ namespace ClawdTalk.Commands.Calls
         }
     }
 
-    /// <summary>A progress bar for a wait: one activity, at most four updates a second, always completed.</summary>
+    /// <summary>
+    /// A progress bar for a wait: one activity, at most four updates a second, always completed. Every write is a new
+    /// ProgressRecord, because hosts and the Progress stream keep the record objects they are given.
+    /// </summary>
     internal sealed class WaitProgress
     {
         static readonly TimeSpan MinInterval = TimeSpan.FromMilliseconds(250);
         readonly Cmdlet _cmdlet;
-        readonly ProgressRecord _record;
+        readonly int _activityId;
+        readonly string _activity;
+        string _status = "Starting";
         DateTime _last = DateTime.MinValue;
         bool _shown, _done;
 
         public WaitProgress(Cmdlet cmdlet, int activityId, string activity)
         {
             _cmdlet = cmdlet;
-            _record = new ProgressRecord(activityId, activity, "Starting");
+            _activityId = activityId;
+            _activity = activity;
         }
 
         /// <summary>Shows the status; skipped when the last update was under 250 ms ago (the first one always shows).</summary>
@@ -66,10 +72,12 @@ namespace ClawdTalk.Commands.Calls
             if (_done) return;
             var now = DateTime.UtcNow;
             if (_shown && !force && now - _last < MinInterval) return;
-            _record.StatusDescription = status;
-            _record.PercentComplete = Math.Max(-1, Math.Min(100, percent));
-            _record.SecondsRemaining = secondsRemaining;
-            _cmdlet.WriteProgress(_record);
+            _status = status;
+            _cmdlet.WriteProgress(new ProgressRecord(_activityId, _activity, status)
+            {
+                PercentComplete = Math.Max(-1, Math.Min(100, percent)),
+                SecondsRemaining = secondsRemaining,
+            });
             _shown = true;
             _last = now;
         }
@@ -79,10 +87,7 @@ namespace ClawdTalk.Commands.Calls
         {
             if (_done || !_shown) return;
             _done = true;
-            _record.RecordType = ProgressRecordType.Completed;
-            _record.PercentComplete = 100;
-            _record.SecondsRemaining = -1;
-            try { _cmdlet.WriteProgress(_record); }
+            try { _cmdlet.WriteProgress(new ProgressRecord(_activityId, _activity, _status) { RecordType = ProgressRecordType.Completed, PercentComplete = 100 }); }
             catch (PipelineStoppedException) { }
             catch (InvalidOperationException) { }
         }

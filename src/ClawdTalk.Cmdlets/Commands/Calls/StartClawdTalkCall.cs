@@ -14,11 +14,10 @@ namespace ClawdTalk.Commands.Calls
     /// Places a direct call (`POST /calls`): to the owner's phone by default, or to an external number (privacy mode, paid plan).
     /// Billable: ShouldProcess with ConfirmImpact High, -Force. -Wait follows the call to its end with a progress bar.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Start, "ClawdTalkCall", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = NoWaitSet)]
+    [Cmdlet(VerbsLifecycle.Start, "ClawdTalkCall", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(DirectCall))]
     public sealed class StartClawdTalkCallCommand : ClawdTalkApiCmdlet
     {
-        public const string NoWaitSet = "NoWait", WaitSet = "Wait";
         internal const int MaxTextLength = 2000;
         internal const int ProgressId = 0x4341; // "CA"
 
@@ -36,11 +35,12 @@ namespace ClawdTalk.Commands.Calls
         [Parameter]
         public string? Purpose { get; set; }
 
-        [Parameter(Mandatory = true, ParameterSetName = WaitSet)]
+        /// <summary>Follows the call until it ends, with a progress bar, and returns its final state.</summary>
+        [Parameter]
         public SwitchParameter Wait { get; set; }
 
         /// <summary>Seconds -Wait follows the call before it gives up (the call goes on).</summary>
-        [Parameter(ParameterSetName = WaitSet)]
+        [Parameter]
         public int Timeout { get; set; } = 3600;
 
         [Parameter]
@@ -50,6 +50,8 @@ namespace ClawdTalk.Commands.Calls
         {
             CheckText(Greeting, "Greeting", "InvalidGreeting");
             CheckText(Purpose, "Purpose", "InvalidPurpose");
+            if (!Wait && MyInvocation.BoundParameters.ContainsKey(nameof(Timeout)))
+                throw Errors.Invalid("TimeoutWithoutWait", "-Timeout only applies with -Wait.", Timeout);
             if (Wait && (Timeout <= 0 || Timeout > 86400))
                 throw Errors.Invalid("InvalidTimeout", $"-Timeout must be between 1 and 86400 seconds (got {Timeout}).", Timeout);
         }
