@@ -105,6 +105,12 @@ namespace ClawdTalk.Tests.Calls
     /// <summary>A sandbox where time runs 600 times faster: a whole answered call takes about a tenth of a second.</summary>
     public sealed class FastSandbox : CommsSandbox { }
 
+    /// <summary>A sandbox where a minute passes in a second: an answered call takes about a second.</summary>
+    public sealed class MinuteSandbox : CommsSandbox
+    {
+        protected override double TimeScale => 60;
+    }
+
     /// <summary>A sandbox on the wall clock: calls ring for ten seconds, approvals expire when they say.</summary>
     public sealed class RealTimeSandbox : CommsSandbox
     {
