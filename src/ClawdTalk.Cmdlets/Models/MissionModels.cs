@@ -254,6 +254,8 @@ namespace ClawdTalk
         public string Slug { get; internal set; } = "";
         public string Key { get; internal set; } = "";
         public object? Value { get; internal set; }
+        /// <summary>The value as compact JSON, as the state file holds it.</summary>
+        public string Json { get; internal set; } = "null";
 
         public override string ToString() => Key;
     }

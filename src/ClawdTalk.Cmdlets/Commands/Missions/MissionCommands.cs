@@ -38,7 +38,7 @@ namespace ClawdTalk.Commands.Missions
         [ValidateNotNullOrEmpty]
         public string MissionId { get; set; } = "";
 
-        [Parameter(Mandatory = true, ParameterSetName = BySlug, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, ParameterSetName = BySlug)]
         [ArgumentCompleter(typeof(SlugCompleter))]
         public string Slug { get; set; } = "";
 

@@ -20,7 +20,7 @@ namespace ClawdTalk.Commands.State
         internal MissionStateStore Store => MissionStateStore.Default;
 
         internal static MissionMemoryEntry Entry(string slug, string key, JToken? value) =>
-            new MissionMemoryEntry { Slug = slug, Key = key, Value = Json.ToPowerShell(value) };
+            new MissionMemoryEntry { Slug = slug, Key = key, Value = Json.ToPowerShell(value), Json = value?.ToString(Newtonsoft.Json.Formatting.None) ?? "null" };
     }
 
     /// <summary>Sets one memory key of a mission (the published `save-memory`).</summary>
