@@ -83,6 +83,11 @@ namespace ClawdTalk.Commands.Missions
                     did.Add(run == null ? $"run {rid} was gone: started a new run" : $"run {rid} had ended ({Wire.Run(runStatus)}): started a new run");
                     rid = null;
                 }
+                else if (Json.Str(Store.Require(slug), StateKeys.RunStatus) != Wire.Run(runStatus))
+                {
+                    var seen = Wire.Run(runStatus);
+                    Store.UpdateExisting(slug, e => e[StateKeys.RunStatus] = seen);
+                }
             }
 
             // 2. the mission
