@@ -33,6 +33,7 @@ namespace ClawdTalk.Commands.Steps
         public string StepId { get; set; } = "";
 
         [Parameter(Mandatory = true, Position = 1)]
+        [AllowEmptyString]
         [ArgumentCompleter(typeof(StepStatusCompleter))]
         public string Status { get; set; } = "";
 
