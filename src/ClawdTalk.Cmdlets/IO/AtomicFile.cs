@@ -71,6 +71,7 @@ namespace ClawdTalk.IO
                 {
                     var fs = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
                     UnixPermissions.SetPrivate(lockPath, directory: false);
+                    SweepTempFiles(path);
                     return new FileLock(fs);
                 }
                 catch (IOException) when (watch.Elapsed < timeout)
@@ -85,6 +86,22 @@ namespace ClawdTalk.IO
                         $"Another process holds {lockPath} for more than {timeout.TotalSeconds:0} s.", path, ex);
                 }
             }
+        }
+
+        /// <summary>
+        /// Every writer of a file writes its temp file while it holds the file's lock, so the temp files found by the next
+        /// holder were left by a writer that died mid-write: they are removed.
+        /// </summary>
+        static void SweepTempFiles(string path)
+        {
+            var full = Path.GetFullPath(path);
+            try
+            {
+                foreach (var stale in Directory.GetFiles(Path.GetDirectoryName(full)!, "." + Path.GetFileName(full) + ".*.tmp"))
+                    try { File.Delete(stale); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
         }
 
         public void Dispose() => _stream.Dispose();
