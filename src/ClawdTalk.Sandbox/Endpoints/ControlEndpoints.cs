@@ -41,8 +41,14 @@ internal static class ControlEndpoints
             lock (core.Sync) return Api.Wrap("requests", core.Log.ToJson(since));
         });
 
-        app.MapGet("/_sandbox/stats", () =>
+        app.MapGet("/_sandbox/stats", (HttpContext ctx) =>
         {
+            if (ctx.Request.Query["collect"] == "true")
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                GC.Collect();
+            }
             using var process = Process.GetCurrentProcess();
             GCMemoryInfo gc = GC.GetGCMemoryInfo();
             lock (core.Sync)
