@@ -36,6 +36,9 @@ namespace ClawdTalk.Bench
             return (ms, peak, p.ExitCode, outTask.Result, errTask.Result);
         }
 
+        /// <summary>Peak resident memory (VmHWM, MiB) of a running process.</summary>
+        public static double PeakOf(int pid) => ReadHwm(pid);
+
         static double ReadHwm(int pid)
         {
             try
