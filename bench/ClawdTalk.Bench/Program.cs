@@ -106,7 +106,7 @@ namespace ClawdTalk.Bench
                 var cold = Series(() => Psi(command, resident: false), Runs);
                 if (cold == null) { table.Row($"cold start: {label}", "failed", "", ""); continue; }
                 table.Row($"cold start: clawdtalk -Command \"{Short(command)}\"", $"{cold.Value.median:0} ms",
-                    $"p90 {cold.Value.p90:0} ms (n={Runs}), {cold.Value.median / PythonCliMs:0.00}x the Python CLI's {PythonCliMs:0} ms", $"{cold.Value.peak:0} MiB");
+                    $"p90 {cold.Value.p90:0} ms (n={Runs}), CPU {cold.Value.cpu:0} ms, {cold.Value.median / PythonCliMs:0.00}x the Python CLI's {PythonCliMs:0} ms", $"{cold.Value.peak:0} MiB");
 
                 using var server = Process.Start(WithRedirect(Psi(null, resident: true)))!;
                 var up = WaitServing(() => Psi("$PID", resident: true), server.Id);
@@ -118,7 +118,7 @@ namespace ClawdTalk.Bench
                 server.WaitForExit(10_000);
                 if (resident == null) { table.Row($"resident: {label}", "failed", "", ""); continue; }
                 table.Row($"resident (clawdtalk --serve): same command", $"{resident.Value.median:0.0} ms",
-                    $"p90 {resident.Value.p90:0.0} ms (n={Runs * 2}), {resident.Value.median / ResidentTargetMs:0.00}x the {ResidentTargetMs:0} ms target, {cold.Value.median / resident.Value.median:0}x faster than cold",
+                    $"p90 {resident.Value.p90:0.0} ms (n={Runs * 2}), client CPU {resident.Value.cpu:0.0} ms, {resident.Value.median / ResidentTargetMs:0.00}x the {ResidentTargetMs:0} ms target, {cold.Value.median / resident.Value.median:0}x faster than cold",
                     $"client {resident.Value.peak:0} MiB, server {serverPeak:0} MiB", same ? "output, errors, exit code identical to cold" : "OUTPUT DIFFERS FROM COLD");
             }
             try { Directory.Delete(socketDir, true); } catch (IOException) { }
@@ -129,17 +129,17 @@ namespace ClawdTalk.Bench
         static string Short(string s) => s.Length > 60 ? s.Substring(0, 57) + "…" : s;
 
         /// <summary>One warm-up run, then n measured runs: median and p90 wall time, median peak memory; null on a failure.</summary>
-        static (double median, double p90, double peak)? Series(Func<ProcessStartInfo> psi, int n)
+        static (double median, double p90, double peak, double cpu)? Series(Func<ProcessStartInfo> psi, int n)
         {
-            var times = new List<double>(); var peaks = new List<double>();
+            var times = new List<double>(); var peaks = new List<double>(); var cpu = new List<double>();
             for (var i = 0; i < n + 1; i++)
             {
                 var r = Measure.Child(psi());
                 if (r.exit != 0) { Console.Error.WriteLine($"exit {r.exit}: {r.stderr}"); return null; }
                 if (i == 0) continue; // the first run warms the disk cache
-                times.Add(r.ms); if (r.peakMiB > 0) peaks.Add(r.peakMiB);
+                times.Add(r.ms); cpu.Add(Measure.LastChildCpuMs); if (r.peakMiB > 0) peaks.Add(r.peakMiB);
             }
-            return (Measure.Median(times), Measure.Percentile(times, 90), peaks.Count == 0 ? double.NaN : Measure.Median(peaks));
+            return (Measure.Median(times), Measure.Percentile(times, 90), peaks.Count == 0 ? double.NaN : Measure.Median(peaks), Measure.Median(cpu));
         }
 
         static bool WaitServing(Func<ProcessStartInfo> pidProbe, int serverPid)
