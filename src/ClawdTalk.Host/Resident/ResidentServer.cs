@@ -235,7 +235,11 @@ namespace ClawdTalk.Host.Resident
             {
                 q.Environment.TryGetValue(name, out var mine);
                 _startEnv.TryGetValue(name, out var theirs);
-                if (!string.Equals(mine, theirs, StringComparison.Ordinal)) return $"the client's {name} differs from the server's";
+                if (string.Equals(mine, theirs, StringComparison.Ordinal)) continue;
+                // A variable the engine rewrites at start (PSModulePath) may already hold the engine's value, as in a
+                // process that hosted a runspace before; a cold start would compute that same value from it.
+                if (_lease.EngineManaged.TryGetValue(name, out var engine) && string.Equals(mine, engine, StringComparison.Ordinal)) continue;
+                return $"the client's {name} differs from the server's";
             }
             return null;
         }
