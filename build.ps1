@@ -56,7 +56,10 @@ switch ($Task) {
         $null = [System.Reflection.Assembly]::Load('System.IO.Compression.ZipFile')
         [System.IO.Compression.ZipFile]::CreateFromDirectory((J $root 'out/ClawdTalk'), $zip)
         $rid = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
-        Invoke-Dotnet publish (J $root 'src/ClawdTalk.Host') -c Release -r $rid --self-contained false -p:PublishReadyToRun=true -o (J $artifacts "clawdtalk-$rid")
+        # ReadyToRun host and module; on Linux/macOS also the native launcher (NativeAOT: needs clang or gcc), which makes
+        # `clawdtalk -Command` use a running `clawdtalk --serve` in a few milliseconds.
+        $launcher = if ($IsWindows) { 'false' } else { 'true' }
+        Invoke-Dotnet publish (J $root 'src/ClawdTalk.Host') -c Release -r $rid --self-contained false -p:PublishReadyToRun=true "-p:ClawdTalkLauncher=$launcher" -o (J $artifacts "clawdtalk-$rid")
         $zip
         J $artifacts "clawdtalk-$rid"
     }

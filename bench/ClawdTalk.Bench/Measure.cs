@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Runtime.InteropServices;
 using System.Threading;
 
 namespace ClawdTalk.Bench
@@ -21,10 +22,14 @@ namespace ClawdTalk.Bench
             return s[lo] + (s[hi] - s[lo]) * (rank - lo);
         }
 
+        /// <summary>CPU milliseconds (user + system) of the last child run by <see cref="Child"/>: steadier than wall time on a loaded machine.</summary>
+        public static double LastChildCpuMs { get; private set; }
+
         /// <summary>Runs a child process to its end; returns wall milliseconds and its peak resident memory (VmHWM, MiB).</summary>
         public static (double ms, double peakMiB, int exit, string stdout, string stderr) Child(ProcessStartInfo psi)
         {
             psi.RedirectStandardOutput = true; psi.RedirectStandardError = true; psi.UseShellExecute = false;
+            var cpuBefore = ChildrenCpuMs();
             var watch = Stopwatch.StartNew();
             using var p = Process.Start(psi)!;
             var outTask = p.StandardOutput.ReadToEndAsync();
@@ -33,8 +38,30 @@ namespace ClawdTalk.Bench
             while (!p.WaitForExit(3))
                 peak = Math.Max(peak, ReadHwm(p.Id));
             var ms = watch.Elapsed.TotalMilliseconds;
+            p.WaitForExit(); // reaped: its CPU time is in the children's usage now
+            LastChildCpuMs = ChildrenCpuMs() - cpuBefore;
             return (ms, peak, p.ExitCode, outTask.Result, errTask.Result);
         }
+
+        [StructLayout(LayoutKind.Sequential)]
+        struct RUsage
+        {
+            public long UserSec, UserMicro, SysSec, SysMicro;
+            public long Max, Ix, Id, Is, Minflt, Majflt, Nswap, Inblock, Oublock, Msgsnd, Msgrcv, Nsignals, Nvcsw, Nivcsw;
+        }
+
+        [DllImport("libc", EntryPoint = "getrusage")]
+        static extern int getrusage(int who, out RUsage usage);
+
+        /// <summary>User + system CPU of every waited-for child so far (RUSAGE_CHILDREN); NaN where there is no libc.</summary>
+        static double ChildrenCpuMs()
+        {
+            if (OperatingSystem.IsWindows()) return double.NaN;
+            return getrusage(-1, out var u) == 0 ? (u.UserSec + u.SysSec) * 1000.0 + (u.UserMicro + u.SysMicro) / 1000.0 : double.NaN;
+        }
+
+        /// <summary>Peak resident memory (VmHWM, MiB) of a running process.</summary>
+        public static double PeakOf(int pid) => ReadHwm(pid);
 
         static double ReadHwm(int pid)
         {

@@ -22,14 +22,22 @@ namespace ClawdTalk.Bench
     {
         static string Repo = "";
         static int Runs = 15;
+        static bool NoPublish, Composite;
+
+        /// <summary>Reference figures of the issue (this machine kind): the published Python CLI's one request, and the targets.</summary>
+        const double PythonCliMs = 155, ResidentTargetMs = 30, ImportTargetMs = 100;
 
         public static async Task<int> Main(string[] args)
         {
             for (var i = 0; i < args.Length; i++)
+            {
                 if (args[i] == "--runs" && i + 1 < args.Length) Runs = int.Parse(args[++i]);
+                else if (args[i] == "--no-publish") NoPublish = true;      // reuse artifacts/bench-host from the last run
+                else if (args[i] == "--composite") Composite = true;       // self-contained, composite ReadyToRun (slow to publish)
+            }
             Repo = FindRepo();
             var table = new Table();
-            Console.Error.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
+            Console.Error.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, load average {LoadAverage()}");
 
             var key = "bench_" + Guid.NewGuid().ToString("N");
             await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { ApiKey = key, TimeScale = 600 });
@@ -40,8 +48,16 @@ namespace ClawdTalk.Bench
             foreach (var extra in Sections.All) extra(table, sandbox, key, Runs);
 
             Console.WriteLine();
+            Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}; load average at the end {LoadAverage()}");
+            Console.WriteLine();
             table.Print(Console.Out);
             return 0;
+        }
+
+        static string LoadAverage()
+        {
+            try { return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
+            catch (IOException) { return "n/a"; }
         }
 
         static string FindRepo()
@@ -51,32 +67,97 @@ namespace ClawdTalk.Bench
             throw new InvalidOperationException("run from inside the repository");
         }
 
-        /// <summary>The host published ReadyToRun, as an agent would run it: one process per command.</summary>
+        /// <summary>
+        /// The host published as an agent gets it (ReadyToRun host and module, native launcher), one process per command:
+        /// cold (CLAWDTALK_RESIDENT=off: the launcher executes the managed host) and through a running `clawdtalk --serve`.
+        /// Both must print the same; the table says so.
+        /// </summary>
         static void ColdStart(Table table, SandboxServer sandbox, string key)
         {
             var rid = RuntimeInformation.RuntimeIdentifier;
-            var dir = Path.Combine(Repo, "artifacts", "bench-host");
-            Console.Error.WriteLine("publishing the host ReadyToRun …");
-            var publish = Measure.Child(new ProcessStartInfo("dotnet", $"publish \"{Path.Combine(Repo, "src", "ClawdTalk.Host")}\" -c Release -r {rid} --self-contained false -p:PublishReadyToRun=true -o \"{dir}\" --nologo -v q"));
-            if (publish.exit != 0) { Console.Error.WriteLine(publish.stdout + publish.stderr); table.Row("host cold start", "publish failed", "", ""); return; }
+            var dir = Path.Combine(Repo, "artifacts", Composite ? "bench-host-composite" : "bench-host");
             var exe = Path.Combine(dir, "clawdtalk");
-            foreach (var (label, command) in BenchCommands.Cold)
+            if (!NoPublish || !File.Exists(exe))
             {
-                var times = new List<double>(); var peaks = new List<double>();
-                for (var i = 0; i < Runs + 1; i++)
-                {
-                    var psi = new ProcessStartInfo(exe);
-                    psi.ArgumentList.Add("-Command"); psi.ArgumentList.Add(command);
-                    psi.Environment["CLAWDTALK_API_KEY"] = key; // the key travels in the environment, never in arguments
-                    psi.Environment["CLAWDTALK_API_URL"] = sandbox.ApiBaseUri.AbsoluteUri;
-                    psi.Environment["CLAWDTALK_CONFIG"] = Path.Combine(Path.GetTempPath(), "bench-none.json");
-                    var r = Measure.Child(psi);
-                    if (r.exit != 0) { Console.Error.WriteLine($"{label}: exit {r.exit}: {r.stderr}"); break; }
-                    if (i == 0) continue; // the first run warms the disk cache
-                    times.Add(r.ms); peaks.Add(r.peakMiB);
-                }
-                table.Row($"cold start: clawdtalk -Command \"{command}\"", $"{Measure.Median(times):0} ms", $"p90 {Measure.Percentile(times, 90):0} ms (n={times.Count})", $"{Measure.Median(peaks):0} MiB");
+                Console.Error.WriteLine($"publishing the host ReadyToRun{(Composite ? " (self-contained, composite)" : "")} with the native launcher …");
+                var how = Composite ? "--self-contained true -p:PublishReadyToRunComposite=true" : "--self-contained false";
+                var publish = Measure.Child(new ProcessStartInfo("dotnet", $"publish \"{Path.Combine(Repo, "src", "ClawdTalk.Host")}\" -c Release -r {rid} {how} -p:PublishReadyToRun=true -p:ClawdTalkLauncher=true -o \"{dir}\" --nologo -v q"));
+                if (publish.exit != 0) { Console.Error.WriteLine(publish.stdout + publish.stderr); table.Row("host cold start", "publish failed", "", ""); return; }
             }
+            var socketDir = Path.Combine(Path.GetTempPath(), "clawdtalk-bench-" + Environment.ProcessId);
+            Directory.CreateDirectory(socketDir);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(socketDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var socket = Path.Combine(socketDir, "host.sock");
+            ProcessStartInfo Psi(string? command, bool resident, string control = "--serve")
+            {
+                var psi = new ProcessStartInfo(exe);
+                if (command != null) { psi.ArgumentList.Add("-Command"); psi.ArgumentList.Add(command); }
+                else psi.ArgumentList.Add(control);
+                psi.Environment["CLAWDTALK_API_KEY"] = key; // the key travels in the environment (and over the user-only socket), never in arguments
+                psi.Environment["CLAWDTALK_API_URL"] = sandbox.ApiBaseUri.AbsoluteUri;
+                psi.Environment["CLAWDTALK_CONFIG"] = Path.Combine(socketDir, "none.json");
+                psi.Environment["CLAWDTALK_HOST_SOCKET"] = socket;
+                psi.Environment["CLAWDTALK_RESIDENT"] = resident ? null : "off";
+                return psi;
+            }
+
+            foreach (var (label, command) in BenchCommands.Cold(sandbox, key))
+            {
+                var cold = Series(() => Psi(command, resident: false), Runs);
+                if (cold == null) { table.Row($"cold start: {label}", "failed", "", ""); continue; }
+                table.Row($"cold start: clawdtalk -Command \"{Short(command)}\"", $"{cold.Value.median:0} ms",
+                    $"p90 {cold.Value.p90:0} ms (n={Runs}), CPU {cold.Value.cpu:0} ms, {cold.Value.median / PythonCliMs:0.00}x the Python CLI's {PythonCliMs:0} ms", $"{cold.Value.peak:0} MiB");
+
+                using var server = Process.Start(WithRedirect(Psi(null, resident: true)))!;
+                var up = WaitServing(() => Psi("$PID", resident: true), server.Id);
+                if (!up) { table.Row($"resident: {label}", "server did not start", "", ""); server.Kill(); continue; }
+                var resident = Series(() => Psi(command, resident: true), Runs * 2);
+                var serverPeak = Measure.PeakOf(server.Id);
+                var same = SameOutput(Psi(command, resident: false), Psi(command, resident: true));
+                Measure.Child(Psi(null, resident: true, control: "--stop"));
+                server.WaitForExit(10_000);
+                if (resident == null) { table.Row($"resident: {label}", "failed", "", ""); continue; }
+                table.Row($"resident (clawdtalk --serve): same command", $"{resident.Value.median:0.0} ms",
+                    $"p90 {resident.Value.p90:0.0} ms (n={Runs * 2}), client CPU {resident.Value.cpu:0.0} ms, {resident.Value.median / ResidentTargetMs:0.00}x the {ResidentTargetMs:0} ms target, {cold.Value.median / resident.Value.median:0}x faster than cold",
+                    $"client {resident.Value.peak:0} MiB, server {serverPeak:0} MiB", same ? "output, errors, exit code identical to cold" : "OUTPUT DIFFERS FROM COLD");
+            }
+            try { Directory.Delete(socketDir, true); } catch (IOException) { }
+        }
+
+        static ProcessStartInfo WithRedirect(ProcessStartInfo p) { p.RedirectStandardOutput = true; p.RedirectStandardError = true; p.UseShellExecute = false; return p; }
+
+        static string Short(string s) => s.Length > 60 ? s.Substring(0, 57) + "…" : s;
+
+        /// <summary>One warm-up run, then n measured runs: median and p90 wall time, median peak memory; null on a failure.</summary>
+        static (double median, double p90, double peak, double cpu)? Series(Func<ProcessStartInfo> psi, int n)
+        {
+            var times = new List<double>(); var peaks = new List<double>(); var cpu = new List<double>();
+            for (var i = 0; i < n + 1; i++)
+            {
+                var r = Measure.Child(psi());
+                if (r.exit != 0) { Console.Error.WriteLine($"exit {r.exit}: {r.stderr}"); return null; }
+                if (i == 0) continue; // the first run warms the disk cache
+                times.Add(r.ms); cpu.Add(Measure.LastChildCpuMs); if (r.peakMiB > 0) peaks.Add(r.peakMiB);
+            }
+            return (Measure.Median(times), Measure.Percentile(times, 90), peaks.Count == 0 ? double.NaN : Measure.Median(peaks), Measure.Median(cpu));
+        }
+
+        static bool WaitServing(Func<ProcessStartInfo> pidProbe, int serverPid)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(120);
+            while (DateTime.UtcNow < deadline)
+            {
+                var r = Measure.Child(pidProbe());
+                if (r.stdout.Trim() == serverPid.ToString()) return true;
+                System.Threading.Thread.Sleep(200);
+            }
+            return false;
+        }
+
+        static bool SameOutput(ProcessStartInfo cold, ProcessStartInfo resident)
+        {
+            var a = Measure.Child(cold); var b = Measure.Child(resident);
+            return a.exit == b.exit && a.stdout == b.stdout && a.stderr == b.stderr;
         }
 
         /// <summary>Import-Module of out/ClawdTalk/&lt;version&gt; in a host whose engine is already warm.</summary>
@@ -96,7 +177,8 @@ namespace ClawdTalk.Bench
                 if (ps.HadErrors) throw new InvalidOperationException(string.Join("; ", ps.Streams.Error));
                 if (i >= 2) times.Add(w.Elapsed.TotalMilliseconds);
             }
-            table.Row("Import-Module ClawdTalk (warm host)", $"{Measure.Median(times):0.0} ms", $"p90 {Measure.Percentile(times, 90):0.0} ms (n={times.Count})", $"{Measure.SelfPeakMiB():0} MiB (process)");
+            table.Row("Import-Module ClawdTalk (warm host)", $"{Measure.Median(times):0.0} ms",
+                $"p90 {Measure.Percentile(times, 90):0.0} ms (n={times.Count}), {Measure.Median(times) / ImportTargetMs:0.00}x the {ImportTargetMs:0} ms target", $"{Measure.SelfPeakMiB():0} MiB (process)");
         }
 
         /// <summary>Per-cmdlet overhead against the sandbox: a cmdlet's median against a bare HttpClient request to the same endpoint.</summary>

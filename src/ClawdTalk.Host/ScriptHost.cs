@@ -56,6 +56,9 @@ namespace ClawdTalk.Host
         }
 
         public override PSHostRawUserInterface RawUI => _raw;
+
+        /// <summary>The width that format views wrap to (a resident server sets each client's own).</summary>
+        public int Width { get => _raw.Width; set => _raw.Width = value; }
         public bool Interactive => _in != null;
 
         public override string ReadLine() => _in?.ReadLine() ?? throw NonInteractive();
@@ -127,8 +130,9 @@ namespace ClawdTalk.Host
 
         sealed class TextRawUI : PSHostRawUserInterface
         {
-            readonly int _width;
+            int _width;
             public TextRawUI(int width) { _width = width; }
+            public int Width { get => _width; set => _width = value; }
             public override ConsoleColor BackgroundColor { get; set; } = ConsoleColor.Black;
             public override ConsoleColor ForegroundColor { get; set; } = ConsoleColor.Gray;
             public override Size BufferSize { get => new Size(_width, 9999); set { } }

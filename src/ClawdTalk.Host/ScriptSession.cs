@@ -35,21 +35,24 @@ namespace ClawdTalk.Host
         public ScriptHost Host => _host;
 
         /// <summary>Finds the module: $CLAWDTALK_MODULE, the copy beside the executable, or the repository's out/ folder.</summary>
-        public static string? FindModule()
+        public static string? FindModule() => HostArguments.FindModule();
+
+        /// <summary>Sets the runspace's location (a literal path), as a process started in that folder would have it.</summary>
+        public void SetLocation(string path)
         {
-            var env = Environment.GetEnvironmentVariable("CLAWDTALK_MODULE");
-            if (env == "none") return null; // the script imports it itself
-            if (!string.IsNullOrEmpty(env)) return env;
-            var beside = Path.Combine(AppContext.BaseDirectory, "Modules", "ClawdTalk", "ClawdTalk.psd1");
-            if (File.Exists(beside)) return beside;
-            for (var d = new DirectoryInfo(AppContext.BaseDirectory); d != null; d = d.Parent)
-            {
-                var outDir = Path.Combine(d.FullName, "out", "ClawdTalk");
-                if (Directory.Exists(outDir))
-                    return Directory.GetDirectories(outDir).Select(v => Path.Combine(v, "ClawdTalk.psd1")).Where(File.Exists).OrderByDescending(p => p).FirstOrDefault();
-            }
-            return null;
+            var paths = _runspace.SessionStateProxy.Path;
+            if (!string.Equals(paths.CurrentFileSystemLocation.ProviderPath, path, StringComparison.Ordinal))
+                paths.SetLocation(WildcardPattern.Escape(path));
         }
+
+        /// <summary>Stops the script that is running (as Ctrl+C would).</summary>
+        public void Stop()
+        {
+            var ps = _running;
+            try { ps?.BeginStop(null, null); } catch (ObjectDisposedException) { }
+        }
+
+        volatile PowerShell? _running;
 
         /// <summary>Runs script text (or a script file with arguments), printing through the host. Returns the exit code.</summary>
         public int Execute(string script, bool isFile = false, IList<string>? args = null)
@@ -70,6 +73,7 @@ namespace ClawdTalk.Host
             var errorsBefore = LastError();
             try
             {
+                _running = ps;
                 ps.Invoke();
             }
             catch (RuntimeException ex)
@@ -78,6 +82,7 @@ namespace ClawdTalk.Host
                 WriteError(ex.ErrorRecord);
                 return 1;
             }
+            finally { _running = null; }
             if (_host.ExitCode.HasValue) return _host.ExitCode.Value;
             // Errors were merged into the output for display, so HadErrors does not see them: $Error does.
             return ps.HadErrors || !Equals(LastError(), errorsBefore) ? 1 : 0;

@@ -1,0 +1,480 @@
+using System;
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.IO;
+using System.IO.Pipes;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace ClawdTalk.Host.Resident
+{
+    /// <summary>
+    /// `clawdtalk --serve`: one warm process (engine JIT-compiled, module assembly loaded, HTTP connections pooled
+    /// process-wide) that runs each client's -Command/-File in a fresh runspace with the module imported, taken from a
+    /// small pre-warmed pool, so nothing a command leaves behind reaches the next one. The client's environment and
+    /// working directory become the process's for the run (they are process-wide, so runs with a different environment
+    /// than one in progress are sent back to start cold), and its output, errors and exit code go back as frames.
+    /// </summary>
+    internal sealed class ResidentServer
+    {
+        const int PoolSize = 2;
+
+        /// <summary>Variables read once at process or engine start (culture, time zone, runtime knobs, engine paths, colours):
+        /// a client whose values differ would not see what a cold start shows it, so it starts cold.</summary>
+        static readonly string[] StartupNames = { "HOME", "LANG", "LANGUAGE", "TZ", "TERM", "NO_COLOR", "PSModulePath", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "CLAWDTALK_MODULE" };
+        static readonly string[] StartupPrefixes = { "LC_", "DOTNET_", "COMPlus_", "POWERSHELL_", "CORECLR_" };
+
+        readonly string _socketPath;
+        readonly string _modulePath;
+        readonly string _hostVersion;
+        readonly DateTime _moduleStamp;
+        readonly bool _trace;
+        readonly SessionPool _pool;
+        readonly EnvironmentLease _lease;
+        readonly Dictionary<string, string> _startEnv;
+        readonly CancellationTokenSource _stop = new CancellationTokenSource();
+        Socket? _listener;
+
+        ResidentServer(string socketPath, string modulePath, string hostVersion, Dictionary<string, string> startEnv)
+        {
+            _socketPath = socketPath;
+            _modulePath = Path.GetFullPath(modulePath);
+            _hostVersion = hostVersion;
+            _moduleStamp = ModuleStamp(_modulePath);
+            _trace = string.Equals(Environment.GetEnvironmentVariable("CLAWDTALK_RESIDENT"), "trace", StringComparison.OrdinalIgnoreCase);
+            _startEnv = startEnv;
+            _pool = new SessionPool(_modulePath, PoolSize);
+            _lease = new EnvironmentLease();
+        }
+
+        /// <summary>Runs the server until --stop, SIGTERM or Ctrl+C. Returns the process exit code.</summary>
+        public static int Run(string modulePath, string hostVersion, Dictionary<string, string> startEnv)
+        {
+            var path = ResidentWire.SocketPath();
+            if (ResidentClient.Control(ResidentWire.KindPing, hostVersion))
+            {
+                Console.Error.WriteLine($"clawdtalk: a resident server already answers at {path}.");
+                return 1;
+            }
+            ResidentServer server;
+            try
+            {
+                server = new ResidentServer(path, modulePath, hostVersion, startEnv);
+                server._pool.Fill(); // the first session, synchronously: import errors surface here, not at the first command
+            }
+            catch (Exception ex) when (!(ex is OutOfMemoryException))
+            {
+                Console.Error.WriteLine("clawdtalk: Cannot import the ClawdTalk module: " + ex.Message);
+                return 64;
+            }
+            return server.Serve();
+        }
+
+        int Serve()
+        {
+            // What the engine itself put in the environment at start (PSModulePath): runs get the engine's value.
+            _lease.EngineManaged = EngineManagedVariables(_startEnv);
+            WarmUp();
+            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; Shutdown(); });
+            using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; Shutdown(); });
+            try
+            {
+                if (ResidentWire.IsWindows) ServeNamedPipes();
+                else
+                {
+                    var error = Listen();
+                    if (error != null) { Console.Error.WriteLine("clawdtalk: cannot serve: " + error); return 1; }
+                    Console.Error.WriteLine($"clawdtalk: serving on {_socketPath} (pid {Environment.ProcessId}); stop with clawdtalk --stop");
+                    while (!_stop.IsCancellationRequested)
+                    {
+                        Socket client;
+                        try { client = _listener!.Accept(); }
+                        catch (Exception) when (_stop.IsCancellationRequested) { break; }
+                        catch (SocketException) { continue; }
+                        StartHandler(() =>
+                        {
+                            using var s = new NetworkStream(client, ownsSocket: true);
+                            if (!ResidentWire.PeerIsSameUser(client)) { Log("refused a connection from another user"); return; }
+                            Handle(s);
+                        });
+                    }
+                }
+            }
+            finally
+            {
+                _listener?.Dispose();
+                if (!ResidentWire.IsWindows) try { File.Delete(_socketPath); } catch (IOException) { }
+                _pool.Dispose();
+            }
+            return 0;
+        }
+
+        /// <summary>Creates the 0700 folder and the 0600 socket; a stale socket file (no server answered) is replaced.</summary>
+        string? Listen()
+        {
+            if (OperatingSystem.IsWindows()) return "Unix sockets are not used on Windows";
+            var dir = Path.GetDirectoryName(_socketPath)!;
+            if (!Directory.Exists(dir))
+                Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var why = ResidentWire.CheckPrivateDirectory(dir);
+            if (why != null) return why;
+            if (File.Exists(_socketPath)) File.Delete(_socketPath);
+            _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            _listener.Bind(new UnixDomainSocketEndPoint(_socketPath));
+            File.SetUnixFileMode(_socketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            _listener.Listen(64);
+            return null;
+        }
+
+        void ServeNamedPipes()
+        {
+            Console.Error.WriteLine($"clawdtalk: serving on pipe {_socketPath} (pid {Environment.ProcessId}); stop with clawdtalk --stop");
+            while (!_stop.IsCancellationRequested)
+            {
+                // CurrentUserOnly: the pipe's ACL grants the current user alone, and clients check the server's owner.
+                var pipe = new NamedPipeServerStream(_socketPath, PipeDirection.InOut, NamedPipeServerStream.MaxAllowedServerInstances,
+                    PipeTransmissionMode.Byte, PipeOptions.CurrentUserOnly | PipeOptions.Asynchronous);
+                try { pipe.WaitForConnectionAsync(_stop.Token).GetAwaiter().GetResult(); }
+                catch (OperationCanceledException) { pipe.Dispose(); break; }
+                StartHandler(() => { using (pipe) Handle(pipe); });
+            }
+        }
+
+        static void StartHandler(Action handle)
+        {
+            var t = new Thread(() =>
+            {
+                try { handle(); }
+                catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ex is SocketException) { }
+            }) { IsBackground = true, Name = "clawdtalk request" };
+            t.Start();
+        }
+
+        void Shutdown()
+        {
+            if (_stop.IsCancellationRequested) return;
+            _stop.Cancel();
+            try { _listener?.Dispose(); } catch (ObjectDisposedException) { }
+        }
+
+        void Handle(Stream stream)
+        {
+            var frame = ResidentWire.ReadFrame(stream);
+            if (frame == null || frame.Value.type != ResidentWire.Request) return;
+            var request = ResidentRequest.Decode(frame.Value.payload);
+            if (request.Protocol != ResidentWire.ProtocolVersion) { ResidentWire.WriteFrame(stream, ResidentWire.Fallback, "protocol version differs"); return; }
+            switch (request.Kind)
+            {
+                case ResidentWire.KindPing: ResidentWire.WriteFrame(stream, ResidentWire.Accepted, _hostVersion); return;
+                case ResidentWire.KindStop:
+                    ResidentWire.WriteFrame(stream, ResidentWire.Accepted, "stopping");
+                    Log("stop requested");
+                    Shutdown();
+                    return;
+                case ResidentWire.KindRun: Run(stream, request); return;
+            }
+        }
+
+        void Run(Stream stream, ResidentRequest request)
+        {
+            var why = Refuse(request);
+            if (why != null)
+            {
+                Log("sent back to start cold: " + why);
+                ResidentWire.WriteFrame(stream, ResidentWire.Fallback, why);
+                return;
+            }
+            var target = _lease.Target(request.Environment);
+            if (!_lease.TryEnter(target, request.WorkingDirectory, out why))
+            {
+                Log("sent back to start cold: " + why);
+                ResidentWire.WriteFrame(stream, ResidentWire.Fallback, why!);
+                return;
+            }
+            PooledSession? pooled = null;
+            try
+            {
+                pooled = _pool.Take();
+                var sink = new FrameSink(stream);
+                pooled.Bind(sink, request.Width, request.Ansi);
+                pooled.Session.SetLocation(request.WorkingDirectory);
+                ResidentWire.WriteFrame(stream, ResidentWire.Accepted, ReadOnlySpan<byte>.Empty);
+                var session = pooled.Session;
+                // A client that goes away (Ctrl+C, killed) stops its command, as Ctrl+C stops a cold one.
+                var watcher = new Thread(() =>
+                {
+                    try { if (stream.ReadByte() < 0) { sink.Broken = true; session.Stop(); } }
+                    catch (Exception) { sink.Broken = true; session.Stop(); }
+                }) { IsBackground = true, Name = "clawdtalk disconnect watch" };
+                watcher.Start();
+                var started = DateTime.UtcNow;
+                var code = request.File != null ? session.Execute(request.File, isFile: true, request.FileArgs) : session.Execute(request.Command ?? "");
+                if (!sink.Broken) ResidentWire.WriteExit(stream, code);
+                Log($"ran {(request.File != null ? "a file" : "a command")} in {(DateTime.UtcNow - started).TotalMilliseconds:0} ms, exit {code}{(sink.Broken ? " (client gone)" : "")}");
+            }
+            finally
+            {
+                pooled?.Unbind();
+                _lease.Exit();
+                if (pooled != null) _pool.Retire(pooled);
+            }
+        }
+
+        /// <summary>Why this request must start cold instead, or null when this server runs it exactly as a cold start would.</summary>
+        string? Refuse(ResidentRequest q)
+        {
+            if (q.HostVersion != _hostVersion) return $"the server is clawdtalk {_hostVersion}, the client {q.HostVersion}";
+            if (!string.Equals(Path.GetFullPath(q.ModulePath), _modulePath, StringComparison.Ordinal)) return "the client uses another module folder";
+            if (ModuleStamp(_modulePath) != _moduleStamp) return "the module was rebuilt since the server started; restart it";
+            if (!Directory.Exists(q.WorkingDirectory)) return "the working directory does not exist";
+            foreach (var name in StartupVariables(q.Environment))
+            {
+                q.Environment.TryGetValue(name, out var mine);
+                _startEnv.TryGetValue(name, out var theirs);
+                if (string.Equals(mine, theirs, StringComparison.Ordinal)) continue;
+                // A variable the engine rewrites at start (PSModulePath) may already hold the engine's value, as in a
+                // process that hosted a runspace before; a cold start would compute that same value from it.
+                if (_lease.EngineManaged.TryGetValue(name, out var engine) && string.Equals(mine, engine, StringComparison.Ordinal)) continue;
+                return $"the client's {name} differs from the server's";
+            }
+            return null;
+        }
+
+        IEnumerable<string> StartupVariables(Dictionary<string, string> client)
+        {
+            var names = new HashSet<string>(StartupNames, StringComparer.Ordinal);
+            foreach (var k in client.Keys) if (IsStartupPrefixed(k)) names.Add(k);
+            foreach (var k in _startEnv.Keys) if (IsStartupPrefixed(k)) names.Add(k);
+            return names;
+        }
+
+        static bool IsStartupPrefixed(string name)
+        {
+            foreach (var p in StartupPrefixes) if (name.StartsWith(p, StringComparison.Ordinal)) return true;
+            return false;
+        }
+
+        static Dictionary<string, string?> EngineManagedVariables(Dictionary<string, string> before)
+        {
+            var now = Snapshot();
+            var changed = new Dictionary<string, string?>(StringComparer.Ordinal);
+            foreach (var kv in now) if (!before.TryGetValue(kv.Key, out var v) || v != kv.Value) changed[kv.Key] = kv.Value;
+            foreach (var k in before.Keys) if (!now.ContainsKey(k)) changed[k] = null;
+            return changed;
+        }
+
+        public static Dictionary<string, string> Snapshot()
+        {
+            var d = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (DictionaryEntry e in Environment.GetEnvironmentVariables()) d[(string)e.Key] = (string?)e.Value ?? "";
+            return d;
+        }
+
+        static DateTime ModuleStamp(string manifest)
+        {
+            var dll = Path.Combine(Path.GetDirectoryName(manifest)!, "ClawdTalk.Cmdlets.dll");
+            return File.Exists(dll) ? File.GetLastWriteTimeUtc(dll) : File.GetLastWriteTimeUtc(manifest);
+        }
+
+        /// <summary>JIT-compiles the paths every command takes (formatting, the error view, a terminating error) before the first client.</summary>
+        void WarmUp()
+        {
+            var warm = _pool.CreateDetached();
+            try
+            {
+                var sink = new FrameSink(Stream.Null);
+                warm.Bind(sink, 120, false);
+                warm.Session.Execute("$null = Get-Command -Module ClawdTalk; [pscustomobject]@{ Name = 'warm'; Value = 1 }; Write-Warning 'warm'; Write-Error 'warm'; 'text'");
+                warm.Session.Execute("throw 'warm'");
+                warm.Session.Execute("$null = Get-Help Test-ClawdTalkConnection");
+            }
+            catch (Exception ex) when (!(ex is OutOfMemoryException)) { Log("warm-up: " + ex.Message); }
+            finally { warm.Unbind(); warm.Dispose(); }
+        }
+
+        void Log(string message)
+        {
+            if (_trace) Console.Error.WriteLine($"clawdtalk: resident: {message}");
+        }
+    }
+
+    /// <summary>Writes a run's stdout and stderr to the client as frames, in the order they were written.</summary>
+    internal sealed class FrameSink
+    {
+        readonly Stream _stream;
+        readonly object _gate = new object();
+        public FrameSink(Stream stream) { _stream = stream; }
+        public volatile bool Broken;
+
+        public void Send(byte type, string text)
+        {
+            if (Broken || text.Length == 0) return;
+            lock (_gate)
+            {
+                try { ResidentWire.WriteFrame(_stream, type, Encoding.UTF8.GetBytes(text)); }
+                catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException) { Broken = true; }
+            }
+        }
+    }
+
+    /// <summary>A TextWriter that forwards to the current run's frame sink (a pooled host is created before its run is known).</summary>
+    internal sealed class RequestWriter : TextWriter
+    {
+        readonly byte _type;
+        public RequestWriter(byte type) { _type = type; }
+        public FrameSink? Sink { get; set; }
+        public override Encoding Encoding => Encoding.UTF8;
+        public override void Write(char value) => Sink?.Send(_type, value.ToString());
+        public override void Write(string? value) { if (value != null) Sink?.Send(_type, value); }
+        public override void WriteLine(string? value) => Sink?.Send(_type, (value ?? "") + Environment.NewLine);
+        public override void WriteLine() => Sink?.Send(_type, Environment.NewLine);
+    }
+
+    internal sealed class PooledSession : IDisposable
+    {
+        public PooledSession(string modulePath)
+        {
+            Out = new RequestWriter(ResidentWire.Stdout);
+            Err = new RequestWriter(ResidentWire.Stderr);
+            Host = new ScriptHost(Out, Err, null, 120);
+            Session = new ScriptSession(Host, modulePath, ansi: false);
+        }
+
+        public RequestWriter Out { get; }
+        public RequestWriter Err { get; }
+        public ScriptHost Host { get; }
+        public ScriptSession Session { get; }
+
+        public void Bind(FrameSink sink, int width, bool ansi)
+        {
+            Out.Sink = sink; Err.Sink = sink;
+            Host.HostUI.Width = width;
+            Host.HostUI.SupportsAnsi = ansi;
+        }
+
+        public void Unbind() { Out.Sink = null; Err.Sink = null; }
+
+        public void Dispose() => Session.Dispose();
+    }
+
+    /// <summary>Fresh runspaces with the module imported, opened ahead of need on a background thread.</summary>
+    internal sealed class SessionPool : IDisposable
+    {
+        readonly string _modulePath;
+        readonly int _size;
+        readonly ConcurrentQueue<PooledSession> _ready = new ConcurrentQueue<PooledSession>();
+        int _filling;
+        volatile bool _disposed;
+
+        public SessionPool(string modulePath, int size) { _modulePath = modulePath; _size = size; }
+
+        public PooledSession CreateDetached() => new PooledSession(_modulePath);
+
+        /// <summary>Fills the pool on this thread.</summary>
+        public void Fill()
+        {
+            while (!_disposed && _ready.Count < _size) _ready.Enqueue(new PooledSession(_modulePath));
+        }
+
+        public PooledSession Take()
+        {
+            var s = _ready.TryDequeue(out var ready) ? ready : new PooledSession(_modulePath);
+            Refill();
+            return s;
+        }
+
+        /// <summary>A used session is never reused: it is disposed off the request's path.</summary>
+        public void Retire(PooledSession s) => ThreadPool.UnsafeQueueUserWorkItem(_ => s.Dispose(), null);
+
+        void Refill()
+        {
+            if (Interlocked.Exchange(ref _filling, 1) == 1) return;
+            var t = new Thread(() =>
+            {
+                try { Fill(); }
+                catch (Exception) { /* the next Take opens one synchronously and reports its error */ }
+                finally { Volatile.Write(ref _filling, 0); }
+            }) { IsBackground = true, Name = "clawdtalk session pool", Priority = ThreadPriority.BelowNormal };
+            t.Start();
+        }
+
+        public void Dispose()
+        {
+            _disposed = true;
+            while (_ready.TryDequeue(out var s)) s.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The process environment and working directory belong to the runs in progress: the first run sets them to its
+    /// client's (all variables, exactly, but those the engine manages), later runs join only when theirs are the same.
+    /// </summary>
+    internal sealed class EnvironmentLease
+    {
+        readonly object _gate = new object();
+        int _holders;
+
+        public Dictionary<string, string?> EngineManaged { get; set; } = new Dictionary<string, string?>();
+
+        public Dictionary<string, string> Target(Dictionary<string, string> client)
+        {
+            var target = new Dictionary<string, string>(client, StringComparer.Ordinal);
+            foreach (var kv in EngineManaged)
+                if (kv.Value == null) target.Remove(kv.Key); else target[kv.Key] = kv.Value;
+            return target;
+        }
+
+        public bool TryEnter(Dictionary<string, string> env, string cwd, out string? why)
+        {
+            lock (_gate)
+            {
+                if (_holders == 0)
+                {
+                    try
+                    {
+                        Apply(env);
+                        Environment.CurrentDirectory = cwd;
+                    }
+                    catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                    {
+                        why = "cannot enter the working directory: " + ex.Message;
+                        return false;
+                    }
+                }
+                else if (!Same(env) || !string.Equals(Environment.CurrentDirectory, cwd, StringComparison.Ordinal))
+                {
+                    why = "busy with a run in another environment or folder";
+                    return false;
+                }
+                _holders++;
+                why = null;
+                return true;
+            }
+        }
+
+        public void Exit() { lock (_gate) _holders--; }
+
+        static void Apply(Dictionary<string, string> env)
+        {
+            var now = ResidentServer.Snapshot();
+            foreach (var k in now.Keys) if (!env.ContainsKey(k)) Environment.SetEnvironmentVariable(k, null);
+            foreach (var kv in env)
+                if (!now.TryGetValue(kv.Key, out var v) || v != kv.Value) Environment.SetEnvironmentVariable(kv.Key, kv.Value.Length == 0 ? null : kv.Value);
+        }
+
+        /// <summary>Equal but for variables set to an empty value, which .NET cannot set (it removes them).</summary>
+        static bool Same(Dictionary<string, string> env)
+        {
+            var now = ResidentServer.Snapshot();
+            foreach (var kv in env)
+                if (kv.Value.Length > 0 && (!now.TryGetValue(kv.Key, out var v) || v != kv.Value)) return false;
+            foreach (var kv in now)
+                if (kv.Value.Length > 0 && (!env.TryGetValue(kv.Key, out var v) || v != kv.Value)) return false;
+            return true;
+        }
+    }
+}

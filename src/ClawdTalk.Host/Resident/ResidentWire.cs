@@ -1,0 +1,221 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.IO.Pipes;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace ClawdTalk.Host.Resident
+{
+    /// <summary>
+    /// The resident server's local transport and framing, shared by the server, the managed client and the native
+    /// launcher (so nothing here may touch the PowerShell engine, reflection or anything NativeAOT cannot compile).
+    /// Unix: a Unix domain socket in a 0700 folder owned by the user, the socket 0600, and the peer's uid checked on
+    /// both ends (SO_PEERCRED). Windows: a named pipe created and opened with PipeOptions.CurrentUserOnly.
+    /// Nothing listens on the network.
+    /// </summary>
+    internal static class ResidentWire
+    {
+        /// <summary>Bumped whenever the request or frame layout changes: a mismatch means "start cold".</summary>
+        public const int ProtocolVersion = 1;
+        public const int MaxFrame = 64 * 1024 * 1024;
+
+        // frame types
+        public const byte Request = (byte)'R', Accepted = (byte)'A', Fallback = (byte)'F', Stdout = (byte)'O', Stderr = (byte)'E', Exit = (byte)'X';
+        public const byte KindRun = 1, KindPing = 2, KindStop = 3;
+
+        public static bool IsWindows => RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
+
+        /// <summary>$CLAWDTALK_HOST_SOCKET, else $XDG_RUNTIME_DIR/clawdtalk/host.sock, else the config folder's run/host.sock.</summary>
+        public static string SocketPath()
+        {
+            var explicitPath = Environment.GetEnvironmentVariable("CLAWDTALK_HOST_SOCKET");
+            if (!string.IsNullOrWhiteSpace(explicitPath)) return Path.GetFullPath(explicitPath);
+            if (IsWindows) return "clawdtalk-host-" + Environment.UserName.ToLowerInvariant();
+            var runtime = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
+            if (!string.IsNullOrEmpty(runtime) && Path.IsPathRooted(runtime) && Directory.Exists(runtime))
+                return Path.Combine(runtime, "clawdtalk", "host.sock");
+            var xdg = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME");
+            var home = Environment.GetEnvironmentVariable("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            return Path.Combine(string.IsNullOrEmpty(xdg) ? Path.Combine(home, ".config") : xdg, "clawdtalk", "run", "host.sock");
+        }
+
+        /// <summary>
+        /// Null when the folder holding the socket is private (no group or other permission bits); else why not. Who owns
+        /// it matters less than who answers: both ends check the peer's uid on every connection (PeerIsSameUser).
+        /// </summary>
+        public static string? CheckPrivateDirectory(string dir)
+        {
+            if (OperatingSystem.IsWindows()) return null;
+            if (!Directory.Exists(dir)) return $"{dir} does not exist";
+            var mode = (int)File.GetUnixFileMode(dir);
+            if ((mode & 0x3F) != 0) return $"{dir} is accessible to other users (mode {Convert.ToString(mode, 8)}); it must be 0700";
+            return null;
+        }
+
+        /// <summary>Connects to the server, or returns null when none answers. Verifies the server runs as this user.</summary>
+        public static Stream? Connect(string path)
+        {
+            if (IsWindows)
+            {
+                var pipe = new NamedPipeClientStream(".", path, PipeDirection.InOut, PipeOptions.CurrentUserOnly);
+                try { pipe.Connect(50); return pipe; }
+                catch (Exception ex) when (ex is TimeoutException || ex is IOException || ex is UnauthorizedAccessException) { pipe.Dispose(); return null; }
+            }
+            var dir = Path.GetDirectoryName(path)!;
+            if (!File.Exists(path) || CheckPrivateDirectory(dir) != null) return null;
+            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            try
+            {
+                socket.Connect(new UnixDomainSocketEndPoint(path));
+                if (!PeerIsSameUser(socket)) { socket.Dispose(); return null; }
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch (SocketException) { socket.Dispose(); return null; }
+        }
+
+        /// <summary>Linux: SO_PEERCRED; macOS/BSD: getpeereid. Both ends refuse a peer of another user.</summary>
+        public static bool PeerIsSameUser(Socket socket)
+        {
+            if (IsWindows) return true;
+            var me = Native.geteuid();
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
+            {
+                Span<byte> cred = stackalloc byte[12]; // struct ucred { pid_t pid; uid_t uid; gid_t gid; }
+                var n = socket.GetRawSocketOption(1 /*SOL_SOCKET*/, 17 /*SO_PEERCRED*/, cred);
+                return n >= 8 && BitConverter.ToUInt32(cred.Slice(4, 4)) == me;
+            }
+            return Native.getpeereid(socket.Handle.ToInt32(), out var euid, out _) == 0 && euid == me;
+        }
+
+        // ---- framing: [type:1][length:4, little endian][payload] ----
+
+        public static void WriteFrame(Stream s, byte type, ReadOnlySpan<byte> payload)
+        {
+            Span<byte> head = stackalloc byte[5];
+            head[0] = type;
+            BitConverter.TryWriteBytes(head.Slice(1), payload.Length);
+            if (payload.Length <= 4096)
+            {
+                // one write: one syscall for the common short frame
+                var buffer = new byte[5 + payload.Length];
+                head.CopyTo(buffer);
+                payload.CopyTo(buffer.AsSpan(5));
+                s.Write(buffer, 0, buffer.Length);
+            }
+            else
+            {
+                s.Write(head);
+                s.Write(payload);
+            }
+            s.Flush();
+        }
+
+        public static void WriteFrame(Stream s, byte type, string text) => WriteFrame(s, type, Encoding.UTF8.GetBytes(text));
+
+        public static void WriteExit(Stream s, int code)
+        {
+            Span<byte> b = stackalloc byte[4];
+            BitConverter.TryWriteBytes(b, code);
+            WriteFrame(s, Exit, b);
+        }
+
+        /// <summary>Reads one frame; null at a clean end of stream.</summary>
+        public static (byte type, byte[] payload)? ReadFrame(Stream s)
+        {
+            var head = new byte[5];
+            if (!ReadExactly(s, head, allowEnd: true)) return null;
+            var len = BitConverter.ToInt32(head, 1);
+            if (len < 0 || len > MaxFrame) throw new InvalidDataException("frame too large");
+            var payload = new byte[len];
+            if (!ReadExactly(s, payload, allowEnd: false)) throw new EndOfStreamException();
+            return (head[0], payload);
+        }
+
+        static bool ReadExactly(Stream s, byte[] buffer, bool allowEnd)
+        {
+            var read = 0;
+            while (read < buffer.Length)
+            {
+                var n = s.Read(buffer, read, buffer.Length - read);
+                if (n == 0)
+                {
+                    if (read == 0 && allowEnd) return false;
+                    throw new EndOfStreamException();
+                }
+                read += n;
+            }
+            return true;
+        }
+    }
+
+    /// <summary>What the client asks the server to run, with everything of the client's process that a script can see.</summary>
+    internal sealed class ResidentRequest
+    {
+        public byte Kind = ResidentWire.KindRun;
+        public int Protocol = ResidentWire.ProtocolVersion;
+        public string HostVersion = "";
+        public string ModulePath = "";
+        public string? Command;
+        public string? File;
+        public List<string> FileArgs = new List<string>();
+        public string WorkingDirectory = "";
+        public Dictionary<string, string> Environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        public int Width = 120;
+        public bool Ansi;
+
+        public byte[] Encode()
+        {
+            using var ms = new MemoryStream();
+            using (var w = new BinaryWriter(ms, Encoding.UTF8, leaveOpen: true))
+            {
+                w.Write(Kind);
+                w.Write(Protocol);
+                w.Write(HostVersion);
+                w.Write(ModulePath);
+                WriteOpt(w, Command);
+                WriteOpt(w, File);
+                w.Write(FileArgs.Count);
+                foreach (var a in FileArgs) w.Write(a);
+                w.Write(WorkingDirectory);
+                w.Write(Environment.Count);
+                foreach (var kv in Environment) { w.Write(kv.Key); w.Write(kv.Value); }
+                w.Write(Width);
+                w.Write(Ansi);
+            }
+            return ms.ToArray();
+        }
+
+        public static ResidentRequest Decode(byte[] data)
+        {
+            using var r = new BinaryReader(new MemoryStream(data), Encoding.UTF8);
+            var q = new ResidentRequest { Kind = r.ReadByte(), Protocol = r.ReadInt32() };
+            if (q.Protocol != ResidentWire.ProtocolVersion) return q;
+            q.HostVersion = r.ReadString();
+            q.ModulePath = r.ReadString();
+            q.Command = ReadOpt(r);
+            q.File = ReadOpt(r);
+            var n = r.ReadInt32();
+            for (var i = 0; i < n; i++) q.FileArgs.Add(r.ReadString());
+            q.WorkingDirectory = r.ReadString();
+            n = r.ReadInt32();
+            for (var i = 0; i < n; i++) { var k = r.ReadString(); q.Environment[k] = r.ReadString(); }
+            q.Width = r.ReadInt32();
+            q.Ansi = r.ReadBoolean();
+            return q;
+        }
+
+        static void WriteOpt(BinaryWriter w, string? s) { w.Write(s != null); if (s != null) w.Write(s); }
+        static string? ReadOpt(BinaryReader r) => r.ReadBoolean() ? r.ReadString() : null;
+    }
+
+    internal static class Native
+    {
+        [DllImport("libc", EntryPoint = "geteuid")]
+        public static extern uint geteuid();
+
+        [DllImport("libc", EntryPoint = "getpeereid", SetLastError = true)]
+        public static extern int getpeereid(int fd, out uint euid, out uint egid);
+    }
+}
