@@ -1,0 +1,245 @@
+using System;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using ClawdTalk.Sandbox.Infrastructure;
+using ClawdTalk.Sandbox.State;
+
+namespace ClawdTalk.Sandbox;
+
+/// <summary>
+/// How calls and texts play out: magic numbers, phase durations (virtual seconds, divided by the time scale),
+/// and the step/run bookkeeping of scheduled events. Every method runs under the core lock.
+/// </summary>
+internal sealed class Simulator
+{
+    /// <summary>Virtual seconds of each phase.</summary>
+    public const double DialSeconds = 1, RingSeconds = 10, TalkSeconds = 60, VoicemailSeconds = 20, SmsSendSeconds = 2;
+
+    private readonly SandboxCore _core;
+
+    public Simulator(SandboxCore core) => _core = core;
+
+    private SandboxState S => _core.State;
+
+    /// <summary>
+    /// The outcome a call to <paramref name="to"/> gets, by its last four digits: 0001 no-answer, 0002 busy,
+    /// 0003 voicemail, 0004 failed, 0005 no-answer on the first attempt to that number and answered later;
+    /// anything else answered.
+    /// </summary>
+    public static string CallOutcome(string to, int attempt) => Formats.LastFour(to) switch
+    {
+        "0001" => "no-answer",
+        "0002" => "busy",
+        "0003" => "voicemail",
+        "0004" => "failed",
+        "0005" => attempt <= 1 ? "no-answer" : "answered",
+        _ => "answered",
+    };
+
+    /// <summary>Insight score 1–10: the callee number's last digit plus one.</summary>
+    public static int Score(string to) => to[^1] - '0' + 1;
+
+    private int NextAttempt(string to)
+    {
+        S.Attempts.TryGetValue(to, out int n);
+        S.Attempts[to] = ++n;
+        return n;
+    }
+
+    // ---- scheduled events -------------------------------------------------------------------------
+
+    public void Schedule(ScheduledEvent ev, long dueMs) => _core.Scheduler.At(dueMs, () => Begin(ev));
+
+    private void Begin(ScheduledEvent ev)
+    {
+        if (ev.Status != "pending") return; // cancelled meanwhile
+        string now = Formats.Now();
+        ev.Status = "in_progress";
+        ev.StartedAt = ev.UpdatedAt = now;
+        if (!ev.IsCall)
+        {
+            _core.Scheduler.At(_core.DueIn(SmsSendSeconds), () => FinishSms(ev));
+            return;
+        }
+        ev.CallStatus = "ringing";
+        string outcome = CallOutcome(ev.To, NextAttempt(ev.To));
+        _core.Scheduler.At(_core.DueIn(RingSeconds), () => Connect(ev, outcome));
+    }
+
+    private void Connect(ScheduledEvent ev, string outcome)
+    {
+        if (outcome is "answered" or "voicemail")
+        {
+            ev.CallStatus = "in-progress";
+            ev.UpdatedAt = Formats.Now();
+            double talk = outcome == "answered" ? TalkSeconds : VoicemailSeconds;
+            _core.Scheduler.At(_core.DueIn(talk), () => Finish(ev, "completed", "completed", outcome, (int)talk));
+        }
+        else
+        {
+            Finish(ev, "failed", outcome, outcome, 0);
+        }
+    }
+
+    private void Finish(ScheduledEvent ev, string status, string? callStatus, string? outcome, int? duration)
+    {
+        string now = Formats.Now();
+        ev.Status = status;
+        ev.CallStatus = callStatus;
+        ev.Outcome = outcome;
+        ev.DurationSeconds = duration;
+        ev.EndedAt = ev.UpdatedAt = now;
+        if (ev.IsCall && status == "completed")
+        {
+            var conv = new Conversation { Id = S.NextId("conv"), EventId = ev.Id, To = ev.To, Outcome = outcome ?? "answered", CreatedAt = now };
+            S.Conversations[conv.Id] = conv;
+            ev.ConversationId = conv.Id;
+        }
+        Terminal(ev, finished: true);
+    }
+
+    private void FinishSms(ScheduledEvent ev)
+    {
+        bool failed = Formats.LastFour(ev.To) == "0004";
+        S.Messages.Add(new Message
+        {
+            Id = S.NextId("msg"), Direction = "outbound", From = ev.From, To = ev.To, Body = ev.TextBody ?? "",
+            Status = failed ? "failed" : "sent", CreatedAt = Formats.Now(),
+        });
+        Finish(ev, failed ? "failed" : "completed", null, failed ? "failed" : "sent", null);
+    }
+
+    /// <summary>DELETE of a pending event: it stays listed as status failed, call_status canceled.</summary>
+    public void Cancel(ScheduledEvent ev)
+    {
+        ev.Status = "failed";
+        ev.CallStatus = ev.IsCall ? "canceled" : null;
+        ev.Outcome = "canceled";
+        ev.EndedAt = ev.UpdatedAt = Formats.Now();
+        Terminal(ev, finished: false);
+    }
+
+    /// <summary>
+    /// An event became terminal. When it finished (not cancelled) and carries a step id, that step is completed;
+    /// then the run succeeds once none of its scheduled events is open (unless the run is already terminal).
+    /// </summary>
+    private void Terminal(ScheduledEvent ev, bool finished)
+    {
+        if (ev.RunId is null || !S.Runs.TryGetValue(ev.RunId, out Run? run)) return;
+        run.OpenScheduledEvents--;
+        if (!finished || ev.StepId is null) return;
+        string now = Formats.Now();
+        PlanStep? step = run.Plan?.Find(s => s.StepId == ev.StepId);
+        if (step is not null)
+        {
+            step.Status = "completed";
+            step.UpdatedAt = now;
+        }
+        if (run.OpenScheduledEvents == 0 && !run.IsTerminal)
+        {
+            run.Status = "succeeded";
+            run.UpdatedAt = now;
+        }
+    }
+
+    public JsonObject Insights(Conversation conv)
+    {
+        conv.Reads++;
+        bool done = conv.Reads > S.InsightPendingReads;
+        var item = new JsonObject
+        {
+            ["id"] = "ins_" + conv.Id, ["conversation_id"] = conv.Id, ["status"] = done ? "completed" : "in_progress",
+            ["created_at"] = conv.CreatedAt,
+        };
+        var insights = new JsonArray();
+        if (done)
+        {
+            int score = Score(conv.To);
+            string summary = conv.Outcome == "voicemail"
+                ? $"Sandbox call to {conv.To} reached voicemail; a message was left."
+                : $"Sandbox call to {conv.To} was answered and completed. Interest score {score}/10.";
+            insights.Add(new JsonObject { ["name"] = "summary", ["result"] = summary });
+            insights.Add(new JsonObject { ["name"] = "score", ["result"] = score.ToString(CultureInfo.InvariantCulture) });
+        }
+        item["conversation_insights"] = insights;
+        return new JsonObject { ["data"] = new JsonArray(item) };
+    }
+
+    // ---- direct calls -----------------------------------------------------------------------------
+
+    public Call StartCall(string to, string? greeting, string? purpose)
+    {
+        var call = new Call
+        {
+            Id = S.NextId("call"), Direction = "outbound", Status = "initiating", To = to, From = S.AccountNumber,
+            Greeting = greeting, Purpose = purpose, PrivacyMode = to != S.OwnerPhone, CreatedAt = Formats.Now(),
+        };
+        S.Calls[call.Id] = call;
+        _core.Scheduler.At(_core.DueIn(DialSeconds), () => Ring(call));
+        return call;
+    }
+
+    private void Ring(Call call)
+    {
+        if (call.Status != "initiating") return;
+        call.Status = "ringing";
+        call.PlannedOutcome = CallOutcome(call.To, NextAttempt(call.To));
+        _core.Scheduler.At(_core.DueIn(RingSeconds), () => Answer(call));
+    }
+
+    private void Answer(Call call)
+    {
+        if (call.Status != "ringing") return;
+        string outcome = call.PlannedOutcome;
+        if (outcome is not ("answered" or "voicemail"))
+        {
+            EndCall(call, outcome, outcome, outcome);
+            return;
+        }
+        call.Status = "in-progress";
+        call.AnsweredAt = Formats.Now();
+        call.AnsweredMs = Formats.MonoMs();
+        _core.Hub.SendEvent(new JsonObject { ["type"] = "event", ["event"] = "call.started", ["call_id"] = call.Id, ["direction"] = call.Direction });
+        double talk = outcome == "answered" ? TalkSeconds : VoicemailSeconds;
+        _core.Scheduler.At(_core.DueIn(talk), () => EndCall(call, "completed", outcome, "hangup"));
+    }
+
+    /// <summary>Ends a call (no-op when already ended) and, with <paramref name="send"/>, sends <c>call.ended</c>.</summary>
+    public void EndCall(Call call, string status, string outcome, string reason, bool send = true)
+    {
+        if (call.IsTerminal) return;
+        call.Status = status;
+        call.Outcome = outcome;
+        call.Reason = reason;
+        call.EndedAt = Formats.Now();
+        if (call.AnsweredAt is not null)
+            call.DurationSeconds = (int)Math.Round((Formats.MonoMs() - call.AnsweredMs) * _core.Options.TimeScale / 1000.0);
+        if (outcome == "voicemail") call.VoicemailMessage = call.Greeting ?? "Sandbox voicemail message";
+        if (send) _core.Hub.SendEvent(CallEndedFrame(call));
+    }
+
+    /// <summary>Ends a call on request (REST or control): a live call completes, one not yet answered is canceled.</summary>
+    public void EndOnRequest(Call call, string reason)
+    {
+        if (call.IsTerminal) return;
+        if (call.Status == "in-progress") EndCall(call, "completed", call.PlannedOutcome, reason);
+        else EndCall(call, "canceled", "canceled", reason);
+    }
+
+    public static JsonObject CallEndedFrame(Call call) => new()
+    {
+        ["type"] = "event", ["event"] = "call.ended", ["call_id"] = call.Id, ["direction"] = call.Direction,
+        ["duration_seconds"] = call.DurationSeconds, ["reason"] = call.Reason, ["outcome"] = call.Outcome,
+        ["to_number"] = call.To, ["purpose"] = call.Purpose, ["greeting"] = call.Greeting,
+        ["voicemail_message"] = call.VoicemailMessage,
+    };
+
+    // ---- approvals --------------------------------------------------------------------------------
+
+    public void ScheduleExpiry(Approval a) => _core.Scheduler.At(_core.DueIn(a.ExpiresIn), () =>
+    {
+        if (a.Status != "pending") return;
+        a.Status = "expired";
+        a.RespondedAt = Formats.Now();
+    });
+}

@@ -1,0 +1,68 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace ClawdTalk.Sandbox.State;
+
+/// <summary>
+/// Everything /_sandbox/reset puts back: the service's data, the per-number attempt counters and
+/// the account settings. Only touched under SandboxCore.Sync.
+/// </summary>
+internal sealed class SandboxState
+{
+    public const string DefaultOwnerPhone = "+15550009999";
+    private readonly Dictionary<string, int> _counters = new(StringComparer.Ordinal);
+
+    public readonly Dictionary<string, Mission> Missions = new(StringComparer.Ordinal);
+    public readonly List<Mission> MissionOrder = new();
+    public readonly Dictionary<string, Run> Runs = new(StringComparer.Ordinal);
+    public readonly Dictionary<string, Assistant> Assistants = new(StringComparer.Ordinal);
+    public readonly List<Assistant> AssistantOrder = new();
+    public readonly List<Phone> Phones = new();
+    public readonly Dictionary<string, ScheduledEvent> Events = new(StringComparer.Ordinal);
+    public readonly Dictionary<string, List<ScheduledEvent>> EventsByAssistant = new(StringComparer.Ordinal);
+    public readonly Dictionary<string, Call> Calls = new(StringComparer.Ordinal);
+    public readonly List<Message> Messages = new();
+    public readonly Dictionary<string, Approval> Approvals = new(StringComparer.Ordinal);
+    public readonly List<Approval> ApprovalOrder = new();
+    public readonly Dictionary<string, Conversation> Conversations = new(StringComparer.Ordinal);
+    public readonly Dictionary<string, BridgeRequest> Requests = new(StringComparer.Ordinal);
+    /// <summary>Client frames per call id (directly, or through a request of that call).</summary>
+    public readonly Dictionary<string, List<JsonNode>> CallFrames = new(StringComparer.Ordinal);
+    /// <summary>Call attempts per callee number (magic number 0005).</summary>
+    public readonly Dictionary<string, int> Attempts = new(StringComparer.Ordinal);
+
+    // account settings (control endpoints)
+    public string Plan = "paid";
+    public string OwnerPhone = DefaultOwnerPhone;
+    public int DevicesCount = 1;
+    public int DevicesFailed;
+    public int InsightPendingReads = 1;
+
+    public SandboxState()
+    {
+        // Seed numbers: two assigned, exactly one available.
+        Phones.Add(new Phone { Id = NextId("ph"), PhoneNumber = "+15550000101", ConnectionId = "conn_seed_voice", Type = "voice" });
+        Phones.Add(new Phone { Id = NextId("ph"), PhoneNumber = "+15550000102", ConnectionId = "conn_seed_sms", Type = "sms" });
+        Phones.Add(new Phone { Id = NextId("ph"), PhoneNumber = "+15550000103" });
+    }
+
+    /// <summary>The account number calls and texts come from.</summary>
+    public string AccountNumber => Phones[0].PhoneNumber;
+
+    /// <summary><c>prefix_000001</c>, counted per prefix.</summary>
+    public string NextId(string prefix)
+    {
+        _counters.TryGetValue(prefix, out int n);
+        _counters[prefix] = ++n;
+        return prefix + "_" + n.ToString("D6", CultureInfo.InvariantCulture);
+    }
+
+    public Phone AddNumber()
+    {
+        var p = new Phone { Id = NextId("ph"), PhoneNumber = "+1555000" + (100 + Phones.Count + 1).ToString("D4", CultureInfo.InvariantCulture) };
+        Phones.Add(p);
+        return p;
+    }
+}
