@@ -897,7 +897,7 @@ namespace ClawdTalk.Bridge
 
         async Task<string> AskAgentVoiceAsync(string query, string? context, string? callId, string requestId)
         {
-            var message = "[VOICE CALL] Respond concisely for speech: one to three short sentences, no markdown, lists or emoji."
+            var message = "[VOICE CALL] Respond concisely for speech. One to three short sentences; no markdown, lists or emoji."
                           + (string.IsNullOrWhiteSpace(context) ? "" : " Call context: " + OneLine(context!)) + "\n" + query;
             var reply = await AskGatewayAsync(message, _o.VoiceAskSeconds, _o.VoiceHardTimeout, callId, requestId).ConfigureAwait(false);
             switch (reply.Outcome)

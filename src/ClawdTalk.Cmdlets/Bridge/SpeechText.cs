@@ -146,7 +146,7 @@ namespace ClawdTalk.Bridge
 
         static bool Keep(UnicodeCategory cat, char c, StringBuilder before)
         {
-            if (c == '*' || c == '_' || c == '#' || c == '`' || c == '~' || c == '|' || c == '\\' || c == '<' || c == '>') return false;
+            if (c == '*' || c == '#' || c == '`' || c == '~' || c == '|' || c == '\\' || c == '<' || c == '>') return false;
             if (c == '\uFE0E' || c == '\uFE0F') return false;
             switch (cat)
             {
