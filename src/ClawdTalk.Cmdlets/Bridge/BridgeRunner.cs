@@ -888,7 +888,8 @@ namespace ClawdTalk.Bridge
                     case ApprovalDecision.NoDevicesReached:
                         return "I couldn't reach your phone to approve that, so I didn't do it.";
                     default:
-                        if (outcome.Error != null) RecordError("ApprovalFailed", outcome.Error.Message);
+                        if (outcome.Error == null) return "I didn't get a clear answer to the approval request, so I didn't do it.";
+                        RecordError("ApprovalFailed", outcome.Error.Message);
                         return "I couldn't ask for your approval just now, so I didn't do it.";
                 }
             }

@@ -53,8 +53,7 @@ namespace ClawdTalk.Tests.Bridge
         public static string Start(string extra = "") =>
             "Connect-ClawdTalk -ApiKey $key -Server $url; " +
             "$job = Start-ClawdTalkBridge -Name t -GatewayUrl $gw -GatewayToken $gwt -AgentId tester -OwnerName Ada -AgentName Clawd " +
-            "-ReconnectDelay 00:00:00.050 -MaxReconnectDelay 00:00:00.400 -StablePeriod 00:00:05 -KeepAliveInterval 00:00:05 " +
-            "-ApprovalPollInterval 00:00:00.200 " + extra + "; $job";
+            "-ReconnectDelay 00:00:00.050 -MaxReconnectDelay 00:00:00.400 -StablePeriod 00:00:05 -KeepAliveInterval 00:00:05 " + extra + "; $job";
 
         public JsonNode Control(string path, object? body = null)
         {
