@@ -49,11 +49,21 @@ namespace ClawdTalk.Tests.Bridge
             ["key"] = SecureStrings.From(key ?? Key), ["url"] = url ?? Url, ["gw"] = GatewayUrl, ["gwt"] = SecureStrings.From(GatewayToken),
         };
 
-        /// <summary>Connect-ClawdTalk and Start-ClawdTalkBridge with short timings; `$job` holds the job.</summary>
-        public static string Start(string extra = "") =>
-            "Connect-ClawdTalk -ApiKey $key -Server $url; " +
-            "$job = Start-ClawdTalkBridge -Name t -GatewayUrl $gw -GatewayToken $gwt -AgentId tester -OwnerName Ada -AgentName Clawd " +
-            "-ReconnectDelay 00:00:00.050 -MaxReconnectDelay 00:00:00.400 -StablePeriod 00:00:05 -KeepAliveInterval 00:00:05 " + extra + "; $job";
+        static readonly (string Name, string Value)[] ShortTimings =
+        {
+            ("ReconnectDelay", "00:00:00.050"), ("MaxReconnectDelay", "00:00:00.400"), ("StablePeriod", "00:00:05"), ("KeepAliveInterval", "00:00:05"),
+        };
+
+        /// <summary>
+        /// Connect-ClawdTalk and Start-ClawdTalkBridge with short timings (each overridable through <paramref name="extra"/>);
+        /// `$job` holds the job.
+        /// </summary>
+        public static string Start(string extra = "", string name = "t")
+        {
+            var timings = string.Join(" ", ShortTimings.Where(t => !extra.Contains("-" + t.Name + " ", StringComparison.Ordinal)).Select(t => $"-{t.Name} {t.Value}"));
+            return "Connect-ClawdTalk -ApiKey $key -Server $url; " +
+                   $"$job = Start-ClawdTalkBridge -Name {name} -GatewayUrl $gw -GatewayToken $gwt -AgentId tester -OwnerName Ada -AgentName Clawd {timings} {extra}; $job";
+        }
 
         public JsonNode Control(string path, object? body = null)
         {

@@ -123,7 +123,8 @@ namespace ClawdTalk.Commands.Bridge
             }
             if (o.GatewayToken == null)
                 WriteWarning("No gateway token is configured (-GatewayToken, gateway_token, OPENCLAW_GATEWAY_TOKEN): requests to the agent gateway go without one and fail if it requires a token.");
-            WriteVerbose($"Gateway {o.GatewayUrl} ({o.GatewayUrlSource}); token from {o.GatewayTokenSource}; session key {o.SessionKey}.");
+            // -Debug on a compiled cmdlet turns every Write-Verbose/Write-Debug into a prompt: with it, records go out as objects only
+            if (!o.DebugLog) WriteVerbose($"Gateway {o.GatewayUrl} ({o.GatewayUrlSource}); token from {o.GatewayTokenSource}; session key {o.SessionKey}.");
 
             if (Wait) RunInForeground(runner, bridgeLock, file);
             else
@@ -230,7 +231,7 @@ namespace ClawdTalk.Commands.Bridge
         /// <summary>-Wait: the bridge runs on this pipeline until Ctrl+C (or a fatal stop), writing its records as it goes.</summary>
         void RunInForeground(BridgeRunner runner, BridgeLock bridgeLock, RotatingLogFile? file)
         {
-            runner.Log.Add(new ForegroundSink(this, runner.Log.VerboseEnabled));
+            runner.Log.Add(new ForegroundSink(this, runner.Log.VerboseEnabled, runner.Options.DebugLog));
             try
             {
                 Run(async ct =>
@@ -260,16 +261,22 @@ namespace ClawdTalk.Commands.Bridge
         sealed class ForegroundSink : IBridgeLogSink
         {
             readonly StartClawdTalkBridgeCommand _cmd;
-            readonly bool _verbose;
+            readonly bool _verbose, _debug;
 
-            public ForegroundSink(StartClawdTalkBridgeCommand cmd, bool verbose)
+            public ForegroundSink(StartClawdTalkBridgeCommand cmd, bool verbose, bool debug)
             {
                 _cmd = cmd;
                 _verbose = verbose;
+                _debug = debug;
             }
 
             public void Write(BridgeLogRecord r)
             {
+                if (_debug)
+                {
+                    _cmd.Post(() => _cmd.WriteObject(r)); // every record, bodies included, and no prompt per line
+                    return;
+                }
                 var text = $"[{r.Time:HH:mm:ss.fff}] {r.Event}: {r.Message}";
                 if (r.Level >= BridgeLogLevel.Information) _cmd.Post(() => _cmd.WriteObject(r));
                 if (r.Level == BridgeLogLevel.Warning) _cmd.Post(() => _cmd.WriteWarning(text));
