@@ -45,6 +45,8 @@ namespace ClawdTalk.Bridge
         public TimeSpan StablePeriod = TimeSpan.FromSeconds(60);
         public TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(30);
         public TimeSpan KeepAliveTimeout = TimeSpan.FromSeconds(10);
+        /// <summary>Also use the runtime's ping/pong keep-alive (.NET 9+); the bridge's own watchdog runs either way.</summary>
+        public bool RuntimeKeepAlive = true;
         public TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
         public TimeSpan AuthTimeout = TimeSpan.FromSeconds(15);
         public TimeSpan StopGrace = TimeSpan.FromSeconds(2);

@@ -262,7 +262,7 @@ namespace ClawdTalk.Bridge
             ws.Options.KeepAliveInterval = _o.KeepAliveInterval;
             try
             {
-                KeepAliveTimeoutProperty?.SetValue(ws.Options, _o.KeepAliveTimeout);
+                if (_o.RuntimeKeepAlive) KeepAliveTimeoutProperty?.SetValue(ws.Options, _o.KeepAliveTimeout);
                 CollectDetailsProperty?.SetValue(ws.Options, true);
             }
             catch (TargetInvocationException) { }
@@ -428,26 +428,29 @@ namespace ClawdTalk.Bridge
                         continue;
                     }
                     var lastReceived = Interlocked.Read(ref conn.LastReceivedTicks);
-                    if (lastPing != 0 && lastReceived < lastPing && (now - lastPing) / freq > _o.KeepAliveTimeout.TotalSeconds)
+                    var awaitingPong = lastPing != 0 && lastReceived < lastPing;
+                    if (awaitingPong)
                     {
-                        if (conn.PongSeen)
+                        if ((now - lastPing) / freq > _o.KeepAliveTimeout.TotalSeconds)
                         {
-                            var silent = (now - lastReceived) / freq;
-                            conn.AbortReason = $"no frame or pong for {silent:0.#} s (watchdog)";
-                            Log.Write(BridgeLogLevel.Warning, "watchdog", $"No frame or pong for {silent:0.#} s: the connection is dead; reconnecting.",
-                                data: LogData.Of(("silent_ms", Math.Round(silent * 1000))));
-                            conn.Ws.Abort();
-                            return;
+                            if (conn.PongSeen)
+                            {
+                                var silent = (now - lastReceived) / freq;
+                                conn.AbortReason = $"no frame or pong for {silent:0.#} s (watchdog)";
+                                Log.Write(BridgeLogLevel.Warning, "watchdog", $"No frame or pong for {silent:0.#} s: the connection is dead; reconnecting.",
+                                    data: LogData.Of(("silent_ms", Math.Round(silent * 1000))));
+                                conn.Ws.Abort();
+                                return;
+                            }
+                            if (!warnedNoPong)
+                            {
+                                warnedNoPong = true;
+                                Log.Write(BridgeLogLevel.Verbose, "keepalive", "The service does not answer JSON pings; relying on the WebSocket keep-alive to notice a dead connection.");
+                            }
+                            lastPing = 0;
                         }
-                        if (!warnedNoPong)
-                        {
-                            warnedNoPong = true;
-                            Log.Write(BridgeLogLevel.Verbose, "keepalive", "The service does not answer JSON pings; relying on the WebSocket keep-alive to notice a dead connection.");
-                        }
-                        lastPing = 0;
                     }
-                    if (lastPing == 0 ? (now - Math.Max(lastReceived, conn.OpenedTicks)) / freq >= _o.KeepAliveInterval.TotalSeconds
-                                      : (now - lastPing) / freq >= _o.KeepAliveInterval.TotalSeconds)
+                    else if ((now - (lastPing == 0 ? Math.Max(lastReceived, conn.OpenedTicks) : lastPing)) / freq >= _o.KeepAliveInterval.TotalSeconds)
                     {
                         lastPing = now;
                         Enqueue(new JObject { ["type"] = "ping" }, conn);

@@ -27,7 +27,8 @@ namespace ClawdTalk.Bridge
         static readonly Regex Bullet = new Regex(@"^\s*(?:[-*+•]|\d{1,3}[.)])\s+", RegexOptions.Compiled | RegexOptions.Multiline);
         static readonly Regex Rule = new Regex(@"^\s*(?:[-*_]\s*){3,}$", RegexOptions.Compiled | RegexOptions.Multiline);
         static readonly Regex TableRule = new Regex(@"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$", RegexOptions.Compiled | RegexOptions.Multiline);
-        static readonly Regex Emphasis = new Regex(@"(\*{1,3}|_{1,3}|~~)(?=\S)(.+?)(?<=\S)\1", RegexOptions.Compiled);
+        static readonly Regex Emphasis = new Regex(@"(\*{1,3}|~~)(?=\S)(.+?)(?<=\S)\1", RegexOptions.Compiled);
+        static readonly Regex UnderscoreEmphasis = new Regex(@"(?<![\p{L}\p{N}_])(_{1,3})(?=\S)(.+?)(?<=\S)\1(?![\p{L}\p{N}_])", RegexOptions.Compiled);
         static readonly Regex InlineCode = new Regex(@"`+([^`]*)`+", RegexOptions.Compiled);
         static readonly Regex Spaces = new Regex(@"[ \t\f\v\u00A0]+", RegexOptions.Compiled);
         static readonly Regex Newlines = new Regex(@"\s*\n+\s*", RegexOptions.Compiled);
@@ -106,7 +107,7 @@ namespace ClawdTalk.Bridge
             t = Heading.Replace(t, "");
             t = Quote.Replace(t, "");
             t = Bullet.Replace(t, "");
-            for (var i = 0; i < 3; i++) t = Emphasis.Replace(t, "$2");
+            for (var i = 0; i < 3; i++) t = UnderscoreEmphasis.Replace(Emphasis.Replace(t, "$2"), "$2");
             t = InlineCode.Replace(t, "$1");
             if (!keepUrls) t = t.Replace('|', ',');
             return t;

@@ -141,6 +141,42 @@ namespace ClawdTalk.Tests.Bridge
         }
 
         [Fact]
+        public async Task The_bridge_s_own_watchdog_notices_a_silent_connection_without_the_runtime_keep_alive()
+        {
+            using var proxy = new FreezableProxy(_fx.Server.BaseUri.Port);
+            var o = new ClawdTalk.Bridge.BridgeOptions
+            {
+                Name = "watchdog", WebSocketUri = new Uri(proxy.Url.Replace("http://", "ws://") + "/ws"), ApiKey = _fx.Key,
+                GatewayUrl = new Uri(_fx.GatewayUrl + "/"), GatewayToken = _fx.GatewayToken, AgentId = "tester",
+                KeepAliveInterval = TimeSpan.FromMilliseconds(200), KeepAliveTimeout = TimeSpan.FromMilliseconds(400), RuntimeKeepAlive = false,
+                ReconnectDelay = TimeSpan.FromMilliseconds(50), MaxReconnectDelay = TimeSpan.FromMilliseconds(200),
+            };
+            var records = new System.Collections.Concurrent.ConcurrentQueue<BridgeLogRecord>();
+            var log = new ClawdTalk.Bridge.BridgeLogger("watchdog", true, false, _fx.Key, _fx.GatewayToken) { Observer = records.Enqueue };
+            var api = new ClawdTalk.Api.ApiClient(new ClawdTalk.Api.ClawdTalkConnection(new Uri(_fx.Url + "/v1/"), _fx.Key, "test"));
+            var runner = new ClawdTalk.Bridge.BridgeRunner(o, api, log);
+            _ = runner.Start();
+            try
+            {
+                _fx.WaitAuthenticated();
+                BridgeSandbox.WaitUntil(() => _fx.ClientFrames("ping").Count >= 2, "keep-alive pings answered");
+                proxy.FreezeAll();
+                _fx.WaitAuthenticated(2);
+                var watchdog = Assert.Single(records, r => r.Event == "watchdog");
+                Assert.Equal(BridgeLogLevel.Warning, watchdog.Level);
+                Assert.Contains("No frame or pong", watchdog.Message);
+                var (_, id) = _fx.Ask("back again");
+                _fx.WaitAnswered(id);
+            }
+            finally
+            {
+                await runner.StopAsync();
+            }
+            Assert.Equal(BridgeState.Stopped, runner.State);
+            Assert.All(records, r => Assert.DoesNotContain(_fx.Key, r.Message));
+        }
+
+        [Fact]
         public void A_429_on_connect_waits_the_rate_limit_delay_not_the_backoff()
         {
             using var server = new ScriptedServer { Fallback = new ScriptedServer.Reply(404, "{\"error\":\"no websocket here\"}") };
