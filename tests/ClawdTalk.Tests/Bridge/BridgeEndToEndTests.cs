@@ -86,6 +86,31 @@ namespace ClawdTalk.Tests.Bridge
         }
 
         [Fact]
+        public void Get_and_Stop_select_by_name_id_and_pipeline_and_verbose_records_reach_the_job()
+        {
+            var job = StartBridge("-Verbose");
+            _ps.Run("Get-ClawdTalkBridge -Name nope").Error("BridgeNotFound", ErrorCategory.ObjectNotFound);
+            _ps.Run("Get-ClawdTalkBridge -Id 9999").Error("BridgeNotFound", ErrorCategory.ObjectNotFound);
+            Assert.Empty(_ps.Run("Get-ClawdTalkBridge -Name 'zz*'").Ok().Output); // a wildcard that matches nothing is no error
+            Assert.Equal(job.InstanceId, _ps.Run("Get-ClawdTalkBridge -Name 'T*'").Single<BridgeStatus>().InstanceId);
+            Assert.Equal(job.InstanceId, _ps.Run($"Get-ClawdTalkBridge -Id {job.Id}").Single<BridgeStatus>().InstanceId);
+            Assert.Equal(job.InstanceId, _ps.Run("$job | Get-ClawdTalkBridge").Single<BridgeStatus>().InstanceId);
+
+            var (_, id) = _fx.Ask("verbose please");
+            _fx.WaitAnswered(id);
+            var verbose = _ps.Run("Receive-Job $job -Keep -Verbose").Verbose;
+            Assert.Contains(verbose, v => v.Contains("frame_sent: Sent deep_tool_result"));
+            Assert.Contains(verbose, v => v.Contains("gateway: The agent gateway answered (details.reply)"));
+
+            _ps.Run("Get-ClawdTalkBridge | Stop-ClawdTalkBridge -WhatIf").Ok();
+            Assert.Equal(JobState.Running, job.JobStateInfo.State);
+            var final = _ps.Run("Get-Job | Stop-ClawdTalkBridge -PassThru").Single<BridgeStatus>(); // InstanceId by property name
+            Assert.Equal(BridgeState.Stopped, final.State);
+            Assert.Equal(1, final.RequestsAnswered);
+            Assert.Equal(JobState.Stopped, job.JobStateInfo.State);
+        }
+
+        [Fact]
         public void A_second_bridge_for_the_same_key_says_where_the_first_runs()
         {
             StartBridge();
