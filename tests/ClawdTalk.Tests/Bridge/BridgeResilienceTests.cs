@@ -126,6 +126,16 @@ namespace ClawdTalk.Tests.Bridge
         }
 
         [Fact]
+        public void In_the_foreground_a_rejected_key_ends_with_a_terminating_error_for_the_service_manager()
+        {
+            var wrong = Keys.NewApiKey();
+            _ps.Secret(wrong);
+            var r = _ps.Run(BridgeSandbox.Start("-Wait"), _fx.Vars(key: wrong));
+            Assert.Contains("Invalid API key", r.Error("BridgeAuthFailed", ErrorCategory.AuthenticationError).ErrorDetails.Message); // statement-terminating: pwsh -Command exits 1
+            Start(); // and its lock is gone
+        }
+
+        [Fact]
         public void A_dead_connection_is_noticed_and_replaced()
         {
             using var proxy = new FreezableProxy(_fx.Server.BaseUri.Port);
