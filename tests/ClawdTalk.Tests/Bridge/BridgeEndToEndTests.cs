@@ -95,6 +95,8 @@ namespace ClawdTalk.Tests.Bridge
             Assert.Equal(job.InstanceId, _ps.Run("Get-ClawdTalkBridge -Name 'T*'").Single<BridgeStatus>().InstanceId);
             Assert.Equal(job.InstanceId, _ps.Run($"Get-ClawdTalkBridge -Id {job.Id}").Single<BridgeStatus>().InstanceId);
             Assert.Equal(job.InstanceId, _ps.Run("$job | Get-ClawdTalkBridge").Single<BridgeStatus>().InstanceId);
+            var completions = _ps.Run("(TabExpansion2 -inputScript 'Stop-ClawdTalkBridge -Name ' -cursorColumn 27).CompletionMatches.CompletionText").Ok();
+            Assert.Equal(new[] { "t" }, completions.Output.Select(o => o.ToString()));
 
             var (_, id) = _fx.Ask("verbose please");
             _fx.WaitAnswered(id);
