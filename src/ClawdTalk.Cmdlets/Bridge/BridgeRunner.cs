@@ -699,7 +699,8 @@ namespace ClawdTalk.Bridge
             var callId = Json.Str(f, "call_id");
             if (callId != null) _calls.TryRemove(callId, out _);
             var summary = OutcomeSummary(f);
-            Log.Write(BridgeLogLevel.Information, "call_ended", summary, callId,
+            // the record leaves out what the voicemail said unless -Debug: bodies stay out of logs
+            Log.Write(BridgeLogLevel.Information, "call_ended", Log.DebugEnabled ? summary : OutcomeSummary(f, withVoicemail: false), callId,
                 data: LogData.Of(("outcome", Json.Str(f, "outcome")), ("direction", Json.Str(f, "direction")), ("duration_seconds", Json.Int(f, "duration_seconds"))));
             // fire-and-forget: the report must not hold up anything, and the agent is not asked to answer
             Spawn(async () =>
@@ -719,7 +720,7 @@ namespace ClawdTalk.Bridge
         }
 
         /// <summary>A sentence a person (or agent) understands: voicemail with a preview, no answer, busy, fax, failed, completed with its duration, inbound.</summary>
-        internal static string OutcomeSummary(JObject f)
+        internal static string OutcomeSummary(JObject f, bool withVoicemail = true)
         {
             var direction = (Json.Str(f, "direction") ?? "outbound").ToLowerInvariant();
             var outcome = (Json.Str(f, "outcome") ?? "").Trim().ToLowerInvariant().Replace('_', '-');
@@ -739,7 +740,7 @@ namespace ClawdTalk.Bridge
                 case "machine":
                 case "answering-machine":
                 case "voicemail-left":
-                    text = $"{who}{about} reached voicemail" + (string.IsNullOrWhiteSpace(voicemail) ? "." : $"; the message left was: \"{SpeechText.Preview(voicemail, 160)}\"");
+                    text = $"{who}{about} reached voicemail" + (string.IsNullOrWhiteSpace(voicemail) ? "." : withVoicemail ? $"; the message left was: \"{SpeechText.Preview(voicemail, 160)}\"" : "; a message was left.");
                     break;
                 case "no-answer":
                 case "noanswer":

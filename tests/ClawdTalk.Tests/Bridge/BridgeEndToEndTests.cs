@@ -201,6 +201,11 @@ namespace ClawdTalk.Tests.Bridge
             Assert.Contains("reached a fax machine", Report(new { direction = "outbound", outcome = "fax", to_number = "+15550000007" }));
             Assert.Contains("was answered and completed after 2 minutes 5 seconds", Report(new { direction = "outbound", outcome = "answered", to_number = "+15550000008", duration_seconds = 125 }));
             Assert.Contains("An inbound call ended after 42 seconds", Report(new { direction = "inbound", outcome = "answered", duration_seconds = 42 }));
+            // the bridge's own records say a message was left, not what it said (bodies only with -Debug)
+            var logged = Records().Where(r => r.Event == "call_ended").ToList();
+            Assert.Equal(5, logged.Count);
+            Assert.Contains(logged, r => r.Message.Contains("reached voicemail; a message was left."));
+            Assert.DoesNotContain(logged, r => r.Message.Contains("calling about your order"));
         }
 
         [Fact]
