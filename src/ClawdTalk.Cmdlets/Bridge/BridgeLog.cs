@@ -52,6 +52,7 @@ namespace ClawdTalk.Bridge
             string? errorId = null, double? durationMs = null, IDictionary<string, object?>? data = null)
         {
             if (level == BridgeLogLevel.Debug && !DebugEnabled) return;
+            if (level == BridgeLogLevel.Verbose && !VerboseEnabled && Observer == null) return; // no sink takes them
             var record = new BridgeLogRecord
             {
                 Time = DateTimeOffset.UtcNow, Level = level, Event = evt, Message = Redact(message), CallId = callId, RequestId = requestId,
