@@ -123,6 +123,7 @@ namespace ClawdTalk.Tests.Bridge
             Thread.Sleep(300);
             Assert.Equal(1, (int)_fx.WsStatus()["auth_failures"]!);
             Assert.Equal(BridgeState.Stopped, _ps.Run("Get-ClawdTalkBridge").Single<BridgeStatus>().State);
+            BridgeSandbox.ForgetLock(wrong);
         }
 
         [Fact]
@@ -133,6 +134,7 @@ namespace ClawdTalk.Tests.Bridge
             var r = _ps.Run(BridgeSandbox.Start("-Wait"), _fx.Vars(key: wrong));
             Assert.Contains("Invalid API key", r.Error("BridgeAuthFailed", ErrorCategory.AuthenticationError).ErrorDetails.Message); // statement-terminating: pwsh -Command exits 1
             Start(); // and its lock is gone
+            BridgeSandbox.ForgetLock(wrong);
         }
 
         [Fact]

@@ -37,6 +37,14 @@ namespace ClawdTalk.Tests.Bridge
         {
             await Server.DisposeAsync();
             Http.Dispose();
+            ForgetLock(Key);
+        }
+
+        /// <summary>Removes the (released) one-bridge lock file a test key left under the module's folder.</summary>
+        public static void ForgetLock(string key)
+        {
+            var path = System.IO.Path.Combine(ClawdTalk.Bridge.BridgeLock.Directory, ClawdTalk.Bridge.BridgeLock.KeyHash(key) + ".lock");
+            try { System.IO.File.Delete(path); } catch (System.IO.IOException) { }
         }
 
         public string Url => Server.BaseUri.ToString().TrimEnd('/');
