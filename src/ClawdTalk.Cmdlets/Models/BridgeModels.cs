@@ -1,0 +1,70 @@
+using System;
+using System.Collections.Generic;
+
+namespace ClawdTalk
+{
+    /// <summary>Where the bridge's connection to the service stands.</summary>
+    public enum BridgeState { Connecting, Authenticated, Reconnecting, Stopped }
+
+    /// <summary>How important a bridge log record is; Debug records may carry message bodies (only with -Debug).</summary>
+    public enum BridgeLogLevel { Debug, Verbose, Information, Warning, Error }
+
+    /// <summary>What the approval gate does when the owner has no device to approve on (`no_devices`).</summary>
+    public enum NoDevicesPolicy
+    {
+        /// <summary>Ask the caller to confirm by voice (or the texter by a reply); run only after an explicit yes.</summary>
+        AskCaller,
+        /// <summary>Run the action, as the published client does.</summary>
+        Proceed,
+        /// <summary>Never run a sensitive action without a device approval.</summary>
+        Deny,
+    }
+
+    /// <summary>One structured log record of a bridge: on Receive-Job, in -Wait output and in the log file.</summary>
+    public sealed class BridgeLogRecord
+    {
+        public DateTimeOffset Time { get; internal set; }
+        public BridgeLogLevel Level { get; internal set; }
+        /// <summary>A stable event name: `connected`, `authenticated`, `deep_tool_request`, `reconnect_scheduled`, …</summary>
+        public string Event { get; internal set; } = "";
+        public string Message { get; internal set; } = "";
+        public string? CallId { get; internal set; }
+        public string? RequestId { get; internal set; }
+        /// <summary>A stable ErrorId when the record reports a failure (`GatewayToolNotAllowed`, `ApprovalTimeout`, …).</summary>
+        public string? ErrorId { get; internal set; }
+        /// <summary>How long the step took, when it is a timed step.</summary>
+        public double? DurationMs { get; internal set; }
+        /// <summary>Event-specific values (never secrets; message bodies only with -Debug).</summary>
+        public IDictionary<string, object?>? Data { get; internal set; }
+        /// <summary>The bridge that wrote it.</summary>
+        public string Bridge { get; internal set; } = "";
+
+        public override string ToString() => $"{Time:yyyy-MM-ddTHH:mm:ss.fffZ} {Level} {Event}: {Message}";
+    }
+
+    /// <summary>A snapshot of a bridge: Get-ClawdTalkBridge.</summary>
+    public sealed class BridgeStatus
+    {
+        /// <summary>The job's session id (Get-Job -Id); 0 for a bridge running in the foreground (-Wait).</summary>
+        public int Id { get; internal set; }
+        public Guid InstanceId { get; internal set; }
+        public string Name { get; internal set; } = "";
+        public BridgeState State { get; internal set; }
+        /// <summary>When the bridge entered its current state.</summary>
+        public DateTimeOffset Since { get; internal set; }
+        public DateTimeOffset StartedAt { get; internal set; }
+        public int ReconnectCount { get; internal set; }
+        public int CallsInProgress { get; internal set; }
+        public long RequestsReceived { get; internal set; }
+        public long RequestsAnswered { get; internal set; }
+        public long SmsReplies { get; internal set; }
+        public string? LastError { get; internal set; }
+        public string? LastErrorId { get; internal set; }
+        public Uri? Server { get; internal set; }
+        public Uri? GatewayUrl { get; internal set; }
+        public string AgentId { get; internal set; } = "";
+        /// <summary>Where the machine-wide lock (one bridge per key) lives.</summary>
+        public string? LockFile { get; internal set; }
+        public string? LogFile { get; internal set; }
+    }
+}
