@@ -69,8 +69,20 @@ namespace ClawdTalk.GatewaySetup
             return list;
         }
 
-        /// <summary>The first candidate that exists, or null.</summary>
-        public static string? Locate() => Candidates().FirstOrDefault(File.Exists);
+        /// <summary>
+        /// The gateway config to use: $OPENCLAW_CONFIG_PATH (or $CLAWDBOT_CONFIG_PATH) when set, whether or not it exists
+        /// (an explicit choice is never second-guessed); else the first of the home locations that exists, else ~/.openclaw/openclaw.json.
+        /// </summary>
+        public static string Locate()
+        {
+            foreach (var env in new[] { PathEnv, ClawdbotPathEnv })
+            {
+                var v = Environment.GetEnvironmentVariable(env);
+                if (!string.IsNullOrWhiteSpace(v)) return ExpandHome(v!.Trim());
+            }
+            var candidates = Candidates();
+            return candidates.FirstOrDefault(File.Exists) ?? candidates[0];
+        }
 
         public static string ExpandHome(string path)
         {

@@ -28,6 +28,7 @@ namespace ClawdTalk.Scheduling
 
         public override string Name => "cron";
         public string Crontab { get; }
+        public override bool Available => System.IO.File.Exists(Crontab);
         protected override string? LockPath => _lockPath;
 
         // ---- the crontab text ----

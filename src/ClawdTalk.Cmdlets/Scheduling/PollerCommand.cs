@@ -8,6 +8,7 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using ClawdTalk.Api;
 using ClawdTalk.Config;
+using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Scheduling
 {
@@ -91,6 +92,31 @@ namespace ClawdTalk.Scheduling
         /// <summary>The program's arguments: [prefix…] -NoProfile -NonInteractive -Command &lt;tick&gt;.</summary>
         public IReadOnlyList<string> Arguments(string? script = null) =>
             PrefixArguments.Concat(new[] { "-NoProfile", "-NonInteractive", "-Command", script ?? TickScript }).ToList();
+
+        /// <summary>What the state file keeps of the command (paths only), so a tick can register it again with another interval.</summary>
+        public JObject ToJson()
+        {
+            var env = new JObject();
+            foreach (var kv in Environment) env[kv.Key] = kv.Value;
+            return new JObject
+            {
+                ["runner"] = Runner.ToString(), ["program"] = Program, ["arguments"] = new JArray(PrefixArguments.ToArray()),
+                ["module"] = ModuleManifest, ["environment"] = env,
+            };
+        }
+
+        /// <summary>The command kept by <see cref="ToJson"/>; null when the record is missing or unusable.</summary>
+        public static PollerCommand? FromJson(JObject? o, string slug)
+        {
+            if (o == null || !Enum.TryParse<PollerRunner>(Json.Str(o, "runner") ?? "", out var runner)) return null;
+            var program = Json.Str(o, "program");
+            if (program == null) return null;
+            var prefix = (o["arguments"] as JArray)?.Select(a => (string?)a ?? "").ToList() ?? new List<string>();
+            var env = (o["environment"] as JObject)?.Properties().Where(p => p.Value.Type == JTokenType.String)
+                .Select(p => new KeyValuePair<string, string>(p.Name, (string)p.Value!)).ToList() ?? new List<KeyValuePair<string, string>>();
+            try { return new PollerCommand(runner, program, prefix, Json.Str(o, "module"), env, slug, PollerPaths.LogFile(slug)); }
+            catch (ArgumentException) { return null; }
+        }
 
         // ---- building one for this process ----
 

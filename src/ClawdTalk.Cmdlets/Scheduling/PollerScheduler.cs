@@ -47,6 +47,9 @@ namespace ClawdTalk.Scheduling
         /// <summary>cron, ScheduledTask or ScheduledJob.</summary>
         string Name { get; }
 
+        /// <summary>False when the scheduler's tool is not installed (then no poller can exist).</summary>
+        bool Available { get; }
+
         /// <summary>Registers the poller, replacing any the slug has (and, with <paramref name="onlyIfPresent"/>, only when it has one). Returns whether it registered.</summary>
         bool Register(PollerSpec spec, bool onlyIfPresent = false);
 
@@ -63,6 +66,7 @@ namespace ClawdTalk.Scheduling
         static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(30);
 
         public abstract string Name { get; }
+        public virtual bool Available => true;
 
         protected abstract IReadOnlyList<PollerEntry> ListUnlocked();
         protected abstract void RegisterUnlocked(PollerSpec spec, IReadOnlyList<PollerEntry> existing);

@@ -35,6 +35,7 @@ namespace ClawdTalk.Scheduling
 
         public override string Name => "ScheduledTask";
         public string Schtasks { get; }
+        public override bool Available => File.Exists(Schtasks);
         protected override string? LockPath => _useLock ? base.LockPath : null;
 
         public static string TaskName(string slug) => Folder + Prefix + slug;

@@ -14,10 +14,10 @@ namespace ClawdTalk.Commands.Gateway
     /// <summary>Shared by the gateway cmdlets: which gateway config file, and the ClawdTalk configuration beside it.</summary>
     internal static class GatewayCommandSupport
     {
-        /// <summary>-Path resolved against the current location; else the first gateway config that exists; else the first place looked at.</summary>
+        /// <summary>-Path resolved against the current location; else $OPENCLAW_CONFIG_PATH; else the first gateway config that exists in the home folder.</summary>
         public static string ConfigPath(PSCmdlet cmdlet, string? path) =>
             path != null ? cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path)
-                : GatewayConfigFile.Locate() ?? GatewayConfigFile.Candidates()[0];
+                : GatewayConfigFile.Locate();
 
         /// <summary>The ClawdTalk configuration, or null (with a problem noted) when it cannot be read.</summary>
         public static JObject? ClawdConfig(string path, List<string> problems)
