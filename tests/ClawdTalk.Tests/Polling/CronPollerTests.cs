@@ -335,6 +335,49 @@ namespace ClawdTalk.Tests.Polling
             }
         }
 
+        [CronFact]
+        public void A_tick_that_died_after_scheduling_a_retry_does_not_place_a_second_call()
+        {
+            var (ps, m) = NewMission();
+            using (ps)
+            {
+                var b = _sb.ScheduleCall(m.AssistantId!, m.AgentPhone!, "+15551240001", m.MissionId!, m.RunId!, "call-b", TimeSpan.FromSeconds(90));
+                ps.Run("Register-ClawdTalkPoller -Slug $s -EventId $b -Executable $exe -MaxAttempts 3", V(("s", m.Slug), ("b", b))).Ok();
+                _sb.WaitFor(() => _sb.Event(m.AssistantId!, b)["status"]!.ToString() == "failed", "the call to go unanswered");
+                var eventsPath = $"/v1/assistants/{m.AssistantId}/events";
+
+                // the tick's process dies right after the service created the retry: the answer never arrives
+                using (var proxy = new CrashingProxy(_sb.Url, s => s.Method == "POST" && s.Path == eventsPath, CrashingProxy.CrashMode.AnswerLost))
+                using (var dying = new PsSession().Secret(_sb.ApiKey))
+                {
+                    dying.Run("Connect-ClawdTalk -ApiKey $k -Server $u -MaxRetryCount 0", new Dictionary<string, object?> { ["k"] = SecureStrings.From(_sb.ApiKey), ["u"] = proxy.Url }).Ok();
+                    var crashed = dying.Run("Invoke-ClawdTalkPoll -Slug $s", V(("s", m.Slug)));
+                    Assert.True(proxy.Crashed);
+                    Assert.NotEmpty(crashed.ErrorIds);
+                }
+                Assert.Equal(2, Calls(m).Count); // the retry exists on the service, unknown to the state file
+
+                // the next tick finds it instead of placing another call
+                var tick = ps.Run("Invoke-ClawdTalkPoll -Slug $s -Verbose", V(("s", m.Slug))).Single<PollResult>();
+                var calls = Calls(m);
+                Assert.Equal(2, calls.Count);
+                var retry = calls.Single(c => (string?)c["id"] != b);
+                Assert.Contains((string)retry["id"]!, tick.Retries);
+                Assert.Equal(PollStatus.Advanced, tick.Status);
+                var record = ((JArray)StateFile.Entry(m.Slug!)["scheduled_events"]!).OfType<JObject>().Single(r => (string?)r["retry_of"] == b);
+                Assert.Equal((string?)retry["id"], (string?)record["event_id"]);
+                // two POSTs reached the service in all: the test's call and the one retry
+                Assert.Equal(2, _sb.Log().Count(r => (string?)r["method"] == "POST" && (string?)r["path"] == eventsPath && (bool?)r["applied"] == true
+                                                      && ((string?)r["body"] ?? "").Contains("+15551240001", StringComparison.Ordinal)));
+
+                ps.Run("Stop-ClawdTalkMission -Slug $s -Reason done -Force", V(("s", m.Slug))).Ok();
+                Assert.Empty(Crontab.LinesOf(m.Slug));
+            }
+        }
+
+        List<JObject> Calls(MissionState m) =>
+            ((JArray)_sb.Api(HttpMethod.Get, $"assistants/{m.AssistantId}/events")["events"]!).OfType<JObject>().Where(e => (string?)e["mission_id"] == m.MissionId).ToList();
+
         /// <summary>Runs a crontab line's command the way cron does (/bin/sh -c, a bare environment plus the connection) and returns the log it appended.</summary>
         string RunAsCron(string command, string logPath)
         {
