@@ -201,11 +201,14 @@ internal sealed class Simulator
         call.AnsweredMs = Formats.MonoMs();
         _core.Hub.SendEvent(new JsonObject { ["type"] = "event", ["event"] = "call.started", ["call_id"] = call.Id, ["direction"] = call.Direction });
         double talk = outcome == "answered" ? TalkSeconds : VoicemailSeconds;
-        _core.Scheduler.At(_core.DueIn(talk), () => EndCall(call, "completed", outcome, "hangup"));
+        _core.Scheduler.At(_core.DueIn(talk), () => EndCall(call, "completed", outcome, "hangup", duration: (int)talk));
     }
 
-    /// <summary>Ends a call (no-op when already ended) and, with <paramref name="send"/>, sends <c>call.ended</c>.</summary>
-    public void EndCall(Call call, string status, string outcome, string reason, bool send = true)
+    /// <summary>
+    /// Ends a call (no-op when already ended) and, with <paramref name="send"/>, sends <c>call.ended</c>.
+    /// The duration is the planned talk time when the call ran its course, else the virtual time since it was answered.
+    /// </summary>
+    public void EndCall(Call call, string status, string outcome, string reason, bool send = true, int? duration = null)
     {
         if (call.IsTerminal) return;
         call.Status = status;
@@ -213,7 +216,7 @@ internal sealed class Simulator
         call.Reason = reason;
         call.EndedAt = Formats.Now();
         if (call.AnsweredAt is not null)
-            call.DurationSeconds = (int)Math.Round((Formats.MonoMs() - call.AnsweredMs) * _core.Options.TimeScale / 1000.0);
+            call.DurationSeconds = duration ?? (int)Math.Round((Formats.MonoMs() - call.AnsweredMs) * _core.Options.TimeScale / 1000.0);
         if (outcome == "voicemail") call.VoicemailMessage = call.Greeting ?? "Sandbox voicemail message";
         if (send) _core.Hub.SendEvent(CallEndedFrame(call));
     }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Threading;
 using System.Threading.Tasks;
 using ClawdTalk.Sandbox.Infrastructure;
 using Microsoft.AspNetCore.Http;
@@ -108,7 +109,8 @@ internal sealed class GatewaySim
         {
             try
             {
-                await Task.Delay(delay, ctx.RequestAborted).ConfigureAwait(false);
+                using var delayCts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, _core.Stopping.Token);
+                await Task.Delay(delay, delayCts.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

@@ -26,11 +26,10 @@ internal static class ControlEndpoints
         {
             if (!RequestBody.TryGet(ctx, out RequestBody? b, out IResult? err, control: true)) return err;
             if (!TryFaultSettings(b, out Action<FaultInjector>? apply, out err)) return err;
-            core.Reset();
             lock (core.Sync)
             {
                 apply(core.Faults);
-                core.Faults.Reseed(core.Faults.Seed);
+                core.Reset(); // reseeds the draw with the (possibly new) seed
                 return Api.Json(new JsonObject { ["ok"] = true, ["faults"] = core.Faults.ToJson() });
             }
         });
@@ -41,8 +40,14 @@ internal static class ControlEndpoints
             lock (core.Sync) return Api.Wrap("requests", core.Log.ToJson(since));
         });
 
-        app.MapGet("/_sandbox/stats", () =>
+        app.MapGet("/_sandbox/stats", (HttpContext ctx) =>
         {
+            if (ctx.Request.Query["collect"] == "true")
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                GC.Collect();
+            }
             using var process = Process.GetCurrentProcess();
             GCMemoryInfo gc = GC.GetGCMemoryInfo();
             lock (core.Sync)

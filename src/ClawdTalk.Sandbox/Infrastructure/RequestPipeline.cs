@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
 
@@ -69,7 +70,8 @@ internal sealed class RequestPipeline
                     lock (_core.Sync) stall = _core.Faults.StallSeconds;
                     try
                     {
-                        await Task.Delay(TimeSpan.FromSeconds(stall), ctx.RequestAborted).ConfigureAwait(false);
+                        using var stallCts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, _core.Stopping.Token);
+                        await Task.Delay(TimeSpan.FromSeconds(stall), stallCts.Token).ConfigureAwait(false);
                     }
                     catch (OperationCanceledException)
                     {

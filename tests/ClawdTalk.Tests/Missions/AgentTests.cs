@@ -10,15 +10,18 @@ using Xunit;
 namespace ClawdTalk.Tests.Missions
 {
     /// <summary>Add-ClawdTalkAgent (the published setup-agent) and insights of a real scheduled call, against a sandbox reset per test.</summary>
-    public sealed class AgentTests : IClassFixture<MissionSandbox>
+    public sealed class AgentTests : IClassFixture<MissionSandbox>, IDisposable
     {
         readonly MissionSandbox _sb;
+        readonly RecordingHook _hook = new();
 
         public AgentTests(MissionSandbox sb)
         {
             _sb = sb;
             _sb.Control(HttpMethod.Post, "/_sandbox/reset", new { });
         }
+
+        public void Dispose() => _hook.Dispose();
 
         const string Init = "Initialize-ClawdTalkMission -Name $name -Instructions 'Agent test' -Request 'Call someone' -Step research, call";
 
@@ -128,6 +131,25 @@ namespace ClawdTalk.Tests.Missions
             Assert.Equal(insight.Summary, (string?)_sb.Run(s.MissionId!, s.RunId!)["result_summary"]);
         }
 
+        [Fact]
+        public void A_run_the_service_ended_by_itself_is_followed_by_the_store_and_its_hooks_on_the_next_initialize()
+        {
+            using var ps = _sb.Session();
+            var name = Names.Unique("Service ended");
+            var s = ps.Run(Init + " | Add-ClawdTalkAgent", _sb.Vars(("name", name))).Single<MissionState>();
+            WaitForConversation(s.AssistantId!, ScheduleCall(s.AssistantId!, s.AgentPhone!, "+15557770003", s.MissionId!, s.RunId!, "call"));
+            Assert.Equal("succeeded", (string?)_sb.Run(s.MissionId!, s.RunId!)["status"]);
+            Assert.Equal("active", (string?)StateFile.Entry(s.Slug)["status"]); // nobody looked yet
+
+            var next = ps.Run(Init, _sb.Vars(("name", name))).Single<MissionState>();
+            Assert.NotEqual(s.RunId, next.RunId);
+            var ended = Assert.Single(_hook.ForRun(s.RunId!));
+            Assert.Equal(RunStatus.Succeeded, ended.Status);
+            var history = StateFile.Entry(s.Slug)["previous_runs"]!.Single();
+            Assert.Equal("succeeded", (string?)history["status"]);
+            Assert.Contains(_sb.Events(s.MissionId!, s.RunId!), e => ((string?)e["summary"] ?? "").StartsWith("Mission succeeded"));
+        }
+
         string ScheduleCall(string assistantId, string from, string to, string missionId, string runId, string stepId)
         {
             using var http = new HttpClient();
@@ -135,7 +157,7 @@ namespace ClawdTalk.Tests.Missions
             req.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _sb.Key);
             var body = new JObject
             {
-                ["channel"] = "call", ["to"] = to, ["from"] = from, ["scheduled_at"] = DateTimeOffset.UtcNow.AddSeconds(61).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
+                ["channel"] = "call", ["to"] = to, ["from"] = from, ["scheduled_at"] = DateTimeOffset.UtcNow.AddSeconds(90).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
                 ["mission_id"] = missionId, ["run_id"] = runId, ["step_id"] = stepId,
             };
             req.Content = new StringContent(body.ToString(), System.Text.Encoding.UTF8, "application/json");

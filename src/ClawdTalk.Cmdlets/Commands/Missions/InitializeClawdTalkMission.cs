@@ -79,6 +79,14 @@ namespace ClawdTalk.Commands.Missions
                 runStatus = run == null ? RunStatus.Unknown : Wire.Run(Json.Str(run, "status"));
                 if (run == null || Wire.IsTerminal(runStatus))
                 {
+                    // an end this module did not see yet (the service ended it, or it vanished): the hooks still run
+                    if (run != null) FollowServiceEnd(new MissionTarget { Slug = slug, MissionId = mid, RunId = rid }, MissionRun.From(run, mid), null);
+                    else if ((Json.Str(Store.Require(slug), StateKeys.Status) ?? "active") == "active")
+                    {
+                        var gone = new MissionTerminalContext(slug, mid, rid, RunStatus.Cancelled, "The run no longer exists on the service.")
+                        { Api = Api, Session = Session, CancelToken = CancelToken, StatePath = Store.Path, Verbose = WriteVerbose };
+                        foreach (var w in MissionLifecycle.RaiseTerminal(gone)) WriteWarning(w);
+                    }
                     Archive(slug, mid, rid, run);
                     did.Add(run == null ? $"run {rid} was gone: started a new run" : $"run {rid} had ended ({Wire.Run(runStatus)}): started a new run");
                     rid = null;
@@ -178,13 +186,10 @@ namespace ClawdTalk.Commands.Missions
 
         string CreateMission(string slug, string name) =>
             CreateOnce(slug, "mission",
-                find: m =>
-                {
-                    var claimed = ClaimedIds(StateKeys.MissionId, slug);
-                    return Missions.ListMissions(100)
-                        .Where(o => Json.Str(o, "name") == name && CreatedSince(o, m))
-                        .Select(o => Json.Str(o, "id", "mission_id")).FirstOrDefault(id => id != null && !claimed.Contains(id));
-                },
+                // a mission of this exact name (so of this slug) created since the marker
+                find: m => Missions.ListMissions(100)
+                    .Where(o => Json.Str(o, "name") == name && CreatedSince(o, m))
+                    .Select(o => Json.Str(o, "id", "mission_id")).FirstOrDefault(id => id != null),
                 create: m => Json.Str(Missions.CreateMission(name, Instructions), "id", "mission_id")
                     ?? throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, "The service created the mission but sent no id."),
                 record: (e, id) => e[StateKeys.MissionId] = id);

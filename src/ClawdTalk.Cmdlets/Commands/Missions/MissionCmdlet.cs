@@ -156,30 +156,39 @@ namespace ClawdTalk.Commands.Missions
         }
 
         /// <summary>
-        /// After a step reached a terminal status: when every step of the plan is terminal and the run is still open,
-        /// the run ends (succeeded, or failed when a step failed); when the service already ended it, the store follows.
+        /// After a step reached a terminal status: when the service has already ended the run (its scheduled calls
+        /// finished), the store follows and the hooks run; otherwise, when every step of the plan is terminal, the run
+        /// ends (succeeded, or failed when a step failed).
         /// </summary>
         internal void CloseWhenDone(MissionTarget t)
         {
-            var plan = MissionPlan.From(Missions.GetPlan(t.MissionId, t.RunId), t.MissionId, t.RunId, t.Slug);
-            if (!plan.IsTerminal) return;
             var run = MissionRun.From(Missions.GetRun(t.MissionId, t.RunId), t.MissionId);
-            var failed = plan.Steps.Where(s => s.Status == StepStatus.Failed).Select(s => s.StepId).ToList();
+            var plan = MissionPlan.From(Missions.GetPlan(t.MissionId, t.RunId), t.MissionId, t.RunId, t.Slug);
             var steps = new JArray(plan.Steps.Select(s => new JObject { ["step_id"] = s.StepId, ["status"] = Wire.Step(s.Status) }));
             if (Wire.IsTerminal(run.Status))
             {
-                var entry = t.Slug == null ? null : Store.Find(t.Slug);
-                if (entry != null && (Json.Str(entry, StateKeys.Status) ?? "active") == "active")
-                    EndRun(t, run.Status, run.ResultSummary ?? $"The service ended the run as {Wire.Run(run.Status)}.", new JObject { ["steps"] = steps },
-                        run.Status == RunStatus.Failed ? MissionEventType.Error : MissionEventType.Custom, "completion", closeOpenSteps: false, serverAlreadyEnded: true);
+                FollowServiceEnd(t, run, new JObject { ["steps"] = steps });
                 return;
             }
+            if (!plan.IsTerminal) return;
+            var failed = plan.Steps.Where(s => s.Status == StepStatus.Failed).Select(s => s.StepId).ToList();
             if (failed.Count > 0)
                 EndRun(t, RunStatus.Failed, $"{failed.Count} of {plan.Steps.Length} steps failed ({string.Join(", ", failed)}).",
                     new JObject { ["failed_steps"] = new JArray(failed), ["steps"] = steps }, MissionEventType.Error, "failure", closeOpenSteps: false);
             else
                 EndRun(t, RunStatus.Succeeded, $"All {plan.Steps.Length} steps are done.", new JObject { ["steps"] = steps },
                     MissionEventType.Custom, "completion", closeOpenSteps: false);
+        }
+
+        /// <summary>The service ended the run by itself: when the store still has it active, it follows, and the terminal hooks run.</summary>
+        internal void FollowServiceEnd(MissionTarget t, MissionRun run, JObject? payload)
+        {
+            var entry = t.Slug == null ? null : Store.Find(t.Slug);
+            if (entry != null && (Json.Str(entry, StateKeys.Status) ?? "active") != "active") return;
+            EndRun(t, run.Status, run.ResultSummary ?? $"The service ended the run as {Wire.Run(run.Status)}.", payload,
+                run.Status == RunStatus.Failed ? MissionEventType.Error : MissionEventType.Custom,
+                run.Status == RunStatus.Succeeded ? "completion" : run.Status == RunStatus.Failed ? "failure" : "cancellation",
+                closeOpenSteps: false, serverAlreadyEnded: true);
         }
 
         /// <summary>
@@ -227,15 +236,15 @@ namespace ClawdTalk.Commands.Missions
             if (p.Count == 0) e.Remove(StateKeys.Pending);
         }
 
-        /// <summary>True when <paramref name="created"/> (the service's created_at) is not clearly older than the marker.</summary>
+        /// <summary>
+        /// True unless the object's `created_at` is clearly older than the marker (two minutes are allowed for clock skew
+        /// between this machine and the service).
+        /// </summary>
         internal static bool CreatedSince(JObject o, JObject marker)
         {
             var created = Json.Date(o, "created_at");
             var started = Json.Date(marker, "started_at");
-            return created == null || started == null || created.Value >= started.Value.AddMinutes(-10);
+            return created == null || started == null || created.Value >= started.Value.AddMinutes(-2);
         }
-
-        internal HashSet<string> ClaimedIds(string key, string exceptSlug) =>
-            new HashSet<string>(Store.Entries().Where(p => p.Key != exceptSlug).Select(p => Json.Str(p.Value, key)).Where(v => v != null)!, StringComparer.Ordinal);
     }
 }
