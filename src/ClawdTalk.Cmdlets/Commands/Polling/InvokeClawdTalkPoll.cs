@@ -278,21 +278,16 @@ namespace ClawdTalk.Commands.Polling
             return advanced;
         }
 
-        /// <summary>Ends the run when every step of the plan is done, or when the service has ended it.</summary>
+        /// <summary>Ends the run when the service has ended it, or when every step of its plan is done (the missions bookkeeping).</summary>
         void CloseIfDone(MissionTarget t)
         {
-            var planJson = Missions.TryGetPlan(t.MissionId, t.RunId);
-            if (planJson != null && MissionPlan.From(planJson, t.MissionId, t.RunId, Slug).IsTerminal)
+            if (Missions.TryGetPlan(t.MissionId, t.RunId) != null)
             {
                 CloseWhenDone(t);
                 return;
             }
             var run = MissionRun.From(Missions.GetRun(t.MissionId, t.RunId), t.MissionId);
-            if (!Wire.IsTerminal(run.Status)) return;
-            var summary = run.ResultSummary ?? $"The service ended the run as {Wire.Run(run.Status)} after its scheduled events.";
-            EndRun(t, run.Status, summary, null, run.Status == RunStatus.Failed ? MissionEventType.Error : MissionEventType.Custom,
-                run.Status == RunStatus.Succeeded ? "completion" : run.Status == RunStatus.Failed ? "failure" : "cancellation",
-                closeOpenSteps: false, serverAlreadyEnded: true);
+            if (Wire.IsTerminal(run.Status)) FollowServiceEnd(t, run, null);
         }
 
         /// <summary>Re-registers the poller with <paramref name="wanted"/> when it runs at another interval; returns the interval it has.</summary>
