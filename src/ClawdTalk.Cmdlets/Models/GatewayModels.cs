@@ -44,6 +44,8 @@ namespace ClawdTalk
         public string[] Problems { get; internal set; } = Array.Empty<string>();
         /// <summary>True when nothing is in <see cref="Problems"/>.</summary>
         public bool Ready => Problems.Length == 0;
+
+        public override string ToString() => Url;
     }
 
     /// <summary>What Grant-ClawdTalkGatewayTool did to the gateway's config file.</summary>

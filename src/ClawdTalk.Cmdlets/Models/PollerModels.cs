@@ -23,6 +23,8 @@ namespace ClawdTalk
         public string MissionStatus { get; internal set; } = "Unknown";
         /// <summary>True when its mission has ended or is gone: a leftover that the next tick (or Unregister-ClawdTalkPoller) removes.</summary>
         public bool Orphaned { get; internal set; }
+
+        public override string ToString() => Slug;
     }
 
     /// <summary>What one tick of Invoke-ClawdTalkPoll did.</summary>
@@ -65,5 +67,7 @@ namespace ClawdTalk
         public string Every => Interval.HasValue ? Scheduling.PollInterval.Describe(Interval.Value) : "";
         public bool PollerRemoved { get; internal set; }
         public string Message { get; internal set; } = "";
+
+        public override string ToString() => $"{Slug}: {Status}";
     }
 }

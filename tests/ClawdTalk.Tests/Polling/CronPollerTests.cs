@@ -105,7 +105,10 @@ namespace ClawdTalk.Tests.Polling
                 Assert.Empty(none.Output);
                 Assert.Equal(user, Crontab.Read());
 
-                var info = ps.Run("Register-ClawdTalkPoller -Slug $s -Executable $exe", V(("s", m.Slug))).Single<PollerInfo>();
+                var registered = ps.Run("Register-ClawdTalkPoller -Slug $s -Executable $exe", V(("s", m.Slug)));
+                var info = registered.Single<PollerInfo>();
+                // the session's key came from Connect-ClawdTalk, which a cron job cannot see
+                Assert.Contains(registered.Warnings, w => w.Contains("will not see the key", StringComparison.Ordinal));
                 Assert.Equal(m.Slug, info.Slug);
                 Assert.Equal("cron", info.Backend);
                 Assert.Equal(TimeSpan.FromHours(1), info.Interval); // nothing scheduled yet

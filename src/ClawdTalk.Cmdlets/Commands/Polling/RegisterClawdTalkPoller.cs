@@ -64,7 +64,28 @@ namespace ClawdTalk.Commands.Polling
                 throw Errors.Terminating("InvalidRetryDelay", ErrorCategory.InvalidArgument, "-RetryDelay must be between 1 minute and 7 days (the service schedules calls at least a minute ahead).", RetryDelay);
             _scheduler = PollerSupport.RequireScheduler();
             // finds the program to run (pwsh or clawdtalk) before anything is recorded or registered
+            WarnIfTheJobCannotConnect();
             _ = PollerCommand.For("probe", Executable != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(Executable) : null, PollerSupport.ModuleBase(this));
+        }
+
+        /// <summary>
+        /// The job runs in a process of its own, which sees the configuration and the scheduler's environment but not this
+        /// session's Connect-ClawdTalk: say so when that is where the key or the server comes from.
+        /// </summary>
+        void WarnIfTheJobCannotConnect()
+        {
+            var here = Session.Explicit;
+            if (here == null) return;
+            try
+            {
+                var there = Config.ConnectionResolver.Resolve(new Session.ModuleSession());
+                if (there.ApiBase != here.ApiBase)
+                    WriteWarning($"The poller runs in its own process and will use {there.ApiBase} (from {there.KeySource}), not this session's {here.ApiBase}. Persist the connection (Connect-ClawdTalk -Persist) if that is not what you want.");
+            }
+            catch (ClawdTalkException)
+            {
+                WriteWarning("The poller runs in its own process and will not see the key given to Connect-ClawdTalk in this session. Persist it (Connect-ClawdTalk -Persist, or Set-ClawdTalkConfiguration -ApiKey/-ApiKeyVariable), or give cron the key in CLAWDTALK_API_KEY.");
+            }
         }
 
         protected override void Process()
