@@ -55,8 +55,11 @@ namespace ClawdTalk.Scheduling
     /// </summary>
     internal sealed class PollerCommand
     {
-        /// <summary>The variables a poller's command may carry, all of them paths.</summary>
-        public static readonly string[] CarriedEnvironment = { ModulePaths.StateEnv, ModulePaths.ConfigEnv, PollerPaths.DirectoryEnv, "DOTNET_ROOT" };
+        /// <summary>
+        /// The variables a poller's command may carry, all of them paths: where the state, configuration and poller files
+        /// are (XDG_CONFIG_HOME moves the default folder on Unix, and cron does not set it), and the .NET runtime.
+        /// </summary>
+        public static readonly string[] CarriedEnvironment = { ModulePaths.StateEnv, ModulePaths.ConfigEnv, PollerPaths.DirectoryEnv, "XDG_CONFIG_HOME", "DOTNET_ROOT" };
 
         public PollerCommand(PollerRunner runner, string program, IReadOnlyList<string> prefixArguments, string? moduleManifest,
             IReadOnlyList<KeyValuePair<string, string>> environment, string slug, string logPath)

@@ -149,7 +149,8 @@ namespace ClawdTalk.Commands.Polling
             var spec = new PollerSpec(slug, interval, command, now);
 
             var what = $"Register a {scheduler.Name} poller {PollInterval.Describe(spec.Interval)} running {command.Program} … Invoke-ClawdTalkPoll -Slug '{slug}'"
-                       + (added.Count > 0 ? $", watching {string.Join(", ", added.Select(a => a.Id))}" : "");
+                       + (added.Count > 0 ? $", watching {string.Join(", ", added.Select(a => a.Id))}" : "")
+                       + (MaxAttempts > 1 ? $", placing up to {MaxAttempts - 1} more call(s) when a call is not answered" : "");
             if (!ShouldProcess(slug, what)) return;
 
             Store.UpdateExisting(slug, e =>
