@@ -1,0 +1,313 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using ClawdTalk.Api;
+using ClawdTalk.Commands.Missions;
+using ClawdTalk.Completers;
+using ClawdTalk.IO;
+using ClawdTalk.Lifecycle;
+using ClawdTalk.Scheduling;
+using ClawdTalk.State;
+using Newtonsoft.Json.Linq;
+
+namespace ClawdTalk.Commands.Polling
+{
+    /// <summary>
+    /// One poll tick for a mission (what its poller runs): reads its scheduled events, schedules retries of calls that
+    /// ended no-answer/busy/failed (per the mission's retry policy), advances their steps with the missions
+    /// bookkeeping (event, memory), ends the run when the plan is done or the service ended it, re-registers the poller
+    /// when the next event comes nearer, and removes the poller when the mission has ended. Two ticks of the same
+    /// mission never run at once (the second one returns Busy), and a tick that crashed is simply redone by the next.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Invoke, "ClawdTalkPoll")]
+    [OutputType(typeof(PollResult))]
+    public sealed class InvokeClawdTalkPollCommand : MissionCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ValidatePattern("^[a-z0-9]+(-[a-z0-9]+)*$")]
+        [ArgumentCompleter(typeof(SlugCompleter))]
+        public string Slug { get; set; } = "";
+
+        protected override void Process()
+        {
+            var result = new PollResult { At = DateTimeOffset.UtcNow, Slug = Slug };
+            PollerSupport.TrimLog(PollerPaths.LogFile(Slug));
+            FileLock tickLock;
+            try { tickLock = FileLock.Acquire(PollerPaths.TickLock(Slug), TimeSpan.Zero, CancelToken); }
+            catch (ClawdTalkException ex) when (ex.ErrorId == "StateLocked")
+            {
+                result.Status = PollStatus.Busy;
+                result.Message = $"Another tick of '{Slug}' is running; this one did nothing.";
+                WriteVerbose(result.Message);
+                WriteObject(result);
+                return;
+            }
+            using (tickLock) Tick(result);
+            WriteObject(result);
+        }
+
+        void Tick(PollResult result)
+        {
+            var scheduler = PollerSchedulers.ForPlatform();
+            var mine = scheduler.Available ? scheduler.List().FirstOrDefault(e => e.Slug == Slug) : null;
+            var entry = Store.Find(Slug);
+            if (entry == null)
+            {
+                result.Status = PollStatus.Orphaned;
+                result.PollerRemoved = RemovePoller(scheduler) || mine != null;
+                result.Message = $"There is no mission '{Slug}' in {Store.Path}" + (result.PollerRemoved ? "; its poller was removed." : ".");
+                WriteWarning(result.Message);
+                return;
+            }
+            result.MissionId = Json.Str(entry, StateKeys.MissionId);
+            result.RunId = Json.Str(entry, StateKeys.RunId);
+            var local = Json.Str(entry, StateKeys.Status) ?? "active";
+            if (local != "active")
+            {
+                Ended(result, scheduler, mine, local, $"The mission '{Slug}' has ended ({local}).");
+                return;
+            }
+            var t = FromSlug(Slug);
+
+            // 1. the scheduled events: recorded ones, else the assistant's events of this run; a fresh read of each open one
+            var records = EventRecords.Of(entry);
+            var assistant = Json.Str(entry, StateKeys.AssistantId);
+            if (records.Count == 0 && assistant != null)
+                foreach (var ev in PollerSupport.ListEvents(this, assistant)
+                             .Where(ev => Json.Str(ev, "mission_id") == t.MissionId && Json.Str(ev, "run_id") == t.RunId))
+                {
+                    records.Add(EventRecord.Create(ev, assistant));
+                    WriteVerbose($"Found the scheduled event {records[records.Count - 1].Id} of run {t.RunId}.");
+                }
+            foreach (var r in records.Where(r => !r.IsFinal))
+            {
+                var aid = r.AssistantId ?? assistant;
+                if (aid == null) { WriteWarning($"The event {r.Id} has no assistant id; it cannot be read."); continue; }
+                try { r.Update(PollerSupport.GetEvent(this, aid, r.Id)); }
+                catch (ClawdTalkApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+                {
+                    r.Json["status"] = "missing";
+                    WriteWarning($"The scheduled event {r.Id} is gone from the service; it counts as ended.");
+                }
+            }
+            Save(records);
+
+            // 2. retries of calls that did not connect, then 3. the bookkeeping of events that are over for good
+            var retries = Retry(t, entry, records);
+            var advanced = Bookkeep(t, records);
+            result.Retries = retries.ToArray();
+            result.StepsAdvanced = advanced.ToArray();
+
+            // 4. the run ends when its plan is done or the service ended it
+            var open = records.Where(r => !r.IsFinal || (r.IsRetryableFailure && r.RetriedBy == null && !r.Handled)).ToList();
+            if (open.Count == 0 && retries.Count == 0) CloseIfDone(t);
+
+            result.EventCount = records.Count;
+            result.PendingEvents = records.Count(r => !r.IsFinal);
+            var after = Store.Find(Slug);
+            var status = after == null ? "missing" : Json.Str(after, StateKeys.Status) ?? "active";
+            if (status != "active")
+            {
+                Ended(result, scheduler, mine, status, $"The mission '{Slug}' ended ({status}) in this tick.");
+                return;
+            }
+
+            // 5. the poller follows the next event: tighter as it nears
+            var now = DateTimeOffset.UtcNow;
+            var underWay = records.Any(r => !r.IsFinal && (r.Status == "in_progress" || r.ScheduledAt == null || r.ScheduledAt <= now));
+            var next = records.Where(r => !r.IsFinal && r.ScheduledAt > now).Select(r => r.ScheduledAt).Min();
+            result.NextEventAt = next;
+            var interval = PollerSpecFor(PollInterval.For(next, underWay, now), mine, after!);
+            result.Interval = interval ?? mine?.Interval;
+            result.MissionStatus = "Active";
+            result.Status = advanced.Count > 0 || retries.Count > 0 ? PollStatus.Advanced : PollStatus.Waiting;
+            result.Message = result.Status == PollStatus.Advanced
+                ? $"{(advanced.Count > 0 ? "Advanced " + string.Join(", ", advanced) : "")}{(advanced.Count > 0 && retries.Count > 0 ? "; " : "")}{(retries.Count > 0 ? "scheduled retries " + string.Join(", ", retries) : "")}."
+                : result.PendingEvents > 0 ? $"{result.PendingEvents} of {records.Count} scheduled events still open." : "No scheduled event is open; the run is not finished yet.";
+            Store.UpdateExisting(Slug, e =>
+            {
+                if (!(e[PollerStateKeys.Poller] is JObject p)) e[PollerStateKeys.Poller] = p = new JObject();
+                p["last_tick_at"] = MissionStateStore.Now();
+                p["last_status"] = result.Status.ToString();
+            });
+        }
+
+        void Ended(PollResult result, IPollerScheduler scheduler, PollerEntry? mine, string status, string message)
+        {
+            result.Status = PollStatus.Ended;
+            result.MissionStatus = char.ToUpperInvariant(status[0]) + status.Substring(1);
+            var removedNow = RemovePoller(scheduler);
+            result.PollerRemoved = removedNow || mine != null;
+            result.Message = message + (result.PollerRemoved ? " Its poller was removed." : "");
+            WriteVerbose(result.Message);
+        }
+
+        bool RemovePoller(IPollerScheduler scheduler)
+        {
+            if (!scheduler.Available) return false;
+            var n = scheduler.Unregister(Slug);
+            if (n > 0) WriteVerbose($"Removed the {scheduler.Name} poller of '{Slug}'.");
+            return n > 0;
+        }
+
+        void Save(IEnumerable<EventRecord> records) => Store.UpdateExisting(Slug, e => EventRecords.Merge(e, records));
+
+        /// <summary>Schedules a new attempt for each call that ended no-answer, busy or failed, while the policy allows more.</summary>
+        List<string> Retry(MissionTarget t, JObject entry, List<EventRecord> records)
+        {
+            var created = new List<string>();
+            var (maxAttempts, delay) = EventRecords.Policy(entry);
+            foreach (var r in records.Where(r => r.IsRetryableFailure && r.RetriedBy == null && !r.Handled).ToList())
+            {
+                if (r.Attempt >= maxAttempts) continue;
+                var aid = r.AssistantId ?? Json.Str(entry, StateKeys.AssistantId);
+                var from = r.From ?? Json.Str(entry, StateKeys.AgentPhone);
+                if (aid == null || r.To == null || from == null)
+                {
+                    WriteWarning($"The {r.Describe()} ({r.Id}) cannot be retried: its assistant, callee or caller number is unknown.");
+                    continue;
+                }
+                // the service ends the step and the run when the last event ends: open them again for the new attempt
+                var run = MissionRun.From(Missions.GetRun(t.MissionId, t.RunId), t.MissionId);
+                if (Wire.IsTerminal(run.Status))
+                {
+                    Missions.UpdateRun(t.MissionId, t.RunId, new JObject { ["status"] = "running" });
+                    WriteVerbose($"Run {t.RunId} was {Wire.Run(run.Status)} on the service; set back to running for the retry.");
+                }
+                if (r.StepId != null)
+                {
+                    var plan = Missions.TryGetPlan(t.MissionId, t.RunId);
+                    var step = plan == null ? null : MissionPlan.From(plan, t.MissionId, t.RunId, Slug).Steps.FirstOrDefault(s => s.StepId == r.StepId);
+                    if (step != null && step.IsTerminal)
+                    {
+                        Missions.UpdateStep(t.MissionId, t.RunId, r.StepId, "in_progress");
+                        Remember(t, e => SetStepStatus(e, r.StepId, "in_progress"));
+                    }
+                }
+                var at = DateTimeOffset.UtcNow + (delay < TimeSpan.FromSeconds(90) ? TimeSpan.FromSeconds(90) : delay);
+                var attempt = r.Attempt + 1;
+                var known = new HashSet<string>(records.Select(x => x.Id), StringComparer.Ordinal);
+                JObject? createdEvent = null;
+                var id = CreateOnce(Slug, "retry:" + r.Id,
+                    marker =>
+                    {
+                        var found = PollerSupport.ListEvents(this, aid).FirstOrDefault(ev =>
+                            Json.Str(ev, "to") == r.To && !known.Contains(Json.Str(ev, "id", "event_id") ?? "")
+                            && (Json.Str(ev, "run_id") == null || Json.Str(ev, "run_id") == t.RunId) && CreatedSince(ev, marker));
+                        createdEvent = found;
+                        return found == null ? null : Json.Str(found, "id", "event_id");
+                    },
+                    marker =>
+                    {
+                        var body = new JObject
+                        {
+                            ["channel"] = "call", ["to"] = r.To, ["from"] = from, ["scheduled_at"] = EventRecords.Iso(at),
+                            ["mission_id"] = t.MissionId, ["run_id"] = t.RunId,
+                        };
+                        if (r.StepId != null) body["step_id"] = r.StepId;
+                        createdEvent = PollerSupport.CreateEvent(this, aid, body);
+                        return Json.Str(createdEvent, "id", "event_id") ?? throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, "The scheduled retry has no id.");
+                    },
+                    (e, newId) =>
+                    {
+                        var fresh = createdEvent != null ? EventRecord.Create(createdEvent, aid, attempt, r.Id)
+                            : new EventRecord(new JObject { ["event_id"] = newId, ["assistant_id"] = aid, ["channel"] = "call", ["to"] = r.To, ["from"] = from,
+                                ["step_id"] = r.StepId, ["scheduled_at"] = EventRecords.Iso(at), ["status"] = "pending", ["attempt"] = attempt, ["retry_of"] = r.Id });
+                        fresh.Json["event_id"] = newId;
+                        r.Json["retried_by"] = newId;
+                        EventRecords.Merge(e, new[] { r, fresh });
+                    });
+                var again = EventRecords.Of(Store.Require(Slug)).First(x => x.Id == id);
+                records.Add(again);
+                r.Json["retried_by"] = id;
+                created.Add(id);
+                var summary = $"The {r.Describe()} ended {r.Outcome}; retrying (attempt {attempt} of {maxAttempts}) at {EventRecords.Iso(at)}.";
+                LogEvent(t, MissionEventType.Custom, summary, r.StepId,
+                    new JObject { ["event_id"] = r.Id, ["retry_event_id"] = id, ["outcome"] = r.Outcome, ["attempt"] = attempt, ["max_attempts"] = maxAttempts, ["scheduled_at"] = EventRecords.Iso(at) });
+                Remember(t, e => MissionStateStore.MemoryOf(e)["retry:" + r.Id] = Stamp(new JObject { ["outcome"] = r.Outcome, ["retry_event_id"] = id, ["attempt"] = attempt }));
+            }
+            return created;
+        }
+
+        /// <summary>For each event that is over for good: its step completed (event and memory), and the event's outcome remembered.</summary>
+        List<string> Bookkeep(MissionTarget t, List<EventRecord> records)
+        {
+            var advanced = new List<string>();
+            var (maxAttempts, _) = EventRecords.Policy(Store.Require(Slug));
+            foreach (var r in records.Where(r => r.IsFinal && !r.Handled && r.RetriedBy == null).ToList())
+            {
+                if (r.IsRetryableFailure && r.Attempt < maxAttempts) continue; // its retry could not be scheduled this time
+                var memory = new JObject
+                {
+                    ["channel"] = r.IsCall ? "call" : r.Channel ?? "sms", ["to"] = r.To, ["status"] = r.Status, ["outcome"] = r.Outcome,
+                    ["attempts"] = r.Attempt,
+                };
+                if (r.CallStatus != null) memory["call_status"] = r.CallStatus;
+                if (r.ConversationId != null) memory["conversation_id"] = r.ConversationId;
+                if (r.StepId != null)
+                {
+                    var entry = Store.Require(Slug);
+                    var local = MissionStateStore.StepsOf(entry).FirstOrDefault(s => Json.Str(s, "step_id") == r.StepId);
+                    var localStatus = Wire.Step(Json.Str(local, "status"));
+                    if (localStatus != StepStatus.Completed && localStatus != StepStatus.Skipped && localStatus != StepStatus.Failed)
+                    {
+                        Missions.UpdateStep(t.MissionId, t.RunId, r.StepId, "completed");
+                        var text = $"Step '{r.StepId}' completed: the {r.Describe()} ended {r.Outcome}" + (r.Attempt > 1 ? $" (attempt {r.Attempt})." : ".");
+                        var payload = (JObject)memory.DeepClone();
+                        payload["event_id"] = r.Id;
+                        LogEvent(t, MissionEventType.StepCompleted, text, r.StepId, payload);
+                        var stepMemory = new JObject { ["status"] = "completed", ["summary"] = text, ["event_id"] = r.Id, ["outcome"] = r.Outcome };
+                        if (r.ConversationId != null) stepMemory["conversation_id"] = r.ConversationId;
+                        Remember(t, e =>
+                        {
+                            SetStepStatus(e, r.StepId, "completed");
+                            MissionStateStore.MemoryOf(e)["step:" + r.StepId] = Stamp(stepMemory);
+                        });
+                        advanced.Add(r.StepId);
+                    }
+                }
+                r.Json["handled"] = true;
+                Remember(t, e =>
+                {
+                    MissionStateStore.MemoryOf(e)["event:" + r.Id] = Stamp((JObject)memory.DeepClone());
+                    EventRecords.Merge(e, new[] { r });
+                });
+                WriteVerbose($"The {r.Describe()} ({r.Id}) ended {r.Outcome}.");
+            }
+            return advanced;
+        }
+
+        /// <summary>Ends the run when the service has ended it, or when every step of its plan is done (the missions bookkeeping).</summary>
+        void CloseIfDone(MissionTarget t)
+        {
+            if (Missions.TryGetPlan(t.MissionId, t.RunId) != null)
+            {
+                CloseWhenDone(t);
+                return;
+            }
+            var run = MissionRun.From(Missions.GetRun(t.MissionId, t.RunId), t.MissionId);
+            if (Wire.IsTerminal(run.Status)) FollowServiceEnd(t, run, null);
+        }
+
+        /// <summary>Re-registers the poller with <paramref name="wanted"/> when it runs at another interval; returns the interval it has.</summary>
+        TimeSpan? PollerSpecFor(TimeSpan wanted, PollerEntry? mine, JObject entry)
+        {
+            wanted = PollInterval.Normalize(wanted);
+            if (mine == null) return null; // run by hand, without a poller: nothing to adjust
+            if (mine.Interval == wanted) return wanted;
+            var command = PollerCommand.FromJson(entry[PollerStateKeys.Poller]?["command"] as JObject, Slug);
+            if (command == null)
+            {
+                WriteVerbose($"The poller of '{Slug}' was registered without its command in the state file; its interval stays {mine.Interval}.");
+                return mine.Interval;
+            }
+            var scheduler = PollerSchedulers.ForPlatform();
+            var spec = new PollerSpec(Slug, wanted, command, mine.RegisteredAt ?? DateTimeOffset.UtcNow);
+            if (!scheduler.Register(spec, onlyIfPresent: true)) return null;
+            WriteVerbose($"The poller of '{Slug}' now runs {PollInterval.Describe(wanted)} (was {(mine.Interval.HasValue ? PollInterval.Describe(mine.Interval.Value) : "unknown")}).");
+            Store.UpdateExisting(Slug, e => { if (e[PollerStateKeys.Poller] is JObject p) p["interval_seconds"] = (int)wanted.TotalSeconds; });
+            return wanted;
+        }
+    }
+}

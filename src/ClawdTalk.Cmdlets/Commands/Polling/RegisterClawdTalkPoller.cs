@@ -1,0 +1,180 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using ClawdTalk.Api;
+using ClawdTalk.Commands.Missions;
+using ClawdTalk.Completers;
+using ClawdTalk.Scheduling;
+using ClawdTalk.State;
+using Newtonsoft.Json.Linq;
+
+namespace ClawdTalk.Commands.Polling
+{
+    /// <summary>
+    /// Registers a poller for a mission with the platform scheduler (cron on Linux and macOS, ScheduledTask on Windows
+    /// with PowerShell 7, ScheduledJob on Windows PowerShell 5.1): a recurring job that runs Invoke-ClawdTalkPoll for
+    /// the mission, at an interval that follows its next scheduled event, and that removes itself when the mission ends.
+    /// Scheduled events piped in are recorded with the mission so the poller watches them.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Register, "ClawdTalkPoller", SupportsShouldProcess = true, DefaultParameterSetName = BySlug)]
+    [OutputType(typeof(PollerInfo))]
+    public sealed class RegisterClawdTalkPollerCommand : MissionCmdlet
+    {
+        readonly Dictionary<string, List<(string eventId, string? assistantId)>> _bySlug = new Dictionary<string, List<(string, string?)>>(StringComparer.Ordinal);
+        readonly List<string> _order = new List<string>();
+
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = BySlug, ValueFromPipelineByPropertyName = true)]
+        [ValidatePattern("^[a-z0-9]+(-[a-z0-9]+)*$")]
+        [ArgumentCompleter(typeof(SlugCompleter))]
+        public string Slug { get; set; } = "";
+
+        [Parameter(Mandatory = true, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string MissionId { get; set; } = "";
+
+        [Parameter(Mandatory = true, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string RunId { get; set; } = "";
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string[]? EventId { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string? AssistantId { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 10)]
+        public int? MaxAttempts { get; set; }
+
+        [Parameter]
+        public TimeSpan? RetryDelay { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Executable { get; set; }
+
+        IPollerScheduler? _scheduler;
+
+        protected override void Begin()
+        {
+            if (RetryDelay.HasValue && (RetryDelay.Value < TimeSpan.FromMinutes(1) || RetryDelay.Value > TimeSpan.FromDays(7)))
+                throw Errors.Terminating("InvalidRetryDelay", ErrorCategory.InvalidArgument, "-RetryDelay must be between 1 minute and 7 days (the service schedules calls at least a minute ahead).", RetryDelay);
+            _scheduler = PollerSupport.RequireScheduler();
+            // finds the program to run (pwsh or clawdtalk) before anything is recorded or registered
+            WarnIfTheJobCannotConnect();
+            _ = PollerCommand.For("probe", Executable != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(Executable) : null, PollerSupport.ModuleBase(this));
+        }
+
+        /// <summary>
+        /// The job runs in a process of its own, which sees the configuration and the scheduler's environment but not this
+        /// session's Connect-ClawdTalk: say so when that is where the key or the server comes from.
+        /// </summary>
+        void WarnIfTheJobCannotConnect()
+        {
+            var here = Session.Explicit;
+            if (here == null) return;
+            try
+            {
+                var there = Config.ConnectionResolver.Resolve(new Session.ModuleSession());
+                if (there.ApiBase != here.ApiBase)
+                    WriteWarning($"The poller runs in its own process and will use {there.ApiBase} (from {there.KeySource}), not this session's {here.ApiBase}. Persist the connection (Connect-ClawdTalk -Persist) if that is not what you want.");
+            }
+            catch (ClawdTalkException)
+            {
+                WriteWarning("The poller runs in its own process and will not see the key given to Connect-ClawdTalk in this session. Persist it (Connect-ClawdTalk -Persist, or Set-ClawdTalkConfiguration -ApiKey/-ApiKeyVariable), or give cron the key in CLAWDTALK_API_KEY.");
+            }
+        }
+
+        protected override void Process()
+        {
+            string slug;
+            if (ParameterSetName == BySlug) slug = Slug;
+            else slug = Store.SlugOf(MissionId, RunId) ?? throw new ClawdTalkException("MissionStateNotFound", ErrorCategory.ObjectNotFound,
+                $"Run {RunId} of mission {MissionId} has no slug in {Store.Path}; a poller needs the mission in the state file (Initialize-ClawdTalkMission).", RunId);
+            var entry = Store.Require(slug);
+            FromSlug(slug); // a mission and a run
+            var status = Json.Str(entry, StateKeys.Status) ?? "active";
+            if (status != "active")
+                throw new ClawdTalkException("MissionAlreadyEnded", ErrorCategory.InvalidOperation,
+                    $"The mission '{slug}' has already ended ({status}); it needs no poller.", slug);
+            if (!_bySlug.TryGetValue(slug, out var events))
+            {
+                _bySlug[slug] = events = new List<(string, string?)>();
+                _order.Add(slug);
+            }
+            foreach (var id in EventId ?? Array.Empty<string>())
+            {
+                var aid = AssistantId ?? Json.Str(entry, StateKeys.AssistantId);
+                if (aid == null)
+                    throw Errors.Invalid("AssistantIdRequired", $"The event {id} needs -AssistantId: the mission '{slug}' has no assistant yet (Add-ClawdTalkAgent).", id);
+                if (!events.Any(e => e.eventId == id)) events.Add((id, aid));
+            }
+        }
+
+        protected override void End()
+        {
+            foreach (var slug in _order)
+            {
+                try { RegisterOne(slug, _bySlug[slug]); }
+                catch (ClawdTalkException ex) when (!ex.Terminating) { WriteError(ex); }
+                Drain();
+            }
+        }
+
+        void RegisterOne(string slug, List<(string eventId, string? assistantId)> newEvents)
+        {
+            var scheduler = _scheduler!;
+            var entry = Store.Require(slug);
+            var records = EventRecords.Of(entry);
+            var added = new List<EventRecord>();
+            foreach (var (eventId, aid) in newEvents)
+            {
+                if (records.Any(r => r.Id == eventId)) continue;
+                var ev = PollerSupport.GetEvent(this, aid!, eventId); // the event must exist; its time sets the interval
+                var mid = Json.Str(ev, "mission_id");
+                if (mid != null && mid != Json.Str(entry, StateKeys.MissionId))
+                    throw Errors.Invalid("EventNotOfMission", $"The event {eventId} belongs to mission {mid}, not to '{slug}'.", eventId);
+                var r = EventRecord.Create(ev, aid!);
+                records.Add(r);
+                added.Add(r);
+            }
+            var now = DateTimeOffset.UtcNow;
+            var underWay = records.Any(r => !r.IsFinal && (r.Status == "in_progress" || r.ScheduledAt == null || r.ScheduledAt <= now));
+            var next = records.Where(r => !r.IsFinal && r.ScheduledAt > now).Select(r => r.ScheduledAt).Min();
+            var interval = PollInterval.For(next, underWay, now);
+            var command = PollerCommand.For(slug, Executable != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(Executable) : null, PollerSupport.ModuleBase(this));
+            var spec = new PollerSpec(slug, interval, command, now);
+
+            var what = $"Register a {scheduler.Name} poller {PollInterval.Describe(spec.Interval)} running {command.Program} … Invoke-ClawdTalkPoll -Slug '{slug}'"
+                       + (added.Count > 0 ? $", watching {string.Join(", ", added.Select(a => a.Id))}" : "")
+                       + (MaxAttempts > 1 ? $", placing up to {MaxAttempts - 1} more call(s) when a call is not answered" : "");
+            if (!ShouldProcess(slug, what)) return;
+
+            Store.UpdateExisting(slug, e =>
+            {
+                EventRecords.Merge(e, added);
+                if (MaxAttempts.HasValue || RetryDelay.HasValue)
+                {
+                    if (!(e[PollerStateKeys.RetryPolicy] is JObject p)) e[PollerStateKeys.RetryPolicy] = p = new JObject { ["max_attempts"] = 1, ["delay_seconds"] = 300 };
+                    if (MaxAttempts.HasValue) p["max_attempts"] = MaxAttempts.Value;
+                    if (RetryDelay.HasValue) p["delay_seconds"] = (int)RetryDelay.Value.TotalSeconds;
+                }
+                e[PollerStateKeys.Poller] = new JObject
+                {
+                    ["backend"] = scheduler.Name, ["interval_seconds"] = (int)spec.Interval.TotalSeconds,
+                    ["registered_at"] = MissionStateStore.Now(), ["command"] = command.ToJson(),
+                };
+            });
+            PollerSupport.PrepareLog(command.LogPath);
+            scheduler.Register(spec);
+            WriteVerbose($"Registered the {scheduler.Name} poller of '{slug}' ({PollInterval.Describe(spec.Interval)}); its log is {command.LogPath}.");
+            var mine = scheduler.List().FirstOrDefault(e => e.Slug == slug);
+            if (mine == null)
+                throw new ClawdTalkException("PollerSchedulerFailed", ErrorCategory.InvalidResult, $"The {scheduler.Name} scheduler did not keep the poller of '{slug}'.", slug);
+            WriteObject(PollerSupport.ToInfo(mine, PollerSupport.TryReadStore(Store)));
+        }
+    }
+}

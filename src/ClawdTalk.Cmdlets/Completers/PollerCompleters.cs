@@ -1,0 +1,26 @@
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+
+namespace ClawdTalk.Completers
+{
+    /// <summary>Completes the slugs of registered pollers.</summary>
+    public sealed class PollerSlugCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            IEnumerable<Scheduling.PollerEntry> entries;
+            try
+            {
+                var s = Scheduling.PollerSchedulers.ForPlatform();
+                entries = s.Available ? s.List() : new List<Scheduling.PollerEntry>();
+            }
+            catch (System.Exception) { entries = new List<Scheduling.PollerEntry>(); }
+            return entries.Where(e => e.Slug.StartsWith(wordToComplete ?? "", System.StringComparison.OrdinalIgnoreCase))
+                .Select(e => new CompletionResult(e.Slug, e.Slug, CompletionResultType.ParameterValue, e.Backend + " " + e.Schedule));
+        }
+    }
+}

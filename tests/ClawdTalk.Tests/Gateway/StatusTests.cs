@@ -1,0 +1,73 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using ClawdTalk.Tests.Harness;
+using Xunit;
+
+namespace ClawdTalk.Tests.Gateway
+{
+    /// <summary>Get-ClawdTalkStatus against the sandbox and its simulated gateway, with a sample gateway config found through OPENCLAW_CONFIG_PATH.</summary>
+    [Collection("Environment")]
+    public sealed class StatusTests : IClassFixture<SandboxFixture>, IDisposable
+    {
+        readonly SandboxFixture _sb;
+        readonly string _dir = TestEnvironment.NewTempDir();
+        readonly string _gatewayFile;
+        readonly string? _savedConfig = Environment.GetEnvironmentVariable("CLAWDTALK_CONFIG");
+
+        public StatusTests(SandboxFixture sb)
+        {
+            _sb = sb;
+            _gatewayFile = Path.Combine(_dir, "openclaw.json");
+            Environment.SetEnvironmentVariable("CLAWDTALK_CONFIG", Path.Combine(_dir, "skill-config.json"));
+            Environment.SetEnvironmentVariable("OPENCLAW_CONFIG_PATH", _gatewayFile);
+        }
+
+        public void Dispose()
+        {
+            Environment.SetEnvironmentVariable("CLAWDTALK_CONFIG", _savedConfig);
+            Environment.SetEnvironmentVariable("OPENCLAW_CONFIG_PATH", null);
+        }
+
+        [Fact]
+        public void Status_shows_the_masked_key_the_service_the_gateway_and_what_to_fix()
+        {
+            var port = _sb.Server.GatewayUri!.Port;
+            File.WriteAllText(_gatewayFile, "{\n  \"gateway\": {\n    \"port\": " + port + ",\n    \"auth\": { \"token\": \"" + _sb.GatewayToken + "\" }\n  }\n}\n");
+            using var ps = _sb.Session();
+            var status = ps.Run("Get-ClawdTalkStatus").Single<ClawdTalk.StatusReport>();
+            Assert.Equal("Ok", status.Connection);
+            Assert.Equal(_sb.ApiKey[..6] + "…" + _sb.ApiKey[^4..], status.ApiKey);
+            Assert.StartsWith(_sb.Url, status.Server);
+            Assert.Equal("Unknown", status.BridgeState); // this branch has no bridge to ask
+            Assert.Equal("ToolNotAllowed", status.GatewayState);
+            Assert.True(status.Gateway!.Reachable);
+            Assert.True(status.Gateway.TokenPresent);
+            Assert.Contains(status.Problems, p => p.Contains("Grant-ClawdTalkGatewayTool", StringComparison.Ordinal));
+            Assert.False(status.Healthy);
+            Assert.Equal("cron", status.PollerBackend?.Split(' ')[0]);
+
+            ps.Run("Grant-ClawdTalkGatewayTool -Force").Ok();
+            status = ps.Run("Get-ClawdTalkStatus").Single<ClawdTalk.StatusReport>();
+            Assert.Equal("Ready", status.GatewayState);
+            var text = ps.RunFormatted("Get-ClawdTalkStatus").Ok().HostText;
+            foreach (var label in new[] { "Config", "ApiKey", "Service", "Bridge", "Gateway", "Pollers", "Problems" }) Assert.Contains(label, text);
+            Assert.Contains("Ready: http://127.0.0.1:" + port, text);
+            Assert.Contains(status.ApiKey!, text);
+        }
+
+        [Fact]
+        public void Status_without_a_key_or_a_gateway_still_reports_every_part()
+        {
+            using var ps = new PsSession();
+            var status = ps.Run("Get-ClawdTalkStatus -Offline").Single<ClawdTalk.StatusReport>();
+            Assert.Equal("NoApiKey", status.Connection);
+            Assert.Null(status.ApiKey);
+            Assert.Equal("NotConfigured", status.GatewayState);
+            Assert.Contains(status.Problems, p => p.Contains("No ClawdTalk API key", StringComparison.Ordinal));
+            Assert.Contains(status.Problems, p => p.Contains("No gateway config file", StringComparison.Ordinal));
+            Assert.Null(status.Gateway!.Reachable); // -Offline: nothing was contacted
+        }
+    }
+}
