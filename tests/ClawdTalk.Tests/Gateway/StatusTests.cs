@@ -24,6 +24,8 @@ namespace ClawdTalk.Tests.Gateway
             Environment.SetEnvironmentVariable("OPENCLAW_CONFIG_PATH", _gatewayFile);
         }
 
+        static bool SleepBriefly() { System.Threading.Thread.Sleep(100); return true; }
+
         public void Dispose()
         {
             Environment.SetEnvironmentVariable("CLAWDTALK_CONFIG", _savedConfig);
@@ -40,7 +42,7 @@ namespace ClawdTalk.Tests.Gateway
             Assert.Equal("Ok", status.Connection);
             Assert.Equal(_sb.ApiKey[..6] + "…" + _sb.ApiKey[^4..], status.ApiKey);
             Assert.StartsWith(_sb.Url, status.Server);
-            Assert.Equal("Unknown", status.BridgeState); // this branch has no bridge to ask
+            Assert.Equal("NotRunning", status.BridgeState);
             Assert.Equal("ToolNotAllowed", status.GatewayState);
             Assert.True(status.Gateway!.Reachable);
             Assert.True(status.Gateway.TokenPresent);
@@ -55,6 +57,15 @@ namespace ClawdTalk.Tests.Gateway
             foreach (var label in new[] { "Config", "ApiKey", "Service", "Bridge", "Gateway", "Pollers", "Problems" }) Assert.Contains(label, text);
             Assert.Contains("Ready: http://127.0.0.1:" + port, text);
             Assert.Contains(status.ApiKey!, text);
+
+            // a bridge started in this session shows in the status
+            ps.Run("$b = Start-ClawdTalkBridge -GatewayUrl $gw -ReconnectDelay 00:00:00.050 -MaxReconnectDelay 00:00:00.400",
+                new System.Collections.Generic.Dictionary<string, object?> { ["gw"] = _sb.Server.GatewayUri!.AbsoluteUri }).Ok();
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            do status = ps.Run("Get-ClawdTalkStatus").Single<ClawdTalk.StatusReport>();
+            while (status.BridgeState != "Authenticated" && DateTime.UtcNow < deadline && SleepBriefly());
+            Assert.Equal("Authenticated", status.BridgeState);
+            ps.Run("Stop-ClawdTalkBridge -Confirm:$false").Ok();
         }
 
         [Fact]
