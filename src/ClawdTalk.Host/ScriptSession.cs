@@ -71,6 +71,8 @@ namespace ClawdTalk.Host
             ps.Commands.Commands[0].MergeMyResults(PipelineResultTypes.Error, PipelineResultTypes.Output);
             ps.AddCommand("Out-Default");
             var errorsBefore = LastError();
+            // `exit N` in a script file sets $LASTEXITCODE (it leaves only the script, not the host): pwsh -File returns it.
+            if (isFile) _runspace.SessionStateProxy.SetVariable("global:LASTEXITCODE", null);
             try
             {
                 _running = ps;
@@ -84,6 +86,7 @@ namespace ClawdTalk.Host
             }
             finally { _running = null; }
             if (_host.ExitCode.HasValue) return _host.ExitCode.Value;
+            if (isFile && _runspace.SessionStateProxy.GetVariable("LASTEXITCODE") is int fileExit && fileExit != 0) return fileExit;
             // Errors were merged into the output for display, so HadErrors does not see them: $Error does.
             return ps.HadErrors || !Equals(LastError(), errorsBefore) ? 1 : 0;
         }

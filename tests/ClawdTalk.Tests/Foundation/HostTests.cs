@@ -57,6 +57,8 @@ namespace ClawdTalk.Tests.Foundation
             var (code, stdout, stderr) = Clawdtalk("-File", script, "-Name", "it's", "-Count", "3", "-Loud");
             Assert.True(code == 0, stderr);
             Assert.Contains("it's x3 loud=True", stdout);
+            File.WriteAllText(script, "'partial'; exit 3");
+            Assert.Equal(3, Clawdtalk("-File", script).code); // like pwsh -File
         }
 
         [Fact]
