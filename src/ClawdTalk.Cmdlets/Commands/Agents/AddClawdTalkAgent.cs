@@ -1,0 +1,149 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using ClawdTalk.Api;
+using ClawdTalk.Commands.Missions;
+using ClawdTalk.Completers;
+using ClawdTalk.Lifecycle;
+using ClawdTalk.State;
+using Newtonsoft.Json.Linq;
+
+namespace ClawdTalk.Commands.Agents
+{
+    /// <summary>
+    /// The published `setup-agent`: an assistant (created once, or the one given), linked to the mission's run and
+    /// verified by reading the links back, with a dedicated number assigned to it. Each result is stored as soon as
+    /// it exists, so a rerun continues and never creates a second assistant.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Add, "ClawdTalkAgent", SupportsShouldProcess = true)]
+    [OutputType(typeof(MissionState))]
+    public sealed class AddClawdTalkAgentCommand : MissionCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(SlugCompleter))]
+        public string Slug { get; set; } = "";
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? AssistantId { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Name { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Instructions { get; set; }
+
+        [Parameter]
+        [AllowEmptyString]
+        public string Greeting { get; set; } = "";
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string Voice { get; set; } = AssistantApi.DefaultVoice;
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string Model { get; set; } = AssistantApi.DefaultModel;
+
+        [Parameter]
+        public SwitchParameter NoPhoneNumber { get; set; }
+
+        protected override void Process()
+        {
+            var t = FromSlug(Slug);
+            var entry = Store.Require(Slug);
+            var missionName = Json.Str(entry, StateKeys.MissionName) ?? Slug;
+            var name = Name ?? $"{missionName} agent";
+            var stored = Json.Str(entry, StateKeys.AssistantId);
+            var wantsNumber = !NoPhoneNumber && Json.Str(entry, StateKeys.PhoneNumberId) == null;
+            if (!ShouldProcess(Slug, $"{(AssistantId ?? stored) switch { null => $"Create the assistant '{name}'", var a => $"Use the assistant {a}" }}, link it to run {t.RunId}"
+                    + (wantsNumber ? " and assign it a dedicated number" : ""))) return;
+
+            var api = new AssistantApi(this);
+            var did = new List<string>();
+
+            // 1. the assistant: the one given, the one stored, or a new one (created once)
+            string? aid = AssistantId;
+            if (aid != null) api.Get(aid); // AssistantNotFound when it does not exist
+            else if (stored != null)
+            {
+                try { api.Get(stored); aid = stored; }
+                catch (ClawdTalkApiException ex) when (ex.ErrorId == "AssistantNotFound")
+                {
+                    WriteWarning($"The stored assistant {stored} no longer exists; a new one is created.");
+                    Store.UpdateExisting(Slug, e => { e[StateKeys.AssistantId] = null; e[StateKeys.PhoneNumberId] = null; e[StateKeys.AgentPhone] = null; });
+                    wantsNumber = !NoPhoneNumber;
+                }
+            }
+            if (aid == null)
+            {
+                // no number, no new assistant: a rerun must not leave one more assistant behind each time
+                if (wantsNumber && api.AvailableNumber() == null) throw NoNumber();
+                aid = CreateOnce(Slug, "assistant",
+                    find: m =>
+                    {
+                        var claimed = ClaimedIds(StateKeys.AssistantId, Slug);
+                        return api.FindByName(name).Where(a => Json.Str(a, "name") == name && CreatedSince(a, m))
+                            .Select(a => Json.Str(a, "id")).FirstOrDefault(id => id != null && !claimed.Contains(id));
+                    },
+                    create: m => Json.Str(api.Create(AssistantApi.CreateBody(name, Instructions ?? $"You are the voice agent of the mission '{missionName}'. Be brief, friendly and clear.",
+                            Greeting, Voice, Model, $"ClawdTalk mission '{missionName}' ({Slug})")), "id")
+                        ?? throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, "The service created the assistant but sent no id."),
+                    record: (e, id) => e[StateKeys.AssistantId] = id);
+                did.Add($"created the assistant {aid}");
+            }
+            else if (aid != stored)
+            {
+                Store.UpdateExisting(Slug, e => e[StateKeys.AssistantId] = aid);
+                did.Add($"uses the assistant {aid}");
+            }
+
+            // 2. linked to the run, verified by reading the links back
+            bool Linked() => Missions.ListAgents(t.MissionId, t.RunId).Any(a => Json.Str(a, "telnyx_agent_id", "agent_id") == aid);
+            if (!Linked())
+            {
+                Missions.LinkAgent(t.MissionId, t.RunId, aid);
+                if (!Linked())
+                    throw new ClawdTalkException("AgentLinkNotVerified", ErrorCategory.InvalidResult,
+                        $"The service accepted the link of assistant {aid} to run {t.RunId}, but the run's linked agents do not list it. Run Add-ClawdTalkAgent again.", aid);
+                did.Add($"linked it to run {t.RunId}");
+            }
+
+            // 3. a dedicated number
+            if (wantsNumber)
+            {
+                var phone = api.AvailableNumber() ?? throw NoNumber();
+                var connection = api.ConnectionId(aid, "telephony")
+                    ?? throw new ClawdTalkException("AssistantConnectionMissing", ErrorCategory.InvalidResult,
+                        $"The assistant {aid} has no telephony connection id, so no number can be assigned to it. Enable its telephony feature and run Add-ClawdTalkAgent again.", aid);
+                var phoneId = Json.Str(phone, "id")!;
+                api.AssignNumber(phoneId, connection, "voice");
+                var number = Json.Str(phone, "phone_number");
+                Store.UpdateExisting(Slug, e => { e[StateKeys.PhoneNumberId] = phoneId; e[StateKeys.AgentPhone] = number; });
+                did.Add($"assigned the number {number}");
+            }
+
+            // 4. the record
+            var after = Store.Require(Slug);
+            if (did.Count > 0)
+            {
+                var record = new JObject
+                {
+                    ["assistant_id"] = aid, ["agent_phone"] = Json.Str(after, StateKeys.AgentPhone), ["phone_number_id"] = Json.Str(after, StateKeys.PhoneNumberId),
+                    ["did"] = new JArray(did),
+                };
+                LogEvent(t, MissionEventType.Custom, $"Agent set up: {string.Join("; ", did)}.", payload: record);
+                Store.UpdateExisting(Slug, e => MissionStateStore.MemoryOf(e)["agent"] = Stamp((JObject)record.DeepClone()));
+            }
+            else WriteVerbose($"The agent of '{Slug}' is already set up (assistant {aid}); nothing to do.");
+            WriteObject(Store.ToModel(Slug, Store.Require(Slug)));
+        }
+
+        ClawdTalkException NoNumber() =>
+            new ClawdTalkException("NoPhoneNumberAvailable", ErrorCategory.ResourceUnavailable,
+                "The account has no available phone number: outbound calls need a dedicated number (a paid ClawdTalk plan). No assistant was left behind; run Add-ClawdTalkAgent again once a number is free, or use -NoPhoneNumber.", Slug)
+            { RecommendedAction = "Add a number to the account (paid plan), or free one, then run Add-ClawdTalkAgent again." };
+    }
+}

@@ -1,0 +1,61 @@
+using System.Management.Automation;
+using ClawdTalk.Api;
+using ClawdTalk.Commands.Missions;
+
+namespace ClawdTalk.Commands.Agents
+{
+    /// <summary>`POST …/agents`: links an assistant to the run.</summary>
+    [Cmdlet(VerbsCommon.Add, "ClawdTalkLinkedAgent", SupportsShouldProcess = true, DefaultParameterSetName = ById)]
+    [OutputType(typeof(LinkedAgent))]
+    public sealed class AddClawdTalkLinkedAgentCommand : RunScopedCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        [Alias("TelnyxAgentId")]
+        public string AssistantId { get; set; } = "";
+
+        protected override void Process()
+        {
+            var t = Target();
+            if (!ShouldProcess(t.ToString(), $"Link the assistant {AssistantId}")) return;
+            var o = Missions.LinkAgent(t.MissionId, t.RunId, AssistantId);
+            var link = o == null ? new LinkedAgent { MissionId = t.MissionId, RunId = t.RunId, AssistantId = AssistantId } : LinkedAgent.From(o, t.MissionId, t.RunId, t.Slug);
+            if (link.AssistantId.Length == 0) link.AssistantId = AssistantId;
+            link.Slug = t.Slug;
+            WriteObject(link);
+        }
+    }
+
+    /// <summary>`GET …/agents`: the assistants linked to the run.</summary>
+    [Cmdlet(VerbsCommon.Get, "ClawdTalkLinkedAgent", DefaultParameterSetName = ById)]
+    [OutputType(typeof(LinkedAgent))]
+    public sealed class GetClawdTalkLinkedAgentCommand : RunScopedCmdlet
+    {
+        protected override void Process()
+        {
+            var t = Target();
+            foreach (var o in Missions.ListAgents(t.MissionId, t.RunId)) WriteObject(LinkedAgent.From(o, t.MissionId, t.RunId, t.Slug));
+        }
+    }
+
+    /// <summary>`DELETE …/agents/{id}`: unlinks an assistant from the run (the assistant itself stays).</summary>
+    [Cmdlet(VerbsCommon.Remove, "ClawdTalkLinkedAgent", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ById)]
+    [OutputType(typeof(void))]
+    public sealed class RemoveClawdTalkLinkedAgentCommand : RunScopedCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        [Alias("TelnyxAgentId")]
+        public string AssistantId { get; set; } = "";
+
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override void Process()
+        {
+            var t = Target();
+            if (!Confirmed(Force, t.ToString(), $"Unlink the assistant {AssistantId}")) return;
+            Missions.UnlinkAgent(t.MissionId, t.RunId, AssistantId);
+        }
+    }
+}

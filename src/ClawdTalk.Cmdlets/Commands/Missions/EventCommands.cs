@@ -1,0 +1,71 @@
+using System.Management.Automation;
+using ClawdTalk.Completers;
+using ClawdTalk.Lifecycle;
+
+namespace ClawdTalk.Commands.Missions
+{
+    /// <summary>`POST …/events`: one event on the run's timeline.</summary>
+    [Cmdlet(VerbsCommunications.Write, "ClawdTalkEvent", SupportsShouldProcess = true, DefaultParameterSetName = ById)]
+    [OutputType(typeof(MissionEvent))]
+    public sealed class WriteClawdTalkEventCommand : RunScopedCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string Summary { get; set; } = "";
+
+        [Parameter]
+        [ArgumentCompleter(typeof(EventTypeCompleter))]
+        public string Type { get; set; } = "custom";
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(StepIdCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? StepId { get; set; }
+
+        [Parameter]
+        public object? Payload { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string AgentId { get; set; } = DefaultAgentId;
+
+        protected override void Process()
+        {
+            var type = UserInput.EventType(Type);
+            var payload = Payload == null ? null : UserInput.Value(Payload, "The payload", "InvalidPayloadJson");
+            var t = Target();
+            if (!ShouldProcess(t.ToString(), $"Log a {Wire.Event(type)} event: {Summary}")) return;
+            WriteObject(LogEvent(t, type, Summary, StepId, payload, AgentId));
+        }
+    }
+
+    /// <summary>`GET …/events`: the run's timeline, optionally filtered.</summary>
+    [Cmdlet(VerbsCommon.Get, "ClawdTalkEvent", DefaultParameterSetName = ById)]
+    [OutputType(typeof(MissionEvent))]
+    public sealed class GetClawdTalkEventCommand : RunScopedCmdlet
+    {
+        [Parameter]
+        [ArgumentCompleter(typeof(EventTypeCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string[]? Type { get; set; }
+
+        [Parameter]
+        [ArgumentCompleter(typeof(StepIdCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? StepId { get; set; }
+
+        protected override void Process()
+        {
+            var types = new System.Collections.Generic.HashSet<MissionEventType>();
+            foreach (var x in Type ?? new string[0]) types.Add(UserInput.EventType(x));
+            var t = Target();
+            foreach (var o in Missions.ListEvents(t.MissionId, t.RunId))
+            {
+                var ev = MissionEvent.From(o, t.MissionId, t.RunId, t.Slug);
+                if (types.Count > 0 && !types.Contains(ev.Type)) continue;
+                if (StepId != null && ev.StepId != StepId) continue;
+                WriteObject(ev);
+            }
+        }
+    }
+}

@@ -1,0 +1,241 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using ClawdTalk.Api;
+using ClawdTalk.Commands.Base;
+using ClawdTalk.Lifecycle;
+using ClawdTalk.State;
+using Newtonsoft.Json.Linq;
+
+namespace ClawdTalk.Commands.Missions
+{
+    /// <summary>Which mission run a command works on: by ids, or by a slug of the state store.</summary>
+    internal sealed class MissionTarget
+    {
+        public string? Slug;
+        public string MissionId = "";
+        public string RunId = "";
+        public override string ToString() => Slug != null ? $"{Slug} ({MissionId}/{RunId})" : $"{MissionId}/{RunId}";
+    }
+
+    /// <summary>
+    /// The base of the mission cmdlets: the state store, the mission endpoints, resolving a slug or ids to a run, and
+    /// the bookkeeping rules (event + memory for every change, the run closed when it ends, terminal hooks).
+    /// </summary>
+    public abstract class MissionCmdlet : ClawdTalkApiCmdlet
+    {
+        internal const string ById = "ById", BySlug = "BySlug";
+        /// <summary>The published CLI's default agent id for run events.</summary>
+        internal const string DefaultAgentId = "claude-code";
+
+        MissionStateStore? _store;
+        MissionApi? _missions;
+
+        internal MissionStateStore Store => _store ??= MissionStateStore.Default;
+        internal MissionApi Missions => _missions ??= new MissionApi(this);
+
+        /// <summary>The slug's entry, which must hold a mission and a run.</summary>
+        internal MissionTarget FromSlug(string slug, bool needRun = true)
+        {
+            var e = Store.Require(slug);
+            var mid = Json.Str(e, StateKeys.MissionId);
+            var rid = Json.Str(e, StateKeys.RunId);
+            if (mid == null || (needRun && rid == null))
+                throw new ClawdTalkException("MissionNotInitialized", ErrorCategory.InvalidOperation,
+                    $"The mission '{slug}' has no {(mid == null ? "mission id" : "run id")} yet: run Initialize-ClawdTalkMission for it first.", slug);
+            return new MissionTarget { Slug = slug, MissionId = mid, RunId = rid ?? "" };
+        }
+
+        /// <summary>A run given by ids; its slug is looked up in the store (a bad state file does not stop an id-based call).</summary>
+        internal MissionTarget FromIds(string missionId, string runId) =>
+            new MissionTarget { MissionId = missionId, RunId = runId, Slug = TrySlugOf(missionId, runId) };
+
+        internal MissionTarget Resolve(string? slug, string? missionId, string? runId) =>
+            slug != null ? FromSlug(slug) : FromIds(missionId!, runId!);
+
+        internal string? TrySlugOf(string missionId, string? runId)
+        {
+            try { return Store.SlugOf(missionId, runId); }
+            catch (ClawdTalkException ex)
+            {
+                WriteVerbose($"The state store was not consulted: {ex.Message}");
+                return null;
+            }
+        }
+
+        internal static ClawdTalkException Collision(string slug, string storedName, string name) =>
+            new ClawdTalkException("MissionSlugCollision", ErrorCategory.ResourceExists,
+                $"The name '{name}' has the slug '{slug}', which already belongs to the mission '{storedName}'. Choose a name with a different slug, or remove the old state with Remove-ClawdTalkMissionState.", slug);
+
+        // ---- bookkeeping ----
+
+        /// <summary>Logs a run event (the dashboard's timeline).</summary>
+        internal MissionEvent LogEvent(MissionTarget t, MissionEventType type, string summary, string? stepId = null, JToken? payload = null, string? agentId = null)
+        {
+            var body = new JObject { ["type"] = Wire.Event(type), ["summary"] = summary, ["agent_id"] = agentId ?? DefaultAgentId };
+            if (stepId != null) body["step_id"] = stepId;
+            if (payload != null) body["payload"] = payload;
+            var o = Missions.LogEvent(t.MissionId, t.RunId, body);
+            var ev = MissionEvent.From(o, t.MissionId, t.RunId, t.Slug);
+            if (ev.Summary == null) { ev.Summary = summary; ev.Type = type; ev.StepId = stepId; }
+            WriteVerbose($"Logged a {Wire.Event(type)} event on run {t.RunId}: {summary}");
+            return ev;
+        }
+
+        /// <summary>Changes the slug's entry (nothing when the run has no slug).</summary>
+        internal JObject? Remember(MissionTarget t, Action<JObject> change) => t.Slug == null ? null : Store.UpdateExisting(t.Slug, change);
+
+        internal static JObject Stamp(JObject o)
+        {
+            o["at"] = MissionStateStore.Now();
+            return o;
+        }
+
+        internal static void SetStepStatus(JObject entry, string stepId, string status)
+        {
+            foreach (var s in MissionStateStore.StepsOf(entry))
+                if (Json.Str(s, "step_id") == stepId) s["status"] = status;
+        }
+
+        internal static JArray StepsJson(IEnumerable<PlanStep> steps) =>
+            new JArray(steps.Select(s => new JObject
+            {
+                ["step_id"] = s.StepId, ["description"] = s.Description, ["sequence"] = s.Sequence,
+                ["status"] = s.Status == StepStatus.Unknown ? null : Wire.Step(s.Status),
+            }));
+
+        internal static string StateStatus(RunStatus s) => s == RunStatus.Succeeded ? "succeeded" : s == RunStatus.Failed ? "failed" : s == RunStatus.Cancelled ? "cancelled" : "active";
+
+        /// <summary>
+        /// Ends a run: open steps skipped (or failed), the run's terminal status with summary and payload, the store's
+        /// history, every terminal hook (pollers), then the closing event and memory that say what was done.
+        /// </summary>
+        internal void EndRun(MissionTarget t, RunStatus status, string summary, JToken? payload, MissionEventType eventType, string memoryKey,
+            bool closeOpenSteps = true, bool serverAlreadyEnded = false)
+        {
+            var closed = new List<string>();
+            if (closeOpenSteps && !serverAlreadyEnded)
+            {
+                var planJson = Missions.TryGetPlan(t.MissionId, t.RunId);
+                if (planJson != null)
+                    foreach (var step in MissionPlan.From(planJson, t.MissionId, t.RunId, t.Slug).Steps.Where(s => !s.IsTerminal))
+                    {
+                        var to = status == RunStatus.Failed && step.Status == StepStatus.InProgress ? StepStatus.Failed : StepStatus.Skipped;
+                        Missions.UpdateStep(t.MissionId, t.RunId, step.StepId, Wire.Step(to));
+                        closed.Add($"{step.StepId}={Wire.Step(to)}");
+                        Remember(t, e => SetStepStatus(e, step.StepId, Wire.Step(to)));
+                    }
+            }
+            var result = new JObject { ["status"] = Wire.Run(status), ["result_summary"] = summary };
+            if (payload != null) result["result_payload"] = payload;
+            if (!serverAlreadyEnded) Missions.UpdateRun(t.MissionId, t.RunId, result);
+            Remember(t, e =>
+            {
+                e[StateKeys.Status] = StateStatus(status);
+                e[StateKeys.RunStatus] = Wire.Run(status);
+                e[StateKeys.CompletedAt] = MissionStateStore.Now();
+                e[StateKeys.ResultSummary] = summary;
+            });
+            WriteVerbose($"Run {t.RunId} is {Wire.Run(status)}: {summary}");
+
+            var context = new MissionTerminalContext(t.Slug, t.MissionId, t.RunId, status, summary)
+            {
+                Api = Api, Session = Session, CancelToken = CancelToken, StatePath = Store.Path, Verbose = WriteVerbose,
+            };
+            foreach (var warning in MissionLifecycle.RaiseTerminal(context)) WriteWarning(warning);
+
+            var record = new JObject { ["status"] = Wire.Run(status), ["summary"] = summary };
+            if (payload != null) record["result_payload"] = payload;
+            if (closed.Count > 0) record["closed_steps"] = new JArray(closed);
+            if (context.Cleaned.Count > 0) record["cleaned_up"] = new JArray(context.Cleaned);
+            if (serverAlreadyEnded) record["ended_by"] = "service";
+            var text = (status == RunStatus.Succeeded ? "Mission succeeded: " : status == RunStatus.Failed ? "Mission failed: " : "Mission cancelled: ") + summary;
+            LogEvent(t, eventType, text, payload: record);
+            Remember(t, e => MissionStateStore.MemoryOf(e)[memoryKey] = Stamp(record));
+        }
+
+        /// <summary>
+        /// After a step reached a terminal status: when every step of the plan is terminal and the run is still open,
+        /// the run ends (succeeded, or failed when a step failed); when the service already ended it, the store follows.
+        /// </summary>
+        internal void CloseWhenDone(MissionTarget t)
+        {
+            var plan = MissionPlan.From(Missions.GetPlan(t.MissionId, t.RunId), t.MissionId, t.RunId, t.Slug);
+            if (!plan.IsTerminal) return;
+            var run = MissionRun.From(Missions.GetRun(t.MissionId, t.RunId), t.MissionId);
+            var failed = plan.Steps.Where(s => s.Status == StepStatus.Failed).Select(s => s.StepId).ToList();
+            var steps = new JArray(plan.Steps.Select(s => new JObject { ["step_id"] = s.StepId, ["status"] = Wire.Step(s.Status) }));
+            if (Wire.IsTerminal(run.Status))
+            {
+                var entry = t.Slug == null ? null : Store.Find(t.Slug);
+                if (entry != null && (Json.Str(entry, StateKeys.Status) ?? "active") == "active")
+                    EndRun(t, run.Status, run.ResultSummary ?? $"The service ended the run as {Wire.Run(run.Status)}.", new JObject { ["steps"] = steps },
+                        run.Status == RunStatus.Failed ? MissionEventType.Error : MissionEventType.Custom, "completion", closeOpenSteps: false, serverAlreadyEnded: true);
+                return;
+            }
+            if (failed.Count > 0)
+                EndRun(t, RunStatus.Failed, $"{failed.Count} of {plan.Steps.Length} steps failed ({string.Join(", ", failed)}).",
+                    new JObject { ["failed_steps"] = new JArray(failed), ["steps"] = steps }, MissionEventType.Error, "failure", closeOpenSteps: false);
+            else
+                EndRun(t, RunStatus.Succeeded, $"All {plan.Steps.Length} steps are done.", new JObject { ["steps"] = steps },
+                    MissionEventType.Custom, "completion", closeOpenSteps: false);
+        }
+
+        /// <summary>
+        /// Creates something once across crashes and reruns: a marker (token, time) is stored before the request; a
+        /// rerun that finds the marker first looks for what the interrupted attempt may have created (<paramref name="find"/>),
+        /// and so does an attempt whose answer was lost. Returns the id.
+        /// </summary>
+        internal string CreateOnce(string slug, string kind, Func<JObject, string?> find, Func<JObject, string> create, Action<JObject, string> record)
+        {
+            var entry = Store.Require(slug);
+            if ((entry[StateKeys.Pending] as JObject)?[kind] is JObject previous)
+            {
+                var found = find(previous);
+                if (found != null)
+                {
+                    WriteVerbose($"Found the {kind} an interrupted attempt created: {found}.");
+                    Store.UpdateExisting(slug, e => { record(e, found); ClearMarker(e, kind); });
+                    return found;
+                }
+            }
+            var marker = new JObject { ["token"] = Guid.NewGuid().ToString("N"), ["started_at"] = MissionStateStore.Now() };
+            Store.UpdateExisting(slug, e =>
+            {
+                if (!(e[StateKeys.Pending] is JObject p)) e[StateKeys.Pending] = p = new JObject();
+                p[kind] = marker;
+            });
+            string id;
+            try { id = create(marker); }
+            catch (RequestOutcomeUnknownException)
+            {
+                string? found = null;
+                try { found = find(marker); }
+                catch (ClawdTalkException ex) { WriteVerbose($"Could not check whether the {kind} was created: {ex.Message}"); }
+                if (found == null) throw; // the marker stays: the next attempt looks again before creating
+                id = found;
+            }
+            Store.UpdateExisting(slug, e => { record(e, id); ClearMarker(e, kind); });
+            return id;
+        }
+
+        static void ClearMarker(JObject e, string kind)
+        {
+            if (!(e[StateKeys.Pending] is JObject p)) return;
+            p.Remove(kind);
+            if (p.Count == 0) e.Remove(StateKeys.Pending);
+        }
+
+        /// <summary>True when <paramref name="created"/> (the service's created_at) is not clearly older than the marker.</summary>
+        internal static bool CreatedSince(JObject o, JObject marker)
+        {
+            var created = Json.Date(o, "created_at");
+            var started = Json.Date(marker, "started_at");
+            return created == null || started == null || created.Value >= started.Value.AddMinutes(-10);
+        }
+
+        internal HashSet<string> ClaimedIds(string key, string exceptSlug) =>
+            new HashSet<string>(Store.Entries().Where(p => p.Key != exceptSlug).Select(p => Json.Str(p.Value, key)).Where(v => v != null)!, StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,72 @@
+using System.Linq;
+using System.Management.Automation;
+using ClawdTalk.Api;
+using ClawdTalk.Completers;
+using ClawdTalk.Lifecycle;
+
+namespace ClawdTalk.Commands.Missions
+{
+    /// <summary>`POST /missions`: one mission, nothing else (Initialize-ClawdTalkMission does the whole published flow).</summary>
+    [Cmdlet(VerbsCommon.New, "ClawdTalkMission", SupportsShouldProcess = true)]
+    [OutputType(typeof(Mission))]
+    public sealed class NewClawdTalkMissionCommand : MissionCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [AllowEmptyString]
+        public string Name { get; set; } = "";
+
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string Instructions { get; set; } = "";
+
+        protected override void Process()
+        {
+            var (name, _) = UserInput.MissionName(Name);
+            if (!ShouldProcess(name, "Create the mission")) return;
+            WriteObject(Mission.From(Missions.CreateMission(name, Instructions)));
+        }
+    }
+
+    /// <summary>`GET /missions/{id}` or the list of missions.</summary>
+    [Cmdlet(VerbsCommon.Get, "ClawdTalkMission", DefaultParameterSetName = List)]
+    [OutputType(typeof(Mission))]
+    public sealed class GetClawdTalkMissionCommand : MissionCmdlet
+    {
+        const string List = "List";
+
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string MissionId { get; set; } = "";
+
+        [Parameter(Mandatory = true, ParameterSetName = BySlug)]
+        [ArgumentCompleter(typeof(SlugCompleter))]
+        public string Slug { get; set; } = "";
+
+        [Parameter(ParameterSetName = List)]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string? Name { get; set; }
+
+        [Parameter(ParameterSetName = List)]
+        [ValidateRange(1, 100)]
+        public int First { get; set; } = 20;
+
+        protected override void Process()
+        {
+            switch (ParameterSetName)
+            {
+                case ById:
+                    WriteObject(Mission.From(Missions.GetMission(MissionId)));
+                    break;
+                case BySlug:
+                    WriteObject(Mission.From(Missions.GetMission(FromSlug(Slug, needRun: false).MissionId)));
+                    break;
+                default:
+                    var pattern = Name == null ? null : new WildcardPattern(Name, WildcardOptions.IgnoreCase);
+                    foreach (var m in Missions.ListMissions(First).Select(Mission.From))
+                        if (pattern == null || pattern.IsMatch(m.Name ?? "")) WriteObject(m);
+                    break;
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using System.Management.Automation;
+using ClawdTalk.Api;
+using ClawdTalk.Completers;
+using ClawdTalk.Lifecycle;
+using ClawdTalk.State;
+using Newtonsoft.Json.Linq;
+
+namespace ClawdTalk.Commands.Missions
+{
+    /// <summary>Ends a mission that will not succeed: its run cancelled (or failed with -Failed), open steps closed, pollers removed.</summary>
+    [Cmdlet(VerbsLifecycle.Stop, "ClawdTalkMission", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [OutputType(typeof(MissionState))]
+    public sealed class StopClawdTalkMissionCommand : MissionCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(SlugCompleter))]
+        public string Slug { get; set; } = "";
+
+        [Parameter(Mandatory = true, Position = 1)]
+        [ValidateNotNullOrEmpty]
+        public string Reason { get; set; } = "";
+
+        [Parameter]
+        public SwitchParameter Failed { get; set; }
+
+        [Parameter]
+        public object? Payload { get; set; }
+
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override void Process()
+        {
+            var payload = Payload == null ? null : UserInput.Value(Payload, "The payload", "InvalidPayloadJson");
+            var t = FromSlug(Slug);
+            var entry = Store.Require(Slug);
+            var local = Json.Str(entry, StateKeys.Status) ?? "active";
+            if (local != "active")
+            {
+                WriteWarning($"The mission '{Slug}' has already ended as {local}; nothing was changed.");
+                WriteObject(Store.ToModel(Slug, entry));
+                return;
+            }
+            var status = Failed ? RunStatus.Failed : RunStatus.Cancelled;
+            if (!Confirmed(Force, Slug, $"{(Failed ? "Fail" : "Cancel")} run {t.RunId}: {Reason}")) return;
+            var result = new JObject { ["reason"] = Reason };
+            if (payload != null) result["payload"] = payload;
+            EndRun(t, status, Reason, result, Failed ? MissionEventType.Error : MissionEventType.Custom, Failed ? "failure" : "cancellation");
+            WriteObject(Store.ToModel(Slug, Store.Require(Slug)));
+        }
+    }
+}

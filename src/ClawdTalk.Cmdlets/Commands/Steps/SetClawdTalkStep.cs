@@ -1,0 +1,115 @@
+using System.Linq;
+using System.Management.Automation;
+using ClawdTalk.Api;
+using ClawdTalk.Commands.Missions;
+using ClawdTalk.Completers;
+using ClawdTalk.Lifecycle;
+using ClawdTalk.State;
+using Newtonsoft.Json.Linq;
+
+namespace ClawdTalk.Commands.Steps
+{
+    /// <summary>
+    /// Sets a plan step's status and does the bookkeeping the published guidance leaves to the agent: the matching
+    /// event, the step's memory, the run ended when the last step is done, or failed (pollers removed) when a step
+    /// fails for good.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Set, "ClawdTalkStep", SupportsShouldProcess = true, DefaultParameterSetName = BySlug)]
+    [OutputType(typeof(PlanStep))]
+    public sealed class SetClawdTalkStepCommand : MissionCmdlet
+    {
+        [Parameter(Mandatory = true, ParameterSetName = BySlug, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(SlugCompleter))]
+        public string Slug { get; set; } = "";
+
+        [Parameter(Mandatory = true, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
+        public string MissionId { get; set; } = "";
+
+        [Parameter(Mandatory = true, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
+        public string RunId { get; set; } = "";
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(StepIdCompleter))]
+        public string StepId { get; set; } = "";
+
+        [Parameter(Mandatory = true, Position = 1)]
+        [AllowEmptyString]
+        [ArgumentCompleter(typeof(StepStatusCompleter))]
+        public string Status { get; set; } = "";
+
+        [Parameter]
+        public string? Summary { get; set; }
+
+        [Parameter]
+        public object? Payload { get; set; }
+
+        [Parameter]
+        public SwitchParameter Recoverable { get; set; }
+
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void Process()
+        {
+            var status = UserInput.StepStatus(Status);
+            var payload = Payload == null ? null : UserInput.Value(Payload, "The payload", "InvalidPayloadJson");
+            var t = ParameterSetName == BySlug ? FromSlug(Slug) : FromIds(MissionId, RunId);
+            var entry = t.Slug == null ? null : Store.Find(t.Slug);
+            var known = entry == null ? new string[0] : MissionStateStore.StepsOf(entry).Select(s => Json.Str(s, "step_id")).ToArray();
+            if (known.Length == 0)
+            {
+                var plan = Missions.TryGetPlan(t.MissionId, t.RunId);
+                known = plan == null ? new string[0] : MissionPlan.From(plan, t.MissionId, t.RunId, t.Slug).Steps.Select(s => s.StepId).ToArray();
+            }
+            if (!known.Contains(StepId))
+                throw new ClawdTalkException("StepNotInPlan", ErrorCategory.ObjectNotFound,
+                    known.Length == 0 ? $"Run {t.RunId} has no plan, so it has no step '{StepId}'."
+                        : $"Run {t.RunId} has no step '{StepId}'. Its steps: {string.Join(", ", known)}.", StepId);
+
+            var wire = Wire.Step(status);
+            if (!ShouldProcess($"step '{StepId}' of {t}", $"Set the status to {wire}")) return;
+
+            var o = Missions.UpdateStep(t.MissionId, t.RunId, StepId, wire);
+            var step = PlanStep.From(o, t.MissionId, t.RunId, t.Slug);
+            if (string.IsNullOrEmpty(step.StepId)) step.StepId = StepId;
+            if (step.Status == StepStatus.Unknown) step.Status = status;
+
+            // the matching event
+            var (type, text) = status switch
+            {
+                StepStatus.InProgress => (MissionEventType.StepStarted, $"Step '{StepId}' started"),
+                StepStatus.Completed => (MissionEventType.StepCompleted, $"Step '{StepId}' completed"),
+                StepStatus.Failed => (MissionEventType.Error, $"Step '{StepId}' failed"),
+                StepStatus.Skipped => (MissionEventType.Custom, $"Step '{StepId}' skipped"),
+                _ => (MissionEventType.Custom, $"Step '{StepId}' set back to pending"),
+            };
+            if (!string.IsNullOrWhiteSpace(Summary)) text += ": " + Summary!.Trim();
+            LogEvent(t, type, text, StepId, payload);
+
+            // the step's memory
+            var memory = new JObject { ["status"] = wire };
+            if (Summary != null) memory["summary"] = Summary;
+            if (payload != null) memory["payload"] = payload.DeepClone();
+            if (Remember(t, e =>
+                {
+                    SetStepStatus(e, StepId, wire);
+                    MissionStateStore.MemoryOf(e)["step:" + StepId] = Stamp(memory);
+                }) == null)
+                WriteVerbose($"Run {t.RunId} has no slug in the state store; the step's memory was not saved.");
+
+            // the run ends with its last step, or with a step that failed for good
+            var open = entry == null || (Json.Str(entry, StateKeys.Status) ?? "active") == "active";
+            if (status == StepStatus.Failed && !Recoverable && open)
+            {
+                var result = new JObject { ["failed_step"] = StepId, ["reason"] = Summary ?? "step failed" };
+                if (payload != null) result["payload"] = payload.DeepClone();
+                EndRun(t, RunStatus.Failed, $"Step '{StepId}' failed" + (string.IsNullOrWhiteSpace(Summary) ? "." : ": " + Summary!.Trim()),
+                    result, MissionEventType.Error, "failure");
+            }
+            else if (step.IsTerminal && open)
+                CloseWhenDone(t);
+
+            if (PassThru) WriteObject(step);
+        }
+    }
+}

@@ -1,0 +1,213 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Text;
+using ClawdTalk.Api;
+using ClawdTalk.Config;
+using ClawdTalk.IO;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+namespace ClawdTalk.State
+{
+    /// <summary>The published client's slug rule: lowercase, every char outside a-z0-9 → '-', runs collapse, '-' trimmed.</summary>
+    internal static class Slugs
+    {
+        public static string From(string? name)
+        {
+            var sb = new StringBuilder();
+            var dash = false;
+            foreach (var c in (name ?? "").ToLowerInvariant())
+            {
+                if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) { sb.Append(c); dash = false; }
+                else if (!dash) { sb.Append('-'); dash = true; }
+            }
+            return sb.ToString().Trim('-');
+        }
+    }
+
+    /// <summary>Keys of a slug's entry: the published ones, then ours (which the published client ignores).</summary>
+    internal static class StateKeys
+    {
+        // published (.missions_state.json of the Python client 2.0.6)
+        public const string MissionName = "mission_name", MissionId = "mission_id", RunId = "run_id", CreatedAt = "created_at",
+            AssistantId = "assistant_id", AgentPhone = "agent_phone", PhoneNumberId = "phone_number_id", Memory = "memory",
+            LastUpdated = "last_updated";
+        // this module's additions
+        public const string Status = "status", RunStatus = "run_status", Steps = "steps", CompletedAt = "completed_at",
+            ResultSummary = "result_summary", PreviousRuns = "previous_runs", Pending = "pending", InitLogged = "init_logged",
+            Completion = "completion";
+    }
+
+    /// <summary>
+    /// The slug store: the published `.missions_state.json` format (an object keyed by slug), shared with the Python
+    /// client. Every change re-reads the file under the cross-process lock, applies itself and writes the whole file
+    /// back atomically, so concurrent writers never lose each other's data and a crash leaves the old or new file.
+    /// Keys this module does not know are kept as they were.
+    /// </summary>
+    internal sealed class MissionStateStore
+    {
+        static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(30);
+
+        public MissionStateStore(string path) { Path = System.IO.Path.GetFullPath(path); }
+
+        /// <summary>The store of the session: CLAWDTALK_STATE, else the file under the user's profile.</summary>
+        public static MissionStateStore Default => new MissionStateStore(ModulePaths.StateFile);
+
+        public string Path { get; }
+
+        public static string Now() => DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'+00:00'", CultureInfo.InvariantCulture);
+
+        /// <summary>The whole file; empty when it does not exist. An invalid file is reported, never overwritten.</summary>
+        public JObject ReadAll() => ReadFile(Path, "StateFileInvalid");
+
+        internal static JObject ReadFile(string path, string invalidId)
+        {
+            string text;
+            try
+            {
+                if (!File.Exists(path)) return new JObject();
+                text = File.ReadAllText(path);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                throw new ClawdTalkException("StateFileUnreadable", ErrorCategory.ReadError, $"The mission state file {path} cannot be read: {ex.Message}", path, ex);
+            }
+            if (string.IsNullOrWhiteSpace(text)) return new JObject();
+            JToken token;
+            try { token = Json.Parse(text); }
+            catch (JsonException ex)
+            {
+                throw new ClawdTalkException(invalidId, ErrorCategory.ParserError,
+                    $"The mission state file {path} is not valid JSON ({ex.Message}). It was left as it is; fix or move it.", path, ex);
+            }
+            if (!(token is JObject o))
+                throw new ClawdTalkException(invalidId, ErrorCategory.ParserError, $"The mission state file {path} must hold a JSON object keyed by slug.", path);
+            return o;
+        }
+
+        public JObject? Find(string slug) => ReadAll()[slug] as JObject;
+
+        /// <summary>The entry of <paramref name="slug"/>, or a MissionStateNotFound error.</summary>
+        public JObject Require(string slug) => Find(slug) ?? throw NotFound(slug, Path);
+
+        public static ClawdTalkException NotFound(string slug, string path) =>
+            new ClawdTalkException("MissionStateNotFound", ErrorCategory.ObjectNotFound,
+                $"No mission with the slug '{slug}' in {path}. Initialize-ClawdTalkMission creates one; Get-ClawdTalkMissionState lists them.", slug)
+            { RecommendedAction = "Check the slug with Get-ClawdTalkMissionState, or Import-ClawdTalkMissionState a .missions_state.json file." };
+
+        /// <summary>The slug whose entry holds this mission (and run, when given), or null.</summary>
+        public string? SlugOf(string missionId, string? runId)
+        {
+            foreach (var p in Entries())
+                if (Json.Str(p.Value, StateKeys.MissionId) == missionId && (runId == null || Json.Str(p.Value, StateKeys.RunId) == runId)) return p.Key;
+            return null;
+        }
+
+        /// <summary>
+        /// Changes one slug's entry under the lock: <paramref name="change"/> gets the current entry (null when absent)
+        /// and returns the new one (null removes it). `last_updated` is set on every write. Returns the entry written.
+        /// </summary>
+        public JObject? Update(string slug, Func<JObject?, JObject?> change)
+        {
+            JObject? result = null;
+            Mutate(root =>
+            {
+                var current = root[slug] as JObject;
+                var next = change(current);
+                if (next == null) { if (root[slug] != null) root.Remove(slug); result = null; return; }
+                next[StateKeys.LastUpdated] = Now();
+                root[slug] = next;
+                result = next;
+            });
+            return result;
+        }
+
+        /// <summary>Changes the entry of an existing slug (MissionStateNotFound otherwise).</summary>
+        public JObject UpdateExisting(string slug, Action<JObject> change) =>
+            Update(slug, e =>
+            {
+                if (e == null) throw NotFound(slug, Path);
+                change(e);
+                return e;
+            })!;
+
+        /// <summary>Read-modify-write of the whole file under the cross-process lock.</summary>
+        public void Mutate(Action<JObject> change)
+        {
+            using (FileLock.Acquire(Path, LockTimeout))
+            {
+                var root = ReadAll();
+                change(root);
+                AtomicFile.WriteAllText(Path, root.ToString(Formatting.Indented) + "\n");
+            }
+        }
+
+        // ---- memory ----
+
+        public static JObject MemoryOf(JObject entry)
+        {
+            if (entry[StateKeys.Memory] is JObject m) return m;
+            var fresh = new JObject();
+            entry[StateKeys.Memory] = fresh;
+            return fresh;
+        }
+
+        /// <summary>The published append: a missing key becomes a list of one, a list grows, a single value becomes a list.</summary>
+        public static void Append(JObject memory, string key, JToken value)
+        {
+            switch (memory[key])
+            {
+                case null: memory[key] = new JArray(value); break;
+                case JArray a: a.Add(value); break;
+                case JToken t when t.Type == JTokenType.Null: memory[key] = new JArray(value); break;
+                case JToken old: memory[key] = new JArray(old, value); break;
+            }
+        }
+
+        // ---- model ----
+
+        public MissionState ToModel(string slug, JObject e)
+        {
+            var status = (Json.Str(e, StateKeys.Status) ?? "active").ToLowerInvariant() switch
+            {
+                "succeeded" => MissionStateStatus.Succeeded,
+                "failed" => MissionStateStatus.Failed,
+                "cancelled" => MissionStateStatus.Cancelled,
+                _ => MissionStateStatus.Active,
+            };
+            var runStatus = Json.Str(e, StateKeys.RunStatus);
+            return new MissionState
+            {
+                Slug = slug,
+                MissionName = Json.Str(e, StateKeys.MissionName),
+                MissionId = Json.Str(e, StateKeys.MissionId),
+                RunId = Json.Str(e, StateKeys.RunId),
+                Status = status,
+                RunStatus = runStatus == null ? (RunStatus?)null : Wire.Run(runStatus),
+                AssistantId = Json.Str(e, StateKeys.AssistantId),
+                AgentPhone = Json.Str(e, StateKeys.AgentPhone),
+                PhoneNumberId = Json.Str(e, StateKeys.PhoneNumberId),
+                StepIds = StepsOf(e).Select(s => Json.Str(s, "step_id") ?? "").Where(s => s.Length > 0).ToArray(),
+                Memory = Json.ToPowerShell(e[StateKeys.Memory] as JObject ?? new JObject()),
+                ResultSummary = Json.Str(e, StateKeys.ResultSummary),
+                CreatedAt = Json.Date(e, StateKeys.CreatedAt),
+                LastUpdated = Json.Date(e, StateKeys.LastUpdated),
+                CompletedAt = Json.Date(e, StateKeys.CompletedAt),
+                PreviousRuns = (e[StateKeys.PreviousRuns] as JArray)?.Select(Json.ToPowerShell).ToArray() ?? Array.Empty<object?>(),
+                Path = Path,
+                Raw = Json.ToPowerShell(e),
+            };
+        }
+
+        public static IReadOnlyList<JObject> StepsOf(JObject e) =>
+            e[StateKeys.Steps] is JArray a ? a.OfType<JObject>().ToList() : (IReadOnlyList<JObject>)Array.Empty<JObject>();
+
+        /// <summary>Every slug of the file whose value is an entry (other values are kept but not listed).</summary>
+        public IEnumerable<KeyValuePair<string, JObject>> Entries() =>
+            ReadAll().Properties().Where(p => p.Value is JObject).Select(p => new KeyValuePair<string, JObject>(p.Name, (JObject)p.Value));
+    }
+}

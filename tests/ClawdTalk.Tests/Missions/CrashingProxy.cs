@@ -1,0 +1,133 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace ClawdTalk.Tests.Missions
+{
+    /// <summary>
+    /// A loopback HTTP proxy in front of the sandbox that simulates the client process dying at one request: the chosen
+    /// request is either dropped before it reaches the sandbox (<see cref="CrashMode.Before"/>) or forwarded and its answer
+    /// lost (<see cref="CrashMode.AnswerLost"/>) or held back forever (<see cref="CrashMode.AnswerHeld"/>, for Ctrl+C); from then
+    /// on every connection is reset, as if the process were gone.
+    /// </summary>
+    public sealed class CrashingProxy : IDisposable
+    {
+        public enum CrashMode { Before, AnswerLost, AnswerHeld }
+        public sealed record Seen(int Index, string Method, string Path);
+
+        readonly TcpListener _listener;
+        readonly CancellationTokenSource _cts = new();
+        readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+        readonly string _target;
+        readonly Func<Seen, bool> _crashAt;
+        readonly CrashMode _mode;
+        int _count;
+        volatile bool _crashed;
+
+        public CrashingProxy(string target, Func<Seen, bool> crashAt, CrashMode mode)
+        {
+            _target = target.TrimEnd('/');
+            _crashAt = crashAt;
+            _mode = mode;
+            _listener = new TcpListener(IPAddress.Loopback, 0);
+            _listener.Start();
+            _ = AcceptLoop();
+        }
+
+        public string Url => $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
+        public bool Crashed => _crashed;
+        public ConcurrentQueue<Seen> Requests { get; } = new();
+
+        async Task AcceptLoop()
+        {
+            while (!_cts.IsCancellationRequested)
+            {
+                TcpClient client;
+                try { client = await _listener.AcceptTcpClientAsync(_cts.Token); }
+                catch (Exception) { return; }
+                _ = Serve(client);
+            }
+        }
+
+        static void Reset(TcpClient c)
+        {
+            try { c.Client.LingerState = new LingerOption(true, 0); c.Client.Close(); } catch (Exception) { }
+        }
+
+        async Task Serve(TcpClient client)
+        {
+            using (client)
+            {
+                var stream = client.GetStream();
+                try
+                {
+                    while (!_cts.IsCancellationRequested)
+                    {
+                        var head = await ReadHead(stream);
+                        if (head == null) return;
+                        var lines = head.Split("\r\n");
+                        var first = lines[0].Split(' ');
+                        var headers = lines.Skip(1).Where(l => l.Contains(':'))
+                            .Select(l => (l[..l.IndexOf(':')].Trim(), l[(l.IndexOf(':') + 1)..].Trim()))
+                            .GroupBy(h => h.Item1, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().Item2, StringComparer.OrdinalIgnoreCase);
+                        var length = headers.TryGetValue("Content-Length", out var cl) ? int.Parse(cl) : 0;
+                        var body = new byte[length];
+                        var read = 0;
+                        while (read < length) { var n = await stream.ReadAsync(body.AsMemory(read), _cts.Token); if (n == 0) return; read += n; }
+
+                        if (_crashed) { Reset(client); return; }
+                        var seen = new Seen(Interlocked.Increment(ref _count), first[0], first[1]);
+                        Requests.Enqueue(seen);
+                        var crashHere = _crashAt(seen);
+                        if (crashHere && _mode == CrashMode.Before) { _crashed = true; Reset(client); return; }
+
+                        using var request = new HttpRequestMessage(new HttpMethod(first[0]), _target + first[1]);
+                        if (headers.TryGetValue("Authorization", out var auth)) request.Headers.TryAddWithoutValidation("Authorization", auth);
+                        if (length > 0) request.Content = new ByteArrayContent(body) { Headers = { { "Content-Type", "application/json" } } };
+                        using var response = await _http.SendAsync(request, _cts.Token);
+                        var payload = await response.Content.ReadAsByteArrayAsync(_cts.Token);
+                        if (crashHere && _mode == CrashMode.AnswerHeld) { _crashed = true; await Task.Delay(Timeout.Infinite, _cts.Token); }
+                        if (crashHere) { _crashed = true; Reset(client); return; }
+
+                        var sb = new StringBuilder($"HTTP/1.1 {(int)response.StatusCode} {response.ReasonPhrase}\r\nContent-Length: {payload.Length}\r\n");
+                        if (response.Content.Headers.ContentType != null) sb.Append("Content-Type: ").Append(response.Content.Headers.ContentType).Append("\r\n");
+                        if (response.Headers.RetryAfter != null) sb.Append("Retry-After: ").Append(response.Headers.RetryAfter).Append("\r\n");
+                        sb.Append("\r\n");
+                        await stream.WriteAsync(Encoding.ASCII.GetBytes(sb.ToString()), _cts.Token);
+                        await stream.WriteAsync(payload, _cts.Token);
+                    }
+                }
+                catch (Exception) { /* the client went away or the proxy stopped */ }
+            }
+        }
+
+        async Task<string?> ReadHead(NetworkStream stream)
+        {
+            var buffer = new List<byte>();
+            var one = new byte[1];
+            while (true)
+            {
+                var n = await stream.ReadAsync(one, _cts.Token);
+                if (n == 0) return null;
+                buffer.Add(one[0]);
+                var c = buffer.Count;
+                if (c >= 4 && buffer[c - 4] == '\r' && buffer[c - 3] == '\n' && buffer[c - 2] == '\r' && buffer[c - 1] == '\n')
+                    return Encoding.ASCII.GetString(buffer.ToArray(), 0, c - 4);
+            }
+        }
+
+        public void Dispose()
+        {
+            _cts.Cancel();
+            _listener.Stop();
+            _http.Dispose();
+        }
+    }
+}
