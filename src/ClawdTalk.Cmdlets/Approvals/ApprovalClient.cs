@@ -10,8 +10,11 @@ using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk
 {
-    /// <summary>What an owner approval came to. Only <see cref="Approved"/> lets an action run.</summary>
-    public enum ApprovalDecision { Approved, Denied, Timeout, NoDevices, NoDevicesReached, Error }
+    /// <summary>
+    /// What an owner approval came to. Only <see cref="Approved"/> lets an action run. <see cref="Pending"/> is what
+    /// Request-ClawdTalkApproval -NoWait reports for a request that reached a device and is not answered yet.
+    /// </summary>
+    public enum ApprovalDecision { Approved, Denied, Timeout, NoDevices, NoDevicesReached, Error, Pending }
 }
 
 namespace ClawdTalk.Approvals
@@ -40,6 +43,14 @@ namespace ClawdTalk.Approvals
         public ApprovalDecision Decision = ApprovalDecision.Error;
         public int DevicesNotified, DevicesFailed;
         public ClawdTalkException? Error;
+        /// <summary>When the request was created (client clock).</summary>
+        public DateTimeOffset? RequestedAt;
+        /// <summary>When the decision was known: the service's `responded_at` when it gave one, else when it was seen.</summary>
+        public DateTimeOffset? DecidedAt;
+        /// <summary>The last status object the service returned (null when none was read, or the decision was pushed).</summary>
+        public JObject? LastStatus;
+        /// <summary>The service's status word behind the decision (`approved`, `expired`, …, or an unknown word).</summary>
+        public string? StatusText;
     }
 
     /// <summary>
@@ -56,6 +67,7 @@ namespace ClawdTalk.Approvals
             if (!string.IsNullOrEmpty(details)) body["details"] = details;
             try
             {
+                outcome.RequestedAt = DateTimeOffset.UtcNow;
                 var created = Json.Unwrap(await api.SendAsync(HttpMethod.Post, "approvals", body, RequestKind.Create, ct, log, "Approval").ConfigureAwait(false), "approval");
                 outcome.RequestId = Json.Str(created, "request_id", "id");
                 outcome.DevicesNotified = Json.Int(created, "devices_notified") ?? 0;
@@ -63,7 +75,10 @@ namespace ClawdTalk.Approvals
                 if (outcome.RequestId == null)
                     throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, "The service did not return an approval request id.");
                 if (outcome.DevicesNotified == 0)
+                {
                     outcome.Decision = outcome.DevicesFailed > 0 ? ApprovalDecision.NoDevicesReached : ApprovalDecision.NoDevices;
+                    outcome.DecidedAt = outcome.RequestedAt;
+                }
                 else outcome.Decision = ApprovalDecision.Timeout; // pending until WaitAsync says otherwise
             }
             catch (ClawdTalkException ex)
@@ -87,12 +102,13 @@ namespace ClawdTalk.Approvals
                 while (true)
                 {
                     ct.ThrowIfCancellationRequested();
-                    if (pushed.IsCompleted) { outcome.Decision = Map(pushed.Result); return; }
+                    if (pushed.IsCompleted) { Decide(outcome, pushed.Result, null); return; }
                     try
                     {
                         var status = Json.Unwrap(await api.SendAsync(HttpMethod.Get, "approvals/" + Uri.EscapeDataString(id), null, RequestKind.Idempotent, ct, log, "Approval", id).ConfigureAwait(false), "approval");
+                        outcome.LastStatus = status;
                         var s = Json.Str(status, "status", "decision");
-                        if (s != null && !s.Equals("pending", StringComparison.OrdinalIgnoreCase)) { outcome.Decision = Map(s); return; }
+                        if (s != null && !s.Equals("pending", StringComparison.OrdinalIgnoreCase)) { Decide(outcome, s, Json.Date(status, "responded_at", "decided_at")); return; }
                     }
                     catch (ClawdTalkException ex)
                     {
@@ -100,8 +116,15 @@ namespace ClawdTalk.Approvals
                         outcome.Error = ex;
                         return;
                     }
+                    catch (Exception ex) when (!(ex is OperationCanceledException))
+                    {
+                        // fail closed on anything unexpected as well
+                        outcome.Decision = ApprovalDecision.Error;
+                        outcome.Error = new ClawdTalkException("ApprovalFailed", ErrorCategory.InvalidResult, $"Reading the approval status failed: {ex.Message}", id, ex);
+                        return;
+                    }
                     var left = timeout - watch.Elapsed;
-                    if (left <= TimeSpan.Zero) { outcome.Decision = ApprovalDecision.Timeout; return; }
+                    if (left <= TimeSpan.Zero) { outcome.Decision = ApprovalDecision.Timeout; outcome.DecidedAt = DateTimeOffset.UtcNow; return; }
                     onTick?.Invoke(left);
                     var wait = left < pollInterval ? left : pollInterval;
                     await Task.WhenAny(pushed, Task.Delay(wait, ct)).ConfigureAwait(false);
@@ -111,6 +134,13 @@ namespace ClawdTalk.Approvals
             {
                 ApprovalHub.Forget(id);
             }
+        }
+
+        static void Decide(ApprovalOutcome outcome, string status, DateTimeOffset? at)
+        {
+            outcome.StatusText = status;
+            outcome.Decision = Map(status);
+            outcome.DecidedAt = at ?? DateTimeOffset.UtcNow;
         }
 
         /// <summary>Maps the service's words to a decision; anything unknown is an error, never approval.</summary>

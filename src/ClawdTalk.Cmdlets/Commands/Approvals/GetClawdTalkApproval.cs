@@ -1,0 +1,58 @@
+using System.Management.Automation;
+using ClawdTalk.Api;
+using ClawdTalk.Commands.Base;
+using ClawdTalk.Commands.Calls;
+using ClawdTalk.Completers;
+
+namespace ClawdTalk.Commands.Approvals
+{
+    /// <summary>Reads approval requests: one by id (`GET /approvals/{id}`) or a list, optionally by status (`GET /approvals?status=…`).</summary>
+    [Cmdlet(VerbsCommon.Get, "ClawdTalkApproval", DefaultParameterSetName = ListSet)]
+    [OutputType(typeof(ApprovalRequest))]
+    public sealed class GetClawdTalkApprovalCommand : ClawdTalkApiCmdlet
+    {
+        public const string ListSet = "List", ByIdSet = "ById";
+
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByIdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ApprovalIdCompleter))]
+        public string[] RequestId { get; set; } = null!;
+
+        [Parameter(ParameterSetName = ListSet)]
+        public ApprovalStatus? Status { get; set; }
+
+        protected override void Process()
+        {
+            var history = Session.Feature(() => new CommsHistory());
+            if (ParameterSetName == ByIdSet)
+            {
+                foreach (var raw in RequestId)
+                {
+                    var id = raw.Trim();
+                    try
+                    {
+                        var o = Json.Unwrap(Get("approvals/" + Esc(id), "Approval", id), "approval")
+                                ?? throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, "The service returned no approval object.", id);
+                        var a = ApprovalRequest.FromJson(o, id);
+                        history.Approval(a.RequestId, a.Action ?? "");
+                        WriteObject(a);
+                    }
+                    catch (ClawdTalkException ex)
+                    {
+                        WriteError(ex);
+                    }
+                }
+                return;
+            }
+            if (Status == ApprovalStatus.Unknown)
+                throw Errors.Invalid("InvalidApprovalStatus", "-Status must be Pending, Approved, Denied or Expired.", Status);
+            var path = Status == null ? "approvals" : "approvals?status=" + Status.Value.ToString().ToLowerInvariant();
+            foreach (var o in Json.UnwrapList(Get(path, "Approval"), "approvals", "requests"))
+            {
+                var a = ApprovalRequest.FromJson(o);
+                if (a.RequestId.Length > 0) history.Approval(a.RequestId, a.Action ?? "");
+                WriteObject(a);
+            }
+        }
+    }
+}

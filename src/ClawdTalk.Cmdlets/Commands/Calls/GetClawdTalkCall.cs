@@ -1,0 +1,38 @@
+using System.Management.Automation;
+using ClawdTalk.Api;
+using ClawdTalk.Commands.Base;
+using ClawdTalk.Completers;
+
+namespace ClawdTalk.Commands.Calls
+{
+    /// <summary>Reads a direct call's current state (`GET /calls/{call_id}`).</summary>
+    [Cmdlet(VerbsCommon.Get, "ClawdTalkCall")]
+    [OutputType(typeof(DirectCall))]
+    public sealed class GetClawdTalkCallCommand : ClawdTalkApiCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(CallIdCompleter))]
+        public string[] CallId { get; set; } = null!;
+
+        protected override void Process()
+        {
+            foreach (var id in CallId)
+            {
+                try
+                {
+                    var o = Json.Unwrap(Get("calls/" + Esc(id.Trim()), "Call", id), "call")
+                            ?? throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, "The service returned no call object.", id);
+                    var call = DirectCall.FromJson(o);
+                    if (call.CallId.Length == 0) call.CallId = id.Trim();
+                    Session.Feature(() => new CommsHistory()).Call(call.CallId, $"{call.To} ({call.StatusText})");
+                    WriteObject(call);
+                }
+                catch (ClawdTalkException ex)
+                {
+                    WriteError(ex); // one bad id does not stop the others
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using System.Management.Automation;
+using System.Net.Http;
+using ClawdTalk.Api;
+using ClawdTalk.Commands.Base;
+using ClawdTalk.Completers;
+using Newtonsoft.Json.Linq;
+
+namespace ClawdTalk.Commands.Calls
+{
+    /// <summary>Hangs up a direct call (`POST /calls/{call_id}/end`). Ending an ended call changes nothing.</summary>
+    [Cmdlet(VerbsLifecycle.Stop, "ClawdTalkCall", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [OutputType(typeof(DirectCall))]
+    public sealed class StopClawdTalkCallCommand : ClawdTalkApiCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(CallIdCompleter))]
+        public string[] CallId { get; set; } = null!;
+
+        /// <summary>Why the call ends, as the service records it.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ValidateLength(1, 200)]
+        public string Reason { get; set; } = "user_ended";
+
+        [Parameter] public SwitchParameter Force { get; set; }
+        [Parameter] public SwitchParameter PassThru { get; set; }
+
+        protected override void Process()
+        {
+            foreach (var raw in CallId)
+            {
+                var id = raw.Trim();
+                try
+                {
+                    if (!Confirmed(Force, id, "End the call")) continue;
+                    // ending is idempotent on the service, so the request may be retried safely
+                    var response = Send(HttpMethod.Post, "calls/" + Esc(id) + "/end", new JObject { ["reason"] = Reason }, RequestKind.Idempotent, "Call", id);
+                    WriteVerbose($"Call {id} ended ({Reason}).");
+                    if (!PassThru) continue;
+                    var o = Json.Unwrap(response, "call");
+                    if (o == null || Json.Str(o, "call_id", "id") == null || Json.Str(o, "status") == null)
+                        o = Json.Unwrap(Get("calls/" + Esc(id), "Call", id), "call");
+                    if (o == null) continue;
+                    var call = DirectCall.FromJson(o);
+                    if (call.CallId.Length == 0) call.CallId = id;
+                    WriteObject(call);
+                }
+                catch (ClawdTalkException ex)
+                {
+                    WriteError(ex);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Management.Automation;
+using ClawdTalk.Api;
+using ClawdTalk.Commands.Base;
+using ClawdTalk.Commands.Calls;
+using ClawdTalk.Completers;
+using ClawdTalk.Phones;
+using Newtonsoft.Json.Linq;
+
+namespace ClawdTalk.Commands.Sms
+{
+    /// <summary>
+    /// Lists text messages, newest first (`GET /messages`), by contact and direction. Paging: -First, -Skip, -IncludeTotalCount.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "ClawdTalkMessage", SupportsPaging = true)]
+    [OutputType(typeof(SmsMessage))]
+    public sealed class GetClawdTalkMessageCommand : ClawdTalkApiCmdlet
+    {
+        /// <summary>How many messages one call reads when -First is not given.</summary>
+        internal const int DefaultCount = 50;
+
+        /// <summary>Only messages with this number (sent to it or received from it).</summary>
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("PhoneNumber", "Number")]
+        [ArgumentCompleter(typeof(ContactCompleter))]
+        public string? Contact { get; set; }
+
+        [Parameter]
+        public SmsDirection? Direction { get; set; }
+
+        protected override void Process()
+        {
+            var contact = Contact == null ? null : E164.Normalize(Contact, "contact", E164.Strictness.Possible);
+            var firstGiven = MyInvocation.BoundParameters.ContainsKey("First");
+            var skip = PagingParameters.Skip;
+            var first = firstGiven ? PagingParameters.First : DefaultCount;
+            if (first == 0 && !PagingParameters.IncludeTotalCount) return;
+            var limit = (long)Math.Min((ulong)int.MaxValue, Math.Max(1UL, SafeAdd(first, skip)));
+
+            var query = new List<string> { "limit=" + limit.ToString(CultureInfo.InvariantCulture) };
+            if (contact != null) query.Add("contact=" + Esc(contact));
+            if (Direction != null) query.Add("direction=" + (Direction == SmsDirection.Inbound ? "inbound" : "outbound"));
+            var response = Get("messages?" + string.Join("&", query), "Message", contact);
+            var list = Json.UnwrapList(response, "messages");
+            var total = (response as JObject)?["pagination"] is JObject p ? Json.Int(p, "total") : null;
+
+            if (PagingParameters.IncludeTotalCount)
+                WriteObject(PagingParameters.NewTotalCount((ulong)(total ?? list.Count), total.HasValue ? 1.0 : 0.5));
+            var history = Session.Feature(() => new CommsHistory());
+            var written = 0UL;
+            foreach (var o in list.Skip((int)Math.Min(skip, (ulong)int.MaxValue)))
+            {
+                if (written >= first) break;
+                var m = SmsMessage.FromJson(o);
+                if (m.Contact != null) history.Contact(m.Contact, $"{m.Direction}: {CommsResponses.Preview(m.Body, 40)}");
+                WriteObject(m);
+                written++;
+            }
+            if (!firstGiven && total.HasValue && total.Value > list.Count)
+                WriteWarning($"Showing the latest {Math.Min((long)written, total.Value)} of {total.Value} messages; use -First to see more.");
+        }
+
+        static ulong SafeAdd(ulong a, ulong b) => a > ulong.MaxValue - b ? ulong.MaxValue : a + b;
+    }
+}
