@@ -20,9 +20,11 @@ namespace ClawdTalk.Tests.Calls
         {
             using var ps = _sb.Connect();
             var mark = _sb.Mark();
+            var before = _sb.Api("approvals")["approvals"]!.AsArray().Select(a => (string?)a!["request_id"]).ToHashSet();
             var run = Task.Run(() => ps.Run("& $script -RequireApproval -ApprovalTimeout 600", _sb.Vars(("script", Script))));
             var request = CommsSandbox.WaitFor(
-                () => _sb.Api("approvals?status=pending")["approvals"]!.AsArray().FirstOrDefault(a => ((string?)a!["action"] ?? "").StartsWith("Call and text 4 guests", StringComparison.Ordinal)),
+                () => _sb.Api("approvals?status=pending")["approvals"]!.AsArray().FirstOrDefault(a => !before.Contains((string?)a!["request_id"])
+                    && ((string?)a["action"] ?? "").StartsWith("Call and text 4 guests", StringComparison.Ordinal)),
                 TimeSpan.FromSeconds(15), "the example's approval request");
             _sb.Control($"approvals/{(string)request!["request_id"]!}/respond", "{\"decision\":\"approved\"}");
             var r = (await run.WaitAsync(TimeSpan.FromSeconds(60))).Ok();
