@@ -62,7 +62,7 @@ namespace ClawdTalk.Commands.Missions
                 done = Run(async ct =>
                 {
                     var watch = Stopwatch.StartNew();
-                    var lastProgress = TimeSpan.MinValue;
+                    TimeSpan? lastProgress = null;
                     for (var attempt = 1; ; attempt++)
                     {
                         var token = await api.SendAsync(HttpMethod.Get, path, null, RequestKind.Idempotent, ct, LogVerbose, "Conversation", ConversationId).ConfigureAwait(false);
@@ -74,7 +74,7 @@ namespace ClawdTalk.Commands.Missions
                             throw new ClawdTalkException("InsightTimeout", ErrorCategory.OperationTimeout,
                                 $"The insights of conversation {ConversationId} were not completed within {Timeout.TotalSeconds:0.#} s ({attempt} reads; last status: {Json.Str(items.FirstOrDefault(), "status") ?? "none"}).", ConversationId)
                             { RecommendedAction = "Run Get-ClawdTalkInsight again later, or with a longer -Timeout." };
-                        if (watch.Elapsed - lastProgress >= ProgressEvery)
+                        if (lastProgress == null || watch.Elapsed - lastProgress.Value >= ProgressEvery)
                         {
                             lastProgress = watch.Elapsed;
                             var status = $"{Json.Str(items.FirstOrDefault(), "status") ?? "not started"}; read {attempt}, {watch.Elapsed.TotalSeconds:0} s of {Timeout.TotalSeconds:0} s";

@@ -79,6 +79,14 @@ namespace ClawdTalk.Commands.Missions
                 runStatus = run == null ? RunStatus.Unknown : Wire.Run(Json.Str(run, "status"));
                 if (run == null || Wire.IsTerminal(runStatus))
                 {
+                    // an end this module did not see yet (the service ended it, or it vanished): the hooks still run
+                    if (run != null) FollowServiceEnd(new MissionTarget { Slug = slug, MissionId = mid, RunId = rid }, MissionRun.From(run, mid), null);
+                    else if ((Json.Str(Store.Require(slug), StateKeys.Status) ?? "active") == "active")
+                    {
+                        var gone = new MissionTerminalContext(slug, mid, rid, RunStatus.Cancelled, "The run no longer exists on the service.")
+                        { Api = Api, Session = Session, CancelToken = CancelToken, StatePath = Store.Path, Verbose = WriteVerbose };
+                        foreach (var w in MissionLifecycle.RaiseTerminal(gone)) WriteWarning(w);
+                    }
                     Archive(slug, mid, rid, run);
                     did.Add(run == null ? $"run {rid} was gone: started a new run" : $"run {rid} had ended ({Wire.Run(runStatus)}): started a new run");
                     rid = null;

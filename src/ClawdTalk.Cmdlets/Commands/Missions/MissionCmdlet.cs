@@ -156,30 +156,39 @@ namespace ClawdTalk.Commands.Missions
         }
 
         /// <summary>
-        /// After a step reached a terminal status: when every step of the plan is terminal and the run is still open,
-        /// the run ends (succeeded, or failed when a step failed); when the service already ended it, the store follows.
+        /// After a step reached a terminal status: when the service has already ended the run (its scheduled calls
+        /// finished), the store follows and the hooks run; otherwise, when every step of the plan is terminal, the run
+        /// ends (succeeded, or failed when a step failed).
         /// </summary>
         internal void CloseWhenDone(MissionTarget t)
         {
-            var plan = MissionPlan.From(Missions.GetPlan(t.MissionId, t.RunId), t.MissionId, t.RunId, t.Slug);
-            if (!plan.IsTerminal) return;
             var run = MissionRun.From(Missions.GetRun(t.MissionId, t.RunId), t.MissionId);
-            var failed = plan.Steps.Where(s => s.Status == StepStatus.Failed).Select(s => s.StepId).ToList();
+            var plan = MissionPlan.From(Missions.GetPlan(t.MissionId, t.RunId), t.MissionId, t.RunId, t.Slug);
             var steps = new JArray(plan.Steps.Select(s => new JObject { ["step_id"] = s.StepId, ["status"] = Wire.Step(s.Status) }));
             if (Wire.IsTerminal(run.Status))
             {
-                var entry = t.Slug == null ? null : Store.Find(t.Slug);
-                if (entry != null && (Json.Str(entry, StateKeys.Status) ?? "active") == "active")
-                    EndRun(t, run.Status, run.ResultSummary ?? $"The service ended the run as {Wire.Run(run.Status)}.", new JObject { ["steps"] = steps },
-                        run.Status == RunStatus.Failed ? MissionEventType.Error : MissionEventType.Custom, "completion", closeOpenSteps: false, serverAlreadyEnded: true);
+                FollowServiceEnd(t, run, new JObject { ["steps"] = steps });
                 return;
             }
+            if (!plan.IsTerminal) return;
+            var failed = plan.Steps.Where(s => s.Status == StepStatus.Failed).Select(s => s.StepId).ToList();
             if (failed.Count > 0)
                 EndRun(t, RunStatus.Failed, $"{failed.Count} of {plan.Steps.Length} steps failed ({string.Join(", ", failed)}).",
                     new JObject { ["failed_steps"] = new JArray(failed), ["steps"] = steps }, MissionEventType.Error, "failure", closeOpenSteps: false);
             else
                 EndRun(t, RunStatus.Succeeded, $"All {plan.Steps.Length} steps are done.", new JObject { ["steps"] = steps },
                     MissionEventType.Custom, "completion", closeOpenSteps: false);
+        }
+
+        /// <summary>The service ended the run by itself: when the store still has it active, it follows, and the terminal hooks run.</summary>
+        internal void FollowServiceEnd(MissionTarget t, MissionRun run, JObject? payload)
+        {
+            var entry = t.Slug == null ? null : Store.Find(t.Slug);
+            if (entry != null && (Json.Str(entry, StateKeys.Status) ?? "active") != "active") return;
+            EndRun(t, run.Status, run.ResultSummary ?? $"The service ended the run as {Wire.Run(run.Status)}.", payload,
+                run.Status == RunStatus.Failed ? MissionEventType.Error : MissionEventType.Custom,
+                run.Status == RunStatus.Succeeded ? "completion" : run.Status == RunStatus.Failed ? "failure" : "cancellation",
+                closeOpenSteps: false, serverAlreadyEnded: true);
         }
 
         /// <summary>
