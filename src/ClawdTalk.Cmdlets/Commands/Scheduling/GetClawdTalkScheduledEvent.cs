@@ -90,7 +90,7 @@ namespace ClawdTalk.Commands.Scheduling
         ScheduledEvent Enrich(ScheduledEvent ev)
         {
             if (ev.MissionId == null || ev.RunId == null) return ev;
-            ev.Slug = TrySlugOf(ev.MissionId, ev.RunId);
+            ev.Slug = RunEventSource.SlugFor(Store, ev, WriteVerbose);
             if (ev.Slug == null) return ev;
             var entry = Store.Find(ev.Slug);
             var records = OutreachLedger.ReadRecords(entry);

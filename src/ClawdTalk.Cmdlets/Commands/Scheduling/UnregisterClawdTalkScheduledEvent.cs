@@ -22,19 +22,20 @@ namespace ClawdTalk.Commands.Scheduling
     {
         internal const string ByInput = "InputObject", ByEvent = "ByEventId", ByRun = "ByRun";
 
+        /// <summary>ScheduledEvents; a MissionState (every pending event of its run); or any object with AssistantId and EventId.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByInput, ValueFromPipeline = true)]
-        public ScheduledEvent[] InputObject { get; set; } = Array.Empty<ScheduledEvent>();
+        public object[] InputObject { get; set; } = Array.Empty<object>();
 
-        [Parameter(Mandatory = true, ParameterSetName = ByEvent, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, ParameterSetName = ByEvent)]
         [ArgumentCompleter(typeof(AssistantIdCompleter))]
         [ValidateNotNullOrEmpty]
         public string AssistantId { get; set; } = "";
 
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByEvent, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByEvent)]
         [ValidateNotNullOrEmpty]
         public string[] EventId { get; set; } = Array.Empty<string>();
 
-        [Parameter(Mandatory = true, ParameterSetName = BySlug, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, ParameterSetName = BySlug)]
         [ArgumentCompleter(typeof(SlugCompleter))]
         [ValidateNotNullOrEmpty]
         public string Slug { get; set; } = "";
@@ -65,19 +66,28 @@ namespace ClawdTalk.Commands.Scheduling
             switch (ParameterSetName)
             {
                 case ByInput:
-                    foreach (var ev in InputObject ?? Array.Empty<ScheduledEvent>()) if (ev != null) Add(ev.Clone(), true);
+                    foreach (var item in InputObject ?? Array.Empty<object>())
+                    {
+                        var isRun = EventInput.IsRun(item);
+                        foreach (var ev in EventInput.Read(this, item, Pending)) Add(ev, !isRun);
+                    }
                     break;
                 case ByEvent:
                     foreach (var id in EventId) Add(new ScheduledEvent { AssistantId = AssistantId, EventId = id, Status = ScheduledEventStatus.Unknown }, true);
                     break;
                 default:
-                    var t = ParameterSetName == BySlug ? FromSlug(Slug) : FromIds(MissionId, RunId);
-                    var all = RunEventSource.ForRun(this, t, new EventApi(Api, LogVerbose), latestOnly: true, refresh: true);
-                    var pending = all.Where(e => e.Status == ScheduledEventStatus.Pending).ToList();
-                    WriteVerbose($"Run {t.RunId}: {pending.Count} of {all.Count} scheduled event(s) have not started.");
-                    foreach (var ev in pending) Add(ev, false);
+                    foreach (var ev in Pending(ParameterSetName == BySlug ? FromSlug(Slug) : FromIds(MissionId, RunId))) Add(ev, false);
                     break;
             }
+        }
+
+        /// <summary>"The rest": the run's events that have not started, as the service lists them now.</summary>
+        IEnumerable<ScheduledEvent> Pending(MissionTarget t)
+        {
+            var all = RunEventSource.ForRun(this, t, new EventApi(Api, LogVerbose), latestOnly: true, refresh: true);
+            var pending = all.Where(e => e.Status == ScheduledEventStatus.Pending).ToList();
+            WriteVerbose($"Run {t.RunId}: {pending.Count} of {all.Count} scheduled event(s) have not started.");
+            return pending;
         }
 
         void Add(ScheduledEvent ev, bool isExplicit)
@@ -121,7 +131,7 @@ namespace ClawdTalk.Commands.Scheduling
                 if (ev.Channel == ScheduledEventChannel.Call) ev.CallStatus = "canceled";
                 ev.Outcome = "canceled";
                 cancelled.Add(ev);
-                var slug = ev.Slug ?? (ev.MissionId != null && ev.RunId != null ? TrySlugOf(ev.MissionId, ev.RunId) : null);
+                var slug = RunEventSource.SlugFor(Store, ev, WriteVerbose);
                 ev.Slug = slug;
                 if (slug != null)
                 {

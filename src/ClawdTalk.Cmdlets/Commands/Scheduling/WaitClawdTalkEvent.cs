@@ -29,19 +29,20 @@ namespace ClawdTalk.Commands.Scheduling
         internal const string ByInput = "InputObject", ByEvent = "ByEventId", ByRun = "ByRun";
         internal const string TimeScaleEnv = "CLAWDTALK_TIME_SCALE";
 
+        /// <summary>ScheduledEvents; a MissionState (all of its run); or any object with AssistantId and EventId (or a Slug).</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByInput, ValueFromPipeline = true)]
-        public ScheduledEvent[] InputObject { get; set; } = Array.Empty<ScheduledEvent>();
+        public object[] InputObject { get; set; } = Array.Empty<object>();
 
-        [Parameter(Mandatory = true, ParameterSetName = ByEvent, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, ParameterSetName = ByEvent)]
         [ArgumentCompleter(typeof(AssistantIdCompleter))]
         [ValidateNotNullOrEmpty]
         public string AssistantId { get; set; } = "";
 
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByEvent, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByEvent)]
         [ValidateNotNullOrEmpty]
         public string[] EventId { get; set; } = Array.Empty<string>();
 
-        [Parameter(Mandatory = true, ParameterSetName = BySlug, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, ParameterSetName = BySlug)]
         [ArgumentCompleter(typeof(SlugCompleter))]
         [ValidateNotNullOrEmpty]
         public string Slug { get; set; } = "";
@@ -119,8 +120,8 @@ namespace ClawdTalk.Commands.Scheduling
             switch (ParameterSetName)
             {
                 case ByInput:
-                    foreach (var ev in InputObject ?? Array.Empty<ScheduledEvent>())
-                        if (ev != null) Track(ev.Clone());
+                    foreach (var item in InputObject ?? Array.Empty<object>())
+                        foreach (var ev in EventInput.Read(this, item, e => LoadRunEvents(e))) Track(ev);
                     break;
                 case ByEvent:
                     foreach (var id in EventId) Track(new ScheduledEvent { AssistantId = AssistantId, EventId = id, Status = ScheduledEventStatus.Unknown });
@@ -152,18 +153,7 @@ namespace ClawdTalk.Commands.Scheduling
         protected override void End()
         {
             if (_tracked.Count == 0) return;
-            foreach (var tr in _tracked)
-            {
-                var ev = tr.Ev;
-                if (ev.MissionId != null && ev.RunId != null)
-                    tr.T = new MissionTarget { MissionId = ev.MissionId, RunId = ev.RunId, Slug = ev.Slug ?? TrySlugOf(ev.MissionId, ev.RunId) };
-                if (tr.T?.Slug != null && ev.Slug == null) ev.Slug = tr.T.Slug;
-                if (tr.T?.Slug != null)
-                {
-                    var r = Store.Find(tr.T.Slug) is JObject e ? OutreachLedger.ReadRecords(e).FirstOrDefault(x => Json.Str(x, "event_id") == ev.EventId) : null;
-                    tr.Logged = r?["outcome_logged"]?.Type == JTokenType.Boolean && (bool)r["outcome_logged"]!;
-                }
-            }
+            foreach (var tr in _tracked) Resolve(tr);
             var events = new EventApi(Api, LogVerbose);
             var ledger = new OutreachLedger(Store);
             var progress = new WaitProgress(this, 0x5745 /* "WE" */, $"Waiting for {_tracked.Count} scheduled event(s)");
@@ -197,9 +187,39 @@ namespace ClawdTalk.Commands.Scheduling
             }
         }
 
+        /// <summary>The mission run (and slug, and whether its outcome is already logged) of an event, once its ids are known.</summary>
+        void Resolve(Tracked tr)
+        {
+            var ev = tr.Ev;
+            if (tr.T != null || ev.MissionId == null || ev.RunId == null) return;
+            string? slug = ev.Slug;
+            JObject? entry = null;
+            try
+            {
+                slug ??= RunEventSource.SlugFor(Store, ev, LogVerbose);
+                if (slug != null) entry = Store.Find(slug);
+            }
+            catch (ClawdTalkException ex) { LogVerbose($"The state store was not consulted: {ex.Message}"); }
+            tr.T = new MissionTarget { MissionId = ev.MissionId, RunId = ev.RunId, Slug = slug };
+            if (ev.Slug == null) ev.Slug = slug;
+            var r = OutreachLedger.ReadRecords(entry).FirstOrDefault(x => Json.Str(x, "event_id") == ev.EventId);
+            if (r != null)
+            {
+                tr.Logged = r["outcome_logged"]?.Type == JTokenType.Boolean && (bool)r["outcome_logged"]!;
+                // what the record knows that the service does not say (target name, variables, attempt chain)
+                var known = OutreachLedger.FromRecord(r, slug, ev.MissionId, ev.RunId);
+                ev.Name ??= known.Name;
+                if (ev.VariablesJson == null) ev.SetVariables(known.VariablesJson);
+                ev.RecipientType ??= known.RecipientType;
+                ev.TimeZone ??= known.TimeZone;
+                ev.TimeWindow ??= known.TimeWindow;
+                if (ev.Attempt <= 1) { ev.Attempt = known.Attempt; ev.RetryOf ??= known.RetryOf; }
+            }
+        }
+
         async Task WatchAsync(List<Tracked> open, EventApi events, OutreachLedger ledger, WaitProgress progress, Stopwatch watch, CancellationToken ct)
         {
-            var total = open.Count;
+            var lastLook = false;
             using var finishing = new SemaphoreSlim(4, 4);
             while (open.Count > 0)
             {
@@ -274,10 +294,11 @@ namespace ClawdTalk.Commands.Scheduling
                 var pct = (int)(100.0 * _done / Math.Max(1, _done + waiting));
                 var secs = Timeout.HasValue ? (int)Math.Max(0, left.TotalSeconds) : -1;
                 Post(() => progress.Update(status + (open.Count > 0 ? $"; next check in {Human(next)}" : ""), pct, secs));
-                if (open.Count == 0) break;
-                if (left <= TimeSpan.Zero) break;
-                // after the last wait the loop looks once more before it gives up
-                await Task.Delay(next < left ? next : left, ct).ConfigureAwait(false);
+                if (open.Count > 0) LogVerbose($"Check {_ticks}: {status}; next check in {Human(next)}.");
+                if (open.Count == 0 || lastLook || left <= TimeSpan.Zero) break;
+                // a wait that runs into the timeout ends with one last look, then gives up
+                if (next >= left) lastLook = true;
+                await Task.Delay(lastLook ? left : next, ct).ConfigureAwait(false);
             }
         }
 
@@ -300,6 +321,7 @@ namespace ClawdTalk.Commands.Scheduling
         /// <summary>Handles a finished event; true when it is done (output), false when a retry now takes its place.</summary>
         async Task<bool> FinishAsync(Tracked tr, EventApi events, OutreachLedger ledger, CancellationToken ct)
         {
+            Resolve(tr);
             var ev = tr.Ev;
             var rule = RuleFor(ev);
             string why = "";
