@@ -266,3 +266,74 @@ namespace ClawdTalk.Outreach
         }
     }
 }
+
+namespace ClawdTalk.Outreach
+{
+    /// <summary>
+    /// One read of the state file, indexed for finding the slug and memory record of many events at once (a wait over a
+    /// thousand events reads the file once, not once per event).
+    /// </summary>
+    internal sealed class StoreIndex
+    {
+        readonly Dictionary<string, List<(string Slug, JObject Record)>> _byEvent = new Dictionary<string, List<(string, JObject)>>(StringComparer.Ordinal);
+        readonly Dictionary<string, List<string>> _byRun = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+
+        public StoreIndex(JObject root)
+        {
+            foreach (var p in root.Properties())
+            {
+                if (!(p.Value is JObject entry)) continue;
+                var mid = Json.Str(entry, StateKeys.MissionId);
+                var rid = Json.Str(entry, StateKeys.RunId);
+                if (mid != null && rid != null)
+                {
+                    if (!_byRun.TryGetValue(mid + "/" + rid, out var slugs)) _byRun[mid + "/" + rid] = slugs = new List<string>();
+                    slugs.Add(p.Name);
+                }
+                foreach (var r in OutreachLedger.ReadRecords(entry))
+                {
+                    var eid = Json.Str(r, "event_id");
+                    var aid = Json.Str(r, "assistant_id");
+                    if (eid == null) continue;
+                    if (!_byEvent.TryGetValue((aid ?? "") + "/" + eid, out var hits)) _byEvent[(aid ?? "") + "/" + eid] = hits = new List<(string, JObject)>();
+                    hits.Add((p.Name, r));
+                }
+            }
+        }
+
+        /// <summary>Reads the store once; an unreadable store gives an empty index (and a verbose line).</summary>
+        public static StoreIndex Read(MissionStateStore store, Action<string> log)
+        {
+            try { return new StoreIndex(store.ReadAll()); }
+            catch (ClawdTalkException ex)
+            {
+                log($"The state store was not consulted: {ex.Message}");
+                return new StoreIndex(new JObject());
+            }
+        }
+
+        /// <summary>
+        /// The slug and record of an event: in its own slug when it has one; else the entry whose memory holds this event
+        /// (same assistant, event, run and number); else the entry of its run (record null).
+        /// </summary>
+        public (string? Slug, JObject? Record) Find(ScheduledEvent ev)
+        {
+            _byEvent.TryGetValue(ev.AssistantId + "/" + ev.EventId, out var hits);
+            hits ??= new List<(string Slug, JObject Record)>();
+            if (ev.Slug != null)
+                return (ev.Slug, hits.Where(h => h.Slug == ev.Slug).Select(h => h.Record).FirstOrDefault());
+            foreach (var (slug, r) in hits)
+            {
+                var run = Json.Str(r, "run_id");
+                if (ev.RunId != null && run != null && run != ev.RunId) continue;
+                var to = Json.Str(r, "to");
+                if (ev.To != null && to != null && Digits(to) != Digits(ev.To)) continue;
+                return (slug, r);
+            }
+            if (ev.MissionId != null && ev.RunId != null && _byRun.TryGetValue(ev.MissionId + "/" + ev.RunId, out var slugs)) return (slugs[0], null);
+            return (null, null);
+        }
+
+        static string Digits(string s) => new string(s.Where(char.IsDigit).ToArray());
+    }
+}

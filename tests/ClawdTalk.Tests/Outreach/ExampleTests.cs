@@ -147,7 +147,7 @@ namespace ClawdTalk.Tests.Outreach
         [InlineData("screening", "", "Screened 6: shortlist Barbara (10), Grace (9), Radia (8)")]
         [InlineData("negotiation", "", "Best quote: 1100 dollars from Careful Carriers (3 movers called).")]
         [InlineData("two-rounds", "", "Demo calls answered: 3 of 3; thank-you texts sent: 2 of 2.")]
-        [InlineData("gather-then-act", "", "Ordered from Corner Loaf after 3 call(s); 3 call(s) cancelled; confirmation text Completed.")]
+        [InlineData("gather-then-act", "-Stagger 00:20:00", "Ordered from Corner Loaf after 3 call(s); 3 call(s) cancelled; confirmation text Completed.")]
         public async System.Threading.Tasks.Task Each_example_runs_through_the_host_with_its_own_sandbox(string name, string args, string summary)
         {
             var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -61,7 +61,8 @@ namespace ClawdTalk.Tests.Outreach
             // no lost bookkeeping: one memory record per call, logged and finished; one run event per schedule and per outcome
             var records = OutreachSandbox.Records(m.Slug);
             Assert.Equal(events.Select(e => e.EventId).OrderBy(x => x), records.Select(r => (string)r["event_id"]!).OrderBy(x => x));
-            Assert.All(records, r => { Assert.True((bool?)r["logged"] == true); Assert.True((bool?)r["outcome_logged"] == true); Assert.Equal("answered", (string?)r["outcome"]); });
+            Assert.All(records, r => Assert.True((bool?)r["logged"] == true && (bool?)r["outcome_logged"] == true && (string?)r["outcome"] == "answered",
+                r.ToString(Newtonsoft.Json.Formatting.None) + "\n" + string.Join("\n", sched.Warnings.Concat(waited.Warnings))));
             var runEvents = _sb.RunEvents(m);
             var keys = runEvents.Select(e => (string?)e["payload"]?["client_key"]).Where(k => k != null).ToList();
             Assert.Equal(100, keys.Count(k => k!.StartsWith("scheduled:", StringComparison.Ordinal)));

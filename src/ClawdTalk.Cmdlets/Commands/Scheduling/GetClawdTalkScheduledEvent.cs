@@ -86,16 +86,17 @@ namespace ClawdTalk.Commands.Scheduling
             }
         }
 
+        StoreIndex? _index;
+        readonly Dictionary<string, IReadOnlyList<Newtonsoft.Json.Linq.JObject>> _records = new Dictionary<string, IReadOnlyList<Newtonsoft.Json.Linq.JObject>>(StringComparer.Ordinal);
+
         /// <summary>Adds the slug (and the memory's record) of the run an assistant's event belongs to.</summary>
         ScheduledEvent Enrich(ScheduledEvent ev)
         {
             if (ev.MissionId == null || ev.RunId == null) return ev;
-            ev.Slug = RunEventSource.SlugFor(Store, ev, WriteVerbose);
-            if (ev.Slug == null) return ev;
-            var entry = Store.Find(ev.Slug);
-            var records = OutreachLedger.ReadRecords(entry);
-            var r = records.FirstOrDefault(x => Json.Str(x, "event_id") == ev.EventId);
-            if (r == null) return ev;
+            var (slug, r) = (_index ??= StoreIndex.Read(Store, WriteVerbose)).Find(ev);
+            ev.Slug = slug;
+            if (slug == null || r == null) return ev;
+            if (!_records.TryGetValue(slug, out var records)) _records[slug] = records = OutreachLedger.ReadRecords(Store.Find(slug));
             var rich = OutreachLedger.FromRecord(r, ev.Slug, ev.MissionId, ev.RunId);
             rich.PreviousAttempts = OutreachLedger.AttemptsBefore(records, rich);
             if (ev.Raw is PSObject raw) rich.Apply(Json.FromPowerShell(raw) as Newtonsoft.Json.Linq.JObject ?? new Newtonsoft.Json.Linq.JObject());

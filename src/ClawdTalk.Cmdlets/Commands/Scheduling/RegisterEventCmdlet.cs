@@ -108,6 +108,10 @@ namespace ClawdTalk.Commands.Scheduling
             public string[] StepIds = Array.Empty<string>();
             public bool Active = true;
             public List<JObject> Records = new List<JObject>();
+            /// <summary>What the run already has, by target (channel, number, step, text): from memory, then from each assistant's list.</summary>
+            public readonly Dictionary<string, ScheduledEvent> Existing = new Dictionary<string, ScheduledEvent>(StringComparer.Ordinal);
+            public readonly Dictionary<string, string> KeyOf = new Dictionary<string, string>(StringComparer.Ordinal);
+            public readonly HashSet<string> LoadedAssistants = new HashSet<string>(StringComparer.Ordinal);
         }
 
         sealed class AssistantInfo
@@ -115,9 +119,7 @@ namespace ClawdTalk.Commands.Scheduling
             public string Id = "";
             public ClawdTalkException? Failure;
             public IReadOnlyList<JObject> Listed = Array.Empty<JObject>();
-            public readonly Dictionary<string, ScheduledEvent> Existing = new Dictionary<string, ScheduledEvent>(StringComparer.Ordinal);
             public readonly HashSet<string> Known = new HashSet<string>(StringComparer.Ordinal);
-            public readonly HashSet<string> LoadedRuns = new HashSet<string>(StringComparer.Ordinal);
         }
 
         sealed class Plan
@@ -208,6 +210,8 @@ namespace ClawdTalk.Commands.Scheduling
                 ctx.StepIds = MissionStateStore.StepsOf(entry).Select(s => Json.Str(s, "step_id") ?? "").Where(s => s.Length > 0).ToArray();
                 ctx.Active = (Json.Str(entry, StateKeys.Status) ?? "active") == "active";
                 ctx.Records = OutreachLedger.ReadRecords(entry).Where(r => (Json.Str(r, "run_id") ?? t.RunId) == t.RunId).ToList();
+                foreach (var r in ctx.Records)
+                    if (Json.Str(r, "event_id") != null) Keep(ctx, OutreachLedger.FromRecord(r, t.Slug, t.MissionId, t.RunId), r);
             }
             if (!ctx.Active)
                 throw new ClawdTalkException("MissionNotActive", ErrorCategory.InvalidOperation,
@@ -234,45 +238,42 @@ namespace ClawdTalk.Commands.Scheduling
                 }
                 foreach (var e in info.Listed) { var eid = Json.Str(e, "id", "event_id"); if (eid != null) info.Known.Add(eid); }
             }
-            if (info.Failure == null && info.LoadedRuns.Add(ctx.T.RunId)) LoadExisting(info, ctx);
+            if (info.Failure == null && ctx.LoadedAssistants.Add(info.Id)) LoadExisting(info, ctx);
             return info;
         }
 
-        /// <summary>What this run already has with the assistant: on the service (its list) and in the mission's memory.</summary>
+        /// <summary>The service's view of the run's events with this assistant, over what the memory said.</summary>
         void LoadExisting(AssistantInfo info, RunContext ctx)
         {
-            var byId = new Dictionary<string, JObject>(StringComparer.Ordinal);
-            foreach (var r in ctx.Records) { var id = Json.Str(r, "event_id"); if (id != null && Json.Str(r, "assistant_id") == info.Id) byId[id] = r; }
-            var listedIds = new HashSet<string>(StringComparer.Ordinal);
+            var recorded = new HashSet<string>(ctx.Records.Select(r => Json.Str(r, "event_id") ?? ""), StringComparer.Ordinal);
             foreach (var e in info.Listed)
             {
                 var id = Json.Str(e, "id", "event_id");
                 if (id == null) continue;
-                listedIds.Add(id);
                 var run = Json.Str(e, "run_id");
-                if (run == null ? !byId.ContainsKey(id) : run != ctx.T.RunId) continue;
-                var ev = byId.TryGetValue(id, out var rec) ? OutreachLedger.FromRecord(rec, ctx.T.Slug, ctx.T.MissionId, ctx.T.RunId) : new ScheduledEvent { Slug = ctx.T.Slug, MissionId = ctx.T.MissionId, RunId = ctx.T.RunId };
-                ev.AssistantId = info.Id;
+                if (run == null ? !recorded.Contains(id) : run != ctx.T.RunId) continue;
+                if (ctx.KeyOf.TryGetValue(id, out var key) && ctx.Existing.TryGetValue(key, out var known) && known.EventId == id)
+                {
+                    known.Apply(e);
+                    if (known.IsCanceled) ctx.Existing.Remove(key); // cancelled since: the target may be scheduled again
+                    continue;
+                }
+                if (recorded.Contains(id)) continue; // recorded as cancelled, or superseded by a later attempt
+                var ev = new ScheduledEvent { Slug = ctx.T.Slug, MissionId = ctx.T.MissionId, RunId = ctx.T.RunId, AssistantId = info.Id };
                 ev.Apply(e);
-                if (rec == null) ev.Attempt = 1;
-                Keep(info, ev, rec);
-            }
-            foreach (var kv in byId)
-            {
-                if (listedIds.Contains(kv.Key)) continue;
-                var ev = OutreachLedger.FromRecord(kv.Value, ctx.T.Slug, ctx.T.MissionId, ctx.T.RunId);
-                Keep(info, ev, kv.Value);
+                Keep(ctx, ev, null);
             }
         }
 
-        void Keep(AssistantInfo info, ScheduledEvent ev, JObject? record)
+        void Keep(RunContext ctx, ScheduledEvent ev, JObject? record)
         {
             if (ev.IsCanceled || ev.To == null) return;
             if (!E164.TryNormalize(ev.To, out var to, E164.Strictness.Possible)) to = ev.To;
             var key = Key(ev.RunId ?? "", to, ev.StepId, ev.Text);
-            if (info.Existing.TryGetValue(key, out var have) && have.Attempt > ev.Attempt) return;
+            if (ctx.Existing.TryGetValue(key, out var have) && have.Attempt > ev.Attempt) return;
             _recordOf[ev.EventId] = record;
-            info.Existing[key] = ev;
+            ctx.Existing[key] = ev;
+            ctx.KeyOf[ev.EventId] = key;
         }
 
         readonly Dictionary<string, JObject?> _recordOf = new Dictionary<string, JObject?>(StringComparer.Ordinal);
@@ -295,7 +296,7 @@ namespace ClawdTalk.Commands.Scheduling
             var aid = target.AssistantId ?? AssistantId ?? ctx.DefaultAssistant
                 ?? throw new ClawdTalkException("AssistantRequired", ErrorCategory.InvalidArgument,
                     $"No assistant to place the {Noun} to {target} with: give -AssistantId, or set up the mission's agent with Add-ClawdTalkAgent.", target.Phone);
-            if (!_seen.Add(aid + "|" + key))
+            if (!_seen.Add(key))
             {
                 _duplicates++;
                 WriteWarning($"Skipped {target}: it came twice in the input; it is scheduled once.");
@@ -303,7 +304,7 @@ namespace ClawdTalk.Commands.Scheduling
             }
             var info = AssistantFor(aid, ctx);
             if (info.Failure != null) throw new ClawdTalkException(info.Failure.ErrorId, info.Failure.Category, info.Failure.Message, target.Phone, info.Failure) { RecommendedAction = info.Failure.RecommendedAction };
-            if (info.Existing.TryGetValue(key, out var existing))
+            if (ctx.Existing.TryGetValue(key, out var existing))
             {
                 _already++;
                 WriteVerbose($"{target} already has the {Noun} {existing.EventId} in run {ctx.T.RunId} (attempt {existing.Attempt}); it is not scheduled again.");
@@ -378,7 +379,7 @@ namespace ClawdTalk.Commands.Scheduling
                 : $"Schedule a text of {text!.Length} characters at {when}{(stepId != null ? $" for step '{stepId}'" : "")} from {fromE164} with assistant {aid} (billable)";
             if (!Confirmed(Force, target.ToString(), action))
             {
-                _seen.Remove(aid + "|" + key);
+                _seen.Remove(key);
                 return;
             }
             Start(ct => ScheduleAsync(plan, key, ct));

@@ -16,27 +16,6 @@ namespace ClawdTalk.Commands.Scheduling
     /// </summary>
     internal static class RunEventSource
     {
-        /// <summary>
-        /// The slug of the state store an event belongs to: the entry of its mission run whose memory holds this very event,
-        /// else the entry of its run; null when none (or the store cannot be read). Safe off the pipeline thread.
-        /// </summary>
-        public static string? SlugFor(MissionStateStore store, ScheduledEvent ev, Action<string> log)
-        {
-            if (ev.Slug != null) return ev.Slug;
-            if (ev.MissionId == null || ev.RunId == null) return null;
-            try
-            {
-                var runs = store.Entries().Where(p => Json.Str(p.Value, StateKeys.MissionId) == ev.MissionId && Json.Str(p.Value, StateKeys.RunId) == ev.RunId).ToList();
-                return runs.Where(p => OutreachLedger.ReadRecords(p.Value).Any(r => Json.Str(r, "event_id") == ev.EventId && Json.Str(r, "assistant_id") == ev.AssistantId))
-                    .Select(p => p.Key).FirstOrDefault() ?? runs.Select(p => p.Key).FirstOrDefault();
-            }
-            catch (ClawdTalkException ex)
-            {
-                log($"The state store was not consulted: {ex.Message}");
-                return null;
-            }
-        }
-
         public static List<ScheduledEvent> ForRun(MissionCmdlet c, MissionTarget t, EventApi api, bool latestOnly, bool refresh)
         {
             var entry = t.Slug == null ? null : c.Store.Find(t.Slug);

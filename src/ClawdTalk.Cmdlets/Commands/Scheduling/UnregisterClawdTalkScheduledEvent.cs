@@ -104,7 +104,7 @@ namespace ClawdTalk.Commands.Scheduling
         {
             var api = new EventApi(Api, LogVerbose);
             var ledger = new OutreachLedger(Store);
-            var cancelled = new List<ScheduledEvent>();
+            var confirmed = new List<(ScheduledEvent Ev, bool Explicit)>();
             foreach (var (ev, isExplicit) in _targets)
             {
                 if (ev.Status == ScheduledEventStatus.Unknown)
@@ -119,36 +119,54 @@ namespace ClawdTalk.Commands.Scheduling
                     continue;
                 }
                 var what = $"Cancel the scheduled {(ev.Channel == ScheduledEventChannel.Sms ? "text" : "call")}{(ev.ScheduledAt.HasValue ? " at " + RegisterEventCmdlet.Show(ev.ScheduledAt.Value) : "")}: {Reason}";
-                if (!Confirmed(Force, $"{ev.EventId} ({ev.To ?? "?"}{(ev.Name != null ? ", " + ev.Name : "")})", what)) continue;
-                try { Run(ct => api.CancelAsync(ev.AssistantId, ev.EventId, ct)); }
-                catch (ClawdTalkException ex) when (ex.ErrorId == "EventNotCancellable" && !isExplicit)
-                {
-                    WriteWarning($"{ev.EventId} ({ev.To}) started before it could be cancelled; it goes on.");
-                    continue;
-                }
-                catch (ClawdTalkException ex) { WriteError(ex); continue; }
-                ev.Status = ScheduledEventStatus.Failed;
-                if (ev.Channel == ScheduledEventChannel.Call) ev.CallStatus = "canceled";
-                ev.Outcome = "canceled";
-                cancelled.Add(ev);
-                var slug = RunEventSource.SlugFor(Store, ev, WriteVerbose);
-                ev.Slug = slug;
-                if (slug != null)
-                {
-                    var reason = Reason;
-                    try
-                    {
-                        ledger.Change(slug, e => OutreachLedger.Update(e, ev.EventId, r =>
-                        {
-                            OutreachLedger.SetOutcome(r, ev);
-                            r["cancel_reason"] = reason;
-                            r["outcome_logged"] = true;
-                        }));
-                    }
-                    catch (ClawdTalkException ex) { WriteWarning($"The cancellation of {ev.EventId} could not be saved in the memory of '{slug}': {ex.Message}"); }
-                }
-                if (PassThru) WriteObject(ev);
+                if (Confirmed(Force, $"{ev.EventId} ({ev.To ?? "?"}{(ev.Name != null ? ", " + ev.Name : "")})", what)) confirmed.Add((ev, isExplicit));
             }
+
+            // the cancellations, a few at a time; each recorded in its mission's memory (written together)
+            var index = StoreIndex.Read(Store, WriteVerbose);
+            var cancelled = new List<ScheduledEvent>();
+            var reason = Reason;
+            if (confirmed.Count > 0)
+                Run(async ct =>
+                {
+                    using var throttle = new System.Threading.SemaphoreSlim(8, 8);
+                    await System.Threading.Tasks.Task.WhenAll(confirmed.Select(async c =>
+                    {
+                        await throttle.WaitAsync(ct).ConfigureAwait(false);
+                        try
+                        {
+                            var ev = c.Ev;
+                            try { await api.CancelAsync(ev.AssistantId, ev.EventId, ct).ConfigureAwait(false); }
+                            catch (ClawdTalkException ex) when (ex.ErrorId == "EventNotCancellable" && !c.Explicit)
+                            {
+                                Post(() => WriteWarning($"{ev.EventId} ({ev.To}) started before it could be cancelled; it goes on."));
+                                return;
+                            }
+                            catch (ClawdTalkException ex) { Post(() => WriteError(ex)); return; }
+                            ev.Status = ScheduledEventStatus.Failed;
+                            if (ev.Channel == ScheduledEventChannel.Call) ev.CallStatus = "canceled";
+                            ev.Outcome = "canceled";
+                            var slug = ev.Slug ?? index.Find(ev).Slug;
+                            ev.Slug = slug;
+                            lock (cancelled) cancelled.Add(ev);
+                            if (slug != null)
+                            {
+                                try
+                                {
+                                    await ledger.ChangeAsync(slug, e => OutreachLedger.Update(e, ev.EventId, r =>
+                                    {
+                                        OutreachLedger.SetOutcome(r, ev);
+                                        r["cancel_reason"] = reason;
+                                        r["outcome_logged"] = true;
+                                    })).ConfigureAwait(false);
+                                }
+                                catch (ClawdTalkException ex) { Post(() => WriteWarning($"The cancellation of {ev.EventId} could not be saved in the memory of '{slug}': {ex.Message}")); }
+                            }
+                            if (PassThru) Post(() => WriteObject(ev));
+                        }
+                        finally { throttle.Release(); }
+                    })).ConfigureAwait(false);
+                });
 
             // one run event per run: what was cancelled, and why
             foreach (var group in cancelled.Where(e => e.MissionId != null && e.RunId != null).GroupBy(e => (e.MissionId!, e.RunId!)))

@@ -187,22 +187,23 @@ namespace ClawdTalk.Commands.Scheduling
             }
         }
 
+        StoreIndex? _index;
+
         /// <summary>The mission run (and slug, and whether its outcome is already logged) of an event, once its ids are known.</summary>
         void Resolve(Tracked tr)
         {
             var ev = tr.Ev;
             if (tr.T != null || ev.MissionId == null || ev.RunId == null) return;
-            string? slug = ev.Slug;
-            JObject? entry = null;
-            try
+            var index = _index ??= StoreIndex.Read(Store, LogVerbose);
+            var (slug, r) = index.Find(ev);
+            if (slug == null && _index != null && ev.Slug == null)
             {
-                slug ??= RunEventSource.SlugFor(Store, ev, LogVerbose);
-                if (slug != null) entry = Store.Find(slug);
+                // an event the index did not know when it was read (scheduled since): read once more
+                index = _index = StoreIndex.Read(Store, LogVerbose);
+                (slug, r) = index.Find(ev);
             }
-            catch (ClawdTalkException ex) { LogVerbose($"The state store was not consulted: {ex.Message}"); }
             tr.T = new MissionTarget { MissionId = ev.MissionId, RunId = ev.RunId, Slug = slug };
             if (ev.Slug == null) ev.Slug = slug;
-            var r = OutreachLedger.ReadRecords(entry).FirstOrDefault(x => Json.Str(x, "event_id") == ev.EventId);
             if (r != null)
             {
                 tr.Logged = r["outcome_logged"]?.Type == JTokenType.Boolean && (bool)r["outcome_logged"]!;
