@@ -16,6 +16,7 @@ namespace ClawdTalk.Tests.Missions
     {
         readonly MissionSandbox _sb;
         public MissionCrashTests(MissionSandbox sb) { _sb = sb; }
+        string _trace = "";
 
         const string Init = "Initialize-ClawdTalkMission -Name $name -Instructions 'Crash test' -Request 'Survive a crash' -Step 'First step', 'Second step'";
         /// <summary>The requests of a fresh Initialize-ClawdTalkMission, in order.</summary>
@@ -41,7 +42,8 @@ namespace ClawdTalk.Tests.Missions
             using (var proxy = new CrashingProxy(_sb.Url, seen => seen.Index == crashAt, mode))
             using (var ps = _sb.Session(proxy.Url, maxRetries: 0))
             {
-                var crashed = ps.Run(Init, vars);
+                var crashed = ps.Run(Init + " -Verbose", vars);
+                _trace = string.Join("\n", crashed.Verbose) + "\n" + string.Join("\n", crashed.ErrorIds);
                 Assert.True(proxy.Crashed, $"the proxy never reached request {crashAt}");
                 Assert.NotEmpty(crashed.ErrorIds); // the interrupted run reports its failure
                 var seen = proxy.Requests.ToArray();
@@ -50,12 +52,15 @@ namespace ClawdTalk.Tests.Missions
 
             using (var ps = _sb.Session())
             {
-                var state = ps.Run(Init, vars).Single<MissionState>();
+                var rerun = ps.Run(Init + " -Verbose", vars);
+                _trace += "\n--- rerun\n" + string.Join("\n", rerun.Verbose);
+                var state = rerun.Single<MissionState>();
                 Assert.Equal(RunStatus.Running, state.RunStatus);
                 var log = _sb.Log();
+                _trace += "\n--- log\n" + string.Join("\n", log.Where(r => ((string?)r["body"] ?? "").Contains(name) || ((string?)r["path"] ?? "").Contains("/v1/missions")).Select(r => r.ToString(Newtonsoft.Json.Formatting.None)));
                 var missionPosts = log.Where(r => (string?)r["method"] == "POST" && (string?)r["path"] == "/v1/missions" && (bool?)r["applied"] == true
                                                   && ((string?)r["body"] ?? "").Contains(name)).ToList();
-                Assert.Single(missionPosts);
+                Assert.True(missionPosts.Count == 1, _trace);
                 var runPosts = log.Where(r => (string?)r["method"] == "POST" && (string?)r["path"] == $"/v1/missions/{state.MissionId}/runs" && (bool?)r["applied"] == true).ToList();
                 Assert.Single(runPosts);
                 Assert.Single((JArray)_sb.Api($"missions/{state.MissionId}/runs"));

@@ -127,6 +127,34 @@ namespace ClawdTalk.Tests.Missions
             Assert.Equal(RunStatus.Failed, Assert.Single(_hook.For(slug2)).Status);
         }
 
+        [Theory]
+        [InlineData("completed completed completed", "succeeded")]
+        [InlineData("skipped completed skipped", "succeeded")]
+        [InlineData("failed~ completed completed", "failed")]
+        [InlineData("skipped skipped failed~", "failed")]
+        [InlineData("completed failed", "failed")]
+        [InlineData("in_progress failed~ pending completed", "running")]
+        public void High_level_cmdlets_never_leave_a_run_running_once_every_step_is_terminal(string statuses, string expected)
+        {
+            // statuses go to research-the-leads, call, report in turn; '~' marks a recoverable failure
+            var name = Names.Unique("Terminal");
+            using var ps = _sb.Session();
+            var m = ps.Run(Init, _sb.Vars(("name", name))).Single<MissionState>();
+            var steps = new[] { "research-the-leads", "call", "report" };
+            var list = statuses.Split(' ');
+            for (var i = 0; i < list.Length; i++)
+            {
+                var status = list[i].TrimEnd('~');
+                ps.Run($"Set-ClawdTalkStep -Slug $slug -StepId {steps[i % 3]} -Status {status}" + (list[i].EndsWith('~') ? " -Recoverable" : ""), _sb.Vars(("slug", m.Slug))).Ok();
+            }
+            var run = _sb.Run(m.MissionId!, m.RunId!);
+            Assert.Equal(expected, (string?)run["status"]);
+            var plan = _sb.Steps(m.MissionId!, m.RunId!);
+            if (plan.All(x => (string?)x["status"] is "completed" or "skipped" or "failed")) Assert.NotEqual("running", (string?)run["status"]);
+            Assert.Equal(expected == "running" ? "active" : expected, (string?)StateFile.Entry(m.Slug)["status"]);
+            Assert.Equal(expected == "running" ? 0 : 1, _hook.For(m.Slug).Count);
+        }
+
         [Fact]
         public void A_failed_step_fails_the_mission_with_a_payload_closes_open_steps_and_removes_pollers()
         {

@@ -82,14 +82,12 @@ namespace ClawdTalk.Commands.Agents
                 // no number, no new assistant: a rerun must not leave one more assistant behind each time
                 if (wantsNumber && api.AvailableNumber() == null) throw NoNumber();
                 aid = CreateOnce(Slug, "assistant",
-                    find: m =>
-                    {
-                        var claimed = ClaimedIds(StateKeys.AssistantId, Slug);
-                        return api.FindByName(name).Where(a => Json.Str(a, "name") == name && CreatedSince(a, m))
-                            .Select(a => Json.Str(a, "id")).FirstOrDefault(id => id != null && !claimed.Contains(id));
-                    },
+                    // an assistant of this name made for this slug (its description names the slug) since the marker
+                    find: m => api.FindByName(name)
+                        .Where(a => Json.Str(a, "name") == name && (Json.Str(a, "description") ?? "").EndsWith(Tag, System.StringComparison.Ordinal) && CreatedSince(a, m))
+                        .Select(a => Json.Str(a, "id")).FirstOrDefault(id => id != null),
                     create: m => Json.Str(api.Create(AssistantApi.CreateBody(name, Instructions ?? $"You are the voice agent of the mission '{missionName}'. Be brief, friendly and clear.",
-                            Greeting, Voice, Model, $"ClawdTalk mission '{missionName}' ({Slug})")), "id")
+                            Greeting, Voice, Model, $"Voice agent of the ClawdTalk mission '{missionName}' {Tag}")), "id")
                         ?? throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, "The service created the assistant but sent no id."),
                     record: (e, id) => e[StateKeys.AssistantId] = id);
                 did.Add($"created the assistant {aid}");
@@ -140,6 +138,9 @@ namespace ClawdTalk.Commands.Agents
             else WriteVerbose($"The agent of '{Slug}' is already set up (assistant {aid}); nothing to do.");
             WriteObject(Store.ToModel(Slug, Store.Require(Slug)));
         }
+
+        /// <summary>Ends the description of the assistants this cmdlet creates, so a rerun can find one whose answer was lost.</summary>
+        string Tag => $"[{Slug}]";
 
         ClawdTalkException NoNumber() =>
             new ClawdTalkException("NoPhoneNumberAvailable", ErrorCategory.ResourceUnavailable,

@@ -186,13 +186,10 @@ namespace ClawdTalk.Commands.Missions
 
         string CreateMission(string slug, string name) =>
             CreateOnce(slug, "mission",
-                find: m =>
-                {
-                    var claimed = ClaimedIds(StateKeys.MissionId, slug);
-                    return Missions.ListMissions(100)
-                        .Where(o => Json.Str(o, "name") == name && CreatedSince(o, m))
-                        .Select(o => Json.Str(o, "id", "mission_id")).FirstOrDefault(id => id != null && !claimed.Contains(id));
-                },
+                // a mission of this exact name (so of this slug) created since the marker
+                find: m => Missions.ListMissions(100)
+                    .Where(o => Json.Str(o, "name") == name && CreatedSince(o, m))
+                    .Select(o => Json.Str(o, "id", "mission_id")).FirstOrDefault(id => id != null),
                 create: m => Json.Str(Missions.CreateMission(name, Instructions), "id", "mission_id")
                     ?? throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, "The service created the mission but sent no id."),
                 record: (e, id) => e[StateKeys.MissionId] = id);

@@ -236,15 +236,15 @@ namespace ClawdTalk.Commands.Missions
             if (p.Count == 0) e.Remove(StateKeys.Pending);
         }
 
-        /// <summary>True when <paramref name="created"/> (the service's created_at) is not clearly older than the marker.</summary>
+        /// <summary>
+        /// True unless the object's `created_at` is clearly older than the marker (two minutes are allowed for clock skew
+        /// between this machine and the service).
+        /// </summary>
         internal static bool CreatedSince(JObject o, JObject marker)
         {
             var created = Json.Date(o, "created_at");
             var started = Json.Date(marker, "started_at");
-            return created == null || started == null || created.Value >= started.Value.AddMinutes(-10);
+            return created == null || started == null || created.Value >= started.Value.AddMinutes(-2);
         }
-
-        internal HashSet<string> ClaimedIds(string key, string exceptSlug) =>
-            new HashSet<string>(Store.Entries().Where(p => p.Key != exceptSlug).Select(p => Json.Str(p.Value, key)).Where(v => v != null)!, StringComparer.Ordinal);
     }
 }
