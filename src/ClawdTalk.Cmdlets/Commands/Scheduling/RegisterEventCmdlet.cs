@@ -181,7 +181,7 @@ namespace ClawdTalk.Commands.Scheduling
             catch (ClawdTalkException)
             {
                 // the mission cannot take events: every target of this record fails with the same reason
-                _failed += (To ?? Array.Empty<object>()).Length;
+                Interlocked.Add(ref _failed, (To ?? Array.Empty<object>()).Length);
                 throw;
             }
             foreach (var raw in To ?? Array.Empty<object>())
@@ -189,7 +189,7 @@ namespace ClawdTalk.Commands.Scheduling
                 try { Accept(ctx, raw); }
                 catch (ClawdTalkException ex)
                 {
-                    _failed++;
+                    Interlocked.Increment(ref _failed);
                     WriteError(ex);
                 }
             }
@@ -452,21 +452,20 @@ namespace ClawdTalk.Commands.Scheduling
             if (ev.Status == ScheduledEventStatus.Unknown) ev.Status = ScheduledEventStatus.Pending;
             lock (p.Assistant.Known) p.Assistant.Known.Add(ev.EventId);
             Interlocked.Increment(ref _scheduled);
-            await Bookkeep(ev, t, p.Text, adopted: false, ct).ConfigureAwait(false);
+            await Bookkeep(ev, t, adopted: false, ct).ConfigureAwait(false);
             Post(() => { WriteObject(ev); Progress(); });
         }
 
         /// <summary>An event that exists on the service but whose bookkeeping is missing or unfinished (a crash, Ctrl+C): it is completed now.</summary>
         async Task AdoptAsync(ScheduledEvent ev, RunContext ctx, bool noRecord, CancellationToken ct)
         {
-            if (noRecord) WriteVerboseLater($"The {Noun} {ev.EventId} to {ev.To} exists on the service but not in the mission's memory; recording it now.");
-            await Bookkeep(ev, ctx.T, ev.Text, adopted: true, ct).ConfigureAwait(false);
+            if (noRecord) LogVerbose($"The {Noun} {ev.EventId} to {ev.To} exists on the service but not in the mission's memory; recording it now.");
+            await Bookkeep(ev, ctx.T, adopted: true, ct).ConfigureAwait(false);
             Post(() => WriteObject(ev));
         }
 
-        void WriteVerboseLater(string text) => LogVerbose(text);
-
-        async Task Bookkeep(ScheduledEvent ev, MissionTarget t, string? text, bool adopted, CancellationToken ct)
+        /// <summary>The record in memory first (it exists as soon as the event does), then the run event, then the record marked logged.</summary>
+        async Task Bookkeep(ScheduledEvent ev, MissionTarget t, bool adopted, CancellationToken ct)
         {
             if (t.Slug != null)
                 await _ledger.ChangeAsync(t.Slug, e => OutreachLedger.Upsert(e, OutreachLedger.RecordOf(ev))).ConfigureAwait(false);

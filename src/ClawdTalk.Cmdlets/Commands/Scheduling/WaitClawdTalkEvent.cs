@@ -95,9 +95,6 @@ namespace ClawdTalk.Commands.Scheduling
         bool _whatIf;
         int _done, _failed, _retries, _ticks, _requests;
 
-        /// <summary>List requests and checks of the last wait (for tests and the bench).</summary>
-        internal static (int Ticks, int Requests) LastStats;
-
         protected override void Begin()
         {
             if (Timeout.HasValue && Timeout.Value <= TimeSpan.Zero) throw Errors.Invalid("InvalidTimeout", "-Timeout must be positive.", Timeout);
@@ -173,7 +170,6 @@ namespace ClawdTalk.Commands.Scheduling
                 stop.Cancel();
                 Drain();
                 progress.Complete();
-                LastStats = (_ticks, _requests);
             }
             WriteVerbose($"Waited {watch.Elapsed.TotalSeconds:0.#} s: {_done} finished ({_failed} not reached), {_retries} retried; {_ticks} check(s), {_requests} list request(s).");
             if (open.Count > 0)
@@ -188,17 +184,24 @@ namespace ClawdTalk.Commands.Scheduling
         }
 
         StoreIndex? _index;
+        bool _reread;
 
         /// <summary>The mission run (and slug, and whether its outcome is already logged) of an event, once its ids are known.</summary>
         void Resolve(Tracked tr)
+        {
+            lock (_tracked) ResolveLocked(tr);
+        }
+
+        void ResolveLocked(Tracked tr)
         {
             var ev = tr.Ev;
             if (tr.T != null || ev.MissionId == null || ev.RunId == null) return;
             var index = _index ??= StoreIndex.Read(Store, LogVerbose);
             var (slug, r) = index.Find(ev);
-            if (slug == null && _index != null && ev.Slug == null)
+            if (slug == null && ev.Slug == null && !_reread)
             {
-                // an event the index did not know when it was read (scheduled since): read once more
+                // an event the index did not know when it was read (scheduled since): read once more, once
+                _reread = true;
                 index = _index = StoreIndex.Read(Store, LogVerbose);
                 (slug, r) = index.Find(ev);
             }
