@@ -20,6 +20,8 @@ namespace ClawdTalk.Host
             // The bridge finds the simulated gateway the way it finds a real one: from these variables (process-local).
             Environment.SetEnvironmentVariable("OPENCLAW_GATEWAY_URL", server.GatewayUri?.AbsoluteUri.TrimEnd('/'));
             Environment.SetEnvironmentVariable("OPENCLAW_GATEWAY_TOKEN", token);
+            // Waits (Wait-ClawdTalkEvent, the examples) space their checks for the sandbox's clock, not the wall clock.
+            Environment.SetEnvironmentVariable("CLAWDTALK_TIME_SCALE", timeScale.ToString(System.Globalization.CultureInfo.InvariantCulture));
             using (var ps = PowerShell.Create())
             {
                 ps.Runspace = session.Runspace;

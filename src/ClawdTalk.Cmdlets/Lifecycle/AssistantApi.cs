@@ -43,6 +43,19 @@ namespace ClawdTalk.Lifecycle
         public IReadOnlyList<JObject> FindByName(string name) =>
             Json.UnwrapList(_c.Get($"assistants?pageSize=100&page=1&name={E(name)}", "Assistant"), "assistants");
 
+        /// <summary>One page of assistants (`GET /assistants?pageSize&amp;page&amp;name`) and the page count from `meta` (null when absent).</summary>
+        public (IReadOnlyList<JObject> Items, int? TotalPages, int? Total) ListPage(int page, int pageSize, string? nameContains)
+        {
+            var q = $"assistants?pageSize={pageSize}&page={page}" + (string.IsNullOrEmpty(nameContains) ? "" : "&name=" + E(nameContains!));
+            var token = _c.Get(q, "Assistant");
+            var meta = (token as JObject)?["meta"] as JObject ?? ((token as JObject)?["data"] as JObject)?["meta"] as JObject;
+            return (Json.UnwrapList(token, "assistants"), Json.Int(meta, "total_pages", "page_count"), Json.Int(meta, "total_results", "total"));
+        }
+
+        /// <summary>`PATCH /assistants/{id}` with only the fields to change.</summary>
+        public JObject? Update(string id, JObject changes) =>
+            Json.Unwrap(_c.Send(ClawdTalkApiCmdlet.Patch, $"assistants/{E(id)}", changes, RequestKind.Idempotent, "Assistant", id), "assistant");
+
         /// <summary>The assistant's connection id for `telephony` or `messaging`; null when it has none.</summary>
         public string? ConnectionId(string id, string feature) =>
             Json.Str(Json.Unwrap(_c.Get($"assistants/{E(id)}/connection-id?feature={feature}", "Assistant", id), "data"), "connection_id");

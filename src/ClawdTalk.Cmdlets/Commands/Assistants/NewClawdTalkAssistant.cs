@@ -1,0 +1,101 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using ClawdTalk.Api;
+using ClawdTalk.Commands.Base;
+using ClawdTalk.Completers;
+using ClawdTalk.Lifecycle;
+using Newtonsoft.Json.Linq;
+
+namespace ClawdTalk.Commands.Assistants
+{
+    /// <summary>
+    /// Creates a voice assistant (`POST /assistants`) with the published client's defaults: model openai/gpt-4o, voice
+    /// Rime.ArcanaV3.astra, no greeting (the callee speaks first on outbound calls), telephony and messaging, the hang-up and
+    /// DTMF tools. Created once: when the answer is lost, the assistant is looked up instead of created again.
+    /// </summary>
+    [Cmdlet(VerbsCommon.New, "ClawdTalkAssistant", SupportsShouldProcess = true)]
+    [OutputType(typeof(Assistant))]
+    public sealed class NewClawdTalkAssistantCommand : ClawdTalkApiCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string Name { get; set; } = "";
+
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+        [AllowEmptyString]
+        public string Instructions { get; set; } = "";
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [AllowEmptyString]
+        public string Greeting { get; set; } = "";
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string Voice { get; set; } = AssistantApi.DefaultVoice;
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string Model { get; set; } = AssistantApi.DefaultModel;
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string? Description { get; set; }
+
+        [Parameter]
+        [Alias("Tools")]
+        public object[]? Tool { get; set; }
+
+        [Parameter]
+        public SwitchParameter NoDefaultTools { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? HangupDescription { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? TransferTo { get; set; }
+
+        [Parameter]
+        [ValidateSet("telephony", "messaging", IgnoreCase = true)]
+        [Alias("EnabledFeatures")]
+        public string[] Feature { get; set; } = { "telephony", "messaging" };
+
+        protected override void Process()
+        {
+            AssistantInput.CheckText(Instructions, "The instructions", 100_000);
+            AssistantInput.CheckText(Greeting, "The greeting", 2_000);
+            var body = new JObject
+            {
+                ["name"] = Name.Trim(),
+                ["model"] = Model,
+                ["instructions"] = Instructions,
+                ["greeting"] = Greeting,
+                ["voice"] = Voice,
+                ["tools"] = AssistantInput.Tools(Tool, NoDefaultTools, HangupDescription, TransferTo),
+                ["enabled_features"] = AssistantInput.FeatureList(Feature),
+            };
+            if (Description != null) body["description"] = Description;
+            if (!ShouldProcess(Name, $"Create an assistant ({Model}, voice {Voice}, tools {string.Join(", ", ((JArray)body["tools"]!).Select(t => (string?)t["type"]))})")) return;
+
+            var api = new AssistantApi(this);
+            var started = DateTimeOffset.UtcNow;
+            JObject? created;
+            try { created = api.Create(body); }
+            catch (RequestOutcomeUnknownException)
+            {
+                // the answer was lost: adopt the one assistant of this name created since, never create a second
+                var candidates = api.ListPage(1, 100, Name.Trim()).Items
+                    .Where(a => Json.Str(a, "name") == Name.Trim() && Json.Date(a, "created_at") is DateTimeOffset c && c >= started.AddMinutes(-1)).ToList();
+                if (candidates.Count != 1) throw;
+                WriteVerbose($"The answer was lost; the assistant {Json.Str(candidates[0], "id")} it created was found.");
+                created = candidates[0];
+            }
+            if (created == null || Json.Str(created, "id", "assistant_id") == null)
+                throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, "The service created the assistant but sent no id.", Name);
+            var a = Assistant.From(created);
+            Session.Feature(() => new AssistantCache()).Seen(a);
+            WriteObject(a);
+        }
+    }
+}

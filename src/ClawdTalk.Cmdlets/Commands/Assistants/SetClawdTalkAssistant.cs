@@ -1,0 +1,99 @@
+using System.Linq;
+using System.Management.Automation;
+using ClawdTalk.Api;
+using ClawdTalk.Commands.Base;
+using ClawdTalk.Completers;
+using ClawdTalk.Lifecycle;
+using Newtonsoft.Json.Linq;
+
+namespace ClawdTalk.Commands.Assistants
+{
+    /// <summary>
+    /// Changes an assistant (`PATCH /assistants/{id}`): only the fields given are sent. Between the calls of a sequential
+    /// mission this carries what earlier calls learned into the next call's instructions.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Set, "ClawdTalkAssistant", SupportsShouldProcess = true)]
+    [OutputType(typeof(Assistant))]
+    public sealed class SetClawdTalkAssistantCommand : ClawdTalkApiCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(AssistantIdCompleter))]
+        [ValidateNotNullOrEmpty]
+        [Alias("Id")]
+        public string AssistantId { get; set; } = "";
+
+        [Parameter]
+        [ArgumentCompleter(typeof(AssistantNameCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? Name { get; set; }
+
+        [Parameter]
+        [AllowEmptyString]
+        public string? Instructions { get; set; }
+
+        [Parameter]
+        [AllowEmptyString]
+        public string? Greeting { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Voice { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Model { get; set; }
+
+        [Parameter]
+        [AllowEmptyString]
+        public string? Description { get; set; }
+
+        [Parameter]
+        [Alias("Tools")]
+        public object[]? Tool { get; set; }
+
+        [Parameter]
+        public SwitchParameter NoDefaultTools { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? HangupDescription { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? TransferTo { get; set; }
+
+        [Parameter]
+        [ValidateSet("telephony", "messaging", IgnoreCase = true)]
+        [Alias("EnabledFeatures")]
+        public string[]? Feature { get; set; }
+
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void Process()
+        {
+            AssistantInput.CheckText(Instructions, "The instructions", 100_000);
+            AssistantInput.CheckText(Greeting, "The greeting", 2_000);
+            var changes = new JObject();
+            if (Name != null) changes["name"] = Name.Trim();
+            if (Instructions != null) changes["instructions"] = Instructions;
+            if (Greeting != null) changes["greeting"] = Greeting;
+            if (Voice != null) changes["voice"] = Voice;
+            if (Model != null) changes["model"] = Model;
+            if (Description != null) changes["description"] = Description;
+            if (Tool != null || NoDefaultTools || HangupDescription != null || TransferTo != null)
+                changes["tools"] = AssistantInput.Tools(Tool, NoDefaultTools, HangupDescription, TransferTo);
+            if (Feature != null) changes["enabled_features"] = AssistantInput.FeatureList(Feature);
+            if (changes.Count == 0)
+                throw Errors.Invalid("NothingToChange", "Give at least one field to change (-Instructions, -Greeting, -Name, -Tool, …).", AssistantId);
+            if (!ShouldProcess(AssistantId, $"Change {string.Join(", ", changes.Properties().Select(p => p.Name))}")) return;
+            var o = new AssistantApi(this).Update(AssistantId, changes)
+                ?? throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, $"The service answered without the assistant {AssistantId}.", AssistantId);
+            var a = Assistant.From(o);
+            if (string.IsNullOrEmpty(a.AssistantId)) a.AssistantId = AssistantId;
+            Session.Feature(() => new AssistantCache()).Seen(a);
+            WriteVerbose($"Assistant {AssistantId}: changed {string.Join(", ", changes.Properties().Select(p => p.Name))}.");
+            if (PassThru) WriteObject(a);
+        }
+    }
+}

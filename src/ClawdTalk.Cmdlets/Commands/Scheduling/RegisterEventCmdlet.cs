@@ -1,0 +1,535 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using ClawdTalk.Api;
+using ClawdTalk.Commands.Calls;
+using ClawdTalk.Commands.Missions;
+using ClawdTalk.Completers;
+using ClawdTalk.Lifecycle;
+using ClawdTalk.Outreach;
+using ClawdTalk.Phones;
+using ClawdTalk.State;
+using Newtonsoft.Json.Linq;
+
+namespace ClawdTalk.Commands.Scheduling
+{
+    /// <summary>
+    /// What Register-ClawdTalkCall and Register-ClawdTalkSms share: targets from the pipeline, validated and normalised before
+    /// anything is sent; times from -At, -Stagger and -TimeWindow in the callee's zone; do-not-call lists; duplicates and
+    /// targets already scheduled in the run skipped; ShouldProcess per target; then up to -ThrottleLimit schedule requests in
+    /// flight, each created exactly once, recorded in the mission's memory and logged on its run.
+    /// </summary>
+    public abstract class RegisterEventCmdlet : MissionCmdlet
+    {
+        /// <summary>The default -At: far enough ahead that the service's one-minute minimum holds when the request arrives.</summary>
+        internal static readonly TimeSpan DefaultLead = TimeSpan.FromSeconds(90);
+        internal static readonly TimeSpan MinimumLead = TimeSpan.FromSeconds(60);
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [Alias("Target")]
+        [AllowEmptyCollection]
+        public object[] To { get; set; } = Array.Empty<object>();
+
+        [Parameter(Mandatory = true, ParameterSetName = BySlug, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(SlugCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string Slug { get; set; } = "";
+
+        [Parameter(Mandatory = true, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string MissionId { get; set; } = "";
+
+        [Parameter(Mandatory = true, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string RunId { get; set; } = "";
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(AssistantIdCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? AssistantId { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? From { get; set; }
+
+        [Parameter]
+        [ArgumentCompleter(typeof(StepIdCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? StepId { get; set; }
+
+        [Parameter]
+        public DateTime? At { get; set; }
+
+        [Parameter]
+        [SecondsToTimeSpan]
+        public TimeSpan Stagger { get; set; } = TimeSpan.Zero;
+
+        [Parameter]
+        [ValidateRange(1, 32)]
+        public int ThrottleLimit { get; set; } = 4;
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? TimeWindow { get; set; }
+
+        [Parameter]
+        public DayOfWeek[]? Weekday { get; set; }
+
+        [Parameter]
+        [ArgumentCompleter(typeof(TimeZoneCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? TimeZone { get; set; }
+
+        [Parameter]
+        [Alias("DoNotCall")]
+        public object[]? ExcludeList { get; set; }
+
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        internal abstract ScheduledEventChannel Channel { get; }
+        internal string Noun => Channel == ScheduledEventChannel.Call ? "call" : "text";
+
+        /// <summary>The text of an SMS for this target (checked), null for calls.</summary>
+        internal virtual string? TextFor(OutreachTarget target) => null;
+        internal virtual RecipientType? RecipientTypeFor(OutreachTarget target) => target.RecipientType;
+        internal virtual void CheckBegin() { }
+
+        // ---- state of one invocation ----
+
+        sealed class RunContext
+        {
+            public MissionTarget T = null!;
+            public string? DefaultAssistant, DefaultFrom;
+            public string[] StepIds = Array.Empty<string>();
+            public bool Active = true;
+            public List<JObject> Records = new List<JObject>();
+            /// <summary>What the run already has, by target (channel, number, step, text): from memory, then from each assistant's list.</summary>
+            public readonly Dictionary<string, ScheduledEvent> Existing = new Dictionary<string, ScheduledEvent>(StringComparer.Ordinal);
+            public readonly Dictionary<string, string> KeyOf = new Dictionary<string, string>(StringComparer.Ordinal);
+            public readonly HashSet<string> LoadedAssistants = new HashSet<string>(StringComparer.Ordinal);
+        }
+
+        sealed class AssistantInfo
+        {
+            public string Id = "";
+            public ClawdTalkException? Failure;
+            public IReadOnlyList<JObject> Listed = Array.Empty<JObject>();
+            public readonly HashSet<string> Known = new HashSet<string>(StringComparer.Ordinal);
+        }
+
+        sealed class Plan
+        {
+            public OutreachTarget Target = null!;
+            public RunContext Ctx = null!;
+            public AssistantInfo Assistant = null!;
+            public string From = "";
+            public DateTimeOffset At;
+            public bool Flexible;
+            public string? Zone, Window, Text;
+            public RecipientType? RecipientType;
+        }
+
+        readonly Dictionary<string, RunContext> _contexts = new Dictionary<string, RunContext>(StringComparer.Ordinal);
+        readonly Dictionary<string, AssistantInfo> _assistants = new Dictionary<string, AssistantInfo>(StringComparer.Ordinal);
+        readonly HashSet<string> _seen = new HashSet<string>(StringComparer.Ordinal);
+        readonly Dictionary<DateTimeOffset, int> _moved = new Dictionary<DateTimeOffset, int>();
+        readonly List<Task> _tasks = new List<Task>();
+        SemaphoreSlim _throttle = null!;
+        EventApi _events = null!;
+        OutreachLedger _ledger = null!;
+        TimeWindow? _window;
+        IReadOnlyList<TimeZoneInfo>? _zoneOverride;
+        HashSet<string> _exclude = new HashSet<string>(StringComparer.Ordinal);
+        DateTimeOffset _start;
+        int _index, _duplicates, _excluded, _already, _scheduled, _failed;
+        WaitProgress _progress = null!;
+
+        protected override void Begin()
+        {
+            var now = DateTimeOffset.UtcNow;
+            if (At.HasValue)
+            {
+                var at = Targets.ParseTime(At.Value, "-At");
+                if (at <= now) throw Errors.Invalid("ScheduleInPast", $"-At {Show(at)} is in the past. Nothing was scheduled.", At.Value);
+                if (at < now + MinimumLead) throw Errors.Invalid("ScheduleTooSoon", $"-At {Show(at)} is less than a minute ahead; the service needs at least a minute. Nothing was scheduled.", At.Value);
+                _start = at;
+            }
+            else _start = EventApi.Ceil(now + DefaultLead);
+            if (Stagger < TimeSpan.Zero) throw Errors.Invalid("InvalidStagger", "-Stagger must not be negative.", Stagger);
+            if (TimeWindow != null) _window = Outreach.TimeWindow.Parse(TimeWindow, Weekday);
+            else if (Weekday != null) throw Errors.Invalid("WeekdayWithoutTimeWindow", "-Weekday only applies with -TimeWindow.", Weekday);
+            if (TimeZone != null) _zoneOverride = new[] { Zones.Find(TimeZone, "-TimeZone") };
+            if (ExcludeList != null) _exclude = Targets.ReadExcludeList(ExcludeList, SessionState.Path.CurrentFileSystemLocation.ProviderPath, WriteWarning);
+            CheckBegin();
+            _events = new EventApi(Api, LogVerbose);
+            _ledger = new OutreachLedger(Store);
+            _throttle = new SemaphoreSlim(ThrottleLimit, ThrottleLimit);
+            _progress = new WaitProgress(this, 0x5247 /* "RG" */, $"Scheduling {Noun}s");
+        }
+
+        internal static string Show(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+        protected override void Process()
+        {
+            RunContext ctx;
+            try { ctx = Context(); }
+            catch (ClawdTalkException)
+            {
+                // the mission cannot take events: every target of this record fails with the same reason
+                Interlocked.Add(ref _failed, (To ?? Array.Empty<object>()).Length);
+                throw;
+            }
+            foreach (var raw in To ?? Array.Empty<object>())
+            {
+                try { Accept(ctx, raw); }
+                catch (ClawdTalkException ex)
+                {
+                    Interlocked.Increment(ref _failed);
+                    WriteError(ex);
+                }
+            }
+            Progress();
+        }
+
+        RunContext Context()
+        {
+            var key = ParameterSetName == BySlug ? "slug:" + Slug : $"ids:{MissionId}/{RunId}";
+            if (_contexts.TryGetValue(key, out var ctx)) return ctx;
+            var t = ParameterSetName == BySlug ? FromSlug(Slug) : FromIds(MissionId, RunId);
+            ctx = new RunContext { T = t };
+            if (t.Slug != null)
+            {
+                var entry = Store.Require(t.Slug);
+                ctx.DefaultAssistant = Json.Str(entry, StateKeys.AssistantId);
+                ctx.DefaultFrom = Json.Str(entry, StateKeys.AgentPhone);
+                ctx.StepIds = MissionStateStore.StepsOf(entry).Select(s => Json.Str(s, "step_id") ?? "").Where(s => s.Length > 0).ToArray();
+                ctx.Active = (Json.Str(entry, StateKeys.Status) ?? "active") == "active";
+                ctx.Records = OutreachLedger.ReadRecords(entry).Where(r => (Json.Str(r, "run_id") ?? t.RunId) == t.RunId).ToList();
+                foreach (var r in ctx.Records)
+                    if (Json.Str(r, "event_id") != null) Keep(ctx, OutreachLedger.FromRecord(r, t.Slug, t.MissionId, t.RunId), r);
+            }
+            if (!ctx.Active)
+                throw new ClawdTalkException("MissionNotActive", ErrorCategory.InvalidOperation,
+                    $"The mission '{t.Slug}' has ended; nothing was scheduled. Start a new run with Initialize-ClawdTalkMission.", t.Slug);
+            if (StepId != null && ctx.StepIds.Length > 0 && !ctx.StepIds.Contains(StepId))
+                throw new ClawdTalkException("StepNotInPlan", ErrorCategory.ObjectNotFound,
+                    $"Run {t.RunId} has no step '{StepId}'. Its steps: {string.Join(", ", ctx.StepIds)}. Nothing was scheduled.", StepId);
+            _contexts[key] = ctx;
+            return ctx;
+        }
+
+        AssistantInfo AssistantFor(string id, RunContext ctx)
+        {
+            if (!_assistants.TryGetValue(id, out var info))
+            {
+                info = new AssistantInfo { Id = id };
+                _assistants[id] = info;
+                try { info.Listed = Run(ct => _events.ListAsync(id, ct)); }
+                catch (ClawdTalkApiException ex) when (ex.ErrorId == "AssistantNotFound")
+                {
+                    info.Failure = new ClawdTalkException("AssistantNotFound", ErrorCategory.ObjectNotFound,
+                        $"The assistant {id} does not exist; nothing was scheduled with it.", id, ex)
+                    { RecommendedAction = "Check the id with Get-ClawdTalkAssistant, or set up the mission's agent with Add-ClawdTalkAgent." };
+                }
+                foreach (var e in info.Listed) { var eid = Json.Str(e, "id", "event_id"); if (eid != null) info.Known.Add(eid); }
+            }
+            if (info.Failure == null && ctx.LoadedAssistants.Add(info.Id)) LoadExisting(info, ctx);
+            return info;
+        }
+
+        /// <summary>The service's view of the run's events with this assistant, over what the memory said.</summary>
+        void LoadExisting(AssistantInfo info, RunContext ctx)
+        {
+            var recorded = new HashSet<string>(ctx.Records.Select(r => Json.Str(r, "event_id") ?? ""), StringComparer.Ordinal);
+            foreach (var e in info.Listed)
+            {
+                var id = Json.Str(e, "id", "event_id");
+                if (id == null) continue;
+                var run = Json.Str(e, "run_id");
+                if (run == null ? !recorded.Contains(id) : run != ctx.T.RunId) continue;
+                if (ctx.KeyOf.TryGetValue(id, out var key) && ctx.Existing.TryGetValue(key, out var known) && known.EventId == id)
+                {
+                    known.Apply(e);
+                    if (known.IsCanceled) ctx.Existing.Remove(key); // cancelled since: the target may be scheduled again
+                    continue;
+                }
+                if (recorded.Contains(id)) continue; // recorded as cancelled, or superseded by a later attempt
+                var ev = new ScheduledEvent { Slug = ctx.T.Slug, MissionId = ctx.T.MissionId, RunId = ctx.T.RunId, AssistantId = info.Id };
+                ev.Apply(e);
+                Keep(ctx, ev, null);
+            }
+        }
+
+        void Keep(RunContext ctx, ScheduledEvent ev, JObject? record)
+        {
+            if (ev.IsCanceled || ev.To == null) return;
+            if (!E164.TryNormalize(ev.To, out var to, E164.Strictness.Possible)) to = ev.To;
+            var key = Key(ev.RunId ?? "", to, ev.StepId, ev.Text);
+            if (ctx.Existing.TryGetValue(key, out var have) && have.Attempt > ev.Attempt) return;
+            _recordOf[ev.EventId] = record;
+            ctx.Existing[key] = ev;
+            ctx.KeyOf[ev.EventId] = key;
+        }
+
+        readonly Dictionary<string, JObject?> _recordOf = new Dictionary<string, JObject?>(StringComparer.Ordinal);
+
+        string Key(string runId, string to, string? step, string? text) =>
+            $"{runId}|{(Channel == ScheduledEventChannel.Call ? "call" : "sms")}|{to}|{step ?? ""}" + (Channel == ScheduledEventChannel.Sms ? "|" + (text ?? "") : "");
+
+        void Accept(RunContext ctx, object raw)
+        {
+            var target = Targets.Read(raw);
+            if (_exclude.Contains(target.Phone))
+            {
+                _excluded++;
+                WriteWarning($"Skipped {target}: it is on the exclude list.");
+                return;
+            }
+            var text = TextFor(target);
+            var stepId = StepId;
+            var key = Key(ctx.T.RunId, target.Phone, stepId, text);
+            var aid = target.AssistantId ?? AssistantId ?? ctx.DefaultAssistant
+                ?? throw new ClawdTalkException("AssistantRequired", ErrorCategory.InvalidArgument,
+                    $"No assistant to place the {Noun} to {target} with: give -AssistantId, or set up the mission's agent with Add-ClawdTalkAgent.", target.Phone);
+            if (!_seen.Add(key))
+            {
+                _duplicates++;
+                WriteWarning($"Skipped {target}: it came twice in the input; it is scheduled once.");
+                return;
+            }
+            var info = AssistantFor(aid, ctx);
+            if (info.Failure != null) throw new ClawdTalkException(info.Failure.ErrorId, info.Failure.Category, info.Failure.Message, target.Phone, info.Failure) { RecommendedAction = info.Failure.RecommendedAction };
+            if (ctx.Existing.TryGetValue(key, out var existing))
+            {
+                _already++;
+                WriteVerbose($"{target} already has the {Noun} {existing.EventId} in run {ctx.T.RunId} (attempt {existing.Attempt}); it is not scheduled again.");
+                existing.Slug = ctx.T.Slug; existing.MissionId = ctx.T.MissionId; existing.RunId = ctx.T.RunId;
+                if (existing.Name == null) existing.Name = target.Name;
+                if (existing.VariablesJson == null && target.Variables.Count > 0) existing.SetVariables(target.Variables);
+                _recordOf.TryGetValue(existing.EventId, out var record);
+                if (ctx.T.Slug != null && (record == null || record["logged"]?.Type != JTokenType.Boolean || !(bool)record["logged"]!))
+                    Start(ct => AdoptAsync(existing, ctx, record == null, ct));
+                else WriteObject(existing);
+                return;
+            }
+
+            var from = From ?? ctx.DefaultFrom
+                ?? throw new ClawdTalkException("NoCallerNumber", ErrorCategory.InvalidArgument,
+                    $"No number to place the {Noun} to {target} from: give -From, or let Add-ClawdTalkAgent assign the mission a number.", target.Phone);
+            if (!E164.TryNormalize(from, out var fromE164, out var problem, E164.Strictness.Possible))
+                throw Errors.Invalid("InvalidPhoneNumber", $"The caller number '{from}' is not usable: {problem}", from);
+
+            // when
+            var now = DateTimeOffset.UtcNow;
+            DateTimeOffset at;
+            var flexible = false;
+            if (target.At.HasValue)
+            {
+                at = target.At.Value;
+                if (at <= now) throw Errors.Invalid("ScheduleInPast", $"The time {Show(at)} of {target} is in the past; nothing was scheduled for it.", target.Phone);
+                if (at < now + MinimumLead) throw Errors.Invalid("ScheduleTooSoon", $"The time {Show(at)} of {target} is less than a minute ahead; nothing was scheduled for it.", target.Phone);
+            }
+            else
+            {
+                at = _start + TimeSpan.FromTicks(Stagger.Ticks * _index);
+                flexible = !At.HasValue;
+            }
+            string? zoneId = null, windowText = null;
+            IReadOnlyList<TimeZoneInfo>? zones = null;
+            if (target.TimeZone != null) zones = new[] { Zones.Find(target.TimeZone, target.Phone) };
+            else if (_zoneOverride != null) zones = _zoneOverride;
+            if (_window != null)
+            {
+                zones ??= Zones.ForNumber(target.Phone);
+                var opening = _window.NextOpening(at, zones);
+                if (opening == null)
+                {
+                    WriteWarning($"The zones of {target} ({string.Join(", ", zones.Select(z => z.Id))}) never share an opening of {_window}; {zones[0].Id} is used.");
+                    zones = new[] { zones[0] };
+                    opening = _window.NextOpening(at, zones[0]);
+                }
+                if (opening.Value != at)
+                {
+                    var o = opening.Value;
+                    _moved.TryGetValue(o, out var n);
+                    _moved[o] = n + 1;
+                    var spaced = o + TimeSpan.FromTicks(Stagger.Ticks * n);
+                    at = _window.NextOpening(spaced, zones) ?? spaced;
+                    flexible = false;
+                }
+                windowText = _window.ToString();
+            }
+            if (zones != null) zoneId = string.Join(",", zones.Select(z => z.Id));
+            at = EventApi.Ceil(at);
+            _index++;
+
+            var plan = new Plan
+            {
+                Target = target, Ctx = ctx, Assistant = info, From = fromE164, At = at, Flexible = flexible, Zone = zoneId, Window = windowText,
+                Text = text, RecipientType = RecipientTypeFor(target),
+            };
+            var when = Show(at) + (zones != null ? $" ({TimeZoneInfo.ConvertTime(at, zones[0]).ToString("ddd yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} {zones[0].Id})" : "");
+            var action = Channel == ScheduledEventChannel.Call
+                ? $"Schedule a call at {when}{(stepId != null ? $" for step '{stepId}'" : "")} from {fromE164} with assistant {aid} (billable)"
+                : $"Schedule a text of {text!.Length} characters at {when}{(stepId != null ? $" for step '{stepId}'" : "")} from {fromE164} with assistant {aid} (billable)";
+            if (!Confirmed(Force, target.ToString(), action))
+            {
+                _seen.Remove(key);
+                return;
+            }
+            Start(ct => ScheduleAsync(plan, key, ct));
+        }
+
+        void Start(Func<CancellationToken, Task> work)
+        {
+            var token = CancelToken;
+            var task = Task.Run(async () =>
+            {
+                await _throttle.WaitAsync(token).ConfigureAwait(false);
+                try { await work(token).ConfigureAwait(false); }
+                catch (OperationCanceledException) when (token.IsCancellationRequested) { }
+                catch (ClawdTalkException ex) { Interlocked.Increment(ref _failed); Post(() => WriteError(ex)); }
+                catch (Exception ex)
+                {
+                    Interlocked.Increment(ref _failed);
+                    var wrapped = new ClawdTalkException("ScheduleFailed", ErrorCategory.NotSpecified, $"Scheduling failed: {ex.Message}", null, ex);
+                    Post(() => WriteError(wrapped));
+                }
+                finally { _throttle.Release(); }
+            });
+            lock (_tasks) _tasks.Add(task);
+        }
+
+        JObject Body(Plan p)
+        {
+            var t = p.Ctx.T;
+            var body = new JObject
+            {
+                ["channel"] = Channel == ScheduledEventChannel.Call ? "call" : "sms",
+                ["to"] = p.Target.Phone,
+                ["from"] = p.From,
+                ["scheduled_at"] = EventApi.Iso(p.At),
+            };
+            if (p.Text != null) body["text_body"] = p.Text;
+            body["mission_id"] = t.MissionId;
+            body["run_id"] = t.RunId;
+            if (StepId != null) body["step_id"] = StepId;
+            return body;
+        }
+
+        async Task ScheduleAsync(Plan p, string key, CancellationToken ct)
+        {
+            var now = DateTimeOffset.UtcNow;
+            if (p.At < now + MinimumLead + TimeSpan.FromSeconds(1))
+            {
+                if (!p.Flexible)
+                    throw Errors.Invalid("ScheduleTooSoon", $"The time {Show(p.At)} of {p.Target} came within a minute before its request could be sent; nothing was scheduled for it.", p.Target.Phone);
+                p.At = EventApi.Ceil(now + DefaultLead);
+            }
+            var body = Body(p);
+            ICollection<string> known;
+            lock (p.Assistant.Known) known = p.Assistant.Known.ToList();
+            var created = await _events.CreateOnceAsync(p.Assistant.Id, body, known, ct).ConfigureAwait(false);
+            var t = p.Ctx.T;
+            var ev = ScheduledEvent.FromJson(created, p.Assistant.Id);
+            ev.To ??= p.Target.Phone;
+            ev.From ??= p.From;
+            ev.ScheduledAt ??= p.At;
+            ev.Channel = Channel;
+            ev.Slug = t.Slug; ev.MissionId = t.MissionId; ev.RunId = t.RunId; ev.StepId ??= StepId;
+            ev.Name = p.Target.Name;
+            ev.SetVariables(p.Target.Variables.Count > 0 ? p.Target.Variables : null);
+            ev.RecipientType = p.RecipientType;
+            ev.TimeZone = p.Zone;
+            ev.TimeWindow = p.Window;
+            ev.Text ??= p.Text;
+            ev.Attempt = 1;
+            if (ev.Status == ScheduledEventStatus.Unknown) ev.Status = ScheduledEventStatus.Pending;
+            lock (p.Assistant.Known) p.Assistant.Known.Add(ev.EventId);
+            Interlocked.Increment(ref _scheduled);
+            await Bookkeep(ev, t, adopted: false, ct).ConfigureAwait(false);
+            Post(() => { WriteObject(ev); Progress(); });
+        }
+
+        /// <summary>An event that exists on the service but whose bookkeeping is missing or unfinished (a crash, Ctrl+C): it is completed now.</summary>
+        async Task AdoptAsync(ScheduledEvent ev, RunContext ctx, bool noRecord, CancellationToken ct)
+        {
+            if (noRecord) LogVerbose($"The {Noun} {ev.EventId} to {ev.To} exists on the service but not in the mission's memory; recording it now.");
+            await Bookkeep(ev, ctx.T, adopted: true, ct).ConfigureAwait(false);
+            Post(() => WriteObject(ev));
+        }
+
+        /// <summary>The record in memory first (it exists as soon as the event does), then the run event, then the record marked logged.</summary>
+        async Task Bookkeep(ScheduledEvent ev, MissionTarget t, bool adopted, CancellationToken ct)
+        {
+            if (t.Slug != null)
+                await _ledger.ChangeAsync(t.Slug, e => OutreachLedger.Upsert(e, OutreachLedger.RecordOf(ev))).ConfigureAwait(false);
+            var summary = $"Scheduled a {Noun} to {ev.To}{(ev.Name != null ? $" ({ev.Name})" : "")} at {Show(ev.ScheduledAt ?? DateTimeOffset.UtcNow)}" + (ev.Attempt > 1 ? $", attempt {ev.Attempt}" : "");
+            var payload = new JObject
+            {
+                ["scheduled_event_id"] = ev.EventId, ["assistant_id"] = ev.AssistantId, ["channel"] = Channel == ScheduledEventChannel.Call ? "call" : "sms",
+                ["to"] = ev.To, ["scheduled_at"] = ev.ScheduledAt.HasValue ? EventApi.Iso(ev.ScheduledAt.Value) : null, ["attempt"] = ev.Attempt,
+            };
+            if (ev.Name != null) payload["name"] = ev.Name;
+            if (ev.VariablesJson != null) payload["variables"] = ev.VariablesJson.DeepClone();
+            if (ev.TimeZone != null) payload["time_zone"] = ev.TimeZone;
+            var body = new JObject { ["type"] = "tool_call", ["summary"] = summary, ["agent_id"] = DefaultAgentId, ["payload"] = payload };
+            if (ev.StepId != null) body["step_id"] = ev.StepId;
+            try
+            {
+                await RunEvents.LogAsync(_events.Client, t.MissionId, t.RunId, body, "scheduled:" + ev.EventId, LogVerbose, ct, checkFirst: adopted).ConfigureAwait(false);
+            }
+            catch (ClawdTalkException ex)
+            {
+                var msg = $"The {Noun} {ev.EventId} to {ev.To} is scheduled, but its run event could not be logged ({ex.Message}); running the same command again logs it.";
+                Post(() => WriteWarning(msg));
+                return;
+            }
+            if (t.Slug != null)
+                await _ledger.ChangeAsync(t.Slug, e => OutreachLedger.Update(e, ev.EventId, r => r["logged"] = true)).ConfigureAwait(false);
+        }
+
+        void Progress()
+        {
+            int inFlight;
+            lock (_tasks) inFlight = _tasks.Count(t => !t.IsCompleted);
+            _progress.Update($"{_scheduled} scheduled, {_failed} failed, {_already} already scheduled, {inFlight} in flight");
+        }
+
+        protected override void End()
+        {
+            try
+            {
+                int count;
+                lock (_tasks) count = _tasks.Count;
+                if (count > 0)
+                    Run(async ct =>
+                    {
+                        while (true)
+                        {
+                            Task[] pending;
+                            lock (_tasks) pending = _tasks.Where(x => !x.IsCompleted).ToArray();
+                            if (pending.Length == 0) break;
+                            var all = Task.WhenAll(pending);
+                            while (await Task.WhenAny(all, Task.Delay(250, ct)).ConfigureAwait(false) != all)
+                            {
+                                ct.ThrowIfCancellationRequested();
+                                Post(Progress);
+                            }
+                        }
+                    });
+            }
+            finally
+            {
+                _progress.Complete();
+            }
+            if (_already > 0) WriteWarning($"{_already} target(s) already had a {Noun} in this run; their existing events were passed on instead of scheduling again.");
+            WriteVerbose($"Register: {_scheduled} scheduled, {_already} already scheduled, {_duplicates} duplicate(s) and {_excluded} excluded skipped, {_failed} failed; {_ledger.Writes} state file write(s).");
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using System.Net.Http;
+using System.Threading;
+using ClawdTalk.Api;
+using ClawdTalk.Config;
+using ClawdTalk.Session;
+
+namespace ClawdTalk.Completers
+{
+    /// <summary>
+    /// The assistants this session has seen (listed, created, changed), for tab completion. When it is empty or a minute
+    /// old, a completion reads the first page of assistants from the service (two seconds at most; never an error).
+    /// </summary>
+    internal sealed class AssistantCache
+    {
+        readonly object _gate = new object();
+        readonly Dictionary<string, string> _names = new Dictionary<string, string>(StringComparer.Ordinal);
+        DateTime _fetched = DateTime.MinValue;
+
+        public void Seen(Assistant a)
+        {
+            if (string.IsNullOrEmpty(a.AssistantId)) return;
+            lock (_gate) _names[a.AssistantId] = a.Name ?? "";
+        }
+
+        public void Seen(IEnumerable<Assistant> all, bool complete)
+        {
+            lock (_gate)
+            {
+                foreach (var a in all) if (!string.IsNullOrEmpty(a.AssistantId)) _names[a.AssistantId] = a.Name ?? "";
+                if (complete) _fetched = DateTime.UtcNow;
+            }
+        }
+
+        public IReadOnlyList<(string Id, string Name)> Items(ModuleSession session)
+        {
+            bool stale;
+            lock (_gate) stale = DateTime.UtcNow - _fetched > TimeSpan.FromMinutes(1);
+            if (stale) Refresh(session);
+            lock (_gate) return _names.Select(kv => (kv.Key, kv.Value)).ToList();
+        }
+
+        void Refresh(ModuleSession session)
+        {
+            try
+            {
+                var api = session.ClientFor(ConnectionResolver.Resolve(session));
+                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                var token = api.SendAsync(HttpMethod.Get, "assistants?pageSize=100&page=1", null, RequestKind.Idempotent, cts.Token, null, "Assistant", null, noRetry: true)
+                    .GetAwaiter().GetResult();
+                Seen(Json.UnwrapList(token, "assistants").Select(Assistant.From), complete: true);
+            }
+            catch (Exception)
+            {
+                lock (_gate) _fetched = DateTime.UtcNow; // not connected or unreachable: do not retry at every key press
+            }
+        }
+    }
+
+    /// <summary>Completes assistant names (Get-/Set-ClawdTalkAssistant -Name), quoted when needed, with the id as tooltip.</summary>
+    public sealed class AssistantNameCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            var session = ModuleSession.Current;
+            var items = session.Feature(() => new AssistantCache()).Items(session);
+            var word = (wordToComplete ?? "").Trim('\'', '"');
+            return items.Where(i => i.Name.Length > 0 && (i.Name.StartsWith(word, StringComparison.OrdinalIgnoreCase) || (word.Length > 0 && i.Name.IndexOf(word, StringComparison.OrdinalIgnoreCase) >= 0)))
+                .OrderBy(i => i.Name.StartsWith(word, StringComparison.OrdinalIgnoreCase) ? 0 : 1).ThenBy(i => i.Name, StringComparer.OrdinalIgnoreCase)
+                .GroupBy(i => i.Name, StringComparer.OrdinalIgnoreCase).Select(g => g.First())
+                .Select(i => new CompletionResult(StoreForCompletion.Quote(i.Name), i.Name, CompletionResultType.ParameterValue, $"{i.Name} ({i.Id})"))
+                .ToList();
+        }
+    }
+
+    /// <summary>Completes assistant ids, showing each assistant's name.</summary>
+    public sealed class AssistantIdCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            var session = ModuleSession.Current;
+            var items = session.Feature(() => new AssistantCache()).Items(session);
+            var word = (wordToComplete ?? "").Trim('\'', '"');
+            return items.Where(i => i.Id.StartsWith(word, StringComparison.OrdinalIgnoreCase) || (word.Length > 0 && i.Name.StartsWith(word, StringComparison.OrdinalIgnoreCase)))
+                .OrderBy(i => i.Id, StringComparer.Ordinal)
+                .Select(i => new CompletionResult(i.Id, $"{i.Id} {i.Name}".Trim(), CompletionResultType.ParameterValue, i.Name.Length > 0 ? i.Name : i.Id))
+                .ToList();
+        }
+    }
+
+    /// <summary>Completes the time zone ids this system knows (IANA on Linux and macOS).</summary>
+    public sealed class TimeZoneCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            var word = (wordToComplete ?? "").Trim('\'', '"');
+            return TimeZoneInfo.GetSystemTimeZones()
+                .Where(z => z.Id.StartsWith(word, StringComparison.OrdinalIgnoreCase) || (word.Length > 1 && z.Id.IndexOf("/" + word, StringComparison.OrdinalIgnoreCase) >= 0))
+                .OrderBy(z => z.Id, StringComparer.Ordinal)
+                .Select(z => new CompletionResult(StoreForCompletion.Quote(z.Id), z.Id, CompletionResultType.ParameterValue, z.DisplayName))
+                .ToList();
+        }
+    }
+}

@@ -1,0 +1,245 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Text.RegularExpressions;
+using ClawdTalk.Api;
+using ClawdTalk.Phones;
+using Newtonsoft.Json.Linq;
+
+namespace ClawdTalk.Outreach
+{
+    /// <summary>One person or business to call or text, read from what came down the pipeline.</summary>
+    internal sealed class OutreachTarget
+    {
+        /// <summary>What the user gave, for messages.</summary>
+        public string Input = "";
+        /// <summary>E.164.</summary>
+        public string Phone = "";
+        public string? Name;
+        /// <summary>The target's other properties (and the entries of a Variables property), for templates and the record.</summary>
+        public JObject Variables = new JObject();
+        public DateTimeOffset? At;
+        public RecipientType? RecipientType;
+        public string? TimeZone;
+        public string? AssistantId;
+        public string? Message;
+
+        public override string ToString() => Name != null ? $"{Phone} ({Name})" : Phone;
+    }
+
+    /// <summary>
+    /// Reads targets: a text is a phone number; an object (hashtable, PSCustomObject, CSV row) has a phone property
+    /// (To, Phone, PhoneNumber, Number, Mobile, Contact) and may carry Name, At/ScheduledAt, RecipientType, TimeZone,
+    /// AssistantId, Message, a Variables hashtable; its other properties become variables too.
+    /// </summary>
+    internal static class Targets
+    {
+        static readonly string[] PhoneKeys = { "To", "Phone", "PhoneNumber", "Number", "Mobile", "Contact" };
+        static readonly string[] AtKeys = { "At", "ScheduledAt", "Scheduled_At", "When" };
+        static readonly string[] Control = { "Name", "RecipientType", "TimeZone", "AssistantId", "Message", "Text", "Body", "Variables" };
+
+        public static OutreachTarget Read(object? raw)
+        {
+            var value = raw is PSObject pso && !(pso.BaseObject is PSCustomObject) ? pso.BaseObject : raw;
+            switch (value)
+            {
+                case null:
+                    throw Errors.Invalid("InvalidTarget", "A target is empty ($null); nothing was scheduled for it.");
+                case string s:
+                    return new OutreachTarget { Input = s, Phone = E164.Normalize(s, "target number") };
+                case MissionState _:
+                    throw Errors.Invalid("InvalidTarget", "A mission state came where a target was expected: pipe the mission with -To <targets> on the command line, or pipe the targets with -Slug.", raw);
+                case ScheduledEvent ev:
+                    return FromEvent(ev);
+                case IDictionary _:
+                case PSObject _:
+                    return FromObject(value);
+                case ValueType _:
+                    return new OutreachTarget { Input = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "", Phone = E164.Normalize(Convert.ToString(value, CultureInfo.InvariantCulture), "target number") };
+                default:
+                    return FromObject(PSObject.AsPSObject(value));
+            }
+        }
+
+        static OutreachTarget FromEvent(ScheduledEvent ev)
+        {
+            var t = new OutreachTarget { Input = ev.To ?? "", Phone = E164.Normalize(ev.To, "target number"), Name = ev.Name, RecipientType = ev.RecipientType, TimeZone = ev.TimeZone };
+            if (ev.VariablesJson != null) t.Variables = (JObject)ev.VariablesJson.DeepClone();
+            return t;
+        }
+
+        static OutreachTarget FromObject(object value)
+        {
+            var props = new List<KeyValuePair<string, object?>>();
+            if (value is IDictionary d)
+                foreach (DictionaryEntry kv in d) props.Add(new KeyValuePair<string, object?>(Convert.ToString(kv.Key, CultureInfo.InvariantCulture) ?? "", Unwrap(kv.Value)));
+            else
+                foreach (var p in ((PSObject)value).Properties)
+                {
+                    object? v;
+                    try { v = p.Value; } catch (Exception) { continue; }
+                    props.Add(new KeyValuePair<string, object?>(p.Name, Unwrap(v)));
+                }
+            object? Get(params string[] names)
+            {
+                foreach (var n in names)
+                    foreach (var kv in props)
+                        if (string.Equals(kv.Key, n, StringComparison.OrdinalIgnoreCase) && kv.Value != null && !(kv.Value is string s && s.Length == 0)) return kv.Value;
+                return null;
+            }
+            var phoneKey = PhoneKeys.FirstOrDefault(k => Get(k) != null);
+            var shown = Describe(props);
+            if (phoneKey == null)
+                throw Errors.Invalid("InvalidTarget", $"The target {shown} has no phone property ({string.Join(", ", PhoneKeys)}); nothing was scheduled for it.", shown);
+            var phoneText = Text(Get(phoneKey));
+            var t = new OutreachTarget { Input = phoneText ?? "", Phone = E164.Normalize(phoneText, "target number") };
+            t.Name = Text(Get("Name"));
+            t.TimeZone = Text(Get("TimeZone"));
+            t.AssistantId = Text(Get("AssistantId"));
+            t.Message = Text(Get("Message", "Text", "Body"));
+            var rt = Get("RecipientType");
+            if (rt != null)
+            {
+                if (rt is RecipientType r) t.RecipientType = r;
+                else
+                {
+                    var parsed = ParseRecipientType(Convert.ToString(rt, CultureInfo.InvariantCulture));
+                    t.RecipientType = parsed ?? throw Errors.Invalid("InvalidRecipientType",
+                        $"The recipient type '{rt}' of {t.Phone} is not one of AutomatedSystem, Business, Professional; nothing was scheduled for it.", t.Phone);
+                }
+            }
+            var at = Get(AtKeys);
+            if (at != null) t.At = ParseTime(at, t.Phone);
+
+            var skip = new HashSet<string>(PhoneKeys.Concat(AtKeys).Concat(Control), StringComparer.OrdinalIgnoreCase);
+            foreach (var kv in props)
+            {
+                if (string.Equals(kv.Key, "Variables", StringComparison.OrdinalIgnoreCase) && kv.Value != null)
+                {
+                    if (Json.FromPowerShell(kv.Value) is JObject vars) foreach (var p in vars.Properties()) t.Variables[p.Name] = p.Value;
+                    continue;
+                }
+                if (skip.Contains(kv.Key) || kv.Value is ScriptBlock) continue;
+                t.Variables[kv.Key] = Json.FromPowerShell(kv.Value);
+            }
+            if (t.Name != null && t.Variables["Name"] == null) t.Variables["Name"] = t.Name;
+            return t;
+        }
+
+        static string? Text(object? v)
+        {
+            var s = v == null ? null : Convert.ToString(v, CultureInfo.InvariantCulture);
+            return string.IsNullOrWhiteSpace(s) ? null : s!.Trim();
+        }
+
+        static object? Unwrap(object? v) => v is PSObject p && !(p.BaseObject is PSCustomObject) ? p.BaseObject : v;
+
+        static string Describe(List<KeyValuePair<string, object?>> props)
+        {
+            var text = "@{" + string.Join("; ", props.Take(4).Select(kv => $"{kv.Key}={kv.Value}")) + (props.Count > 4 ? "; …" : "") + "}";
+            return text.Length > 120 ? text.Substring(0, 119) + "…" : text;
+        }
+
+        public static RecipientType? ParseRecipientType(string? s)
+        {
+            var c = (s ?? "").Replace(" ", "").Replace("_", "").Replace("-", "").ToLowerInvariant();
+            switch (c)
+            {
+                case "automatedsystem": case "automated": case "ivr": case "machine": return ClawdTalk.RecipientType.AutomatedSystem;
+                case "business": case "company": return ClawdTalk.RecipientType.Business;
+                case "professional": case "person": return ClawdTalk.RecipientType.Professional;
+                default: return null;
+            }
+        }
+
+        public static DateTimeOffset ParseTime(object value, object? target)
+        {
+            switch (value)
+            {
+                case DateTimeOffset dto: return dto.ToUniversalTime();
+                case DateTime dt: return dt.Kind == DateTimeKind.Unspecified ? new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Local)).ToUniversalTime() : new DateTimeOffset(dt).ToUniversalTime();
+            }
+            var s = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+            if (DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces | DateTimeStyles.AssumeLocal, out var parsed)) return parsed.ToUniversalTime();
+            throw Errors.Invalid("InvalidScheduleTime", $"The time '{s}' of {target} is not a date and time; nothing was scheduled for it.", target);
+        }
+
+        static readonly Regex Placeholder = new Regex(@"\{\{\s*(?<name>[A-Za-z_][A-Za-z0-9_.]*)\s*\}\}", RegexOptions.CultureInvariant);
+
+        /// <summary>Fills `{{Name}}` placeholders from the target's variables (and Phone); UnknownTemplateVariable for one it lacks.</summary>
+        public static string Render(string template, OutreachTarget t)
+        {
+            return Placeholder.Replace(template, m =>
+            {
+                var name = m.Groups["name"].Value;
+                if (string.Equals(name, "Phone", StringComparison.OrdinalIgnoreCase) || string.Equals(name, "To", StringComparison.OrdinalIgnoreCase)) return t.Phone;
+                foreach (var p in t.Variables.Properties())
+                    if (string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
+                        return p.Value.Type == JTokenType.String ? (string?)p.Value ?? "" : p.Value.Type == JTokenType.Null ? "" : p.Value.ToString(Newtonsoft.Json.Formatting.None);
+                throw Errors.Invalid("UnknownTemplateVariable",
+                    $"The message uses {{{{{name}}}}}, but the target {t} has no such property; nothing was scheduled for it.", t.Phone);
+            });
+        }
+
+        /// <summary>
+        /// The do-not-call set: numbers, and files holding one number a line (the first comma- or tab-separated column;
+        /// blank lines and # comments skipped). Every entry is normalised so '+1 (212) 555-0100' matches '+12125550100'.
+        /// </summary>
+        public static HashSet<string> ReadExcludeList(IEnumerable<object?> items, string currentDirectory, Action<string> warn)
+        {
+            var set = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var raw in items)
+            {
+                var v = raw is PSObject p ? p.BaseObject : raw;
+                if (v == null) continue;
+                if (v is FileInfo fi) { AddFile(set, fi.FullName, warn); continue; }
+                var s = Convert.ToString(v, CultureInfo.InvariantCulture)?.Trim() ?? "";
+                if (s.Length == 0) continue;
+                if (s.StartsWith("+", StringComparison.Ordinal) || s.StartsWith("tel:", StringComparison.OrdinalIgnoreCase))
+                {
+                    AddNumber(set, s, "-ExcludeList", warn);
+                    continue;
+                }
+                var path = Path.IsPathRooted(s) ? s : Path.Combine(currentDirectory, s);
+                if (!File.Exists(path))
+                    throw new ClawdTalkException("ExcludeListNotFound", ErrorCategory.ObjectNotFound,
+                        $"The exclude list '{s}' is neither an international number (+…) nor a file that exists. Nothing was scheduled.", s);
+                AddFile(set, path, warn);
+            }
+            return set;
+        }
+
+        static void AddFile(HashSet<string> set, string path, Action<string> warn)
+        {
+            string[] lines;
+            try { lines = File.ReadAllLines(path); }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                throw new ClawdTalkException("ExcludeListUnreadable", ErrorCategory.ReadError, $"The exclude list {path} cannot be read: {ex.Message}. Nothing was scheduled.", path, ex);
+            }
+            for (var i = 0; i < lines.Length; i++)
+            {
+                var line = lines[i].Trim();
+                if (line.Length == 0 || line.StartsWith("#", StringComparison.Ordinal)) continue;
+                var first = line.Split(',', '\t', ';')[0].Trim().Trim('"');
+                if (!first.StartsWith("+", StringComparison.Ordinal) && !first.StartsWith("tel:", StringComparison.OrdinalIgnoreCase))
+                {
+                    if (i == 0) continue; // a header row
+                    warn($"{Path.GetFileName(path)} line {i + 1}: '{first}' is not an international number; skipped.");
+                    continue;
+                }
+                AddNumber(set, first, $"{Path.GetFileName(path)} line {i + 1}", warn);
+            }
+        }
+
+        static void AddNumber(HashSet<string> set, string s, string where, Action<string> warn)
+        {
+            if (E164.TryNormalize(s, out var e164, E164.Strictness.Possible)) set.Add(e164);
+            else warn($"{where}: '{s}' is not a phone number; it excludes nothing.");
+        }
+    }
+}

@@ -1,0 +1,132 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using System.Text.RegularExpressions;
+using ClawdTalk.Tests.Harness;
+using Newtonsoft.Json.Linq;
+using Xunit;
+
+namespace ClawdTalk.Tests.Outreach
+{
+    /// <summary>Wait-ClawdTalkEvent: one list request per assistant per check, guidance spacing, streaming output, progress, -Timeout, Ctrl+C.</summary>
+    public sealed class WaitTests : IClassFixture<FastOutreachSandbox>
+    {
+        readonly FastOutreachSandbox _sb;
+        public WaitTests(FastOutreachSandbox sb) => _sb = sb;
+
+        [Fact]
+        public void Each_check_reads_each_assistants_list_once_never_one_request_per_event()
+        {
+            using var ps = _sb.Session();
+            var m = _sb.Mission(ps, "Lists");
+            var second = ps.Run("(New-ClawdTalkAssistant -Name 'Second caller').AssistantId").Ok().Output.Single().ToString();
+            var events = ps.Run(@"
+                $a = 1..6 | ForEach-Object { '+1 303 555 {0:0000}' -f (9100 + $_) } | Register-ClawdTalkCall -Slug $slug -Stagger 120 -Force
+                $b = 1..6 | ForEach-Object { [pscustomobject]@{ Phone = '+1 303 555 {0:0000}' -f (9200 + $_); AssistantId = $second } } | Register-ClawdTalkCall -Slug $slug -Stagger 120 -Force
+                $a + $b", _sb.Vars(("slug", m.Slug), ("second", second))).Ok().Output.Select(o => o.BaseObject).ToArray();
+            Assert.Equal(12, events.Length);
+            var mark = _sb.Mark();
+            var r = ps.Run("$events | Wait-ClawdTalkEvent -TimeScale $scale -Verbose", _sb.Vars(("events", events))).Ok();
+            Assert.Equal(12, r.Objects<ScheduledEvent>().Count);
+            var (checks, lists) = OutreachSandbox.WaitStats(r);
+            Assert.True(checks >= 3, $"{checks} checks");
+            var gets = _sb.Log(mark).Where(e => (string?)e["method"] == "GET" && ((string?)e["path"] ?? "").StartsWith("/v1/assistants/", StringComparison.Ordinal)).Select(e => (string)e["path"]!).ToList();
+            // every request of the wait is a list: at most one per assistant per check, both at the first check
+            Assert.Equal(lists, gets.Count);
+            Assert.DoesNotContain(gets, p => Regex.IsMatch(p, "/events/.+"));
+            var first = gets.Count(p => p == $"/v1/assistants/{m.AssistantId}/events");
+            var other = gets.Count(p => p == $"/v1/assistants/{second}/events");
+            Assert.InRange(first, 2, checks);
+            Assert.InRange(other, 2, checks);
+            Assert.Equal(lists, first + other);
+        }
+
+        [Fact]
+        public void Events_come_out_as_they_finish_so_the_next_command_streams()
+        {
+            using var ps = _sb.Session();
+            var m = _sb.Mission(ps, "Stream");
+            // 5 minutes apart: half a second apart at 600 times real time
+            var r = ps.Run(@"
+                '+1 303 555 9301', '+1 303 555 9302', '+1 303 555 9303' | Register-ClawdTalkCall -Slug $slug -Stagger 300 -Force |
+                    Wait-ClawdTalkEvent -TimeScale $scale |
+                    Get-ClawdTalkInsight -PollInterval 0.1 |
+                    ForEach-Object { [pscustomobject]@{ Conversation = $_.ConversationId; Slug = $_.Slug; Seen = [datetime]::UtcNow } }", _sb.Vars(("slug", m.Slug))).Ok();
+            var seen = r.Output.Select(o => (DateTime)o.Properties["Seen"].Value).ToList();
+            Assert.Equal(3, seen.Count);
+            Assert.All(r.Output, o => Assert.Equal(m.Slug, o.Properties["Slug"].Value));
+            Assert.True(seen[2] - seen[0] > TimeSpan.FromSeconds(0.6), $"the insights came {(seen[2] - seen[0]).TotalSeconds:0.00} s apart: not streamed");
+        }
+
+        [Fact]
+        public void Timeout_reports_the_events_still_pending_and_far_events_are_checked_rarely()
+        {
+            using var ps = _sb.Session();
+            var m = _sb.Mission(ps, "Timeout");
+            var events = ps.Run("'+1 303 555 9401', '+1 303 555 9402' | Register-ClawdTalkCall -Slug $slug -At ([datetime]::UtcNow.AddDays(2)) -Force",
+                _sb.Vars(("slug", m.Slug))).Ok().Output.Select(o => o.BaseObject).ToArray();
+            // two days away on the wall clock: the guidance checks every few hours, so a 2 s wait reads the list once or twice
+            var mark = _sb.Mark();
+            var r = ps.Run("$events | Wait-ClawdTalkEvent -Timeout 2 -TimeScale 1 -Verbose", _sb.Vars(("events", events)));
+            var err = r.Error("WaitTimeout", ErrorCategory.OperationTimeout);
+            Assert.Empty(r.Output);
+            var pending = Assert.IsType<ScheduledEvent[]>(err.TargetObject);
+            Assert.Equal(2, pending.Length);
+            Assert.All(pending, e => Assert.Equal(ScheduledEventStatus.Pending, e.Status));
+            Assert.True(OutreachSandbox.WaitStats(r).lists is >= 1 and <= 2, string.Join("\n", r.Verbose));
+            var log = _sb.Log(mark);
+            Assert.True(log.Count is >= 1 and <= 2, string.Join("; ", log.Select(e => $"{e["method"]} {e["path"]}")));
+            Assert.Contains("wait for them again with Wait-ClawdTalkEvent", err.ErrorDetails.Message);
+            ps.Run("$events | Unregister-ClawdTalkScheduledEvent -Force", _sb.Vars(("events", events))).Ok();
+        }
+
+        [Fact]
+        public void Ctrl_C_stops_the_wait_at_once()
+        {
+            using var ps = _sb.Session();
+            var m = _sb.Mission(ps, "Stop");
+            var events = ps.Run("'+1 303 555 9501' | Register-ClawdTalkCall -Slug $slug -At ([datetime]::UtcNow.AddHours(1)) -Force",
+                _sb.Vars(("slug", m.Slug))).Ok().Output.Select(o => o.BaseObject).ToArray();
+            var r = ps.RunAndStop("$events | Wait-ClawdTalkEvent -TimeScale 1", TimeSpan.FromSeconds(1.5), _sb.Vars(("events", events)));
+            Assert.NotNull(r.StopDuration);
+            Assert.True(r.StopDuration < TimeSpan.FromSeconds(3), $"stopping took {r.StopDuration}");
+            Assert.NotEmpty(r.Progress); // the wait was under way (a stopped pipeline takes no more records: the host ends the bar)
+            Assert.Empty(r.Output);
+            ps.Run("$events | Unregister-ClawdTalkScheduledEvent -Force", _sb.Vars(("events", events))).Ok();
+        }
+
+        [Fact]
+        public void Progress_shows_done_waiting_and_retried_counts_and_is_throttled_and_completed()
+        {
+            using var ps = _sb.Session();
+            var m = _sb.Mission(ps, "Progress");
+            var r = ps.Run("'+1 720 555 9601', '+1 720 555 0001', '+1 720 555 9603' | Register-ClawdTalkCall -Slug $slug -Force | Wait-ClawdTalkEvent -TimeScale $scale -RetryPolicy AutomatedSystem -MaxAttempts 2 -PollInterval 0.02 -Force",
+                _sb.Vars(("slug", m.Slug))).Ok();
+            var progress = r.Progress.Where(p => p.Activity.StartsWith("Waiting for 3 scheduled event", StringComparison.Ordinal)).ToList();
+            Assert.NotEmpty(progress);
+            Assert.Equal(ProgressRecordType.Completed, progress[^1].RecordType);
+            Assert.Contains(progress, p => Regex.IsMatch(p.StatusDescription, @"^\d+ done \(\d+ not reached\), \d+ waiting \(\d+ not started\), \d+ retried"));
+            Assert.Contains(progress, p => p.StatusDescription.Contains("1 retried"));
+            // a check every 20 ms, but at most four updates a second
+            Assert.True(progress.Count <= r.Duration.TotalSeconds * 4 + 3, $"{progress.Count} progress records in {r.Duration.TotalSeconds:0.0} s");
+        }
+
+        [Fact]
+        public void A_whole_run_is_waited_for_by_slug_and_ids_by_property_name()
+        {
+            using var ps = _sb.Session();
+            var m = _sb.Mission(ps, "BySlug");
+            var scheduled = ps.Run("'+1 303 555 9701', '+1 303 555 9702' | Register-ClawdTalkCall -Slug $slug -Force", _sb.Vars(("slug", m.Slug))).Ok().Objects<ScheduledEvent>();
+            var bySlug = ps.Run("Get-ClawdTalkMissionState -Slug $slug | Wait-ClawdTalkEvent -TimeScale $scale", _sb.Vars(("slug", m.Slug))).Ok().Objects<ScheduledEvent>();
+            Assert.Equal(scheduled.Select(e => e.EventId).OrderBy(x => x), bySlug.Select(e => e.EventId).OrderBy(x => x));
+            Assert.All(bySlug, e => Assert.True(e.IsTerminal));
+            // by id, from any object with AssistantId and EventId (here: plain objects)
+            var byId = ps.Run("$ids | Wait-ClawdTalkEvent -TimeScale $scale",
+                _sb.Vars(("ids", scheduled.Select(e => new PSObject(new { e.AssistantId, e.EventId })).ToArray()))).Ok().Objects<ScheduledEvent>();
+            Assert.Equal(2, byId.Count);
+            Assert.All(byId, e => { Assert.Equal("answered", e.Outcome); Assert.Equal(m.Slug, e.Slug); });
+            // waiting again does not log the outcomes again
+            Assert.Equal(2, _sb.RunEvents(m).Count(e => ((string?)e["payload"]?["client_key"] ?? "").StartsWith("outcome:", StringComparison.Ordinal)));
+        }
+    }
+}
