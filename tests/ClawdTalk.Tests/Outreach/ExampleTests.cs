@@ -130,24 +130,30 @@ namespace ClawdTalk.Tests.Outreach
         {
             var mark = _sb.Mark();
             var (r, slug) = RunExample("gather-then-act", "-Stagger ([timespan]::FromMinutes(20))");
-            Assert.Contains("Ordered from Corner Loaf after 3 call(s); 3 call(s) cancelled; confirmation text Completed.", Lines(r));
+            // the calls ring two seconds apart here; on a loaded machine the next one may start before the cancellation
+            var m = Assert.Single(Lines(r).Select(l => Regex.Match(l, @"^Ordered from Corner Loaf after (\d) call\(s\); (\d) call\(s\) cancelled; confirmation text Completed\.$")), x => x.Success);
+            var (called, cancelledCount) = (int.Parse(m.Groups[1].Value), int.Parse(m.Groups[2].Value));
+            Assert.True(called >= 3 && cancelledCount >= 1 && called + cancelledCount == 6, m.Value);
             var entry = Entry(slug);
             var aid = (string)entry["assistant_id"]!;
             var events = _sb.ScheduledEvents(aid);
-            Assert.Equal(new[] { "+17205555139", "+17205555142", "+17205555156" }, events.Where(e => (string?)e["outcome"] == "canceled").Select(e => (string)e["to"]!).OrderBy(x => x));
-            Assert.Equal(3, events.Count(e => (string?)e["channel"] == "call" && (string?)e["status"] == "completed"));
+            var order = new[] { "+17205555101", "+17205555114", "+17205555128", "+17205555139", "+17205555142", "+17205555156" };
+            // the ones cancelled are the last ones in line, and none of them was called
+            Assert.Equal(order.Skip(called), events.Where(e => (string?)e["outcome"] == "canceled").Select(e => (string)e["to"]!).OrderBy(x => x));
+            Assert.Equal(order.Take(called), events.Where(e => (string?)e["channel"] == "call" && (string?)e["outcome"] != "canceled").Select(e => (string)e["to"]!).OrderBy(x => x));
+            Assert.All(OutreachSandbox.AppliedSchedules(_sb.Log(mark), "call").Values, n => Assert.Equal(1, n));
             var sms = Assert.Single(events, e => (string?)e["channel"] == "sms");
             Assert.Equal("+17205555128", (string?)sms["to"]);
             var summaries = ((JArray)_sb.Api($"missions/{entry["mission_id"]}/runs/{entry["run_id"]}/events")).Select(e => (string)e["summary"]!).ToList();
-            Assert.Contains("Cancelled 3 scheduled call(s): goal met: Corner Loaf can do it", summaries);
+            Assert.Contains($"Cancelled {cancelledCount} scheduled call(s): goal met: Corner Loaf can do it", summaries);
         }
 
         [Theory]
-        [InlineData("parallel-sweep", "-Count 10", "Called 10 shops: 10 answered, 0 not reached.")]
-        [InlineData("screening", "", "Screened 6: shortlist Barbara (10), Grace (9), Radia (8)")]
-        [InlineData("negotiation", "", "Best quote: 1100 dollars from Careful Carriers (3 movers called).")]
-        [InlineData("two-rounds", "", "Demo calls answered: 3 of 3; thank-you texts sent: 2 of 2.")]
-        [InlineData("gather-then-act", "-Stagger 00:20:00", "Ordered from Corner Loaf after 3 call(s); 3 call(s) cancelled; confirmation text Completed.")]
+        [InlineData("parallel-sweep", "-Count 10", @"Called 10 shops: 10 answered, 0 not reached\.")]
+        [InlineData("screening", "", @"Screened 6: shortlist Barbara \(10\), Grace \(9\), Radia \(8\)")]
+        [InlineData("negotiation", "", @"Best quote: 1100 dollars from Careful Carriers \(3 movers called\)\.")]
+        [InlineData("two-rounds", "", @"Demo calls answered: 3 of 3; thank-you texts sent: 2 of 2\.")]
+        [InlineData("gather-then-act", "-Stagger 00:20:00", @"Ordered from Corner Loaf after [3-5] call\(s\); [1-3] call\(s\) cancelled; confirmation text Completed\.")]
         public async System.Threading.Tasks.Task Each_example_runs_through_the_host_with_its_own_sandbox(string name, string args, string summary)
         {
             var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -165,7 +171,7 @@ namespace ClawdTalk.Tests.Outreach
             await p.WaitForExitAsync(cts.Token);
             var (output, errors) = (await stdout, await stderr);
             Assert.True(p.ExitCode == 0, $"exit {p.ExitCode}: {errors}\n{output}");
-            Assert.Contains(summary, output);
+            Assert.Matches(summary, output);
         }
     }
 }
