@@ -18,36 +18,8 @@ namespace ClawdTalk.Commands.Scheduling
     /// </summary>
     [Cmdlet(VerbsLifecycle.Unregister, "ClawdTalkScheduledEvent", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ByInput)]
     [OutputType(typeof(ScheduledEvent))]
-    public sealed class UnregisterClawdTalkScheduledEventCommand : MissionCmdlet
+    public sealed class UnregisterClawdTalkScheduledEventCommand : EventSelectionCmdlet
     {
-        internal const string ByInput = "InputObject", ByEvent = "ByEventId", ByRun = "ByRun";
-
-        /// <summary>ScheduledEvents; a MissionState (every pending event of its run); or any object with AssistantId and EventId.</summary>
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByInput, ValueFromPipeline = true)]
-        public object[] InputObject { get; set; } = Array.Empty<object>();
-
-        [Parameter(Mandatory = true, ParameterSetName = ByEvent)]
-        [ArgumentCompleter(typeof(AssistantIdCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string AssistantId { get; set; } = "";
-
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByEvent)]
-        [ValidateNotNullOrEmpty]
-        public string[] EventId { get; set; } = Array.Empty<string>();
-
-        [Parameter(Mandatory = true, ParameterSetName = BySlug)]
-        [ArgumentCompleter(typeof(SlugCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string Slug { get; set; } = "";
-
-        [Parameter(Mandatory = true, ParameterSetName = ByRun)]
-        [ValidateNotNullOrEmpty]
-        public string MissionId { get; set; } = "";
-
-        [Parameter(Mandatory = true, ParameterSetName = ByRun)]
-        [ValidateNotNullOrEmpty]
-        public string RunId { get; set; } = "";
-
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string Reason { get; set; } = "cancelled by the user";

@@ -1,0 +1,42 @@
+using System;
+using System.Management.Automation;
+using ClawdTalk.Commands.Missions;
+using ClawdTalk.Completers;
+
+namespace ClawdTalk.Commands.Scheduling
+{
+    /// <summary>
+    /// The ways Wait-ClawdTalkEvent and Unregister-ClawdTalkScheduledEvent name the scheduled events they act on: piped
+    /// objects, an assistant's event ids, a mission's slug, or a mission and run.
+    /// </summary>
+    public abstract class EventSelectionCmdlet : MissionCmdlet
+    {
+        internal const string ByInput = "InputObject", ByEvent = "ByEventId", ByRun = "ByRun";
+
+        /// <summary>ScheduledEvents; a MissionState (every event of its run); or any object with AssistantId and EventId (or a Slug).</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByInput, ValueFromPipeline = true)]
+        public object[] InputObject { get; set; } = Array.Empty<object>();
+
+        [Parameter(Mandatory = true, ParameterSetName = ByEvent)]
+        [ArgumentCompleter(typeof(AssistantIdCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string AssistantId { get; set; } = "";
+
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByEvent)]
+        [ValidateNotNullOrEmpty]
+        public string[] EventId { get; set; } = Array.Empty<string>();
+
+        [Parameter(Mandatory = true, ParameterSetName = BySlug)]
+        [ArgumentCompleter(typeof(SlugCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string Slug { get; set; } = "";
+
+        [Parameter(Mandatory = true, ParameterSetName = ByRun)]
+        [ValidateNotNullOrEmpty]
+        public string MissionId { get; set; } = "";
+
+        [Parameter(Mandatory = true, ParameterSetName = ByRun)]
+        [ValidateNotNullOrEmpty]
+        public string RunId { get; set; } = "";
+    }
+}
