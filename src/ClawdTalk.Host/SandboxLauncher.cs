@@ -20,6 +20,10 @@ namespace ClawdTalk.Host
             // The bridge finds the simulated gateway the way it finds a real one: from these variables (process-local).
             Environment.SetEnvironmentVariable("OPENCLAW_GATEWAY_URL", server.GatewayUri?.AbsoluteUri.TrimEnd('/'));
             Environment.SetEnvironmentVariable("OPENCLAW_GATEWAY_TOKEN", token);
+            // A rehearsal keeps its missions out of the real mission store: the sandbox's ids mean nothing to the service.
+            if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CLAWDTALK_STATE")))
+                Environment.SetEnvironmentVariable("CLAWDTALK_STATE", System.IO.Path.Combine(System.IO.Path.GetTempPath(),
+                    $"clawdtalk-sandbox-{Environment.ProcessId}", "missions_state.json"));
             // Waits (Wait-ClawdTalkEvent, the examples) space their checks for the sandbox's clock, not the wall clock.
             Environment.SetEnvironmentVariable("CLAWDTALK_TIME_SCALE", timeScale.ToString(System.Globalization.CultureInfo.InvariantCulture));
             using (var ps = PowerShell.Create())

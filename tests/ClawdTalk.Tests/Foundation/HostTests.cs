@@ -10,12 +10,15 @@ namespace ClawdTalk.Tests.Foundation
     /// <summary>The clawdtalk executable, run as a real process the way an agent runs pwsh -Command.</summary>
     public class HostTests
     {
-        internal static (int code, string stdout, string stderr) Clawdtalk(params string[] args)
+        internal static (int code, string stdout, string stderr) Clawdtalk(params string[] args) => ClawdtalkWithout(null, args);
+
+        internal static (int code, string stdout, string stderr) ClawdtalkWithout(string? unsetVariable, params string[] args)
         {
             var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
             psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "clawdtalk.dll"));
             foreach (var a in args) psi.ArgumentList.Add(a);
             psi.Environment["CLAWDTALK_MODULE"] = ModuleLocation.Manifest;
+            if (unsetVariable != null) psi.Environment.Remove(unsetVariable);
             using var p = Process.Start(psi)!;
             p.StandardInput.Close();
             var stdout = p.StandardOutput.ReadToEndAsync();
@@ -68,6 +71,8 @@ namespace ClawdTalk.Tests.Foundation
             Assert.True(code == 0, stderr);
             Assert.Matches(@"Ok\s+\d+\s+http://127\.0\.0\.1:\d+/v1/", stdout);
             Assert.DoesNotContain("sbx_", stdout + stderr); // the generated key never shows
+            var state = ClawdtalkWithout("CLAWDTALK_STATE", "--sandbox", "-Command", "$env:CLAWDTALK_STATE");
+            Assert.Contains("clawdtalk-sandbox-", state.stdout); // rehearsals never touch the real mission store
         }
 
         [Fact]
