@@ -20,6 +20,8 @@ namespace ClawdTalk.Tests.Harness
             Directory.CreateDirectory(Root);
             Environment.SetEnvironmentVariable("CLAWDTALK_CONFIG", Path.Combine(Root, "skill-config.json"));
             Environment.SetEnvironmentVariable("CLAWDTALK_STATE", Path.Combine(Root, "missions_state.json"));
+            // the module's other files (bridge locks, poller logs) live under $XDG_CONFIG_HOME/clawdtalk: keep them here too
+            Environment.SetEnvironmentVariable("XDG_CONFIG_HOME", Path.Combine(Root, "xdg"));
             // The suite references ClawdTalk.Cmdlets directly (unit tests, typed results), so its sessions import the module
             // without the private load context; DependencyClashTests runs child processes with the isolation on.
             Environment.SetEnvironmentVariable("CLAWDTALK_NO_ISOLATION", "1");
