@@ -62,15 +62,8 @@ namespace ClawdTalk.Lifecycle
     internal static class MissionLifecycle
     {
         static readonly object Gate = new object();
-        static readonly List<IMissionTerminalHook> Hooks = new List<IMissionTerminalHook>();
-
-        /// <summary>Hooks built into the module ([BuiltInTerminalHook], e.g. the pollers' removal) are registered on first use.</summary>
-        static MissionLifecycle()
-        {
-            foreach (var t in typeof(MissionLifecycle).Assembly.GetTypes())
-                if (!t.IsAbstract && typeof(IMissionTerminalHook).IsAssignableFrom(t) && t.IsDefined(typeof(BuiltInTerminalHookAttribute), false))
-                    Hooks.Add((IMissionTerminalHook)Activator.CreateInstance(t, nonPublic: true)!);
-        }
+        /// <summary>The hooks built into the module run in every session, even one that never touched their feature.</summary>
+        static readonly List<IMissionTerminalHook> Hooks = new List<IMissionTerminalHook> { new Scheduling.PollerTerminalHook() };
 
         /// <summary>Adds a hook once (registering the same instance again does nothing).</summary>
         public static void Register(IMissionTerminalHook hook)

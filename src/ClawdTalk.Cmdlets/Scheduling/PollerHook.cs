@@ -9,7 +9,6 @@ namespace ClawdTalk.Scheduling
     /// poll tick that finds the run finished) runs this hook, which unregisters every scheduler entry tagged with the
     /// slug. Nothing to remove (no poller, or no scheduler installed at all) is not an error.
     /// </summary>
-    [BuiltInTerminalHook]
     internal sealed class PollerTerminalHook : IMissionTerminalHook
     {
         public string Name => "pollers";
@@ -29,15 +28,4 @@ namespace ClawdTalk.Scheduling
             }
         }
     }
-}
-
-namespace ClawdTalk.Lifecycle
-{
-    /// <summary>
-    /// Marks a terminal hook built into the module: MissionLifecycle creates and registers one instance of each on its
-    /// first use (no registration call, nothing at import), so the hook runs in every session, even one that never
-    /// touched the feature that owns it.
-    /// </summary>
-    [AttributeUsage(AttributeTargets.Class, Inherited = false)]
-    internal sealed class BuiltInTerminalHookAttribute : Attribute { }
 }
