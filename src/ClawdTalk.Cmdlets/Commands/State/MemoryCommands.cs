@@ -23,60 +23,59 @@ namespace ClawdTalk.Commands.State
             new MissionMemoryEntry { Slug = slug, Key = key, Value = Json.ToPowerShell(value), Json = value?.ToString(Newtonsoft.Json.Formatting.None) ?? "null" };
     }
 
-    /// <summary>Sets one memory key of a mission (the published `save-memory`).</summary>
-    [Cmdlet(VerbsCommon.Set, "ClawdTalkMemory", SupportsShouldProcess = true)]
-    [OutputType(typeof(MissionMemoryEntry))]
-    public sealed class SetClawdTalkMemoryCommand : MemoryCmdlet
+    /// <summary>Set- and Add-ClawdTalkMemory: one key of one slug's memory, changed under the store's lock.</summary>
+    public abstract class MemoryWriteCmdlet : MemoryCmdlet
     {
         [Parameter(Mandatory = true, Position = 0)]
         [ArgumentCompleter(typeof(MemoryKeyCompleter))]
         [ValidateNotNullOrEmpty]
         public string Key { get; set; } = "";
 
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        internal abstract object? RawValue { get; }
+        internal abstract string Action { get; }
+        internal abstract void Apply(JObject memory, JToken value);
+
+        protected override void Process()
+        {
+            var value = UserInput.Value(RawValue, $"The memory value of '{Key}'", "InvalidMemoryJson");
+            Store.Require(Slug);
+            if (!ShouldProcess($"{Slug} memory '{Key}'", Action)) return;
+            var entry = Store.UpdateExisting(Slug, e => Apply(MissionStateStore.MemoryOf(e), value));
+            if (PassThru) WriteObject(Entry(Slug, Key, MissionStateStore.MemoryOf(entry)[Key]));
+        }
+    }
+
+    /// <summary>Sets one memory key of a mission (the published `save-memory`).</summary>
+    [Cmdlet(VerbsCommon.Set, "ClawdTalkMemory", SupportsShouldProcess = true)]
+    [OutputType(typeof(MissionMemoryEntry))]
+    public sealed class SetClawdTalkMemoryCommand : MemoryWriteCmdlet
+    {
         [Parameter(Mandatory = true, Position = 1)]
         [AllowNull]
         [AllowEmptyString]
         public object? Value { get; set; }
 
-        [Parameter]
-        public SwitchParameter PassThru { get; set; }
-
-        protected override void Process()
-        {
-            var value = UserInput.Value(Value, $"The memory value of '{Key}'", "InvalidMemoryJson");
-            Store.Require(Slug);
-            if (!ShouldProcess($"{Slug} memory '{Key}'", "Set")) return;
-            var entry = Store.UpdateExisting(Slug, e => MissionStateStore.MemoryOf(e)[Key] = value);
-            if (PassThru) WriteObject(Entry(Slug, Key, MissionStateStore.MemoryOf(entry)[Key]));
-        }
+        internal override object? RawValue => Value;
+        internal override string Action => "Set";
+        internal override void Apply(JObject memory, JToken value) => memory[Key] = value;
     }
 
     /// <summary>Appends to one memory key of a mission: the value becomes (or joins) a list; concurrent appends are never lost.</summary>
     [Cmdlet(VerbsCommon.Add, "ClawdTalkMemory", SupportsShouldProcess = true)]
     [OutputType(typeof(MissionMemoryEntry))]
-    public sealed class AddClawdTalkMemoryCommand : MemoryCmdlet
+    public sealed class AddClawdTalkMemoryCommand : MemoryWriteCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0)]
-        [ArgumentCompleter(typeof(MemoryKeyCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string Key { get; set; } = "";
-
         [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true)]
         [AllowNull]
         [AllowEmptyString]
         public object? Value { get; set; }
 
-        [Parameter]
-        public SwitchParameter PassThru { get; set; }
-
-        protected override void Process()
-        {
-            var value = UserInput.Value(Value, $"The memory value of '{Key}'", "InvalidMemoryJson");
-            Store.Require(Slug);
-            if (!ShouldProcess($"{Slug} memory '{Key}'", "Append")) return;
-            var entry = Store.UpdateExisting(Slug, e => MissionStateStore.Append(MissionStateStore.MemoryOf(e), Key, value));
-            if (PassThru) WriteObject(Entry(Slug, Key, MissionStateStore.MemoryOf(entry)[Key]));
-        }
+        internal override object? RawValue => Value;
+        internal override string Action => "Append";
+        internal override void Apply(JObject memory, JToken value) => MissionStateStore.Append(memory, Key, value);
     }
 
     /// <summary>Reads a mission's memory: every key, the keys matching -Key, or one value with -ValueOnly.</summary>
