@@ -63,21 +63,12 @@ namespace ClawdTalk.Tests.Harness
                 {
                     while (!_cts.IsCancellationRequested)
                     {
-                        var head = await ReadHead(stream);
-                        if (head == null) return;
-                        var lines = head.Split("\r\n");
-                        var first = lines[0].Split(' ');
-                        var headers = lines.Skip(1).Where(l => l.Contains(':'))
-                            .Select(l => (l[..l.IndexOf(':')].Trim(), l[(l.IndexOf(':') + 1)..].Trim()))
-                            .GroupBy(h => h.Item1, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().Item2, StringComparer.OrdinalIgnoreCase);
-                        var length = headers.TryGetValue("Content-Length", out var cl) ? int.Parse(cl) : 0;
-                        var body = new byte[length];
-                        var read = 0;
-                        while (read < length) { var n = await stream.ReadAsync(body.AsMemory(read), _cts.Token); if (n == 0) return; read += n; }
-                        Requests.Enqueue(new Request(first[0], first[1], headers, Encoding.UTF8.GetString(body)));
+                        var r0 = await RawHttp.ReadAsync(stream, _cts.Token);
+                        if (r0 == null) return;
+                        Requests.Enqueue(new Request(r0.Method, r0.Path, r0.Headers, r0.BodyText));
                         var reply = _script.TryDequeue(out var r) ? r : Fallback;
                         if (reply.Hang) { await Task.Delay(Timeout.Infinite, _cts.Token); return; }
-                        if (reply.Reset) { client.Client.LingerState = new LingerOption(true, 0); client.Client.Close(); return; }
+                        if (reply.Reset) { RawHttp.Reset(client); return; }
                         var payload = Encoding.UTF8.GetBytes(reply.Body);
                         var sb = new StringBuilder($"HTTP/1.1 {reply.Status} {(HttpStatusCode)reply.Status}\r\nContent-Length: {payload.Length}\r\n");
                         if (reply.Body.Length > 0 && !(reply.Headers?.ContainsKey("Content-Type") ?? false)) sb.Append("Content-Type: application/json\r\n");
@@ -88,21 +79,6 @@ namespace ClawdTalk.Tests.Harness
                     }
                 }
                 catch (Exception) { /* client went away or the server stopped */ }
-            }
-        }
-
-        async Task<string?> ReadHead(NetworkStream stream)
-        {
-            var buffer = new List<byte>();
-            var one = new byte[1];
-            while (true)
-            {
-                var n = await stream.ReadAsync(one, _cts.Token);
-                if (n == 0) return null;
-                buffer.Add(one[0]);
-                var c = buffer.Count;
-                if (c >= 4 && buffer[c - 4] == '\r' && buffer[c - 3] == '\n' && buffer[c - 2] == '\r' && buffer[c - 1] == '\n')
-                    return Encoding.ASCII.GetString(buffer.ToArray(), 0, c - 4);
             }
         }
 

@@ -1,4 +1,5 @@
 using System;
+using ClawdTalk.Tests.Harness;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
@@ -56,11 +57,6 @@ namespace ClawdTalk.Tests.Missions
             }
         }
 
-        static void Reset(TcpClient c)
-        {
-            try { c.Client.LingerState = new LingerOption(true, 0); c.Client.Close(); } catch (Exception) { }
-        }
-
         async Task Serve(TcpClient client)
         {
             using (client)
@@ -70,23 +66,18 @@ namespace ClawdTalk.Tests.Missions
                 {
                     while (!_cts.IsCancellationRequested)
                     {
-                        var head = await ReadHead(stream);
-                        if (head == null) return;
-                        var lines = head.Split("\r\n");
-                        var first = lines[0].Split(' ');
-                        var headers = lines.Skip(1).Where(l => l.Contains(':'))
-                            .Select(l => (l[..l.IndexOf(':')].Trim(), l[(l.IndexOf(':') + 1)..].Trim()))
-                            .GroupBy(h => h.Item1, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().Item2, StringComparer.OrdinalIgnoreCase);
-                        var length = headers.TryGetValue("Content-Length", out var cl) ? int.Parse(cl) : 0;
-                        var body = new byte[length];
-                        var read = 0;
-                        while (read < length) { var n = await stream.ReadAsync(body.AsMemory(read), _cts.Token); if (n == 0) return; read += n; }
+                        var raw = await RawHttp.ReadAsync(stream, _cts.Token);
+                        if (raw == null) return;
+                        var first = new[] { raw.Method, raw.Path };
+                        var headers = raw.Headers;
+                        var body = raw.Body;
+                        var length = body.Length;
 
-                        if (_crashed) { Reset(client); return; }
+                        if (_crashed) { RawHttp.Reset(client); return; }
                         var seen = new Seen(Interlocked.Increment(ref _count), first[0], first[1]);
                         Requests.Enqueue(seen);
                         var crashHere = _crashAt(seen);
-                        if (crashHere && _mode == CrashMode.Before) { _crashed = true; Reset(client); return; }
+                        if (crashHere && _mode == CrashMode.Before) { _crashed = true; RawHttp.Reset(client); return; }
 
                         using var request = new HttpRequestMessage(new HttpMethod(first[0]), _target + first[1]);
                         if (headers.TryGetValue("Authorization", out var auth)) request.Headers.TryAddWithoutValidation("Authorization", auth);
@@ -94,7 +85,7 @@ namespace ClawdTalk.Tests.Missions
                         using var response = await _http.SendAsync(request, _cts.Token);
                         var payload = await response.Content.ReadAsByteArrayAsync(_cts.Token);
                         if (crashHere && _mode == CrashMode.AnswerHeld) { _crashed = true; await Task.Delay(Timeout.Infinite, _cts.Token); }
-                        if (crashHere) { _crashed = true; Reset(client); return; }
+                        if (crashHere) { _crashed = true; RawHttp.Reset(client); return; }
 
                         var sb = new StringBuilder($"HTTP/1.1 {(int)response.StatusCode} {response.ReasonPhrase}\r\nContent-Length: {payload.Length}\r\n");
                         if (response.Content.Headers.ContentType != null) sb.Append("Content-Type: ").Append(response.Content.Headers.ContentType).Append("\r\n");
@@ -105,21 +96,6 @@ namespace ClawdTalk.Tests.Missions
                     }
                 }
                 catch (Exception) { /* the client went away or the proxy stopped */ }
-            }
-        }
-
-        async Task<string?> ReadHead(NetworkStream stream)
-        {
-            var buffer = new List<byte>();
-            var one = new byte[1];
-            while (true)
-            {
-                var n = await stream.ReadAsync(one, _cts.Token);
-                if (n == 0) return null;
-                buffer.Add(one[0]);
-                var c = buffer.Count;
-                if (c >= 4 && buffer[c - 4] == '\r' && buffer[c - 3] == '\n' && buffer[c - 2] == '\r' && buffer[c - 1] == '\n')
-                    return Encoding.ASCII.GetString(buffer.ToArray(), 0, c - 4);
             }
         }
 
