@@ -18,28 +18,12 @@ namespace ClawdTalk.Tests.Outreach
     /// One sandbox per outreach test class (a distinctive key, time running 600 times faster) with helpers to set up a
     /// mission, drive the control endpoints and read the request log. Tests of a class run one after another.
     /// </summary>
-    public class OutreachSandbox : IAsyncLifetime
+    public class OutreachSandbox : SandboxHarness
     {
-        readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };
+        // insights complete at their first read: the tests wait for calls, not for the sandbox's insight model
+        protected override void Started() => Control(HttpMethod.Post, "/_sandbox/insights", new { pending_reads = 0 });
 
-        protected virtual double TimeScale => 600;
-
-        public string Key { get; } = Keys.NewApiKey();
-        public SandboxServer Server { get; private set; } = null!;
-        public string Url => Server.BaseUri.AbsoluteUri.TrimEnd('/');
-
-        public async Task InitializeAsync()
-        {
-            Server = await SandboxServer.StartAsync(new SandboxOptions { ApiKey = Key, TimeScale = TimeScale, GatewayToken = Keys.NewGatewayToken() });
-            // insights complete at their first read: the tests wait for calls, not for the sandbox's insight model
-            Control(HttpMethod.Post, "/_sandbox/insights", new { pending_reads = 0 });
-        }
-
-        public async Task DisposeAsync()
-        {
-            await Server.DisposeAsync();
-            _http.Dispose();
-        }
+        protected override void AddVars(Dictionary<string, object?> vars) => vars["scale"] = TimeScale;
 
         /// <summary>A session of the real engine connected to this sandbox, the key registered as a secret.</summary>
         public PsSession Session(string connectArgs = "")
@@ -47,13 +31,6 @@ namespace ClawdTalk.Tests.Outreach
             var ps = new PsSession().Secret(Key);
             ps.Run("Connect-ClawdTalk -ApiKey $key -Server $url " + connectArgs, Vars()).Ok();
             return ps;
-        }
-
-        public Dictionary<string, object?> Vars(params (string name, object? value)[] more)
-        {
-            var d = new Dictionary<string, object?> { ["key"] = SecureStrings.From(Key), ["url"] = Url, ["scale"] = TimeScale };
-            foreach (var (n, v) in more) d[n] = v;
-            return d;
         }
 
         /// <summary>A new mission (unique name) with a plan and an agent holding a fresh number; returns it.</summary>
@@ -67,51 +44,8 @@ namespace ClawdTalk.Tests.Outreach
             return r.Single<MissionState>();
         }
 
-        public JObject Control(HttpMethod method, string path, object? body = null)
-        {
-            using var req = new HttpRequestMessage(method, Url + path);
-            if (body != null) req.Content = new StringContent(JToken.FromObject(body).ToString(), Encoding.UTF8, "application/json");
-            using var res = _http.Send(req);
-            var text = new StreamReader(res.Content.ReadAsStream()).ReadToEnd();
-            Assert.True(res.IsSuccessStatusCode, $"{method} {path}: {(int)res.StatusCode} {text}");
-            return string.IsNullOrWhiteSpace(text) ? new JObject() : JObject.Parse(text);
-        }
-
-        public void AddNumbers(int count) => Control(HttpMethod.Post, "/_sandbox/numbers", new { count });
-
         public void Faults(double rate, double stallSeconds = 5, params string[] kinds) =>
             Control(HttpMethod.Post, "/_sandbox/faults", new { rate, faults = kinds.Length == 0 ? new[] { "429", "503", "reset", "stall" } : kinds, stall_seconds = stallSeconds });
-
-        /// <summary>The sequence number of the latest logged request.</summary>
-        public long Mark() => Log(0).Select(e => (long)e["seq"]!).DefaultIfEmpty(0).Max();
-
-        /// <summary>Every /v1 request after <paramref name="since"/>, in order.</summary>
-        public List<JObject> Log(long since = 0) =>
-            ((JArray)Control(HttpMethod.Get, "/_sandbox/log?since=" + since)["requests"]!).OfType<JObject>().ToList();
-
-        /// <summary>The service's own view (with the key), envelopes unwrapped.</summary>
-        public JToken Api(string path)
-        {
-            using var req = new HttpRequestMessage(HttpMethod.Get, Url + "/v1/" + path.TrimStart('/'));
-            req.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Key);
-            using var res = _http.Send(req);
-            var text = new StreamReader(res.Content.ReadAsStream()).ReadToEnd();
-            Assert.True(res.IsSuccessStatusCode, $"GET {path}: {(int)res.StatusCode} {text}");
-            var token = JToken.Parse(text);
-            return token is JObject o && o.Count == 1 && o.Properties().First().Value is JContainer inner ? inner : token;
-        }
-
-        /// <summary>A request of the service API with the key, as another client would send it.</summary>
-        public JToken Send(HttpMethod method, string path, object body)
-        {
-            using var req = new HttpRequestMessage(method, Url + "/v1/" + path.TrimStart('/'));
-            req.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Key);
-            req.Content = new StringContent(JToken.FromObject(body).ToString(), Encoding.UTF8, "application/json");
-            using var res = _http.Send(req);
-            var text = new StreamReader(res.Content.ReadAsStream()).ReadToEnd();
-            Assert.True(res.IsSuccessStatusCode, $"{method} {path}: {(int)res.StatusCode} {text}");
-            return JToken.Parse(text);
-        }
 
         public List<JObject> RunEvents(MissionState m) => ((JArray)Api($"missions/{m.MissionId}/runs/{m.RunId}/events")).OfType<JObject>().ToList();
 
