@@ -27,13 +27,18 @@ namespace ClawdTalk.Approvals
     {
         static readonly ConcurrentDictionary<string, TaskCompletionSource<string>> Waiters = new ConcurrentDictionary<string, TaskCompletionSource<string>>(StringComparer.Ordinal);
 
-        public static Task<string> WaitAsync(string requestId) =>
-            Waiters.GetOrAdd(requestId, _ => new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        // Request ids are unique per service, not across services (a sandbox and the real service, or two sandboxes, can
+        // both issue `apr_000001`): a decision belongs to the server that sent it.
+        static string KeyOf(Uri apiBase, string requestId) => apiBase.AbsoluteUri + "|" + requestId;
 
-        public static void Publish(string requestId, string decision) =>
-            Waiters.GetOrAdd(requestId, _ => new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(decision);
+        static TaskCompletionSource<string> Entry(Uri apiBase, string requestId) =>
+            Waiters.GetOrAdd(KeyOf(apiBase, requestId), _ => new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously));
 
-        public static void Forget(string requestId) => Waiters.TryRemove(requestId, out _);
+        public static Task<string> WaitAsync(Uri apiBase, string requestId) => Entry(apiBase, requestId).Task;
+
+        public static void Publish(Uri apiBase, string requestId, string decision) => Entry(apiBase, requestId).TrySetResult(decision);
+
+        public static void Forget(Uri apiBase, string requestId) => Waiters.TryRemove(KeyOf(apiBase, requestId), out _);
     }
 
     /// <summary>The result of asking the owner; carries why it is not approved when it is not.</summary>
@@ -95,7 +100,7 @@ namespace ClawdTalk.Approvals
         {
             if (outcome.RequestId == null || outcome.Error != null || outcome.DevicesNotified == 0) return;
             var id = outcome.RequestId;
-            var pushed = ApprovalHub.WaitAsync(id);
+            var pushed = ApprovalHub.WaitAsync(api.Connection.ApiBase, id);
             var watch = Stopwatch.StartNew();
             try
             {
@@ -132,7 +137,7 @@ namespace ClawdTalk.Approvals
             }
             finally
             {
-                ApprovalHub.Forget(id);
+                ApprovalHub.Forget(api.Connection.ApiBase, id);
             }
         }
 

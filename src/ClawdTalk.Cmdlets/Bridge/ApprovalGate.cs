@@ -126,10 +126,10 @@ namespace ClawdTalk.Bridge
         }
 
         /// <summary>Remembers a pushed decision for a waiter; entries nobody takes are dropped after a while.</summary>
-        public static void Publish(string requestId, string decision)
+        public static void Publish(Uri apiBase, string requestId, string decision)
         {
-            ApprovalHub.Publish(requestId, decision);
-            _ = Task.Delay(TimeSpan.FromMinutes(10)).ContinueWith(_ => ApprovalHub.Forget(requestId), TaskScheduler.Default);
+            ApprovalHub.Publish(apiBase, requestId, decision);
+            _ = Task.Delay(TimeSpan.FromMinutes(10)).ContinueWith(_ => ApprovalHub.Forget(apiBase, requestId), TaskScheduler.Default);
         }
 
         public static string ErrorIdOf(ApprovalDecision d) => d switch

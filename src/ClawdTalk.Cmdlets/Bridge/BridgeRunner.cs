@@ -645,7 +645,7 @@ namespace ClawdTalk.Bridge
                     var id = Json.Str(f, "request_id");
                     var decision = Json.Str(f, "decision") ?? "";
                     if (id == null) return;
-                    ApprovalGate.Publish(id, decision);
+                    ApprovalGate.Publish(_api.Connection.ApiBase, id, decision);
                     Log.Write(BridgeLogLevel.Information, "approval_responded", $"The owner answered approval {id}: {decision}.", data: LogData.Of(("approval_id", id), ("decision", decision)));
                     return;
                 default:

@@ -216,7 +216,7 @@ namespace ClawdTalk.Tests.Approvals
             var run = Task.Run(() => ps.Run("Request-ClawdTalkApproval -Action $action -Timeout 60", _sb.Vars(("action", action))));
             var request = Pending(action);
             var mark = _sb.Mark();
-            ClawdTalk.Approvals.ApprovalHub.Publish((string)request["request_id"]!, "denied");
+            ClawdTalk.Approvals.ApprovalHub.Publish(new Uri(_sb.Url + "/v1/"), (string)request["request_id"]!, "denied");
             var result = (await run.WaitAsync(TimeSpan.FromSeconds(5))).Ok().Single<ApprovalResult>();
             Assert.Equal(ApprovalDecision.Denied, result.Decision);
             Assert.Equal("pending", (string?)_sb.Api("approvals/" + result.RequestId)["status"]); // the service was not asked again

@@ -110,7 +110,7 @@ namespace ClawdTalk.Tests.Bridge
         {
             Start("-ApprovalPollInterval 00:00:30");
             var (_, request) = _fx.Ask("merge the pull request");
-            ClawdTalk.Approvals.ApprovalHub.Publish(PendingApproval(), "maybe later"); // as an approval.responded frame would
+            ClawdTalk.Approvals.ApprovalHub.Publish(new Uri(_fx.Url + "/v1/"), PendingApproval(), "maybe later"); // as an approval.responded frame would
             Assert.Contains("didn't do it", (string)_fx.WaitAnswered(request, 5)["result"]!);
             Assert.False(AgentWasAsked("merge the pull request"));
         }
