@@ -18,6 +18,13 @@ namespace ClawdTalk.Sandbox.Endpoints;
 /// </summary>
 internal static class ControlEndpoints
 {
+    /// <summary>Bytes of the GC heap in use; the heap size from the last GC when the allocator reports none (seen under load).</summary>
+    private static long HeapInUse(GCMemoryInfo gc)
+    {
+        long bytes = GC.GetTotalMemory(false);
+        return bytes > 0 ? bytes : gc.HeapSizeBytes;
+    }
+
     private static readonly string[] Decisions = { "approved", "denied", "expired" };
 
     public static void Map(IEndpointRouteBuilder app, SandboxCore core)
@@ -55,7 +62,7 @@ internal static class ControlEndpoints
                 SandboxState s = core.State;
                 return Api.Json(new JsonObject
                 {
-                    ["gc_heap_bytes"] = GC.GetTotalMemory(false), ["gc_heap_size_bytes"] = gc.HeapSizeBytes,
+                    ["gc_heap_bytes"] = HeapInUse(gc), ["gc_heap_size_bytes"] = gc.HeapSizeBytes,
                     ["working_set_bytes"] = process.WorkingSet64, ["scheduled_events"] = s.Events.Count,
                     ["open_events"] = s.Events.Values.Count(e => !e.IsTerminal), ["timers"] = core.Scheduler.Count,
                     ["timer_errors"] = core.Scheduler.Errors, ["logged_requests"] = core.Log.Count,
