@@ -25,7 +25,8 @@ namespace ClawdTalk.Tests.Outreach
             var m = _sb.Mission(ps, "Faults", "sweep");
             var targets = Enumerable.Range(0, 100).Select(i => $"+1 303 555 {6000 + i:0000}").ToArray();
             var mark = _sb.Mark();
-            _sb.Faults(0.2, stallSeconds: 3);
+            // resets weigh double in the draw, so both kinds (answer lost / never landed) reliably hit schedule requests
+            _sb.Faults(0.2, 3, "429", "503", "reset", "reset", "stall");
             PsResult sched, waited;
             try
             {
