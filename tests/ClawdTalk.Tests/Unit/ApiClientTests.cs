@@ -6,6 +6,7 @@ using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using ClawdTalk.Api;
+using ApiJson = ClawdTalk.Api.Json;
 using ClawdTalk.Tests.Harness;
 using Newtonsoft.Json.Linq;
 using Xunit;
@@ -31,7 +32,7 @@ namespace ClawdTalk.Tests.Unit
             var log = new List<string>();
             var watch = System.Diagnostics.Stopwatch.StartNew();
             var result = await Client(s).GetAsync("missions/m1", CancellationToken.None, log.Add);
-            Assert.Equal("m1", (string?)Json.Unwrap(result, "mission")!["id"]);
+            Assert.Equal("m1", (string?)ApiJson.Unwrap(result, "mission")!["id"]);
             Assert.Equal(3, s.Requests.Count);
             Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(0.9), "Retry-After: 1 was not obeyed");
             Assert.Contains(log, l => l.Contains("retry 1 of 3 after HTTP 429"));
@@ -51,7 +52,7 @@ namespace ClawdTalk.Tests.Unit
         {
             using var s = new ScriptedServer().Then(new ScriptedServer.Reply(0, Reset: true), R(200, "{\"data\":{\"id\":\"x\"}}"));
             var r = await Client(s).GetAsync("missions/x", CancellationToken.None);
-            Assert.Equal("x", (string?)Json.Unwrap(r)!["id"]);
+            Assert.Equal("x", (string?)ApiJson.Unwrap(r)!["id"]);
             Assert.Equal(2, s.Requests.Count);
         }
 
@@ -90,7 +91,7 @@ namespace ClawdTalk.Tests.Unit
         {
             using var s = new ScriptedServer().Then(R(503), R(429, "", "0"), R(201, "{\"id\":\"c1\"}"));
             var r = await Client(s).SendAsync(HttpMethod.Post, "calls", new JObject(), RequestKind.Create, CancellationToken.None);
-            Assert.Equal("c1", Json.Str(Json.Unwrap(r), "id"));
+            Assert.Equal("c1", ApiJson.Str(ApiJson.Unwrap(r), "id"));
             Assert.Equal(3, s.Requests.Count);
             Assert.All(s.Requests, q => Assert.Equal("{}", q.Body));
         }
@@ -157,10 +158,10 @@ namespace ClawdTalk.Tests.Unit
         public void Envelopes_of_every_listed_shape_unwrap()
         {
             foreach (var text in new[] { "{\"mission\":{\"id\":\"a\"}}", "{\"data\":{\"id\":\"a\"}}", "{\"id\":\"a\"}", "{\"mission_id\":\"a\"}" })
-                Assert.Equal("a", Json.Str(Json.Unwrap(Json.Parse(text), "mission"), "id", "mission_id"));
+                Assert.Equal("a", ApiJson.Str(ApiJson.Unwrap(ApiJson.Parse(text), "mission"), "id", "mission_id"));
             foreach (var text in new[] { "{\"missions\":[{\"id\":\"a\"}]}", "{\"data\":[{\"id\":\"a\"}]}", "[{\"id\":\"a\"}]" })
-                Assert.Equal("a", Json.Str(Json.UnwrapList(Json.Parse(text), "missions").Single(), "id"));
-            Assert.Equal("2026-01-01T00:00:00Z", Json.Str((JObject)Json.Parse("{\"t\":\"2026-01-01T00:00:00Z\"}"), "t")); // no date guessing
+                Assert.Equal("a", ApiJson.Str(ApiJson.UnwrapList(ApiJson.Parse(text), "missions").Single(), "id"));
+            Assert.Equal("2026-01-01T00:00:00Z", ApiJson.Str((JObject)ApiJson.Parse("{\"t\":\"2026-01-01T00:00:00Z\"}"), "t")); // no date guessing
         }
 
         [Fact]
