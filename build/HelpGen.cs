@@ -17,6 +17,8 @@ public sealed class ConvertPlatyPSToMaml : Task
 {
     [Required] public ITaskItem[] MarkdownFiles { get; set; } = Array.Empty<ITaskItem>();
     [Required] public string OutputFile { get; set; } = "";
+    /// <summary>Where `Get-Help -Online` goes for a page whose front matter leaves `online version:` empty.</summary>
+    public string OnlineUri { get; set; } = "";
 
     static readonly XNamespace Msh = "http://msh";
     static readonly XNamespace Maml = "http://schemas.microsoft.com/maml/2004/10";
@@ -30,7 +32,7 @@ public sealed class ConvertPlatyPSToMaml : Task
             new XAttribute(XNamespace.Xmlns + "dev", Dev));
         foreach (var item in MarkdownFiles.OrderBy(i => i.ItemSpec, StringComparer.Ordinal))
         {
-            try { root.Add(ConvertOne(File.ReadAllText(item.ItemSpec))); }
+            try { root.Add(ConvertOne(File.ReadAllText(item.ItemSpec), OnlineUri)); }
             catch (Exception ex) { Log.LogError("{0}: {1}", item.ItemSpec, ex.Message); }
         }
         if (Log.HasLoggedErrors) return false;
@@ -47,8 +49,10 @@ public sealed class ConvertPlatyPSToMaml : Task
         public List<string> Sets = new List<string>();
     }
 
-    static XElement ConvertOne(string markdown)
+    static XElement ConvertOne(string markdown, string defaultOnlineUri)
     {
+        var online = Regex.Match(markdown.Replace("\r\n", "\n"), @"^online version:[ \t]*(\S*)", RegexOptions.Multiline).Groups[1].Value;
+        if (online.Length == 0) online = defaultOnlineUri;
         var text = Regex.Replace(markdown.Replace("\r\n", "\n"), "^---\n.*?\n---\n", "", RegexOptions.Singleline);
         var name = Regex.Match(text, @"^# (\S+)", RegexOptions.Multiline).Groups[1].Value;
         if (name.Length == 0 || !name.Contains("-")) throw new InvalidDataException("no '# Verb-Noun' title");
@@ -117,7 +121,10 @@ public sealed class ConvertPlatyPSToMaml : Task
             new XElement(Command + "returnValues", TypeList(Section("OUTPUTS"), Command + "returnValue")),
             new XElement(Maml + "alertSet", new XElement(Maml + "alert", Paras(Section("NOTES")))),
             examples,
-            new XElement(Command + "relatedLinks", Regex.Matches(Section("RELATED LINKS"), @"\[([^\]]+)\]\(([^)]*)\)").Cast<Match>()
+            // Get-Help -Online opens the first link with a URI: the page's online version comes first.
+            new XElement(Command + "relatedLinks",
+                online.Length == 0 ? null : new XElement(Maml + "navigationLink", new XElement(Maml + "linkText", "Online Version:"), new XElement(Maml + "uri", online)),
+                Regex.Matches(Section("RELATED LINKS"), @"\[([^\]]+)\]\(([^)]*)\)").Cast<Match>()
                 .Select(m => new XElement(Maml + "navigationLink", new XElement(Maml + "linkText", m.Groups[1].Value), new XElement(Maml + "uri", m.Groups[2].Value)))));
     }
 

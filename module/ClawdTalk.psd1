@@ -19,9 +19,9 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('ClawdTalk', 'Telnyx', 'OpenClaw', 'Voice', 'SMS', 'AI', 'Agents', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
-            LicenseUri   = ''
-            ProjectUri   = ''
-            ReleaseNotes = 'See the README.'
+            LicenseUri   = 'https://opensource.org/license/mit'
+            ProjectUri   = 'https://clawdtalk.com'
+            ReleaseNotes = 'Runs in pwsh 7.6 and Windows PowerShell 5.1; the clawdtalk host carries every built-in cmdlet. Install and update with Install-PSResource/Update-PSResource. Full history: the project README.'
         }
     }
 }
