@@ -1,10 +1,7 @@
-#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
-# Pester 5 mirror of a few gateway and poller tests (tests/ClawdTalk.Tests/Gateway, Polling), for machines with pwsh and Pester.
-# Run after `dotnet build`:  Invoke-Pester ./tests/Pester
+# Gateway setup and pollers as a pwsh user meets them.
 BeforeAll {
-    $root = Resolve-Path (Join-Path $PSScriptRoot '../..')
-    $version = ([xml](Get-Content (Join-Path $root 'Directory.Build.props'))).Project.PropertyGroup.ModuleVersion | Where-Object { $_ } | Select-Object -First 1
-    Import-Module (Join-Path $root "out/ClawdTalk/$version/ClawdTalk.psd1") -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
+    $script:testHome = Initialize-TestSession
 }
 
 Describe 'Grant-ClawdTalkGatewayTool' {

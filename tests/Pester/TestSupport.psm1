@@ -1,0 +1,134 @@
+# Shared by every *.Tests.ps1 of the acceptance suite: where the built module, sandbox and host are, a private home
+# for the module's files, a sandbox process per test file, and the host run as a user runs it.
+Set-StrictMode -Version Latest
+
+$script:Root = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+
+function Get-TestRoot { $script:Root }
+
+function Get-TestModuleVersion {
+    ([xml](Get-Content -Raw (Join-Path $script:Root 'Directory.Build.props'))).Project.PropertyGroup.ModuleVersion |
+        Where-Object { $_ } | Select-Object -First 1
+}
+
+function Get-TestModuleManifest { Join-Path $script:Root "out/ClawdTalk/$(Get-TestModuleVersion)/ClawdTalk.psd1" }
+
+function Find-Built([string] $Project, [string] $File) {
+    if ($env:CLAWDTALK_TEST_CONFIGURATION) { return Join-Path $script:Root "src/$Project/bin/$env:CLAWDTALK_TEST_CONFIGURATION/net10.0/$File" }
+    Get-ChildItem (Join-Path $script:Root "src/$Project/bin") -Recurse -Filter $File -ErrorAction SilentlyContinue |
+        Sort-Object LastWriteTimeUtc -Descending | Select-Object -First 1 -ExpandProperty FullName
+}
+
+function Get-TestSandboxPath { if ($env:CLAWDTALK_TEST_SANDBOX) { $env:CLAWDTALK_TEST_SANDBOX } else { Find-Built 'ClawdTalk.Sandbox' 'ClawdTalk.Sandbox.dll' } }
+function Get-TestHostPath { if ($env:CLAWDTALK_TEST_HOST) { $env:CLAWDTALK_TEST_HOST } else { Find-Built 'ClawdTalk.Host' 'clawdtalk.dll' } }
+
+<#
+.SYNOPSIS
+    Gives this test file a private home for the module's files (config, mission store, locks, logs) and imports the
+    built module. Call it in the file's BeforeAll.
+#>
+function Initialize-TestSession {
+    $dir = Join-Path ([IO.Path]::GetTempPath()) ('clawdtalk-pester-' + [guid]::NewGuid().ToString('N').Substring(0, 12))
+    $null = New-Item -ItemType Directory -Path $dir
+    $env:CLAWDTALK_CONFIG = Join-Path $dir 'skill-config.json'
+    $env:CLAWDTALK_STATE = Join-Path $dir 'missions_state.json'
+    $env:XDG_CONFIG_HOME = Join-Path $dir 'xdg'
+    foreach ($v in 'CLAWDTALK_API_KEY', 'CLAWDTALK_API_URL', 'OPENCLAW_GATEWAY_URL', 'OPENCLAW_GATEWAY_TOKEN', 'CLAWDBOT_GATEWAY_URL', 'CLAWDBOT_GATEWAY_TOKEN', 'CLAWDTALK_NO_ISOLATION') {
+        Remove-Item "env:$v" -ErrorAction SilentlyContinue
+    }
+    Import-Module (Get-TestModuleManifest) -Force -Global
+    $dir
+}
+
+<#
+.SYNOPSIS
+    Starts the built sandbox on free loopback ports with a fresh key and returns what a test needs of it. -Connect
+    connects the session (Connect-ClawdTalk with the key as a SecureString, the URL as -Server).
+#>
+function Start-TestSandbox {
+    param([double] $TimeScale = 1, [string[]] $Arguments = @(), [switch] $Connect)
+    $key = 'ctk_pester_' + [guid]::NewGuid().ToString('N')
+    $token = 'gwt_pester_' + [guid]::NewGuid().ToString('N')
+    $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($a in @((Get-TestSandboxPath), '--port', '0', '--gateway-port', '0', '--api-key', $key, '--gateway-token', $token,
+                     '--time-scale', $TimeScale.ToString([cultureinfo]::InvariantCulture)) + $Arguments) { $psi.ArgumentList.Add($a) }
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $psi.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($psi)
+    $url = $null; $gateway = $null
+    while (-not $url -or -not $gateway) {
+        $line = $process.StandardOutput.ReadLine()
+        if ($null -eq $line) { throw "the sandbox did not start: $($process.StandardError.ReadToEnd())" }
+        if ($line -match '^ClawdTalk sandbox listening on (http://\S+)') { $url = $Matches[1] }
+        elseif ($line -match '^Simulated gateway listening on (http://\S+)') { $gateway = $Matches[1] }
+        if ($url -and $Arguments -contains '--no-gateway') { break }
+    }
+    $sandbox = [pscustomobject]@{
+        Url = $url; ApiKey = $key; GatewayUrl = $gateway; GatewayToken = $token; Process = $process
+        SecureKey = (ConvertTo-SecureString $key -AsPlainText -Force)
+    }
+    if ($Connect) { Connect-ClawdTalk -ApiKey $sandbox.SecureKey -Server $url | Out-Null }
+    $sandbox
+}
+
+function Stop-TestSandbox([Parameter(ValueFromPipeline)] $Sandbox) {
+    process { if ($Sandbox -and $Sandbox.Process -and -not $Sandbox.Process.HasExited) { $Sandbox.Process.Kill($true); $Sandbox.Process.WaitForExit(5000) | Out-Null } }
+}
+
+<# .SYNOPSIS Calls one of the sandbox's endpoints (control endpoints under /_sandbox/, or /v1 with the key). #>
+function Invoke-TestSandbox {
+    param([Parameter(Mandatory)] $Sandbox, [string] $Method = 'GET', [Parameter(Mandatory)] [string] $Path, $Body)
+    $headers = @{ Authorization = "Bearer $($Sandbox.ApiKey)" }
+    $uri = $Sandbox.Url.TrimEnd('/') + $Path
+    if ($PSBoundParameters.ContainsKey('Body')) {
+        Invoke-RestMethod -Method $Method -Uri $uri -Headers $headers -ContentType 'application/json' -Body ($Body | ConvertTo-Json -Depth 10 -Compress)
+    } else {
+        Invoke-RestMethod -Method $Method -Uri $uri -Headers $headers
+    }
+}
+
+<# .SYNOPSIS The requests the sandbox received, as objects (method, path, status, body…). #>
+function Get-TestSandboxLog([Parameter(Mandatory)] $Sandbox) {
+    $log = Invoke-TestSandbox -Sandbox $Sandbox -Path '/_sandbox/log'
+    if ($log.PSObject.Properties['requests']) { $log.requests } else { $log }
+}
+
+<#
+.SYNOPSIS
+    Runs the clawdtalk host (the built clawdtalk.dll) as a user runs it; returns its exit code, standard output and
+    standard error. -Environment adds variables for that process only.
+#>
+function Invoke-TestHost {
+    param([Parameter(Mandatory, ValueFromRemainingArguments)] [string[]] $Arguments, [hashtable] $Environment = @{}, [string] $WorkingDirectory = (Get-Location).Path)
+    $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    $psi.ArgumentList.Add((Get-TestHostPath))
+    foreach ($a in $Arguments) { $psi.ArgumentList.Add($a) }
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $psi.UseShellExecute = $false
+    $psi.WorkingDirectory = $WorkingDirectory
+    $psi.Environment['CLAWDTALK_RESIDENT'] = 'off'
+    foreach ($k in $Environment.Keys) { $psi.Environment[$k] = [string] $Environment[$k] }
+    $p = [System.Diagnostics.Process]::Start($psi)
+    $stdout = $p.StandardOutput.ReadToEndAsync()
+    $stderr = $p.StandardError.ReadToEndAsync()
+    if (-not $p.WaitForExit(300000)) { $p.Kill($true); throw "clawdtalk $Arguments did not end in 5 minutes" }
+    $p.WaitForExit()
+    [pscustomobject]@{ ExitCode = $p.ExitCode; Output = $stdout.Result; Error = $stderr.Result }
+}
+
+<#
+.SYNOPSIS
+    Fails when a secret appears in any of the given texts or objects (serialised as JSON).
+#>
+function Assert-NoSecret {
+    param([Parameter(Mandatory)] [string[]] $Secret, [Parameter(ValueFromPipeline)] $InputObject)
+    begin { $texts = [System.Collections.Generic.List[string]]::new() }
+    process { if ($null -ne $InputObject) { $texts.Add($(if ($InputObject -is [string]) { $InputObject } else { $InputObject | ConvertTo-Json -Depth 6 -Compress -WarningAction SilentlyContinue })) } }
+    end {
+        foreach ($s in $Secret) { foreach ($t in $texts) { if ($t -and $t.Contains($s)) { throw "a secret appeared in: $($t.Substring(0, [Math]::Min(200, $t.Length)))" } } }
+    }
+}
+
+Export-ModuleMember -Function *-*
