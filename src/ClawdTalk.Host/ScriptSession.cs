@@ -48,35 +48,34 @@ namespace ClawdTalk.Host
         /// <summary>Stops the script that is running (as Ctrl+C would).</summary>
         public void Stop()
         {
-            var ps = _running;
-            try { ps?.BeginStop(null, null); } catch (ObjectDisposedException) { }
+            var pipeline = _running;
+            try { pipeline?.StopAsync(); } catch (ObjectDisposedException) { } catch (InvalidPipelineStateException) { }
         }
 
-        volatile PowerShell? _running;
+        volatile Pipeline? _running;
 
         /// <summary>Runs script text (or a script file with arguments), printing through the host. Returns the exit code.</summary>
         public int Execute(string script, bool isFile = false, IList<string>? args = null)
         {
-            using var ps = PowerShell.Create();
-            ps.Runspace = _runspace;
             if (isFile)
             {
                 // Like pwsh -File: "-Name" arguments bind as parameter names, everything else as a literal string.
                 var text = new System.Text.StringBuilder("& ").Append(Quote(Path.GetFullPath(script)));
                 foreach (var a in args ?? Array.Empty<string>())
                     text.Append(' ').Append(System.Text.RegularExpressions.Regex.IsMatch(a, @"^-[A-Za-z_][A-Za-z0-9_]*:?$") ? a : Quote(a));
-                ps.AddScript(text.ToString());
+                script = text.ToString();
             }
-            else ps.AddScript(script);
-            ps.Commands.Commands[0].MergeMyResults(PipelineResultTypes.Error, PipelineResultTypes.Output);
-            ps.AddCommand("Out-Default");
-            var errorsBefore = LastError();
+            // A runspace pipeline, as pwsh's console host runs a command (the PowerShell API would reset $? afterwards):
+            // errors merged into the output and everything through Out-Default.
+            using var pipeline = _runspace.CreatePipeline(script, true);
+            pipeline.Commands[0].MergeMyResults(PipelineResultTypes.Error, PipelineResultTypes.Output);
+            pipeline.Commands.Add(new Command("Out-Default", false, true));
             // `exit N` in a script file sets $LASTEXITCODE (it leaves only the script, not the host): pwsh -File returns it.
             if (isFile) _runspace.SessionStateProxy.SetVariable("global:LASTEXITCODE", null);
             try
             {
-                _running = ps;
-                ps.Invoke();
+                _running = pipeline;
+                pipeline.Invoke();
             }
             catch (RuntimeException ex)
             {
@@ -87,14 +86,16 @@ namespace ClawdTalk.Host
             finally { _running = null; }
             if (_host.ExitCode.HasValue) return _host.ExitCode.Value;
             if (isFile && _runspace.SessionStateProxy.GetVariable("LASTEXITCODE") is int fileExit && fileExit != 0) return fileExit;
-            // Errors were merged into the output for display, so HadErrors does not see them: $Error does.
-            return ps.HadErrors || !Equals(LastError(), errorsBefore) ? 1 : 0;
+            // Like pwsh: the exit code is $? of the last statement (an error the script handled, silenced or wrote
+            // earlier does not count), read the way pwsh's console host reads it.
+            return LastStatementSucceeded() ? 0 : 1;
         }
 
-        (int, object?) LastError()
+        bool LastStatementSucceeded()
         {
-            var list = _runspace.SessionStateProxy.GetVariable("Error") as System.Collections.IList;
-            return list == null || list.Count == 0 ? (0, null) : (list.Count, list[0]);
+            using var pipeline = _runspace.CreatePipeline("$global:?", false);
+            var result = pipeline.Invoke();
+            return result.Count == 1 && result[0]?.BaseObject is bool ok && ok;
         }
 
         static string Quote(string s) => "'" + s.Replace("'", "''") + "'";
