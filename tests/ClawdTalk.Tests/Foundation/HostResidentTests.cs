@@ -128,13 +128,14 @@ namespace ClawdTalk.Tests.Foundation
             Assert.Equal(7, Both(new[] { "-Command", "exit 7" }).Code);
 
             var noKey = Both(new[] { "-Command", "Test-ClawdTalkConnection; 'went on'" });
-            Assert.Equal(1, noKey.Code);
+            Assert.Equal(0, noKey.Code); // like pwsh: the last statement succeeded
+            Assert.Equal(1, Both(new[] { "-Command", "'first'; Test-ClawdTalkConnection" }).Code);
             Assert.Contains("No ClawdTalk API key", noKey.Stderr);
             Assert.Contains("went on", noKey.Stdout);
 
             var streams = Both(new[] { "-Command", "& { [CmdletBinding()] param() $PSCmdlet.WriteWarning('careful'); $PSCmdlet.WriteVerbose('hidden') }; " +
                 "Get-Command No-SuchThing; [pscustomobject]@{ Name = 'x'; Value = 1 }" });
-            Assert.Equal(1, streams.Code);
+            Assert.Equal(0, streams.Code); // the last statement succeeded, as pwsh counts it
             Assert.Contains("x        1", streams.Stdout);
             Assert.Contains("No-SuchThing", streams.Stderr);
             Assert.DoesNotContain("hidden", streams.Stdout + streams.Stderr);
