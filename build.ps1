@@ -9,7 +9,7 @@
 .EXAMPLE
     ./build.ps1 Test       # the whole test suite (the README's test command)
 .EXAMPLE
-    ./build.ps1 Package    # artifacts/: the module folder as a zip, and the clawdtalk host published ReadyToRun
+    ./build.ps1 Package    # artifacts/: the gallery package (.nupkg), the module folder as a zip, the clawdtalk host published ReadyToRun
 #>
 [CmdletBinding()]
 param(
@@ -48,13 +48,15 @@ switch ($Task) {
         J $moduleDir 'en-US'
     }
     'Package' {
-        Invoke-Dotnet build (J $root 'src/ClawdTalk.Cmdlets') -c $Configuration
         $artifacts = J $root 'artifacts'
-        $null = [System.IO.Directory]::CreateDirectory($artifacts)
+        # the gallery package (what Publish-PSResource would publish): artifacts/ClawdTalk.<version>.nupkg
+        Invoke-Dotnet pack (J $root 'src/ClawdTalk.Cmdlets') -c $Configuration -o $artifacts
+        # the module folder as a zip: ClawdTalk/<version>/… (unzip into a folder of $env:PSModulePath)
         $zip = J $artifacts "ClawdTalk-$version.zip"
         if ([System.IO.File]::Exists($zip)) { [System.IO.File]::Delete($zip) }
         $null = [System.Reflection.Assembly]::Load('System.IO.Compression.ZipFile')
-        [System.IO.Compression.ZipFile]::CreateFromDirectory((J $root 'out/ClawdTalk'), $zip)
+        [System.IO.Compression.ZipFile]::CreateFromDirectory((J $root 'out/ClawdTalk'), $zip, [System.IO.Compression.CompressionLevel]::Optimal, $true)
+        J $artifacts "ClawdTalk.$version.nupkg"
         $rid = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
         # ReadyToRun host and module; on Linux/macOS also the native launcher (NativeAOT: needs clang or gcc), which makes
         # `clawdtalk -Command` use a running `clawdtalk --serve` in a few milliseconds.

@@ -19,6 +19,8 @@ public sealed class WriteModuleLayout : Task
     [Required] public string ManifestTemplate { get; set; } = "";
     [Required] public string Version { get; set; } = "";
     [Required] public string OutputFolder { get; set; } = "";
+    /// <summary>Where to write the .nuspec that `dotnet pack` turns into the gallery package (the one Publish-PSResource makes).</summary>
+    public string NuspecFile { get; set; } = "";
 
     static readonly Regex CmdletAttr = new Regex(@"\[Cmdlet\(\s*Verbs(\w+)\.(\w+)\s*,\s*""(\w+)""", RegexOptions.Compiled);
 
@@ -31,6 +33,7 @@ public sealed class WriteModuleLayout : Task
         var list = "CmdletsToExport      = @(\n" + string.Join("\n", names.Select(n => "        '" + n + "'")) + "\n    )";
         manifest = Regex.Replace(manifest, @"CmdletsToExport\s*=\s*@\([^)]*\)", list.Replace("$", "$$"));
         WriteIfChanged(Path.Combine(OutputFolder, "ClawdTalk.psd1"), manifest);
+        if (NuspecFile.Length > 0) WriteIfChanged(NuspecFile, Nuspec(manifest, names));
 
         XElement? merged = null;
         foreach (var f in FormatFiles.OrderBy(f => Path.GetFileName(f.ItemSpec) == "ClawdTalk.format.ps1xml" ? "" : f.ItemSpec, StringComparer.Ordinal))
@@ -50,6 +53,38 @@ public sealed class WriteModuleLayout : Task
         if (merged != null)
             WriteIfChanged(Path.Combine(OutputFolder, "ClawdTalk.format.ps1xml"), new XDocument(new XDeclaration("1.0", "utf-8", null), merged).ToString());
         return !Log.HasLoggedErrors;
+    }
+
+    // The package Publish-PSResource/Compress-PSResource make of a module folder: id and metadata from the manifest, the
+    // "PSModule" tag first, the files at the package root; plus the gallery's command tags (Find-PSResource -CommandName).
+    static string Nuspec(string manifest, System.Collections.Generic.IEnumerable<string> cmdlets)
+    {
+        string Value(string key)
+        {
+            var m = Regex.Match(manifest, @"(?m)^\s*" + key + @"\s*=\s*'((?:[^']|'')*)'");
+            return m.Success ? m.Groups[1].Value.Replace("''", "'") : "";
+        }
+        var tags = Regex.Match(manifest, @"Tags\s*=\s*@\(([^)]*)\)").Groups[1].Value;
+        var tagList = new[] { "PSModule", "PSIncludes_Cmdlet" }
+            .Concat(Regex.Matches(tags, "'([^']+)'").Cast<Match>().Select(m => m.Groups[1].Value))
+            .Concat(cmdlets.SelectMany(c => new[] { "PSCmdlet_" + c, "PSCommand_" + c }));
+        XNamespace ns = "http://schemas.microsoft.com/packaging/2011/08/nuspec.xsd";
+        var doc = new XDocument(new XDeclaration("1.0", "utf-8", null),
+            new XElement(ns + "package",
+                new XElement(ns + "metadata",
+                    new XElement(ns + "id", "ClawdTalk"),
+                    new XElement(ns + "version", Value("ModuleVersion")),
+                    new XElement(ns + "authors", Value("Author")),
+                    new XElement(ns + "owners", Value("CompanyName")),
+                    new XElement(ns + "requireLicenseAcceptance", "false"),
+                    new XElement(ns + "licenseUrl", Value("LicenseUri")),
+                    new XElement(ns + "projectUrl", Value("ProjectUri")),
+                    new XElement(ns + "description", Value("Description")),
+                    new XElement(ns + "releaseNotes", Value("ReleaseNotes")),
+                    new XElement(ns + "copyright", Value("Copyright")),
+                    new XElement(ns + "tags", string.Join(" ", tagList))),
+                new XElement(ns + "files", new XElement(ns + "file", new XAttribute("src", "**"), new XAttribute("target", "")))));
+        return doc.Declaration + "\n" + doc.Root;
     }
 
     static void WriteIfChanged(string path, string text)

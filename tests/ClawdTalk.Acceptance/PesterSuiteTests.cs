@@ -52,7 +52,7 @@ namespace ClawdTalk.Acceptance
             Assert.True(restore.code == 0, "dotnet tool restore failed:\n" + restore.output);
             var configuration = Meta("Configuration");
             var result = Run(root, "tool", "run", "pwsh", "-NoProfile", "-NonInteractive", "-File", Path.Combine(root, "tests", "Pester", "Run.ps1"),
-                "-PesterManifest", Meta("PesterManifest"),
+                "-PesterManifest", Meta("PesterManifest"), "-Configuration", configuration,
                 "-SandboxPath", Path.Combine(root, "src", "ClawdTalk.Sandbox", "bin", configuration, "net10.0", "ClawdTalk.Sandbox.dll"),
                 "-HostPath", Path.Combine(root, "src", "ClawdTalk.Host", "bin", configuration, "net10.0", "clawdtalk.dll"));
             var tail = string.Join("\n", result.output.Split('\n').TakeLast(400));

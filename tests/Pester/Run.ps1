@@ -16,6 +16,8 @@ param(
     [string] $PesterManifest = (Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages/pester/5.7.1/tools/Pester.psd1'),
     [string] $SandboxPath,
     [string] $HostPath,
+    # the build configuration whose outputs (sandbox, host, packable module) the suite uses
+    [string] $Configuration,
     [string[]] $Path,
     [string] $ResultPath = (Join-Path $PSScriptRoot '../../artifacts/pester')
 )
@@ -29,6 +31,7 @@ if ($env:NUGET_PACKAGES -and -not $PSBoundParameters.ContainsKey('PesterManifest
 Import-Module $PesterManifest -Force
 if ($SandboxPath) { $env:CLAWDTALK_TEST_SANDBOX = $SandboxPath }
 if ($HostPath) { $env:CLAWDTALK_TEST_HOST = $HostPath }
+if ($Configuration) { $env:CLAWDTALK_TEST_CONFIGURATION = $Configuration }
 $null = New-Item -ItemType Directory -Force -Path $ResultPath
 
 $config = New-PesterConfiguration
