@@ -12,31 +12,34 @@ namespace ClawdTalk.Tests.Missions
         public ExampleTests(MissionSandbox sb) { _sb = sb; }
 
         [Fact]
-        public void The_mission_example_runs_to_a_succeeded_mission()
+        public void The_quick_start_mission_places_real_calls_retries_and_records_what_the_service_said()
         {
             _sb.AddNumbers(1);
             var script = Path.Combine(ModuleLocation.RepoRoot, "examples", "mission.ps1");
             var name = Names.Unique("Example");
             using var ps = _sb.Session();
+            var mark = _sb.Mark();
             var r = ps.Run("& $script -Name $name", _sb.Vars(("script", script), ("name", name))).Ok();
-            Assert.Contains("Mission succeeded: 2 of 3 leads want a demo: Ada, Grace", r.HostText);
+            // 0142 answers, 0005 answers the second call, 0003 voicemail, 0002 busy (twice)
+            Assert.Contains("Called 4 plumbers: 2 gave a quote; 2 answered, 1 busy, 1 voicemail.", r.HostText);
             Assert.Contains("Succeeded", r.HostText);
 
             var entry = StateFile.Entry(Names.SlugOf(name));
             Assert.Equal("succeeded", (string?)entry["status"]);
-            Assert.Equal(3, entry["memory"]!["leads"]!.Count());
-            Assert.NotNull((string?)entry["agent_phone"]);
             var run = _sb.Run((string)entry["mission_id"]!, (string)entry["run_id"]!);
             Assert.Equal("succeeded", (string?)run["status"]);
-            Assert.Equal(new[] { "Ada", "Grace" }, run["result_payload"]!["interested"]!.Select(t => (string?)t));
+            var outcomes = run["result_payload"]!["outcomes"]!.ToDictionary(o => (string)o["Plumber"]!, o => ((string?)o["Outcome"], (int?)o["Attempts"]));
+            Assert.Equal(("answered", 1), outcomes["Ada Plumbing"]);
+            Assert.Equal(("answered", 2), outcomes["Brook Pipes"]);
+            Assert.Equal(("voicemail", 1), outcomes["Cole & Sons"]);
+            Assert.Equal(("busy", 2), outcomes["Drain Kings"]);
+            Assert.Equal(2, run["result_payload"]!["quotes"]!.Count());
             Assert.All(_sb.Steps((string)entry["mission_id"]!, (string)entry["run_id"]!), s => Assert.Equal("completed", (string?)s["status"]));
 
-            // only core cmdlets and the module's: nothing from Microsoft.PowerShell.Utility or others
-            var used = ps.Run("$t = $null; $e = $null; $ast = [System.Management.Automation.Language.Parser]::ParseFile($script, [ref]$t, [ref]$e); " +
-                              "$ast.FindAll({ param($n) $n -is [System.Management.Automation.Language.CommandAst] }, $true) | ForEach-Object { $_.GetCommandName() }",
-                _sb.Vars(("script", script))).Ok().Output.Select(o => o.ToString()).Distinct().ToList();
-            var core = new[] { "Out-Default", "Out-Null", "ForEach-Object", "Where-Object" };
-            Assert.All(used, c => Assert.True(c.Contains("-ClawdTalk") || core.Contains(c), c + " is not a core or ClawdTalk cmdlet"));
+            // the calls really were placed: four scheduled, then one more each for the no-answer and the busy number
+            var schedules = _sb.Log(mark).Where(q => (string?)q["method"] == "POST" && ((string?)q["path"] ?? "").EndsWith("/events", System.StringComparison.Ordinal)
+                                                 && ((string?)q["path"] ?? "").Contains("/assistants/") && (bool?)q["applied"] == true).ToList();
+            Assert.Equal(6, schedules.Count);
         }
     }
 }
