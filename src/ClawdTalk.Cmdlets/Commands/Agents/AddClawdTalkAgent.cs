@@ -79,7 +79,7 @@ namespace ClawdTalk.Commands.Agents
             else if (stored != null)
             {
                 try { api.Get(stored); aid = stored; }
-                catch (ClawdTalkApiException ex) when (ex.ErrorId == "AssistantNotFound")
+                catch (ClawdTalkApiException ex) when (ex.ErrorId == ErrorIds.AssistantNotFound)
                 {
                     WriteWarning($"The stored assistant {stored} no longer exists; a new one is created.");
                     Store.UpdateExisting(Slug, e => { e[StateKeys.AssistantId] = null; e[StateKeys.PhoneNumberId] = null; e[StateKeys.AgentPhone] = null; });
