@@ -31,14 +31,10 @@ param(
     # Time between two calls.
     [timespan] $Stagger = [timespan]::FromMinutes(5),
 
-    [string] $Name = "Wedding cake $([datetime]::UtcNow.ToString('yyyyMMdd-HHmmss'))",
-
-    [double] $TimeScale = $(if ($env:CLAWDTALK_TIME_SCALE) { [double]$env:CLAWDTALK_TIME_SCALE } else { 1 })
+    [string] $Name = "Wedding cake $([datetime]::UtcNow.ToString('yyyyMMdd-HHmmss'))"
 )
 
 $ErrorActionPreference = 'Stop'
-$PSDefaultParameterValues['Wait-ClawdTalkEvent:TimeScale'] = $TimeScale
-$insightPoll = [math]::Max(0.1, 10 / $TimeScale)
 
 $mission = Initialize-ClawdTalkMission -Name $Name -Instructions 'Find one bakery that can make a three-tier cake for Saturday, then order it.' `
     -Request 'Order a wedding cake for Saturday' -Step @{ StepId = 'gather'; Description = 'Call bakeries until one can do it' }, @{ StepId = 'act'; Description = 'Confirm the order' }
@@ -53,7 +49,7 @@ $Supplier | Register-ClawdTalkCall -Slug $mission.Slug -StepId gather -Stagger $
         if ($_.IsCanceled) { return }
         $score = 0
         if ($_.ConversationId) {
-            $insight = $_ | Get-ClawdTalkInsight -PollInterval $insightPoll
+            $insight = $_ | Get-ClawdTalkInsight
             $score = [int]($insight.Insights | Where-Object name -eq 'score' | ForEach-Object result)
         }
         $script:heard += [pscustomobject]@{ Name = $_.Name; Phone = $_.To; Outcome = $_.Outcome; Score = $score }

@@ -23,14 +23,10 @@ param(
         [pscustomobject]@{ Name = 'Careful Carriers'; Phone = '+1 303 555 3128' }
     ),
 
-    [string] $Name = "Moving quotes $([datetime]::UtcNow.ToString('yyyyMMdd-HHmmss'))",
-
-    [double] $TimeScale = $(if ($env:CLAWDTALK_TIME_SCALE) { [double]$env:CLAWDTALK_TIME_SCALE } else { 1 })
+    [string] $Name = "Moving quotes $([datetime]::UtcNow.ToString('yyyyMMdd-HHmmss'))"
 )
 
 $ErrorActionPreference = 'Stop'
-$PSDefaultParameterValues['Wait-ClawdTalkEvent:TimeScale'] = $TimeScale
-$insightPoll = [math]::Max(0.1, 10 / $TimeScale)
 
 $base = 'You are booking a move of a two-bedroom flat from Denver to Boulder on the 14th. Ask for their best all-in price.'
 $steps = for ($i = 0; $i -lt @($Mover).Count; $i++) { @{ StepId = "call-$($i + 1)"; Description = "Quote from $(@($Mover)[$i].Name)" } }
@@ -56,7 +52,7 @@ foreach ($m in $Mover) {
     }
 
     # 3. the quote, from the conversation's insights
-    $insight = $call | Get-ClawdTalkInsight -PollInterval $insightPoll
+    $insight = $call | Get-ClawdTalkInsight
     $points = [int](($insight.Insights | Where-Object name -eq 'score' | ForEach-Object result) | ForEach-Object { $_ })
     $quote = [pscustomobject]@{ Name = $m.Name; Phone = $call.To; Quote = 2000 - 100 * $points; Outcome = $call.Outcome }
     $quotes += $quote

@@ -17,8 +17,8 @@
         clawdtalk --sandbox -File examples/parallel-sweep.ps1
         clawdtalk --sandbox --time-scale 600 -File examples/parallel-sweep.ps1 -Count 20
 
-    -TimeScale tells the waits how much faster than real time the service's clock runs: the host's --sandbox sets
-    CLAWDTALK_TIME_SCALE, which is the default; against the real service it is 1. The script uses only the ClawdTalk cmdlets and the core of PowerShell.
+    The waits follow the sandbox's clock by themselves (it says its time scale in every answer): nothing to set. The
+    script uses only the ClawdTalk cmdlets and the core of PowerShell.
 #>
 [CmdletBinding()]
 param(
@@ -34,15 +34,10 @@ param(
 
     # Schedule requests in flight at once.
     [ValidateRange(1, 32)]
-    [int] $ThrottleLimit = 8,
-
-    # How much faster than real time the service's clock runs (the sandbox's --time-scale); 1 for the real service.
-    [double] $TimeScale = $(if ($env:CLAWDTALK_TIME_SCALE) { [double]$env:CLAWDTALK_TIME_SCALE } else { 1 })
+    [int] $ThrottleLimit = 8
 )
 
 $ErrorActionPreference = 'Stop'
-$PSDefaultParameterValues['Wait-ClawdTalkEvent:TimeScale'] = $TimeScale
-$insightPoll = [math]::Max(0.1, 10 / $TimeScale)   # the published guidance reads insights every 10 s
 
 # 1. The list: every shop with its name, number and neighbourhood (per-target variables travel with each call).
 $shops = foreach ($i in 1..$Count) {
@@ -61,7 +56,7 @@ $answers = $shops |
     Register-ClawdTalkCall -Slug $mission.Slug -StepId sweep -ExcludeList $DoNotCall -ThrottleLimit $ThrottleLimit -RecipientType Business -Force -WarningAction SilentlyContinue |
     Wait-ClawdTalkEvent -RetryPolicy ByRecipientType -Force |
     ForEach-Object {
-        $insight = if ($_.ConversationId) { $_ | Get-ClawdTalkInsight -PollInterval $insightPoll }
+        $insight = if ($_.ConversationId) { $_ | Get-ClawdTalkInsight }
         [pscustomobject]@{
             Name     = $_.Name
             Phone    = $_.To

@@ -38,14 +38,10 @@ param(
     [string] $Name = "Screening $([datetime]::UtcNow.ToString('yyyyMMdd-HHmmss'))",
 
     # No retries for candidates who do not answer.
-    [switch] $NoRetry,
-
-    [double] $TimeScale = $(if ($env:CLAWDTALK_TIME_SCALE) { [double]$env:CLAWDTALK_TIME_SCALE } else { 1 })
+    [switch] $NoRetry
 )
 
 $ErrorActionPreference = 'Stop'
-$PSDefaultParameterValues['Wait-ClawdTalkEvent:TimeScale'] = $TimeScale
-$insightPoll = [math]::Max(0.1, 10 / $TimeScale)
 
 $rubric = @'
 Score the candidate from 1 to 10 and report the score as "score":
@@ -65,7 +61,7 @@ $scored = $Candidate |
     Register-ClawdTalkCall -Slug $mission.Slug -StepId screen @window -RecipientType Professional -Force |
     Wait-ClawdTalkEvent -RetryPolicy $retry -Force |
     ForEach-Object {
-        $insight = if ($_.ConversationId) { $_ | Get-ClawdTalkInsight -PollInterval $insightPoll }
+        $insight = if ($_.ConversationId) { $_ | Get-ClawdTalkInsight }
         $score = ($insight.Insights | Where-Object name -eq 'score' | ForEach-Object result)
         [pscustomobject]@{
             Name    = $_.Name

@@ -36,14 +36,10 @@ param(
     # Ask the owner to approve round 2.
     [switch] $RequireApproval,
 
-    [string] $Name = "Demo bookings $([datetime]::UtcNow.ToString('yyyyMMdd-HHmmss'))",
-
-    [double] $TimeScale = $(if ($env:CLAWDTALK_TIME_SCALE) { [double]$env:CLAWDTALK_TIME_SCALE } else { 1 })
+    [string] $Name = "Demo bookings $([datetime]::UtcNow.ToString('yyyyMMdd-HHmmss'))"
 )
 
 $ErrorActionPreference = 'Stop'
-$PSDefaultParameterValues['Wait-ClawdTalkEvent:TimeScale'] = $TimeScale
-$insightPoll = [math]::Max(0.1, 10 / $TimeScale)
 
 $mission = Initialize-ClawdTalkMission -Name $Name -Instructions 'Qualify the leads, then book demos with the qualified ones.' `
     -Request "Book demos with the best of $(@($Lead).Count) leads" `
@@ -54,7 +50,7 @@ $mission = $mission | Add-ClawdTalkAgent -Instructions 'You are qualifying a sal
 $round1 = $Lead | Register-ClawdTalkCall -Slug $mission.Slug -StepId round-1 -RecipientType Business -Force |
     Wait-ClawdTalkEvent -Force |
     ForEach-Object {
-        $insight = if ($_.ConversationId) { $_ | Get-ClawdTalkInsight -PollInterval $insightPoll }
+        $insight = if ($_.ConversationId) { $_ | Get-ClawdTalkInsight }
         $score = $insight.Insights | Where-Object name -eq 'score' | ForEach-Object result
         [pscustomobject]@{ Name = $_.Name; Company = $_.Variables.Company; Phone = $_.To; Score = if ($score) { [int]$score } else { 0 } }
     }

@@ -24,6 +24,9 @@ namespace ClawdTalk.Bench
         static int Runs = 15;
         static bool NoPublish, Composite;
 
+        /// <summary>`--only sweep`: only the outreach sweep row (no publish, no cold start, no per-cmdlet rows).</summary>
+        internal static string? Only;
+
         /// <summary>Reference figures of the issue (this machine kind): the published Python CLI's one request, and the targets.</summary>
         const double PythonCliMs = 155, ResidentTargetMs = 30, ImportTargetMs = 100;
 
@@ -34,6 +37,7 @@ namespace ClawdTalk.Bench
                 if (args[i] == "--runs" && i + 1 < args.Length) Runs = int.Parse(args[++i]);
                 else if (args[i] == "--no-publish") NoPublish = true;      // reuse artifacts/bench-host from the last run
                 else if (args[i] == "--composite") Composite = true;       // self-contained, composite ReadyToRun (slow to publish)
+                else if (args[i] == "--only" && i + 1 < args.Length) Only = args[++i]; // "sweep": the outreach sweep alone
             }
             Repo = FindRepo();
             var table = new Table();
@@ -42,9 +46,12 @@ namespace ClawdTalk.Bench
             var key = "bench_" + Guid.NewGuid().ToString("N");
             await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { ApiKey = key, TimeScale = 600 });
 
-            ColdStart(table, sandbox, key);
-            ImportInWarmHost(table);
-            PerCmdlet(table, sandbox, key);
+            if (Only == null)
+            {
+                ColdStart(table, sandbox, key);
+                ImportInWarmHost(table);
+                PerCmdlet(table, sandbox, key);
+            }
             foreach (var extra in Sections.All) extra(table, sandbox, key, Runs);
 
             Console.WriteLine();

@@ -54,7 +54,7 @@ await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
         int n = next;
         string to = "+1555" + (1000000 + n % 9000000).ToString("D7", CultureInfo.InvariantCulture);
         await PostJson($"/v1/assistants/{aid}/events",
-            $"{{\"channel\":\"call\",\"to\":\"{to}\",\"from\":\"+15550000103\",\"scheduled_at\":\"{at}\",\"mission_id\":\"{rid}\",\"run_id\":\"{run}\"}}");
+            $"{{\"channel\":\"call\",\"to\":\"{to}\",\"from\":\"+12125550103\",\"scheduled_at\":\"{at}\",\"mission_id\":\"{rid}\",\"run_id\":\"{run}\"}}");
     }
 }));
 double createSeconds = sw.Elapsed.TotalSeconds;
@@ -68,7 +68,7 @@ await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
     while (Interlocked.Increment(ref next) <= eventCount)
     {
         await PostJson($"/v1/assistants/{aid}/events",
-            $"{{\"channel\":\"call\",\"to\":\"+15551230007\",\"from\":\"+15550000103\",\"scheduled_at\":\"{soon}\",\"mission_id\":\"{rid}\",\"run_id\":\"{run}\"}}");
+            $"{{\"channel\":\"call\",\"to\":\"+15551230007\",\"from\":\"+12125550103\",\"scheduled_at\":\"{soon}\",\"mission_id\":\"{rid}\",\"run_id\":\"{run}\"}}");
     }
 }));
 // The last event created ends at: its receipt + (scheduled_at - receipt) / 60 + 70 virtual s / 60.

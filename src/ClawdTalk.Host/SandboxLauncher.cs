@@ -24,8 +24,7 @@ namespace ClawdTalk.Host
             if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CLAWDTALK_STATE")))
                 Environment.SetEnvironmentVariable("CLAWDTALK_STATE", System.IO.Path.Combine(System.IO.Path.GetTempPath(),
                     $"clawdtalk-sandbox-{Environment.ProcessId}", "missions_state.json"));
-            // Waits (Wait-ClawdTalkEvent, the examples) space their checks for the sandbox's clock, not the wall clock.
-            Environment.SetEnvironmentVariable("CLAWDTALK_TIME_SCALE", timeScale.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            // Waits learn the sandbox's clock from its answers (X-ClawdTalk-Sandbox-Time-Scale): nothing to set here.
             using (var ps = PowerShell.Create())
             {
                 ps.Runspace = session.Runspace;

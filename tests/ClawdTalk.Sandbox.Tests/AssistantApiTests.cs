@@ -76,6 +76,16 @@ public sealed class AssistantApiTests : SandboxTests
     }
 
     [Fact]
+    public async Task Every_v1_answer_says_the_time_scale_and_the_seeded_numbers_are_valid_E164()
+    {
+        foreach (Reply r in new[] { await Get("/v1/numbers/account-phones"), await Get("/v1/missions/mis_nope"), await Get("/v1/numbers/account-phones", key: "wrong") })
+            Assert.Equal("600", string.Join(",", r.Raw.Headers.GetValues("X-ClawdTalk-Sandbox-Time-Scale")));
+        Assert.False((await Post("/_sandbox/reset", new { })).Raw.Headers.Contains("X-ClawdTalk-Sandbox-Time-Scale"));
+        foreach (JsonNode? p in (await Get("/v1/numbers/account-phones"))["data"].AsArray())
+            Assert.Matches(@"^\+121255501\d\d$", Str(p!["phone_number"]));
+    }
+
+    [Fact]
     public async Task Account_phones_seed_available_and_assign()
     {
         JsonArray phones = (await Get("/v1/numbers/account-phones"))["data"].AsArray();
@@ -83,18 +93,24 @@ public sealed class AssistantApiTests : SandboxTests
         Assert.Equal(2, phones.Count(p => p!["connection_id"] is not null));
         JsonNode free = (await Get("/v1/numbers/account-phones/available"))["phone"];
         string pid = Str(free["id"]);
-        Assert.Equal("+15550000103", Str(free["phone_number"]));
+        Assert.Equal("+12125550103", Str(free["phone_number"]));
 
         Reply assigned = await Patch($"/v1/numbers/account-phones/{pid}", new { connection_id = "conn_x", type = "voice" });
         Assert.Equal("conn_x", Str(assigned["data"]["connection_id"]));
-        Reply none = await Get("/v1/numbers/account-phones/available");
-        Assert.Equal(200, none.Status);
-        Assert.Null(none.Json!["phone"]);
+        // 2.0.6: the dedicated number stays the one outbound calls come from, assigned or not
+        Assert.Equal(pid, Str((await Get("/v1/numbers/account-phones/available"))["phone"]["id"]));
 
         JsonArray added = (await Post("/_sandbox/numbers", new { count = 2 }))["added"].AsArray();
         Assert.Equal(2, added.Count);
-        Assert.Equal(Str(added[0]!["id"]), Str((await Get("/v1/numbers/account-phones/available"))["phone"]["id"]));
+        Assert.Equal("+12125550104", Str(added[0]!["phone_number"]));
+        Assert.Equal(pid, Str((await Get("/v1/numbers/account-phones/available"))["phone"]["id"]));
         Assert.Equal(5, (await Get("/v1/numbers/account-phones"))["data"].AsArray().Count);
+        // the free plan has no dedicated number
+        await Post("/_sandbox/account", new { plan = "free" });
+        Reply none = await Get("/v1/numbers/account-phones/available");
+        Assert.Equal(200, none.Status);
+        Assert.Null(none.Json!["phone"]);
+        await Post("/_sandbox/account", new { plan = "paid" });
 
         Assert.Equal(422, (await Patch($"/v1/numbers/account-phones/{pid}", new { connection_id = "c", type = "fax" })).Status);
         Assert.Equal(422, (await Patch($"/v1/numbers/account-phones/{pid}", new { type = "sms" })).Status);

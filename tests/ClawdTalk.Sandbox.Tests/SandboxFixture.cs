@@ -111,7 +111,7 @@ public abstract class SandboxTests : IClassFixture<SandboxFixture>, IAsyncLifeti
     {
         Reply r = await Post($"/v1/assistants/{aid}/events", new
         {
-            channel = "call", to, from = "+15550000103", scheduled_at = In(ahead), mission_id = mid, run_id = rid, step_id = step,
+            channel = "call", to, from = "+12125550103", scheduled_at = In(ahead), mission_id = mid, run_id = rid, step_id = step,
         });
         Assert.Equal(201, r.Status);
         return r["event"];

@@ -74,7 +74,7 @@ public sealed class ScheduledEventTests : SandboxTests
         string rid = Str((await Send(System.Net.Http.HttpMethod.Post, $"/v1/missions/{mid}/runs", new { input = new { original_request = "x" } }, baseUri: b))["data"]["run_id"]);
         string aid = Str((await Send(System.Net.Http.HttpMethod.Post, "/v1/assistants", new { name = "A" }, baseUri: b))["assistant"]["id"]);
         Reply created = await Send(System.Net.Http.HttpMethod.Post, $"/v1/assistants/{aid}/events",
-            new { channel = "call", to = "+15551234567", from = "+15550000103", scheduled_at = In(61), mission_id = mid, run_id = rid }, baseUri: b);
+            new { channel = "call", to = "+15551234567", from = "+12125550103", scheduled_at = In(61), mission_id = mid, run_id = rid }, baseUri: b);
         string eid = Str(created["event"]["id"]);
 
         var seen = new List<string>();
@@ -190,7 +190,7 @@ public sealed class ScheduledEventTests : SandboxTests
         string path = $"/v1/assistants/{aid}/events";
         object Call(string to = "+15551230007", string? at = null, string? step = null, string? mission = "m", string? run = "r") => new
         {
-            channel = "call", to, from = "+15550000103", scheduled_at = at ?? In(61),
+            channel = "call", to, from = "+12125550103", scheduled_at = at ?? In(61),
             mission_id = mission == "m" ? mid : mission, run_id = run == "r" ? rid : run, step_id = step,
         };
 
@@ -208,8 +208,8 @@ public sealed class ScheduledEventTests : SandboxTests
         Assert.Equal(404, (await Post(path, Call(run: "run_nope"))).Status);
         Assert.Equal(404, (await Post(path, Call(step: "nope"))).Status);
         Assert.Equal(404, (await Post("/v1/assistants/ast_nope/events", Call())).Status);
-        Assert.Equal(422, (await Post(path, new { channel = "fax", to = "+15551230007", from = "+15550000103", scheduled_at = In(61) })).Status);
-        Assert.Equal(422, (await Post(path, new { channel = "sms", to = "+15551230007", from = "+15550000103", scheduled_at = In(61) })).Status);
+        Assert.Equal(422, (await Post(path, new { channel = "fax", to = "+15551230007", from = "+12125550103", scheduled_at = In(61) })).Status);
+        Assert.Equal(422, (await Post(path, new { channel = "sms", to = "+15551230007", from = "+12125550103", scheduled_at = In(61) })).Status);
         Assert.Equal(400, (await Post(path, "{oops")).Status);
         Assert.Equal(201, (await Post(path, Call(at: DateTime.UtcNow.AddMinutes(2).ToString("yyyy-MM-dd'T'HH:mm:ss'+00:00'", CultureInfo.InvariantCulture)))).Status);
     }
@@ -218,7 +218,7 @@ public sealed class ScheduledEventTests : SandboxTests
     public async Task Scheduled_sms_is_sent_and_0004_fails()
     {
         string aid = await Assistant();
-        object Sms(string to) => new { channel = "sms", to, from = "+15550000102", scheduled_at = In(61), text_body = "Hi there" };
+        object Sms(string to) => new { channel = "sms", to, from = "+12125550102", scheduled_at = In(61), text_body = "Hi there" };
         Reply ok = await Post($"/v1/assistants/{aid}/events", Sms("+15551230007"));
         Assert.Equal(201, ok.Status);
         Assert.Equal("Hi there", Str(ok["event"]["text_body"]));

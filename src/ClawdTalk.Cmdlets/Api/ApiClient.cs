@@ -176,6 +176,7 @@ namespace ClawdTalk.Api
 
             using (response)
             {
+                _connection.ObserveTimeScale(response);
                 string text;
                 try { text = await ReadLimitedAsync(response, ct).ConfigureAwait(false); }
                 catch (Exception ex) when (!(ex is ClawdTalkException) && !ct.IsCancellationRequested)

@@ -24,6 +24,38 @@ namespace ClawdTalk.Api
         public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(400);
         public TimeSpan RetryAfterCap { get; set; } = TimeSpan.FromSeconds(30);
 
+        /// <summary>The sandbox extension header: how many times faster than real time the service's clock runs.</summary>
+        public const string TimeScaleHeader = "X-ClawdTalk-Sandbox-Time-Scale";
+
+        long _timeScaleBits = BitConverter.DoubleToInt64Bits(1);
+
+        /// <summary>
+        /// The rehearsal time scale this connection's service announced in its last answer (the sandbox's
+        /// <see cref="TimeScaleHeader"/>); 1 for the real service, which never sends it. Waits and poll intervals divide by it.
+        /// </summary>
+        public double TimeScale => BitConverter.Int64BitsToDouble(System.Threading.Interlocked.Read(ref _timeScaleBits));
+
+        /// <summary>Learns the time scale from an answer's headers: the factor when present and sane, else real time.</summary>
+        internal void ObserveTimeScale(System.Net.Http.HttpResponseMessage response)
+        {
+            double scale = 1;
+            if (response.Headers.TryGetValues(TimeScaleHeader, out var values))
+                foreach (var v in values)
+                    if (double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var f)
+                        && f > 0 && !double.IsInfinity(f) && !double.IsNaN(f))
+                    { scale = Math.Min(f, 1e6); break; }
+            System.Threading.Interlocked.Exchange(ref _timeScaleBits, BitConverter.DoubleToInt64Bits(scale));
+        }
+
+        /// <summary>A service-time duration (a poll interval, a wait the guidance gives) in real time at this connection's scale.</summary>
+        public TimeSpan Real(TimeSpan serviceTime, TimeSpan? floor = null)
+        {
+            var scale = TimeScale;
+            var real = scale == 1 ? serviceTime : TimeSpan.FromTicks((long)(serviceTime.Ticks / scale));
+            var min = floor ?? TimeSpan.FromMilliseconds(20);
+            return real < min && serviceTime > TimeSpan.Zero ? (serviceTime < min ? serviceTime : min) : real;
+        }
+
         /// <summary>The WebSocket endpoint: the server root with http→ws, https→wss, and `/ws`.</summary>
         public Uri WebSocketUri
         {

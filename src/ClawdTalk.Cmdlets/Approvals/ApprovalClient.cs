@@ -96,7 +96,7 @@ namespace ClawdTalk.Approvals
 
         /// <summary>Waits for the owner's answer: the bridge's push (ApprovalHub) or a poll, whichever comes first.</summary>
         public static async Task WaitAsync(ApiClient api, ApprovalOutcome outcome, TimeSpan timeout, TimeSpan pollInterval, CancellationToken ct,
-            Action<TimeSpan>? onTick = null, Action<string>? log = null)
+            Action<TimeSpan>? onTick = null, Action<string>? log = null, ServiceOutage? outage = null)
         {
             if (outcome.RequestId == null || outcome.Error != null || outcome.DevicesNotified == 0) return;
             var id = outcome.RequestId;
@@ -112,8 +112,21 @@ namespace ClawdTalk.Approvals
                     {
                         var status = Json.Unwrap(await api.SendAsync(HttpMethod.Get, "approvals/" + Uri.EscapeDataString(id), null, RequestKind.Idempotent, ct, log, "Approval", id).ConfigureAwait(false), "approval");
                         outcome.LastStatus = status;
+                        outage?.Answered();
                         var s = Json.Str(status, "status", "decision");
                         if (s != null && !s.Equals("pending", StringComparison.OrdinalIgnoreCase)) { Decide(outcome, s, Json.Date(status, "responded_at", "decided_at")); return; }
+                    }
+                    catch (ClawdTalkException ex) when (outage != null && ServiceOutage.IsNoAnswer(ex) && watch.Elapsed < timeout)
+                    {
+                        // no answer at all: a warning at once, and once the grace period has passed the wait ends as an error
+                        // (an error answer, e.g. 503, fails closed at once, as before)
+                        try { outage.Failed(ex); }
+                        catch (ClawdTalkException gaveUp)
+                        {
+                            outcome.Decision = ApprovalDecision.Error;
+                            outcome.Error = gaveUp;
+                            return;
+                        }
                     }
                     catch (ClawdTalkException ex)
                     {
@@ -131,7 +144,10 @@ namespace ClawdTalk.Approvals
                     var left = timeout - watch.Elapsed;
                     if (left <= TimeSpan.Zero) { outcome.Decision = ApprovalDecision.Timeout; outcome.DecidedAt = DateTimeOffset.UtcNow; return; }
                     onTick?.Invoke(left);
-                    var wait = left < pollInterval ? left : pollInterval;
+                    // the interval is service time (the sandbox's answers say how fast its clock runs)
+                    var interval = api.Connection.Real(pollInterval);
+                    if (outage != null) interval = outage.Next(interval);
+                    var wait = left < interval ? left : interval;
                     await Task.WhenAny(pushed, Task.Delay(wait, ct)).ConfigureAwait(false);
                 }
             }

@@ -48,7 +48,7 @@ namespace ClawdTalk.Lifecycle
         public JObject? TryGetPlan(string mid, string rid)
         {
             try { return GetPlan(mid, rid); }
-            catch (ClawdTalkApiException ex) when (ex.ErrorId == "PlanNotFound") { return null; }
+            catch (ClawdTalkApiException ex) when (ex.ErrorId == ErrorIds.PlanNotFound) { return null; }
         }
 
         public JObject UpdateStep(string mid, string rid, string stepId, string status) =>

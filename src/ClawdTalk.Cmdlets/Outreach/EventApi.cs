@@ -66,7 +66,7 @@ namespace ClawdTalk.Outreach
             {
                 await _api.SendAsync(HttpMethod.Delete, $"assistants/{E(assistantId)}/events/{E(eventId)}", null, RequestKind.Idempotent, ct, _log, "ScheduledEvent", eventId).ConfigureAwait(false);
             }
-            catch (ClawdTalkApiException ex) when (ex.ErrorId == "Conflict")
+            catch (ClawdTalkApiException ex) when (ex.ErrorId == ErrorIds.Conflict)
             {
                 throw new ClawdTalkException("EventNotCancellable", ErrorCategory.InvalidOperation,
                     $"The event {eventId} can no longer be cancelled: it is running or has ended ({ex.Message}).", eventId, ex);
@@ -151,18 +151,18 @@ namespace ClawdTalk.Outreach
         static ClawdTalkException Map(ClawdTalkApiException ex, JObject body, string? target)
         {
             var code = (ex.ServerCode ?? "").ToLowerInvariant();
-            if (code.Contains("scheduled_at") || (ex.ErrorId == "ValidationFailed" && ex.Message.IndexOf("scheduled_at", StringComparison.OrdinalIgnoreCase) >= 0))
+            if (code.Contains("scheduled_at") || (ex.ErrorId == ErrorIds.ValidationFailed && ex.Message.IndexOf("scheduled_at", StringComparison.OrdinalIgnoreCase) >= 0))
                 return new ClawdTalkException("ScheduleTooSoon", ErrorCategory.InvalidArgument,
                     $"The service refused the time {(string?)body["scheduled_at"]} for {target}: it must be at least a minute ahead when it arrives ({ex.Message}). Nothing was scheduled for it.", target, ex);
-            if (code.Contains("phone") || (ex.ErrorId == "ValidationFailed" && ex.Message.IndexOf("E.164", StringComparison.OrdinalIgnoreCase) >= 0))
+            if (code.Contains("phone") || (ex.ErrorId == ErrorIds.ValidationFailed && ex.Message.IndexOf("E.164", StringComparison.OrdinalIgnoreCase) >= 0))
                 return new ClawdTalkException("InvalidPhoneNumber", ErrorCategory.InvalidArgument, $"The service refused the number {target}: {ex.Message}", target, ex);
-            if (ex.ErrorId == "AssistantNotFound")
+            if (ex.ErrorId == ErrorIds.AssistantNotFound)
             {
                 foreach (var (word, id) in new[] { ("step", "StepNotFound"), ("run", "RunNotFound"), ("mission", "MissionNotFound") })
                     if (ex.Message.IndexOf(word, StringComparison.OrdinalIgnoreCase) >= 0 && ex.Message.IndexOf("assistant", StringComparison.OrdinalIgnoreCase) < 0)
                         return new ClawdTalkException(id, ErrorCategory.ObjectNotFound, ex.Message, target, ex);
             }
-            if (ex.ErrorId == "PaidPlanRequired" && ex.RecommendedAction == null)
+            if (ex.ErrorId == ErrorIds.PaidPlanRequired && ex.RecommendedAction == null)
                 ex.RecommendedAction = "Scheduled calls to external numbers need a paid ClawdTalk plan with a dedicated number.";
             return ex;
         }

@@ -118,8 +118,13 @@ internal static class AssistantEndpoints
         {
             lock (core.Sync)
             {
-                Phone? free = core.State.Phones.Find(p => p.ConnectionId is null);
-                return Api.Json(free is null ? new JsonObject() : new JsonObject { ["phone"] = new JsonObject { ["id"] = free.Id, ["phone_number"] = free.PhoneNumber } });
+                // the account's dedicated number, assigned to an assistant or not (2.0.6: every mission calls from it);
+                // none on the free plan, or when the account has no free number left to dedicate
+                SandboxState s = core.State;
+                Phone? dedicated = s.Plan != "paid" ? null
+                    : s.Phones.Find(p => p.Id == s.DedicatedPhoneId) ?? s.Phones.Find(p => p.ConnectionId is null);
+                if (dedicated is not null) s.DedicatedPhoneId = dedicated.Id;
+                return Api.Json(dedicated is null ? new JsonObject() : new JsonObject { ["phone"] = new JsonObject { ["id"] = dedicated.Id, ["phone_number"] = dedicated.PhoneNumber } });
             }
         });
 

@@ -111,7 +111,7 @@ internal static class CommsEndpoints
                     .OrderByDescending(x => x.Last.CreatedAt, StringComparer.Ordinal)
                     .Select(x => (JsonNode)new JsonObject
                     {
-                        ["contact"] = x.Last.Contact, ["last_message"] = x.Last.ToJson(),
+                        ["contact"] = x.Last.Contact, ["last_message"] = x.Last.Body, // the text (contract; the published sms.sh prints it)
                         ["last_message_at"] = x.Last.CreatedAt, ["message_count"] = x.Count,
                     });
                 return Api.Wrap("conversations", new JsonArray(items.ToArray()));

@@ -168,7 +168,7 @@ internal static class ControlEndpoints
         {
             if (!RequestBody.TryGet(ctx, out RequestBody? b, out IResult? err, control: true)) return err;
             string? query = b.String("query");
-            string from = b.Phone("from") ?? "+15550001234";
+            string from = b.Phone("from") ?? "+12125550142";
             bool started = b.Bool("started") ?? false;
             string? context = b.String("context");
             if (b.Problem is { } p) return p;

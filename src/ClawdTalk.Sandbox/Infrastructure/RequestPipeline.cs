@@ -16,6 +16,9 @@ internal sealed class RequestPipeline
 
     public RequestPipeline(SandboxCore core) => _core = core;
 
+    /// <summary>The contract's sandbox extension: the time scale factor, on every /v1 answer (1 when time is not scaled).</summary>
+    public const string TimeScaleHeader = "X-ClawdTalk-Sandbox-Time-Scale";
+
     public async Task InvokeAsync(HttpContext ctx, RequestDelegate next)
     {
         string path = ctx.Request.Path.Value ?? "";
@@ -32,6 +35,8 @@ internal sealed class RequestPipeline
         LogEntry entry;
         FaultKind fault = FaultKind.None;
         bool isApi = path == "/v1" || path.StartsWith("/v1/", StringComparison.Ordinal);
+        // sandbox extension (contract): every /v1 answer says how fast time runs here, so a client can scale its waits
+        if (isApi) ctx.Response.Headers[TimeScaleHeader] = _core.Options.TimeScale.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
         lock (_core.Sync)
         {
             entry = _core.Log.Begin(method, path, query, logBody ? body : null);

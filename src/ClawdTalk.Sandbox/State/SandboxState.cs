@@ -11,7 +11,9 @@ namespace ClawdTalk.Sandbox.State;
 /// </summary>
 internal sealed class SandboxState
 {
-    public const string DefaultOwnerPhone = "+15550009999";
+    /// <summary>Numbers in the 555-01xx range of real area codes: they pass E.164 validation (never the fictional +1 555 area code).</summary>
+    public const string DefaultOwnerPhone = "+12125550199";
+    static readonly string[] AreaCodes = { "212", "646", "718", "917", "347", "332", "929", "415", "628", "303", "720" };
     private readonly Dictionary<string, int> _counters = new(StringComparer.Ordinal);
 
     public readonly Dictionary<string, Mission> Missions = new(StringComparer.Ordinal);
@@ -42,11 +44,20 @@ internal sealed class SandboxState
 
     public SandboxState()
     {
-        // Seed numbers: two assigned, exactly one available.
-        Phones.Add(new Phone { Id = NextId("ph"), PhoneNumber = "+15550000101", ConnectionId = "conn_seed_voice", Type = "voice" });
-        Phones.Add(new Phone { Id = NextId("ph"), PhoneNumber = "+15550000102", ConnectionId = "conn_seed_sms", Type = "sms" });
-        Phones.Add(new Phone { Id = NextId("ph"), PhoneNumber = "+15550000103" });
+        // Seed numbers: two assigned, one free: the account's dedicated number (the one outbound mission calls are placed from).
+        Phones.Add(new Phone { Id = NextId("ph"), PhoneNumber = NumberFor(1), ConnectionId = "conn_seed_voice", Type = "voice" });
+        Phones.Add(new Phone { Id = NextId("ph"), PhoneNumber = NumberFor(2), ConnectionId = "conn_seed_sms", Type = "sms" });
+        Phone dedicated = new Phone { Id = NextId("ph"), PhoneNumber = NumberFor(3) };
+        Phones.Add(dedicated);
+        DedicatedPhoneId = dedicated.Id;
     }
+
+    /// <summary>The account's dedicated number (paid plan): what <c>GET /numbers/account-phones/available</c> answers, assigned or not.</summary>
+    public string? DedicatedPhoneId;
+
+    /// <summary>The n-th number of the account (1-based): <c>+1 212 555 0101</c>, …, then the 01xx range of further area codes.</summary>
+    static string NumberFor(int n) =>
+        "+1" + AreaCodes[(n / 100) % AreaCodes.Length] + "555" + (100 + n % 100).ToString("D4", CultureInfo.InvariantCulture);
 
     /// <summary>The account number calls and texts come from.</summary>
     public string AccountNumber => Phones[0].PhoneNumber;
@@ -61,7 +72,7 @@ internal sealed class SandboxState
 
     public Phone AddNumber()
     {
-        var p = new Phone { Id = NextId("ph"), PhoneNumber = "+1555000" + (100 + Phones.Count + 1).ToString("D4", CultureInfo.InvariantCulture) };
+        var p = new Phone { Id = NextId("ph"), PhoneNumber = NumberFor(Phones.Count + 1) };
         Phones.Add(p);
         return p;
     }

@@ -28,14 +28,11 @@ namespace ClawdTalk.Tests.Missions
         int Posts(string path) => _sb.Log().Count(r => (string?)r["method"] == "POST" && (string?)r["path"] == path);
 
         [Fact]
-        public void No_available_number_is_a_clear_error_that_leaves_no_assistant_and_a_rerun_finishes_with_one()
+        public void No_dedicated_number_is_a_clear_error_that_leaves_no_assistant_and_a_rerun_finishes_with_one()
         {
             using var ps = _sb.Session();
-            // the sandbox starts with one free number: the first mission takes it
-            var first = ps.Run(Init + " | Add-ClawdTalkAgent", _sb.Vars(("name", Names.Unique("Takes the number")))).Single<MissionState>();
-            Assert.NotNull(first.AgentPhone);
-            Assert.Equal(1, Posts("/v1/assistants"));
-
+            // a free account has no dedicated number
+            _sb.Control(HttpMethod.Post, "/_sandbox/account", new { plan = "free" });
             var name = Names.Unique("No number");
             var slug = Names.SlugOf(name);
             ps.Run(Init, _sb.Vars(("name", name))).Ok();
@@ -46,18 +43,48 @@ namespace ClawdTalk.Tests.Missions
                 Assert.Contains("paid", error.ErrorDetails.Message);
                 Assert.NotNull(error.ErrorDetails.RecommendedAction);
             }
-            Assert.Equal(1, Posts("/v1/assistants")); // three failed attempts, no assistant leaked
+            Assert.Equal(0, Posts("/v1/assistants")); // three failed attempts, no assistant leaked
             Assert.Null((string?)StateFile.Entry(slug)["assistant_id"]);
 
-            _sb.AddNumbers(1);
+            _sb.Control(HttpMethod.Post, "/_sandbox/account", new { plan = "paid" });
             var state = ps.Run("Add-ClawdTalkAgent -Slug $slug", _sb.Vars(("slug", slug))).Single<MissionState>();
             Assert.NotNull(state.AgentPhone);
-            Assert.Equal(2, Posts("/v1/assistants"));
+            Assert.Equal(1, Posts("/v1/assistants"));
             var writes = MissionSandbox.Writes(_sb.Log()).Count;
             var again = ps.Run("Add-ClawdTalkAgent -Slug $slug", _sb.Vars(("slug", slug))).Single<MissionState>();
             Assert.Equal(state.AssistantId, again.AssistantId);
             Assert.Equal(writes, MissionSandbox.Writes(_sb.Log()).Count); // already set up: reads only
             Assert.Single(_sb.Events(state.MissionId!, state.RunId!), e => ((string?)e["summary"] ?? "").StartsWith("Agent set up"));
+        }
+
+        [Fact]
+        public void Three_missions_in_a_row_on_a_one_number_account_all_schedule_their_calls_from_that_number()
+        {
+            using var ps = _sb.Session();
+            string? number = null;
+            for (var i = 0; i < 3; i++)
+            {
+                var s = ps.Run(Init + " | Add-ClawdTalkAgent", _sb.Vars(("name", Names.Unique("One number " + i)))).Single<MissionState>();
+                number ??= s.AgentPhone;
+                Assert.NotNull(number);
+                Assert.Equal(number, s.AgentPhone);
+                var ev = ps.Run("'+1 212 555 0107' | Register-ClawdTalkCall -Slug $slug -StepId call -Force", _sb.Vars(("slug", s.Slug))).Single<ScheduledEvent>();
+                Assert.Equal(number, (string?)_sb.Api($"assistants/{s.AssistantId}/events/{ev.EventId}")["from"]);
+            }
+            // 2.0.6: the from-number is never assigned for outbound mission calls
+            Assert.Equal(0, _sb.Log().Count(r => (string?)r["method"] == "PATCH" && ((string?)r["path"] ?? "").StartsWith("/v1/numbers")));
+            Assert.Equal(3, _sb.Log().Count(r => (string?)r["method"] == "POST" && System.Text.RegularExpressions.Regex.IsMatch((string?)r["path"] ?? "", "^/v1/assistants/[^/]+/events$")));
+
+            // -AssignNumber assigns it (inbound), once; the next mission still calls from it
+            var assigned = ps.Run(Init + " | Add-ClawdTalkAgent -AssignNumber", _sb.Vars(("name", Names.Unique("Inbound")))).Single<MissionState>();
+            Assert.Equal(number, assigned.AgentPhone);
+            ps.Run("Add-ClawdTalkAgent -Slug $slug -AssignNumber", _sb.Vars(("slug", assigned.Slug))).Ok();
+            Assert.Equal(1, _sb.Log().Count(r => (string?)r["method"] == "PATCH" && ((string?)r["path"] ?? "").StartsWith("/v1/numbers")));
+            var connection = (string?)_sb.Api($"assistants/{assigned.AssistantId}/connection-id?feature=telephony")["connection_id"];
+            Assert.Contains((JArray)_sb.Api("numbers/account-phones"), n => (string?)n["phone_number"] == number && (string?)n["connection_id"] == connection);
+            var after = ps.Run(Init + " | Add-ClawdTalkAgent", _sb.Vars(("name", Names.Unique("After")))).Single<MissionState>();
+            Assert.Equal(number, after.AgentPhone);
+            ps.Run("Add-ClawdTalkAgent -Slug $slug -AssignNumber -NoPhoneNumber", _sb.Vars(("slug", after.Slug))).Error("ConflictingParameters");
         }
 
         [Fact]

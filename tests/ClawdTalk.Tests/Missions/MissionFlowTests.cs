@@ -56,7 +56,7 @@ namespace ClawdTalk.Tests.Missions
             Assert.Equal(MissionStateStatus.Succeeded, done.Status);
             Assert.Equal("Qualified 2 of 3", done.ResultSummary);
 
-            // the service's view: run succeeded with summary and payload, open steps skipped, the agent linked to a number
+            // the service's view: run succeeded with summary and payload, open steps skipped, the agent calling from the dedicated number
             var run = _sb.Run(init.MissionId!, init.RunId!);
             Assert.Equal("succeeded", (string?)run["status"]);
             Assert.Equal("Qualified 2 of 3", (string?)run["result_summary"]);
@@ -64,7 +64,8 @@ namespace ClawdTalk.Tests.Missions
             Assert.Equal(new[] { "completed", "skipped", "skipped" }, _sb.Steps(init.MissionId!, init.RunId!).Select(s => (string?)s["status"]));
             Assert.Contains((JArray)_sb.Api($"missions/{init.MissionId}/runs/{init.RunId}/agents"), a => (string?)a["telnyx_agent_id"] == agent.AssistantId);
             var phone = ((JArray)_sb.Api("numbers/account-phones")).Single(p => (string?)p["id"] == agent.PhoneNumberId);
-            Assert.NotNull((string?)phone["connection_id"]);
+            Assert.Equal(agent.AgentPhone, (string?)phone["phone_number"]);
+            Assert.Null((string?)phone["connection_id"]); // 2.0.6: kept as the from-number, not assigned
 
             // every action is on the dashboard, in order
             var events = _sb.Events(init.MissionId!, init.RunId!);

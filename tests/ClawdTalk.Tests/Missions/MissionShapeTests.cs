@@ -175,9 +175,10 @@ namespace ClawdTalk.Tests.Missions
                     Ok("{\"data\":[{\"telnyx_agent_id\":\"ast9\"}]}"),                      // linked now
                     Ok("{\"phone\":{\"id\":\"ph9\",\"phone_number\":\"+15550009999\"}}"),
                     Ok("{\"connection_id\":\"conn9\"}"),
+                    Ok("{\"data\":[{\"id\":\"ph9\",\"phone_number\":\"+15550009999\"}]}"),  // not assigned yet
                     Ok("{\"data\":{\"id\":\"ph9\",\"connection_id\":\"conn9\"}}"),
                     Ok("{\"data\":{\"id\":\"ev\"}}", 201));
-                var state = _ps.Run("Add-ClawdTalkAgent -Slug $slug", Vars(("slug", slug))).Single<MissionState>();
+                var state = _ps.Run("Add-ClawdTalkAgent -Slug $slug -AssignNumber", Vars(("slug", slug))).Single<MissionState>();
                 Assert.Equal("+15550009999", state.AgentPhone);
                 Assert.Single(_server.Requests, q => q.Method == "POST" && q.Path == "/v1/assistants");
                 var assign = _server.Requests.Single(q => q.Method == "PATCH");

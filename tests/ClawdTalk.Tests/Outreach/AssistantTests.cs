@@ -115,7 +115,7 @@ namespace ClawdTalk.Tests.Outreach
             _sb.AddNumbers(1);
             var a = ps.Run("New-ClawdTalkAssistant -Name 'Number holder'").Ok().Single<Assistant>();
             var all = ps.Run("Get-ClawdTalkPhoneNumber").Ok().Objects<AccountPhoneNumber>();
-            Assert.Contains(all, n => n.PhoneNumber == "+15550000101" && !n.IsAvailable && n.ConnectionId == "conn_seed_voice");
+            Assert.Contains(all, n => n.PhoneNumber == "+12125550101" && !n.IsAvailable && n.ConnectionId == "conn_seed_voice");
             var free = ps.Run("Get-ClawdTalkPhoneNumber -Available").Ok().Objects<AccountPhoneNumber>();
             Assert.NotEmpty(free);
             Assert.All(free, n => Assert.True(n.IsAvailable));
@@ -129,9 +129,9 @@ namespace ClawdTalk.Tests.Outreach
             Assert.Equal("voice", (string?)patch["type"]);
             Assert.StartsWith("conn_", (string?)patch["connection_id"]);
 
-            var r = ps.Run("Set-ClawdTalkPhoneNumber -PhoneNumber '+1 555 000 0101' -AssistantId $a", _sb.Vars(("a", a.AssistantId)));
+            var r = ps.Run("Set-ClawdTalkPhoneNumber -PhoneNumber '+1 212 555 0101' -AssistantId $a", _sb.Vars(("a", a.AssistantId)));
             r.Error("PhoneNumberInUse", ErrorCategory.ResourceBusy);
-            ps.Run("Set-ClawdTalkPhoneNumber -PhoneNumber '+1 555 000 0999' -ConnectionId c").Error("PhoneNumberNotFound");
+            ps.Run("Set-ClawdTalkPhoneNumber -PhoneNumber '+1 212 555 0999' -ConnectionId c").Error("PhoneNumberNotFound");
             ps.Run("Set-ClawdTalkPhoneNumber -PhoneNumberId ph_000001").Error("AssignmentTargetRequired");
         }
     }

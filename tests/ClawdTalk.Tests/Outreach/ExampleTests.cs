@@ -28,7 +28,7 @@ namespace ClawdTalk.Tests.Outreach
             var mission = Unique(name);
             var vars = _sb.Vars(("script", Script(name)), ("name", mission));
             foreach (var kv in more ?? new()) vars[kv.Key] = kv.Value;
-            var r = ps.Run($"& $script -Name $name -TimeScale $scale {args}", vars).Ok();
+            var r = ps.Run($"& $script -Name $name {args}", vars).Ok();
             return (r, ClawdTalk.State.Slugs.From(mission));
         }
 

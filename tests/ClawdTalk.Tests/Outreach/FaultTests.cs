@@ -31,7 +31,7 @@ namespace ClawdTalk.Tests.Outreach
             try
             {
                 sched = ps.Run("$targets | Register-ClawdTalkCall -Slug $slug -StepId sweep -ThrottleLimit 8 -Force -Verbose", _sb.Vars(("targets", targets), ("slug", m.Slug)));
-                waited = ps.Run("$events | Wait-ClawdTalkEvent -TimeScale $scale -Verbose", _sb.Vars(("events", sched.Output.Select(o => o.BaseObject).ToArray())));
+                waited = ps.Run("$events | Wait-ClawdTalkEvent -Verbose", _sb.Vars(("events", sched.Output.Select(o => o.BaseObject).ToArray())));
             }
             finally { _sb.Faults(0); }
             sched.Ok();

@@ -24,7 +24,7 @@ namespace ClawdTalk.Tests.Outreach
             var m = _sb.Mission(ps, "Retries", "calls");
             var mark = _sb.Mark();
             var r = ps.Run("'+1 212 555 0001', '+1 212 555 0002', '+1 212 555 0005', '+1 212 555 9001' | Register-ClawdTalkCall -Slug $slug -StepId calls -Force | " +
-                           "Wait-ClawdTalkEvent -RetryPolicy AutomatedSystem -TimeScale $scale -Force", _sb.Vars(("slug", m.Slug))).Ok();
+                           "Wait-ClawdTalkEvent -RetryPolicy AutomatedSystem -Force", _sb.Vars(("slug", m.Slug))).Ok();
 
             var calls = OutreachSandbox.AppliedSchedules(_sb.Log(mark));
             Assert.Equal(4, calls["+12125550001"]);
@@ -73,14 +73,14 @@ namespace ClawdTalk.Tests.Outreach
             var m = _sb.Mission(ps, "Capped");
             var mark = _sb.Mark();
             ps.Run(@"[pscustomobject]@{ Phone = '+1 646 555 0001'; RecipientType = 'AutomatedSystem' }, '+1 646 555 0002' |
-                     Register-ClawdTalkCall -Slug $slug -Force | Wait-ClawdTalkEvent -RetryPolicy ByRecipientType -MaxAttempts 2 -TimeScale $scale -Force",
+                     Register-ClawdTalkCall -Slug $slug -Force | Wait-ClawdTalkEvent -RetryPolicy ByRecipientType -MaxAttempts 2 -Force",
                 _sb.Vars(("slug", m.Slug))).Ok();
             var calls = OutreachSandbox.AppliedSchedules(_sb.Log(mark));
             Assert.Equal(2, calls["+16465550001"]);
             Assert.Equal(1, calls["+16465550002"]);
 
             mark = _sb.Mark();
-            var r = ps.Run("'+1 718 555 0002' | Register-ClawdTalkCall -Slug $slug -Force | Wait-ClawdTalkEvent -MaxAttempts 3 -RetryDelay 120 -TimeScale $scale -Force -Verbose",
+            var r = ps.Run("'+1 718 555 0002' | Register-ClawdTalkCall -Slug $slug -Force | Wait-ClawdTalkEvent -MaxAttempts 3 -RetryDelay 120 -Force -Verbose",
                 _sb.Vars(("slug", m.Slug))).Ok();
             var busy = OutreachSandbox.AppliedSchedules(_sb.Log(mark));
             Assert.True(busy["+17185550002"] == 3, string.Join("\n", r.Verbose));
@@ -93,7 +93,7 @@ namespace ClawdTalk.Tests.Outreach
             var m = _sb.Mission(ps, "Professional");
             var events = ps.Run("'+1 415 555 0001' | Register-ClawdTalkCall -Slug $slug -Force", _sb.Vars(("slug", m.Slug))).Ok().Output.Select(o => o.BaseObject).ToArray();
             var mark = _sb.Mark();
-            var r = ps.Run("$events | Wait-ClawdTalkEvent -RetryPolicy Professional -TimeScale $scale -WhatIf", _sb.Vars(("events", events))).Ok();
+            var r = ps.Run("$events | Wait-ClawdTalkEvent -RetryPolicy Professional -WhatIf", _sb.Vars(("events", events))).Ok();
             var final = r.Single<ScheduledEvent>();
             Assert.Equal("no-answer", final.Outcome);
             Assert.Equal(1, final.Attempt);

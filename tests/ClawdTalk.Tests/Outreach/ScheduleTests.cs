@@ -155,7 +155,7 @@ namespace ClawdTalk.Tests.Outreach
             var mark = _sb.Mark();
             var r = ps.Run(@"
                 @{ Name = 'Ana'; Phone = '+1 303 555 7401'; Slot = '9:30' }, [pscustomobject]@{ Name = 'Ben'; Mobile = '+1 303 555 7402'; Slot = '11:00' }, @{ Phone = '+1 303 555 0004'; Name = 'Cy'; Slot = 'noon' } |
-                    Register-ClawdTalkSms -Slug $slug -StepId remind -Message 'Hi {{Name}}, see you at {{Slot}}.' -Force | Wait-ClawdTalkEvent -TimeScale $scale",
+                    Register-ClawdTalkSms -Slug $slug -StepId remind -Message 'Hi {{Name}}, see you at {{Slot}}.' -Force | Wait-ClawdTalkEvent",
                 _sb.Vars(("slug", m.Slug))).Ok();
             var texts = SchedulePosts(_sb.Log(mark));
             Assert.Equal(new[] { "Hi Ana, see you at 9:30.", "Hi Ben, see you at 11:00.", "Hi Cy, see you at noon." }, texts.Select(t => (string)t["text_body"]!).OrderBy(x => x));
@@ -178,7 +178,7 @@ namespace ClawdTalk.Tests.Outreach
                 Initialize-ClawdTalkMission -Name $name -Instructions 'Ask two people one question.' -Request 'Ask' -Step 'ask' |
                     Add-ClawdTalkAgent -Instructions 'Ask whether they like jazz.' |
                     Register-ClawdTalkCall -To '+1 303 555 7501', '+1 303 555 7502' -StepId ask -Force |
-                    Wait-ClawdTalkEvent -TimeScale $scale |
+                    Wait-ClawdTalkEvent |
                     Get-ClawdTalkInsight -PollInterval 0.1 |
                     Complete-ClawdTalkMission -Summary 'Asked both'", _sb.Vars(("name", name))).Ok();
             var done = r.Single<MissionState>();

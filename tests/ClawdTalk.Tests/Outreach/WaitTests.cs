@@ -26,7 +26,7 @@ namespace ClawdTalk.Tests.Outreach
                 $a + $b", _sb.Vars(("slug", m.Slug), ("second", second))).Ok().Output.Select(o => o.BaseObject).ToArray();
             Assert.Equal(12, events.Length);
             var mark = _sb.Mark();
-            var r = ps.Run("$events | Wait-ClawdTalkEvent -TimeScale $scale -Verbose", _sb.Vars(("events", events))).Ok();
+            var r = ps.Run("$events | Wait-ClawdTalkEvent -Verbose", _sb.Vars(("events", events))).Ok();
             Assert.Equal(12, r.Objects<ScheduledEvent>().Count);
             var (checks, lists) = OutreachSandbox.WaitStats(r);
             Assert.True(checks >= 3, $"{checks} checks");
@@ -49,7 +49,7 @@ namespace ClawdTalk.Tests.Outreach
             // 5 minutes apart: half a second apart at 600 times real time
             var r = ps.Run(@"
                 '+1 303 555 9301', '+1 303 555 9302', '+1 303 555 9303' | Register-ClawdTalkCall -Slug $slug -Stagger 300 -Force |
-                    Wait-ClawdTalkEvent -TimeScale $scale |
+                    Wait-ClawdTalkEvent |
                     Get-ClawdTalkInsight -PollInterval 0.1 |
                     ForEach-Object { [pscustomobject]@{ Conversation = $_.ConversationId; Slug = $_.Slug; Seen = [datetime]::UtcNow } }", _sb.Vars(("slug", m.Slug))).Ok();
             var seen = r.Output.Select(o => (DateTime)o.Properties["Seen"].Value).ToList();
@@ -67,7 +67,7 @@ namespace ClawdTalk.Tests.Outreach
                 _sb.Vars(("slug", m.Slug))).Ok().Output.Select(o => o.BaseObject).ToArray();
             // two days away on the wall clock: the guidance checks every few hours, so a 2 s wait reads the list once or twice
             var mark = _sb.Mark();
-            var r = ps.Run("$events | Wait-ClawdTalkEvent -Timeout 2 -TimeScale 1 -Verbose", _sb.Vars(("events", events)));
+            var r = ps.Run("$events | Wait-ClawdTalkEvent -Timeout 2 -Verbose", _sb.Vars(("events", events)));
             var err = r.Error("WaitTimeout", ErrorCategory.OperationTimeout);
             Assert.Empty(r.Output);
             var pending = Assert.IsType<ScheduledEvent[]>(err.TargetObject);
@@ -87,7 +87,7 @@ namespace ClawdTalk.Tests.Outreach
             var m = _sb.Mission(ps, "Stop");
             var events = ps.Run("'+1 303 555 9501' | Register-ClawdTalkCall -Slug $slug -At ([datetime]::UtcNow.AddHours(1)) -Force",
                 _sb.Vars(("slug", m.Slug))).Ok().Output.Select(o => o.BaseObject).ToArray();
-            var r = ps.RunAndStop("$events | Wait-ClawdTalkEvent -TimeScale 1", TimeSpan.FromSeconds(1.5), _sb.Vars(("events", events)));
+            var r = ps.RunAndStop("$events | Wait-ClawdTalkEvent", TimeSpan.FromSeconds(1.5), _sb.Vars(("events", events)));
             Assert.NotNull(r.StopDuration);
             Assert.True(r.StopDuration < TimeSpan.FromSeconds(3), $"stopping took {r.StopDuration}");
             Assert.NotEmpty(r.Progress); // the wait was under way (a stopped pipeline takes no more records: the host ends the bar)
@@ -100,7 +100,7 @@ namespace ClawdTalk.Tests.Outreach
         {
             using var ps = _sb.Session();
             var m = _sb.Mission(ps, "Progress");
-            var r = ps.Run("'+1 720 555 9601', '+1 720 555 0001', '+1 720 555 9603' | Register-ClawdTalkCall -Slug $slug -Force | Wait-ClawdTalkEvent -TimeScale $scale -RetryPolicy AutomatedSystem -MaxAttempts 2 -PollInterval 0.02 -Force",
+            var r = ps.Run("'+1 720 555 9601', '+1 720 555 0001', '+1 720 555 9603' | Register-ClawdTalkCall -Slug $slug -Force | Wait-ClawdTalkEvent -RetryPolicy AutomatedSystem -MaxAttempts 2 -PollInterval 0.02 -Force",
                 _sb.Vars(("slug", m.Slug))).Ok();
             var progress = r.Progress.Where(p => p.Activity.StartsWith("Waiting for 3 scheduled event", StringComparison.Ordinal)).ToList();
             Assert.NotEmpty(progress);
@@ -117,11 +117,11 @@ namespace ClawdTalk.Tests.Outreach
             using var ps = _sb.Session();
             var m = _sb.Mission(ps, "BySlug");
             var scheduled = ps.Run("'+1 303 555 9701', '+1 303 555 9702' | Register-ClawdTalkCall -Slug $slug -Force", _sb.Vars(("slug", m.Slug))).Ok().Objects<ScheduledEvent>();
-            var bySlug = ps.Run("Get-ClawdTalkMissionState -Slug $slug | Wait-ClawdTalkEvent -TimeScale $scale", _sb.Vars(("slug", m.Slug))).Ok().Objects<ScheduledEvent>();
+            var bySlug = ps.Run("Get-ClawdTalkMissionState -Slug $slug | Wait-ClawdTalkEvent", _sb.Vars(("slug", m.Slug))).Ok().Objects<ScheduledEvent>();
             Assert.Equal(scheduled.Select(e => e.EventId).OrderBy(x => x), bySlug.Select(e => e.EventId).OrderBy(x => x));
             Assert.All(bySlug, e => Assert.True(e.IsTerminal));
             // by id, from any object with AssistantId and EventId (here: plain objects)
-            var byId = ps.Run("$ids | Wait-ClawdTalkEvent -TimeScale $scale",
+            var byId = ps.Run("$ids | Wait-ClawdTalkEvent",
                 _sb.Vars(("ids", scheduled.Select(e => new PSObject(new { e.AssistantId, e.EventId })).ToArray()))).Ok().Objects<ScheduledEvent>();
             Assert.Equal(2, byId.Count);
             Assert.All(byId, e => { Assert.Equal("answered", e.Outcome); Assert.Equal(m.Slug, e.Slug); });

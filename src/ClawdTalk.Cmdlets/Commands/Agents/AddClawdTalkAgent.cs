@@ -11,9 +11,11 @@ using Newtonsoft.Json.Linq;
 namespace ClawdTalk.Commands.Agents
 {
     /// <summary>
-    /// The published `setup-agent`: an assistant (created once, or the one given), linked to the mission's run and
-    /// verified by reading the links back, with a dedicated number assigned to it. Each result is stored as soon as
-    /// it exists, so a rerun continues and never creates a second assistant.
+    /// The published `setup-agent` (2.0.6): an assistant (created once, or the one given), linked to the mission's run and
+    /// verified by reading the links back, and the account's dedicated number kept as the mission's from-number
+    /// without assigning it (every mission calls from it, so a one-number account runs any number of missions);
+    /// `-AssignNumber` also assigns it to the assistant's telephony connection, for inbound calls. Each result is stored
+    /// as soon as it exists, so a rerun continues and never creates a second assistant.
     /// </summary>
     [Cmdlet(VerbsCommon.Add, "ClawdTalkAgent", SupportsShouldProcess = true)]
     [OutputType(typeof(MissionState))]
@@ -50,8 +52,14 @@ namespace ClawdTalk.Commands.Agents
         [Parameter]
         public SwitchParameter NoPhoneNumber { get; set; }
 
+        /// <summary>Also assign the dedicated number to the assistant's telephony connection (for inbound calls).</summary>
+        [Parameter]
+        public SwitchParameter AssignNumber { get; set; }
+
         protected override void Process()
         {
+            if (NoPhoneNumber && AssignNumber)
+                throw Errors.Invalid("ConflictingParameters", "-NoPhoneNumber and -AssignNumber exclude each other: a number can only be assigned when the agent has one.", Slug);
             var t = FromSlug(Slug);
             var entry = Store.Require(Slug);
             var missionName = Json.Str(entry, StateKeys.MissionName) ?? Slug;
@@ -59,7 +67,8 @@ namespace ClawdTalk.Commands.Agents
             var stored = Json.Str(entry, StateKeys.AssistantId);
             var wantsNumber = !NoPhoneNumber && Json.Str(entry, StateKeys.PhoneNumberId) == null;
             if (!ShouldProcess(Slug, $"{(AssistantId ?? stored) switch { null => $"Create the assistant '{name}'", var a => $"Use the assistant {a}" }}, link it to run {t.RunId}"
-                    + (wantsNumber ? " and assign it a dedicated number" : ""))) return;
+                    + (wantsNumber ? " and keep the account's dedicated number as its from-number" : "")
+                    + (AssignNumber ? " and assign the number to it (inbound)" : ""))) return;
 
             var api = new AssistantApi(this);
             var did = new List<string>();
@@ -70,7 +79,7 @@ namespace ClawdTalk.Commands.Agents
             else if (stored != null)
             {
                 try { api.Get(stored); aid = stored; }
-                catch (ClawdTalkApiException ex) when (ex.ErrorId == "AssistantNotFound")
+                catch (ClawdTalkApiException ex) when (ex.ErrorId == ErrorIds.AssistantNotFound)
                 {
                     WriteWarning($"The stored assistant {stored} no longer exists; a new one is created.");
                     Store.UpdateExisting(Slug, e => { e[StateKeys.AssistantId] = null; e[StateKeys.PhoneNumberId] = null; e[StateKeys.AgentPhone] = null; });
@@ -109,18 +118,27 @@ namespace ClawdTalk.Commands.Agents
                 did.Add($"linked it to run {t.RunId}");
             }
 
-            // 3. a dedicated number
+            // 3. the account's dedicated number: the mission's from-number, not assigned (2.0.6); -AssignNumber assigns it
             if (wantsNumber)
             {
                 var phone = api.AvailableNumber() ?? throw NoNumber();
-                var connection = api.ConnectionId(aid, "telephony")
-                    ?? throw new ClawdTalkException("AssistantConnectionMissing", ErrorCategory.InvalidResult,
-                        $"The assistant {aid} has no telephony connection id, so no number can be assigned to it. Enable its telephony feature and run Add-ClawdTalkAgent again.", aid);
                 var phoneId = Json.Str(phone, "id")!;
-                api.AssignNumber(phoneId, connection, "voice");
                 var number = Json.Str(phone, "phone_number");
                 Store.UpdateExisting(Slug, e => { e[StateKeys.PhoneNumberId] = phoneId; e[StateKeys.AgentPhone] = number; });
-                did.Add($"assigned the number {number}");
+                did.Add($"calls from the dedicated number {number}");
+            }
+            if (AssignNumber)
+            {
+                var phoneId = Json.Str(Store.Require(Slug), StateKeys.PhoneNumberId) ?? throw NoNumber();
+                var connection = api.ConnectionId(aid, "telephony")
+                    ?? throw new ClawdTalkException("AssistantConnectionMissing", ErrorCategory.InvalidResult,
+                        $"The assistant {aid} has no telephony connection id, so no number can be assigned to it. Enable its telephony feature and run Add-ClawdTalkAgent -AssignNumber again.", aid);
+                var current = api.Numbers().FirstOrDefault(n => Json.Str(n, "id") == phoneId);
+                if (current == null || Json.Str(current, "connection_id") != connection)
+                {
+                    api.AssignNumber(phoneId, connection, "voice");
+                    did.Add($"assigned the number {Json.Str(Store.Require(Slug), StateKeys.AgentPhone)} to it (inbound)");
+                }
             }
 
             // 4. the record
@@ -144,7 +162,7 @@ namespace ClawdTalk.Commands.Agents
 
         ClawdTalkException NoNumber() =>
             new ClawdTalkException("NoPhoneNumberAvailable", ErrorCategory.ResourceUnavailable,
-                "The account has no available phone number: outbound calls need a dedicated number (a paid ClawdTalk plan). No assistant was left behind; run Add-ClawdTalkAgent again once a number is free, or use -NoPhoneNumber.", Slug)
-            { RecommendedAction = "Add a number to the account (paid plan), or free one, then run Add-ClawdTalkAgent again." };
+                "The account has no dedicated phone number: outbound calls need one (a paid ClawdTalk plan). No assistant was left behind; run Add-ClawdTalkAgent again once the account has one, or use -NoPhoneNumber.", Slug)
+            { RecommendedAction = "Get a dedicated number for the account (paid plan), then run Add-ClawdTalkAgent again." };
     }
 }

@@ -94,7 +94,8 @@ namespace ClawdTalk.Commands.Approvals
                                 var spent = DateTime.UtcNow - started;
                                 progress.Update($"Waiting for the owner on {outcome.DevicesNotified} device(s) · {WaitProgress.Elapsed(spent)}",
                                     (int)(100 * spent.TotalSeconds / Timeout), (int)Math.Ceiling(left.TotalSeconds));
-                            }), LogVerbose));
+                            }), LogVerbose,
+                            new ServiceOutage(ServiceOutage.GraceFrom(null), $"the approval {outcome.RequestId}", w => Post(() => WriteWarning(w)), LogVerbose)));
                     }
                 }
                 failure = outcome.Error;

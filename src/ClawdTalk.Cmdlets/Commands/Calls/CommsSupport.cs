@@ -126,7 +126,7 @@ namespace ClawdTalk.Commands.Calls
         /// <summary>Adds the paid-plan advice to the API's PaidPlanRequired errors.</summary>
         public static ClawdTalkException WithAdvice(ClawdTalkException ex)
         {
-            if (ex.ErrorId == "PaidPlanRequired" && ex.RecommendedAction == null) ex.RecommendedAction = PaidPlanAdvice;
+            if (ex.ErrorId == ErrorIds.PaidPlanRequired && ex.RecommendedAction == null) ex.RecommendedAction = PaidPlanAdvice;
             return ex;
         }
 

@@ -99,6 +99,7 @@ namespace ClawdTalk.Commands.Calls
             var watch = Stopwatch.StartNew();
             var limit = TimeSpan.FromSeconds(Timeout);
             var interval = TimeSpan.FromMilliseconds(250);
+            var outage = new ServiceOutage(ServiceOutage.GraceFrom(null), $"the call {call.CallId}", WriteWarning, WriteVerbose);
             try
             {
                 while (!call.IsEnded)
@@ -111,7 +112,9 @@ namespace ClawdTalk.Commands.Calls
                             $"Call {call.CallId} was still {call.StatusText ?? "going"} after {Timeout} s; stopped waiting (the call goes on). Follow it with Get-ClawdTalkCall.", call.CallId));
                         break;
                     }
-                    Sleep(interval < left ? interval : left);
+                    // the interval is service time: the sandbox's clock may run faster (its answers say how much)
+                    var wait = outage.Next(Api.Connection.Real(interval));
+                    Sleep(wait < left ? wait : left);
                     DirectCall next;
                     try
                     {
@@ -119,6 +122,12 @@ namespace ClawdTalk.Commands.Calls
                         if (o == null) throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, "The service returned no call object.", call.CallId);
                         next = DirectCall.FromJson(o, call.To);
                         if (next.CallId.Length == 0) next.CallId = call.CallId;
+                        outage.Answered();
+                    }
+                    catch (ClawdTalkException ex) when (ServiceOutage.IsOutage(ex))
+                    {
+                        outage.Failed(ex); // a warning at once; after the grace period a terminating error with this ErrorId
+                        continue;
                     }
                     catch (ClawdTalkException ex)
                     {

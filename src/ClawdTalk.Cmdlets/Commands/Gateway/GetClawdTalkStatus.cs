@@ -51,7 +51,7 @@ namespace ClawdTalk.Commands.Gateway
             }
             catch (ClawdTalkException ex)
             {
-                report.Connection = ex.ErrorId == "NoApiKey" ? "NoApiKey" : "ConfigurationError";
+                report.Connection = ex.ErrorId == ErrorIds.NoApiKey ? "NoApiKey" : "ConfigurationError";
                 report.ConnectionMessage = ex.Message;
                 problems.Add(ex.Message);
             }

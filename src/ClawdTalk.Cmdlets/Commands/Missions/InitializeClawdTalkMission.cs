@@ -75,7 +75,7 @@ namespace ClawdTalk.Commands.Missions
             {
                 JObject? run = null;
                 try { run = Missions.GetRun(mid, rid); }
-                catch (ClawdTalkApiException ex) when (ex.ErrorId == "RunNotFound") { WriteVerbose($"Run {rid} no longer exists on the service."); }
+                catch (ClawdTalkApiException ex) when (ex.ErrorId == ErrorIds.RunNotFound) { WriteVerbose($"Run {rid} no longer exists on the service."); }
                 runStatus = run == null ? RunStatus.Unknown : Wire.Run(Json.Str(run, "status"));
                 if (run == null || Wire.IsTerminal(runStatus))
                 {
@@ -112,7 +112,7 @@ namespace ClawdTalk.Commands.Missions
             if (rid == null)
             {
                 try { rid = CreateRun(slug, mid, context); }
-                catch (ClawdTalkApiException ex) when (ex.ErrorId == "MissionNotFound" && !createdMission)
+                catch (ClawdTalkApiException ex) when (ex.ErrorId == ErrorIds.MissionNotFound && !createdMission)
                 {
                     // the stored mission was deleted on the service: start over with a new one
                     WriteVerbose($"Mission {mid} no longer exists on the service; creating it again.");

@@ -35,7 +35,7 @@ namespace ClawdTalk.Commands.Polling
             PollerSupport.TrimLog(PollerPaths.LogFile(Slug));
             FileLock tickLock;
             try { tickLock = FileLock.Acquire(PollerPaths.TickLock(Slug), TimeSpan.Zero, CancelToken); }
-            catch (ClawdTalkException ex) when (ex.ErrorId == "StateLocked")
+            catch (ClawdTalkException ex) when (ex.ErrorId == ErrorIds.StateLocked)
             {
                 result.Status = PollStatus.Busy;
                 result.Message = $"Another tick of '{Slug}' is running; this one did nothing.";

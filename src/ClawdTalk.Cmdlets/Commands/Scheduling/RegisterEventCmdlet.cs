@@ -230,7 +230,7 @@ namespace ClawdTalk.Commands.Scheduling
                 info = new AssistantInfo { Id = id };
                 _assistants[id] = info;
                 try { info.Listed = Run(ct => _events.ListAsync(id, ct)); }
-                catch (ClawdTalkApiException ex) when (ex.ErrorId == "AssistantNotFound")
+                catch (ClawdTalkApiException ex) when (ex.ErrorId == ErrorIds.AssistantNotFound)
                 {
                     info.Failure = new ClawdTalkException("AssistantNotFound", ErrorCategory.ObjectNotFound,
                         $"The assistant {id} does not exist; nothing was scheduled with it.", id, ex)

@@ -42,7 +42,7 @@ namespace ClawdTalk.Commands.Scheduling
                 {
                     IReadOnlyList<JObject> listed;
                     try { listed = c.Run(ct => api.ListAsync(aid, ct)); }
-                    catch (ClawdTalkApiException ex) when (ex.ErrorId == "AssistantNotFound")
+                    catch (ClawdTalkApiException ex) when (ex.ErrorId == ErrorIds.AssistantNotFound)
                     {
                         c.WriteVerbose($"The assistant {aid} no longer exists; its events are shown as the mission's memory last saw them.");
                         continue;

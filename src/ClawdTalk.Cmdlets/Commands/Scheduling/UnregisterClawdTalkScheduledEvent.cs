@@ -109,7 +109,7 @@ namespace ClawdTalk.Commands.Scheduling
                         {
                             var ev = c.Ev;
                             try { await api.CancelAsync(ev.AssistantId, ev.EventId, ct).ConfigureAwait(false); }
-                            catch (ClawdTalkException ex) when (ex.ErrorId == "EventNotCancellable" && !c.Explicit)
+                            catch (ClawdTalkException ex) when (ex.ErrorId == ErrorIds.EventNotCancellable && !c.Explicit)
                             {
                                 Post(() => WriteWarning($"{ev.EventId} ({ev.To}) started before it could be cancelled; it goes on."));
                                 return;

@@ -26,8 +26,6 @@ namespace ClawdTalk.Commands.Scheduling
     [OutputType(typeof(ScheduledEvent))]
     public sealed class WaitClawdTalkEventCommand : EventSelectionCmdlet
     {
-        internal const string TimeScaleEnv = "CLAWDTALK_TIME_SCALE";
-
         [Parameter]
         [SecondsToTimeSpan]
         public TimeSpan? Timeout { get; set; }
@@ -47,9 +45,10 @@ namespace ClawdTalk.Commands.Scheduling
         [SecondsToTimeSpan]
         public TimeSpan? PollInterval { get; set; }
 
+        /// <summary>How long (real seconds) the service may stay unreachable before the wait ends with an error.</summary>
         [Parameter]
-        [ValidateRange(0.001, 1000000)]
-        public double TimeScale { get; set; } = 1;
+        [SecondsToTimeSpan]
+        public TimeSpan? UnreachableTimeout { get; set; }
 
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -64,7 +63,6 @@ namespace ClawdTalk.Commands.Scheduling
 
         readonly List<Tracked> _tracked = new List<Tracked>();
         readonly HashSet<string> _ids = new HashSet<string>(StringComparer.Ordinal);
-        double _scale = 1;
         bool _whatIf;
         int _done, _failed, _retries, _ticks, _requests;
 
@@ -76,12 +74,8 @@ namespace ClawdTalk.Commands.Scheduling
                 throw Errors.Invalid("InvalidRetryDelay", "-RetryDelay must be at least 60 seconds: the service takes calls scheduled a minute ahead or more.", RetryDelay);
             if (RetryDelay.HasValue && RetryPolicy == RetryPolicy.None && !MaxAttempts.HasValue)
                 throw Errors.Invalid("RetryDelayWithoutRetries", "-RetryDelay applies with -RetryPolicy or -MaxAttempts.", RetryDelay);
-            _scale = TimeScale;
-            if (!MyInvocation.BoundParameters.ContainsKey(nameof(TimeScale)))
-            {
-                var env = Environment.GetEnvironmentVariable(TimeScaleEnv);
-                if (env != null && double.TryParse(env, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s > 0) _scale = s;
-            }
+            if (UnreachableTimeout.HasValue && UnreachableTimeout.Value <= TimeSpan.Zero)
+                throw Errors.Invalid("InvalidUnreachableTimeout", "-UnreachableTimeout must be positive.", UnreachableTimeout);
             _whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && w is SwitchParameter sw && sw.IsPresent;
         }
 
@@ -129,8 +123,10 @@ namespace ClawdTalk.Commands.Scheduling
             var progress = new WaitProgress(this, 0x5745 /* "WE" */, $"Waiting for {_tracked.Count} scheduled event(s)");
             var watch = Stopwatch.StartNew();
             var open = new List<Tracked>(_tracked);
+            var outage = new ServiceOutage(ServiceOutage.GraceFrom(UnreachableTimeout), $"{_tracked.Count} scheduled event(s)",
+                warning => Post(() => WriteWarning(warning)), LogVerbose);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(CancelToken);
-            var task = Task.Run(() => WatchAsync(open, events, ledger, progress, watch, stop.Token));
+            var task = Task.Run(() => WatchAsync(open, events, ledger, progress, watch, outage, stop.Token));
             try
             {
                 var tasks = new Task[] { task };
@@ -194,8 +190,9 @@ namespace ClawdTalk.Commands.Scheduling
             }
         }
 
-        async Task WatchAsync(List<Tracked> open, EventApi events, OutreachLedger ledger, WaitProgress progress, Stopwatch watch, CancellationToken ct)
+        async Task WatchAsync(List<Tracked> open, EventApi events, OutreachLedger ledger, WaitProgress progress, Stopwatch watch, ServiceOutage outage, CancellationToken ct)
         {
+            var connection = events.Client.Connection;
             var lastLook = false;
             using var finishing = new SemaphoreSlim(4, 4);
             while (open.Count > 0)
@@ -210,8 +207,9 @@ namespace ClawdTalk.Commands.Scheduling
                     {
                         Interlocked.Increment(ref _requests);
                         listed = await events.ListAsync(group.Key, ct).ConfigureAwait(false);
+                        outage.Answered();
                     }
-                    catch (ClawdTalkApiException ex) when (ex.ErrorId == "AssistantNotFound")
+                    catch (ClawdTalkApiException ex) when (ex.ErrorId == ErrorIds.AssistantNotFound)
                     {
                         foreach (var tr in group.ToList())
                         {
@@ -224,6 +222,7 @@ namespace ClawdTalk.Commands.Scheduling
                     catch (ClawdTalkException ex) when (!(ex is RequestOutcomeUnknownException))
                     {
                         LogVerbose($"Could not read the events of assistant {group.Key} this time ({ex.ErrorId}); trying again at the next check.");
+                        if (ServiceOutage.IsOutage(ex)) outage.Failed(ex); // a warning at once; the terminating error after the grace period
                         continue;
                     }
                     var byId = new Dictionary<string, JObject>(StringComparer.Ordinal);
@@ -238,13 +237,17 @@ namespace ClawdTalk.Commands.Scheduling
                             var one = await events.GetAsync(tr.Ev.AssistantId, tr.Ev.EventId, ct).ConfigureAwait(false);
                             if (one != null) tr.Ev.Apply(one);
                         }
-                        catch (ClawdTalkApiException ex) when (ex.ErrorId == "ScheduledEventNotFound")
+                        catch (ClawdTalkApiException ex) when (ex.ErrorId == ErrorIds.ScheduledEventNotFound)
                         {
                             open.Remove(tr);
                             var err = new ClawdTalkException("ScheduledEventNotFound", ErrorCategory.ObjectNotFound, $"The event {tr.Ev.EventId} of assistant {tr.Ev.AssistantId} does not exist.", tr.Ev.EventId, ex);
                             Post(() => WriteError(err));
                         }
-                        catch (ClawdTalkException ex) { LogVerbose($"Could not read the event {tr.Ev.EventId} ({ex.ErrorId}); trying again at the next check."); }
+                        catch (ClawdTalkException ex)
+                        {
+                            LogVerbose($"Could not read the event {tr.Ev.EventId} ({ex.ErrorId}); trying again at the next check.");
+                            if (ServiceOutage.IsOutage(ex)) outage.Failed(ex);
+                        }
                     }
                 }
 
@@ -264,10 +267,14 @@ namespace ClawdTalk.Commands.Scheduling
                 var waiting = open.Count;
                 var pendingCount = open.Count(x => x.Ev.Status == ScheduledEventStatus.Pending || x.Ev.Status == ScheduledEventStatus.Unknown);
                 var now = DateTimeOffset.UtcNow;
-                var next = PollInterval ?? PollSchedule.Next(open.Select(x => x.Ev.Status == ScheduledEventStatus.Pending && x.Ev.ScheduledAt.HasValue
-                    ? PollSchedule.Remaining(x.Ev.ScheduledAt.Value, x.Ev.CreatedAt, now, _scale) : TimeSpan.Zero), _scale);
+                // the sandbox says how fast its clock runs (learned from its answers): the guidance and -PollInterval are service time
+                var scale = connection.TimeScale;
+                var next = PollInterval.HasValue ? connection.Real(PollInterval.Value) : PollSchedule.Next(open.Select(x => x.Ev.Status == ScheduledEventStatus.Pending && x.Ev.ScheduledAt.HasValue
+                    ? PollSchedule.Remaining(x.Ev.ScheduledAt.Value, x.Ev.CreatedAt, now, scale) : TimeSpan.Zero), scale);
+                next = outage.Next(next);
                 var left = Timeout.HasValue ? Timeout.Value - watch.Elapsed : TimeSpan.MaxValue;
-                var status = $"{_done} done ({_failed} not reached), {waiting} waiting ({pendingCount} not started), {_retries} retried";
+                var status = $"{_done} done ({_failed} not reached), {waiting} waiting ({pendingCount} not started), {_retries} retried"
+                             + (outage.IsDown ? $"; the service is unreachable (giving up in {Human(outage.Left ?? TimeSpan.Zero)})" : "");
                 var pct = (int)(100.0 * _done / Math.Max(1, _done + waiting));
                 var secs = Timeout.HasValue ? (int)Math.Max(0, left.TotalSeconds) : -1;
                 Post(() => progress.Update(status + (open.Count > 0 ? $"; next check in {Human(next)}" : ""), pct, secs));

@@ -1,0 +1,34 @@
+namespace ClawdTalk.Api
+{
+    /// <summary>
+    /// The stable ErrorIds code compares against (the README's table is the public list). A 404 is named after the
+    /// resource a request asked for (<c>resource + "NotFound"</c>), so those constants must match the resource names
+    /// the endpoint clients pass.
+    /// </summary>
+    internal static class ErrorIds
+    {
+        // transport and status (ApiClient)
+        public const string ServerUnreachable = "ServerUnreachable";
+        public const string RequestTimeout = "RequestTimeout";
+        public const string ServerError = "ServerError";
+        public const string RateLimited = "RateLimited";
+        public const string Conflict = "Conflict";
+        public const string ValidationFailed = "ValidationFailed";
+        public const string PaidPlanRequired = "PaidPlanRequired";
+        public const string RequestOutcomeUnknown = "RequestOutcomeUnknown";
+        public const string InvalidServerResponse = "InvalidServerResponse";
+
+        // 404 by resource
+        public const string MissionNotFound = "MissionNotFound";
+        public const string RunNotFound = "RunNotFound";
+        public const string PlanNotFound = "PlanNotFound";
+        public const string AssistantNotFound = "AssistantNotFound";
+        public const string ScheduledEventNotFound = "ScheduledEventNotFound";
+
+        // the module's own
+        public const string NoApiKey = "NoApiKey";
+        public const string StateLocked = "StateLocked";
+        public const string EventNotCancellable = "EventNotCancellable";
+        public const string WaitTimeout = "WaitTimeout";
+    }
+}
