@@ -19,7 +19,7 @@ namespace ClawdTalk.Tests.Missions
             var name = Names.Unique("Example");
             using var ps = _sb.Session();
             var mark = _sb.Mark();
-            var r = ps.Run("& $script -Name $name", _sb.Vars(("script", script), ("name", name))).Ok();
+            var r = ps.RunFormatted("& $script -Name $name", _sb.Vars(("script", script), ("name", name))).Ok();
             // 0142 answers, 0005 answers the second call, 0003 voicemail, 0002 busy (twice)
             Assert.Contains("Called 4 plumbers: 2 gave a quote; 2 answered, 1 busy, 1 voicemail.", r.HostText);
             Assert.Contains("Succeeded", r.HostText);
