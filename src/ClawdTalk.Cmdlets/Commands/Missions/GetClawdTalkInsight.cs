@@ -20,9 +20,17 @@ namespace ClawdTalk.Commands.Missions
     [OutputType(typeof(ConversationInsight))]
     public sealed class GetClawdTalkInsightCommand : MissionCmdlet
     {
+        // A call that was not answered has no conversation: piped in, it is passed over (checked in Process).
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
+        [AllowNull]
+        [AllowEmptyString]
         public string ConversationId { get; set; } = "";
+
+        /// <summary>Carried through from the pipeline (a scheduled event's step), so Complete-ClawdTalkMission knows which step the insight belongs to.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [AllowNull]
+        [AllowEmptyString]
+        public string? StepId { get; set; }
 
         [Parameter]
         [SecondsToTimeSpan]
@@ -50,6 +58,13 @@ namespace ClawdTalk.Commands.Missions
 
         protected override void Process()
         {
+            if (string.IsNullOrEmpty(ConversationId))
+            {
+                if (!MyInvocation.ExpectingInput)
+                    throw Errors.Invalid("InvalidConversationId", "-ConversationId must not be empty.", ConversationId);
+                WriteVerbose("An input object has no conversation (a call that was not answered, or not yet over): it has no insights.");
+                return;
+            }
             if (Timeout < TimeSpan.Zero) throw Errors.Invalid("InvalidTimeout", "-Timeout must not be negative.", Timeout);
             if (PollInterval < TimeSpan.FromMilliseconds(100)) throw Errors.Invalid("InvalidPollInterval", "-PollInterval must be at least 0.1 seconds.", PollInterval);
             var id = System.Threading.Interlocked.Increment(ref _activity);
@@ -98,6 +113,7 @@ namespace ClawdTalk.Commands.Missions
                 insight.Slug = Slug;
                 insight.MissionId = MissionId;
                 insight.RunId = RunId;
+                insight.StepId = string.IsNullOrEmpty(StepId) ? null : StepId;
                 WriteObject(insight);
             }
         }
