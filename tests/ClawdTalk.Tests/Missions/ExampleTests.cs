@@ -19,7 +19,9 @@ namespace ClawdTalk.Tests.Missions
             var name = Names.Unique("Example");
             using var ps = _sb.Session();
             var r = ps.Run("& $script -Name $name", _sb.Vars(("script", script), ("name", name))).Ok();
-            Assert.Contains("Mission succeeded: 2 of 3 leads want a demo: Ada, Grace", r.HostText);
+            // the last step ended the run ("Mission succeeded", once); Complete-ClawdTalkMission then recorded the result
+            Assert.Contains("Mission result: 2 of 3 leads want a demo: Ada, Grace", r.HostText);
+            Assert.Single(System.Text.RegularExpressions.Regex.Matches(r.HostText, "Mission succeeded"));
             Assert.Contains("Succeeded", r.HostText);
 
             var entry = StateFile.Entry(Names.SlugOf(name));
