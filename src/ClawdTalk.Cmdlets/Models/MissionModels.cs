@@ -216,6 +216,8 @@ namespace ClawdTalk
         public string? Slug { get; internal set; }
         public string? MissionId { get; internal set; }
         public string? RunId { get; internal set; }
+        /// <summary>The plan step of the call the conversation came from, when it came through the pipeline.</summary>
+        public string? StepId { get; internal set; }
         public DateTimeOffset? CreatedAt { get; internal set; }
         public object? Raw { get; internal set; }
 

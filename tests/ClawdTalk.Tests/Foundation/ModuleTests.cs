@@ -63,7 +63,7 @@ namespace ClawdTalk.Tests.Foundation
         {
             using var ps = new PsSession();
             var r = ps.RunFormatted("Test-ClawdTalkConnection -ErrorAction SilentlyContinue").Ok();
-            Assert.Matches(@"Status\s+LatencyMs\s+Server\s+Message", r.HostText);
+            Assert.Matches(@"Status\s+: \w+[\s\S]*Message\s+: ", r.HostText); // a list: the whole message, never cut
         }
     }
 }

@@ -22,6 +22,7 @@ namespace ClawdTalk.Tests.Missions
             var r = ps.RunFormatted("& $script -Name $name", _sb.Vars(("script", script), ("name", name))).Ok();
             // 0142 answers, 0005 answers the second call, 0003 voicemail, 0002 busy (twice)
             Assert.Contains("Called 4 plumbers: 2 gave a quote; 2 answered, 1 busy, 1 voicemail.", r.HostText);
+            Assert.Single(System.Text.RegularExpressions.Regex.Matches(r.HostText, "Mission succeeded"));
             Assert.Contains("Succeeded", r.HostText);
 
             var entry = StateFile.Entry(Names.SlugOf(name));

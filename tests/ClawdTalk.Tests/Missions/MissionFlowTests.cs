@@ -357,7 +357,7 @@ namespace ClawdTalk.Tests.Missions
             using var ps = _sb.Session();
             var m = ps.Run(Init, _sb.Vars(("name", name))).Single<MissionState>();
             var v = _sb.Vars(("slug", m.Slug));
-            Assert.Matches(@"Slug\s+Status\s+Run\s+MissionId\s+RunId\s+Steps", ps.RunFormatted("Get-ClawdTalkMissionState -Slug $slug", v).Ok().HostText);
+            Assert.Matches(@"Status\s+Run\s+Steps\s+AgentPhone\s+RunId\s+Slug", ps.RunFormatted("Get-ClawdTalkMissionState -Slug $slug", v).Ok().HostText);
             Assert.Matches(@"CreatedAt\s+Type\s+StepId\s+Summary", ps.RunFormatted("Get-ClawdTalkEvent -Slug $slug", v).Ok().HostText);
             Assert.Matches(@"RunId\s+Done\s+Complete\s+Steps", ps.RunFormatted("Get-ClawdTalkPlan -Slug $slug", v).Ok().HostText);
             Assert.Matches(@"Seq\s+StepId\s+Status", ps.RunFormatted("(Get-ClawdTalkPlan -Slug $slug).Steps", v).Ok().HostText);

@@ -30,13 +30,18 @@ namespace ClawdTalk.Commands.Assistants
         [AllowEmptyString]
         public string Greeting { get; set; } = "";
 
+        // An assistant piped in may have no voice or model: empty means the default.
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
-        public string Voice { get; set; } = AssistantApi.DefaultVoice;
+        [AllowNull]
+        [AllowEmptyString]
+        public string Voice { get => _voice; set => _voice = string.IsNullOrEmpty(value) ? AssistantApi.DefaultVoice : value; }
+        string _voice = AssistantApi.DefaultVoice;
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
-        public string Model { get; set; } = AssistantApi.DefaultModel;
+        [AllowNull]
+        [AllowEmptyString]
+        public string Model { get => _model; set => _model = string.IsNullOrEmpty(value) ? AssistantApi.DefaultModel : value; }
+        string _model = AssistantApi.DefaultModel;
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string? Description { get; set; }

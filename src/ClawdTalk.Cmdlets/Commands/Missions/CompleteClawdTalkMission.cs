@@ -1,22 +1,28 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.Completers;
 using ClawdTalk.Lifecycle;
+using ClawdTalk.Outreach;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Commands.Missions
 {
     /// <summary>
-    /// The published `complete`: the run succeeded with a summary and a payload. Open steps are skipped, pollers are
-    /// removed, the completion is logged and remembered, and the slug is kept as history (not forgotten).
+    /// The published `complete`: the run succeeded with a summary and a payload. It acts once per mission, in its end
+    /// block, on everything piped in: insights are saved (memory `insights` and the payload), steps whose outreach ran
+    /// are completed and the other open steps skipped, pollers are removed, the completion is logged and remembered,
+    /// and the slug is kept as history (not forgotten).
     /// </summary>
     [Cmdlet(VerbsLifecycle.Complete, "ClawdTalkMission", SupportsShouldProcess = true)]
     [OutputType(typeof(MissionState))]
     public sealed class CompleteClawdTalkMissionCommand : MissionCmdlet
     {
-        readonly HashSet<string> _done = new HashSet<string>(System.StringComparer.Ordinal);
+        // Everything piped in is collected; each mission is completed once, in the end block, with all of it.
+        readonly List<string> _order = new List<string>();
+        readonly Dictionary<string, List<object>> _inputs = new Dictionary<string, List<object>>(System.StringComparer.Ordinal);
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(SlugCompleter))]
@@ -29,39 +35,86 @@ namespace ClawdTalk.Commands.Missions
         [Parameter]
         public object? Payload { get; set; }
 
+        /// <summary>What the pipeline brings (insights, finished scheduled events, mission states): collected, not acted on one by one.</summary>
+        [Parameter(ValueFromPipeline = true)]
+        [AllowNull]
+        public PSObject? InputObject { get; set; }
+
         [Parameter]
         public SwitchParameter Force { get; set; }
 
         protected override void Process()
         {
-            if (!_done.Add(Slug)) { WriteVerbose($"'{Slug}' was completed earlier in this pipeline."); return; }
+            if (!_inputs.TryGetValue(Slug, out var list))
+            {
+                _inputs[Slug] = list = new List<object>();
+                _order.Add(Slug);
+            }
+            if (InputObject?.BaseObject is object o) list.Add(o);
+        }
+
+        protected override void End()
+        {
+            foreach (var slug in _order)
+            {
+                try { CompleteOne(slug, _inputs[slug]); }
+                catch (ClawdTalkException ex) when (!ex.Terminating) { WriteError(ex); }
+            }
+        }
+
+        void CompleteOne(string slug, List<object> inputs)
+        {
+            var insights = inputs.OfType<ConversationInsight>().ToList();
             var payload = Payload == null ? null : UserInput.Value(Payload, "The payload", "InvalidPayloadJson");
-            var t = FromSlug(Slug);
-            var entry = Store.Require(Slug);
+            JArray? insightJson = null;
+            if (insights.Count > 0)
+            {
+                insightJson = new JArray(insights.Select(i => new JObject
+                {
+                    ["conversation_id"] = i.ConversationId, ["step_id"] = i.StepId, ["summary"] = i.Summary,
+                    ["insights"] = Json.FromPowerShell(i.Insights),
+                }));
+                if (payload == null) payload = new JObject { ["insights"] = insightJson.DeepClone() };
+                else if (payload is JObject po && po["insights"] == null) { po = (JObject)po.DeepClone(); po["insights"] = insightJson.DeepClone(); payload = po; }
+            }
+            var t = FromSlug(slug);
+            var entry = Store.Require(slug);
             var summary = Summary ?? "Mission completed.";
             var local = Json.Str(entry, StateKeys.Status) ?? "active";
             var completion = entry[StateKeys.Completion] as JObject;
             if (local == "succeeded" && completion != null && Json.Str(completion, "summary") == summary
                 && JToken.DeepEquals(completion["payload"] ?? JValue.CreateNull(), payload ?? JValue.CreateNull()))
             {
-                WriteVerbose($"'{Slug}' is already complete with this summary; nothing to do.");
-                WriteObject(Store.ToModel(Slug, entry));
+                WriteVerbose($"'{slug}' is already complete with this summary; nothing to do.");
+                WriteObject(Store.ToModel(slug, entry));
                 return;
             }
             if ((local == "failed" || local == "cancelled") && !Force)
                 throw new ClawdTalkException("MissionAlreadyEnded", ErrorCategory.InvalidOperation,
-                    $"The mission '{Slug}' has already ended as {local}; -Force marks its run succeeded anyway.", Slug);
-            if (!ShouldProcess(Slug, $"Complete run {t.RunId} as succeeded: {summary}")) return;
+                    $"The mission '{slug}' has already ended as {local}; -Force marks its run succeeded anyway.", slug);
+            var with = insights.Count > 0 ? $" with {insights.Count} insight(s)" : "";
+            if (!ShouldProcess(slug, $"Complete run {t.RunId} as succeeded{with}: {summary}")) return;
+
+            if (insightJson != null)
+            {
+                var saved = insightJson;
+                Store.UpdateExisting(slug, e => MissionStateStore.MemoryOf(e)["insights"] = saved.DeepClone());
+                WriteVerbose($"Saved {insights.Count} insight(s) in the memory of '{slug}' (key 'insights').");
+            }
 
             if (local == "active")
+            {
+                CompleteStepsThatRan(t, entry, inputs);
                 EndRun(t, RunStatus.Succeeded, summary, payload, MissionEventType.Custom, "completion");
+            }
             else
             {
-                // already ended (by its last step, or -Force over a failure): the result is updated and logged
+                // already ended (by its last step, by the service, or -Force over a failure): the result is updated
+                // and logged. "Mission succeeded" was logged when the run ended; it is not logged a second time.
                 var body = new JObject { ["status"] = "succeeded", ["result_summary"] = summary };
                 if (payload != null) body["result_payload"] = payload;
                 Missions.UpdateRun(t.MissionId, t.RunId, body);
-                Store.UpdateExisting(Slug, e =>
+                Store.UpdateExisting(slug, e =>
                 {
                     e[StateKeys.Status] = "succeeded";
                     e[StateKeys.RunStatus] = "succeeded";
@@ -70,8 +123,8 @@ namespace ClawdTalk.Commands.Missions
                 });
                 var record = new JObject { ["status"] = "succeeded", ["summary"] = summary };
                 if (payload != null) record["result_payload"] = payload.DeepClone();
-                LogEvent(t, MissionEventType.Custom, "Mission succeeded: " + summary, payload: record);
-                Store.UpdateExisting(Slug, e => MissionStateStore.MemoryOf(e)["completion"] = Stamp(record));
+                LogEvent(t, MissionEventType.Custom, (local == "succeeded" ? "Mission result: " : "Mission succeeded: ") + summary, payload: record);
+                Store.UpdateExisting(slug, e => MissionStateStore.MemoryOf(e)["completion"] = Stamp(record));
                 if (local != "succeeded")
                 {
                     var context = new MissionTerminalContext(t.Slug, t.MissionId, t.RunId, RunStatus.Succeeded, summary)
@@ -79,8 +132,49 @@ namespace ClawdTalk.Commands.Missions
                     foreach (var w in MissionLifecycle.RaiseTerminal(context)) WriteWarning(w);
                 }
             }
-            Store.UpdateExisting(Slug, e => e[StateKeys.Completion] = new JObject { ["summary"] = summary, ["payload"] = payload?.DeepClone(), ["at"] = MissionStateStore.Now() });
-            WriteObject(Store.ToModel(Slug, Store.Require(Slug)));
+            Store.UpdateExisting(slug, e => e[StateKeys.Completion] = new JObject { ["summary"] = summary, ["payload"] = payload?.DeepClone(), ["at"] = MissionStateStore.Now() });
+            WriteObject(Store.ToModel(slug, Store.Require(slug)));
+        }
+
+        /// <summary>
+        /// Open steps whose calls or texts ran are completed, not skipped: the steps named by the insights and finished
+        /// events piped in and by the mission's own records of its scheduled events. Calls that name no step count for
+        /// the step in progress, else for the last open step. The rest are skipped by EndRun.
+        /// </summary>
+        void CompleteStepsThatRan(MissionTarget t, JObject entry, List<object> inputs)
+        {
+            var planJson = Missions.TryGetPlan(t.MissionId, t.RunId);
+            if (planJson == null) return;
+            var open = MissionPlan.From(planJson, t.MissionId, t.RunId, t.Slug).Steps.Where(s => !s.IsTerminal).ToList();
+            if (open.Count == 0) return;
+            var ran = new HashSet<string>(System.StringComparer.Ordinal);
+            var ranWithoutStep = false;
+            void Ran(string? stepId) { if (string.IsNullOrEmpty(stepId)) ranWithoutStep = true; else ran.Add(stepId!); }
+            foreach (var i in inputs.OfType<ConversationInsight>()) Ran(i.StepId);
+            foreach (var ev in inputs.OfType<ScheduledEvent>().Where(e => e.IsTerminal && !string.Equals(e.Outcome, "canceled", System.StringComparison.OrdinalIgnoreCase)))
+                if (ev.RunId == null || ev.RunId == t.RunId) Ran(ev.StepId);
+            foreach (var r in OutreachLedger.ReadRecords(entry))
+            {
+                var status = Json.Str(r, "status");
+                if ((Json.Str(r, "run_id") ?? t.RunId) == t.RunId && (status == "completed" || status == "failed")
+                    && !string.Equals(Json.Str(r, "outcome"), "canceled", System.StringComparison.OrdinalIgnoreCase))
+                    Ran(Json.Str(r, "step_id"));
+            }
+            if (ranWithoutStep)
+            {
+                var current = open.Where(s => s.Status == StepStatus.InProgress).ToList();
+                foreach (var s in current.Count > 0 ? current : new List<PlanStep> { open[open.Count - 1] }) ran.Add(s.StepId);
+            }
+            foreach (var step in open.Where(s => ran.Contains(s.StepId)))
+            {
+                Missions.UpdateStep(t.MissionId, t.RunId, step.StepId, Wire.Step(StepStatus.Completed));
+                LogEvent(t, MissionEventType.StepCompleted, $"Step '{step.StepId}' completed: its outreach ran.", step.StepId);
+                Remember(t, e =>
+                {
+                    SetStepStatus(e, step.StepId, Wire.Step(StepStatus.Completed));
+                    MissionStateStore.MemoryOf(e)["step:" + step.StepId] = Stamp(new JObject { ["status"] = Wire.Step(StepStatus.Completed), ["summary"] = "its outreach ran" });
+                });
+            }
         }
     }
 }

@@ -25,9 +25,17 @@ namespace ClawdTalk.Commands.Missions
     [OutputType(typeof(ConversationInsight))]
     public sealed class GetClawdTalkInsightCommand : MissionCmdlet
     {
+        // A call that was not answered has no conversation: piped in, it is passed over (checked in Process).
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
+        [AllowNull]
+        [AllowEmptyString]
         public string ConversationId { get; set; } = "";
+
+        /// <summary>Carried through from the pipeline (a scheduled event's step), so Complete-ClawdTalkMission knows which step the insight belongs to.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [AllowNull]
+        [AllowEmptyString]
+        public string? StepId { get; set; }
 
         [Parameter]
         [SecondsToTimeSpan]
@@ -64,17 +72,24 @@ namespace ClawdTalk.Commands.Missions
         sealed class Ask
         {
             public string ConversationId = "";
-            public string? Slug, MissionId, RunId;
+            public string? Slug, MissionId, RunId, StepId;
             public Stopwatch Watch = null!;
             public int Reads;
         }
 
         protected override void Process()
         {
+            if (string.IsNullOrEmpty(ConversationId))
+            {
+                if (!MyInvocation.ExpectingInput)
+                    throw Errors.Invalid("InvalidConversationId", "-ConversationId must not be empty.", ConversationId);
+                WriteVerbose("An input object has no conversation (a call that was not answered, or not yet over): it has no insights.");
+                return;
+            }
             if (Timeout < TimeSpan.Zero) throw Errors.Invalid("InvalidTimeout", "-Timeout must not be negative.", Timeout);
             if (PollInterval < TimeSpan.FromMilliseconds(100)) throw Errors.Invalid("InvalidPollInterval", "-PollInterval must be at least 0.1 seconds.", PollInterval);
             ThrowIfFatal();
-            var ask = new Ask { ConversationId = ConversationId, Slug = Slug, MissionId = MissionId, RunId = RunId, Watch = Stopwatch.StartNew() };
+            var ask = new Ask { ConversationId = ConversationId, Slug = Slug, MissionId = MissionId, RunId = RunId, StepId = StepId, Watch = Stopwatch.StartNew() };
             var api = Api;
             _outage ??= new ServiceOutage(ServiceOutage.GraceFrom(null), "conversation insights", w => Post(() => WriteWarning(w)), LogVerbose);
             _progress ??= new WaitProgress(this, 0x4947 /* "IG" */, "Waiting for conversation insights");
@@ -177,6 +192,7 @@ namespace ClawdTalk.Commands.Missions
                 insight.Slug = ask.Slug;
                 insight.MissionId = ask.MissionId;
                 insight.RunId = ask.RunId;
+                insight.StepId = string.IsNullOrEmpty(ask.StepId) ? null : ask.StepId;
                 WriteObject(insight);
             }
         }

@@ -98,6 +98,9 @@ namespace ClawdTalk.Commands.Missions
                 }
             }
 
+            // 1b. the service has no way to change a mission's instructions: new ones are not silently dropped
+            if (mid != null) WarnIfInstructionsDiffer(slug, name, mid);
+
             // 2. the mission
             var createdMission = false;
             if (mid == null)
@@ -192,7 +195,28 @@ namespace ClawdTalk.Commands.Missions
                     .Select(o => Json.Str(o, "id", "mission_id")).FirstOrDefault(id => id != null),
                 create: m => Json.Str(Missions.CreateMission(name, Instructions), "id", "mission_id")
                     ?? throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, "The service created the mission but sent no id."),
-                record: (e, id) => e[StateKeys.MissionId] = id);
+                record: (e, id) => { e[StateKeys.MissionId] = id; e[InstructionsKey] = Instructions; });
+
+        /// <summary>The instructions the mission was created with (kept beside the published keys).</summary>
+        const string InstructionsKey = "instructions";
+
+        void WarnIfInstructionsDiffer(string slug, string name, string mid)
+        {
+            var stored = Json.Str(Store.Require(slug), InstructionsKey);
+            if (stored == null)
+            {
+                try { stored = Mission.From(Missions.GetMission(mid)).Instructions; }
+                catch (ClawdTalkException ex) { WriteVerbose($"Could not read the instructions of mission {mid}: {ex.Message}"); return; }
+                if (stored == null) return;
+                var seen = stored;
+                Store.UpdateExisting(slug, e => e[InstructionsKey] = seen);
+            }
+            if (string.Equals(stored.Trim(), Instructions.Trim(), StringComparison.Ordinal)) return;
+            WriteWarning($"The mission '{name}' ({mid}) already exists with other instructions, and the service cannot change them: it keeps \"{Shorten(stored)}\". " +
+                $"To use the new instructions, start a new mission under another name (Initialize-ClawdTalkMission -Name '{name} 2' …), or end this one and remove its state (Stop-ClawdTalkMission, Remove-ClawdTalkMissionState -Slug {slug}).");
+        }
+
+        static string Shorten(string s) => s.Length <= 60 ? s : s.Substring(0, 57) + "...";
 
         string CreateRun(string slug, string mid, JToken? context) =>
             CreateOnce(slug, "run",

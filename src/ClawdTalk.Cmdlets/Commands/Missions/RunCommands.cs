@@ -48,8 +48,10 @@ namespace ClawdTalk.Commands.Missions
         [ValidateNotNullOrEmpty]
         public string MissionId { get; set; } = "";
 
+        // null or empty (an object piped in without a run) lists the mission's runs
         [Parameter(Position = 1, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
+        [AllowNull]
+        [AllowEmptyString]
         public string? RunId { get; set; }
 
         [Parameter(Mandatory = true, ParameterSetName = BySlug, ValueFromPipelineByPropertyName = true)]
@@ -64,9 +66,9 @@ namespace ClawdTalk.Commands.Missions
                 WriteObject(WithSlug(MissionRun.From(Missions.GetRun(t.MissionId, t.RunId), t.MissionId), t.Slug));
                 return;
             }
-            if (RunId != null)
+            if (!string.IsNullOrEmpty(RunId))
             {
-                WriteObject(WithSlug(MissionRun.From(Missions.GetRun(MissionId, RunId), MissionId), TrySlugOf(MissionId, RunId)));
+                WriteObject(WithSlug(MissionRun.From(Missions.GetRun(MissionId, RunId!), MissionId), TrySlugOf(MissionId, RunId)));
                 return;
             }
             foreach (var o in Missions.ListRuns(MissionId))

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.Completers;
@@ -7,7 +8,7 @@ using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Commands.Missions
 {
-    /// <summary>Ends a mission that will not succeed: its run cancelled (or failed with -Failed), open steps closed, pollers removed.</summary>
+    /// <summary>Ends a mission that will not succeed: its run cancelled (or failed with -Failed), open steps closed, pollers removed; once per mission, in the end block.</summary>
     [Cmdlet(VerbsLifecycle.Stop, "ClawdTalkMission", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(MissionState))]
     public sealed class StopClawdTalkMissionCommand : MissionCmdlet
@@ -29,7 +30,24 @@ namespace ClawdTalk.Commands.Missions
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        // Each mission piped in is stopped once, in the end block (a mission's events or steps piped in stop it once).
+        readonly List<string> _order = new List<string>();
+
         protected override void Process()
+        {
+            if (!_order.Contains(Slug)) _order.Add(Slug);
+        }
+
+        protected override void End()
+        {
+            foreach (var slug in _order)
+            {
+                try { StopOne(slug); }
+                catch (ClawdTalkException ex) when (!ex.Terminating) { WriteError(ex); }
+            }
+        }
+
+        void StopOne(string Slug)
         {
             var payload = Payload == null ? null : UserInput.Value(Payload, "The payload", "InvalidPayloadJson");
             var t = FromSlug(Slug);

@@ -37,12 +37,15 @@ namespace ClawdTalk.Commands.Polling
         [ValidateNotNullOrEmpty]
         public string RunId { get; set; } = "";
 
+        // Empty or null (a MissionState piped before Add-ClawdTalkAgent has no AssistantId) means "not given".
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
+        [AllowNull]
+        [AllowEmptyCollection]
         public string[]? EventId { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
+        [AllowNull]
+        [AllowEmptyString]
         public string? AssistantId { get; set; }
 
         [Parameter]
@@ -105,9 +108,10 @@ namespace ClawdTalk.Commands.Polling
                 _bySlug[slug] = events = new List<(string, string?)>();
                 _order.Add(slug);
             }
-            foreach (var id in EventId ?? Array.Empty<string>())
+            var given = string.IsNullOrEmpty(AssistantId) ? null : AssistantId;
+            foreach (var id in (EventId ?? Array.Empty<string>()).Where(i => !string.IsNullOrEmpty(i)))
             {
-                var aid = AssistantId ?? Json.Str(entry, StateKeys.AssistantId);
+                var aid = given ?? Json.Str(entry, StateKeys.AssistantId);
                 if (aid == null)
                     throw Errors.Invalid("AssistantIdRequired", $"The event {id} needs -AssistantId: the mission '{slug}' has no assistant yet (Add-ClawdTalkAgent).", id);
                 if (!events.Any(e => e.eventId == id)) events.Add((id, aid));

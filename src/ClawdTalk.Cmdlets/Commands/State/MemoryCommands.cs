@@ -100,7 +100,7 @@ namespace ClawdTalk.Commands.State
             var pattern = new WildcardPattern(Key ?? "*", WildcardOptions.IgnoreCase);
             foreach (var p in memory.Properties().Where(p => Key == null || p.Name == Key || pattern.IsMatch(p.Name)))
             {
-                if (ValueOnly) WriteObject(Json.ToPowerShell(p.Value));
+                if (ValueOnly) WriteObject(Json.ToPowerShell(p.Value), p.Value.Type == JTokenType.Array); // a list goes down the pipeline item by item
                 else WriteObject(Entry(Slug, p.Name, p.Value));
             }
         }

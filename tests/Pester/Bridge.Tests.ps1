@@ -1,0 +1,64 @@
+# The voice and SMS bridge against the sandbox and its simulated gateway: a job that answers deep tool requests and
+# texts, seen through Get-/Stop-ClawdTalkBridge and the job cmdlets.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
+    $script:testHome = Initialize-TestSession
+    $script:sb = Start-TestSandbox -Connect
+    $script:gwToken = ConvertTo-SecureString $sb.GatewayToken -AsPlainText -Force
+    function Wait-Until([scriptblock] $Condition, [string] $What, [int] $Seconds = 20) {
+        $deadline = [datetime]::UtcNow.AddSeconds($Seconds)
+        while (-not (& $Condition)) {
+            if ([datetime]::UtcNow -gt $deadline) { throw "timed out waiting for $What" }
+            Start-Sleep -Milliseconds 100
+        }
+    }
+    $script:job = Start-ClawdTalkBridge -Name pester -GatewayUrl $sb.GatewayUrl -GatewayToken $gwToken -OwnerName Ada -AgentName Clawd `
+        -ReconnectDelay 00:00:00.050 -MaxReconnectDelay 00:00:00.400 -AllowedSmsSender '+12125550190'
+    Wait-Until { (Invoke-TestSandbox -Sandbox $sb -Path '/_sandbox/ws').connected } 'the bridge to connect'
+}
+AfterAll {
+    Get-ClawdTalkBridge | Stop-ClawdTalkBridge
+    Get-Job | Remove-Job -Force
+    $sb | Stop-TestSandbox
+}
+
+Describe 'Start-ClawdTalkBridge' {
+    It 'runs as a job that Get-Job lists once' {
+        $job.PSJobTypeName | Should -Be 'ClawdTalkBridge'
+        @(Get-Job | Where-Object Name -eq 'pester').Count | Should -Be 1
+        (Get-Job -Name pester).State | Should -Be 'Running'
+    }
+    It 'answers a deep tool request of an inbound call through the gateway' {
+        $r = Invoke-TestSandbox -Sandbox $sb -Method POST -Path '/_sandbox/calls/inbound' -Body @{ from = '+12125550191'; query = 'When is the next appointment?'; started = $true }
+        Wait-Until { (Invoke-TestSandbox -Sandbox $sb -Path "/_sandbox/requests/$($r.request_id)").answered } 'the deep tool answer'
+        (Invoke-TestSandbox -Sandbox $sb -Path "/_sandbox/requests/$($r.request_id)").result | Should -Match 'Sandbox agent reply to: When is the next appointment\?'
+    }
+    It 'answers a text from an allowed sender' {
+        $before = @(Get-ClawdTalkMessage -Contact '+12125550190' -Direction Outbound).Count
+        $null = Invoke-TestSandbox -Sandbox $sb -Method POST -Path '/_sandbox/sms/inbound' -Body @{ from = '+12125550190'; body = 'Are you open today?' }
+        Wait-Until { @(Get-ClawdTalkMessage -Contact '+12125550190' -Direction Outbound).Count -gt $before } 'the SMS reply'
+        (Get-ClawdTalkMessage -Contact '+12125550190' -Direction Outbound | Select-Object -First 1).Body | Should -Match 'Are you open today\?'
+    }
+    It 'Get-ClawdTalkBridge reports the counts, without a secret' {
+        $s = Get-ClawdTalkBridge -Name pester
+        $s.State | Should -Be 'Authenticated'
+        $s.RequestsAnswered | Should -BeGreaterOrEqual 1
+        $s | Assert-NoSecret -Secret $sb.ApiKey, $sb.GatewayToken
+    }
+    It 'Receive-Job gives the log records, without a secret' {
+        $records = @(Receive-Job -Job $job -Keep)
+        $records.Count | Should -BeGreaterThan 0
+        $records[0].PSObject.TypeNames | Should -Contain 'ClawdTalk.BridgeLogRecord'
+        $records | Assert-NoSecret -Secret $sb.ApiKey, $sb.GatewayToken
+    }
+    It 'starts nothing with -WhatIf' {
+        Start-ClawdTalkBridge -Name other -GatewayUrl $sb.GatewayUrl -GatewayToken $gwToken -WhatIf
+        Get-ClawdTalkBridge -Name other -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+    It 'Stop-ClawdTalkBridge stops the job and the socket closes' {
+        $s = Stop-ClawdTalkBridge -Name pester -PassThru
+        $s.State | Should -Be 'Stopped'
+        (Get-Job -Name pester).State | Should -BeIn 'Stopped', 'Completed'
+        Wait-Until { -not (Invoke-TestSandbox -Sandbox $sb -Path '/_sandbox/ws').connected } 'the socket to close'
+    }
+}
