@@ -66,5 +66,25 @@ namespace ClawdTalk
         /// <summary>Where the machine-wide lock (one bridge per key) lives.</summary>
         public string? LockFile { get; internal set; }
         public string? LogFile { get; internal set; }
+        /// <summary>The process the bridge runs in.</summary>
+        public int ProcessId { get; internal set; }
+        /// <summary>How it runs: Job (this session), Foreground (-Wait), Detached (-Detached), Service (a service manager), or Process (another session).</summary>
+        public string Mode { get; internal set; } = "Job";
+        /// <summary>How long it has run.</summary>
+        public TimeSpan Uptime => StartedAt == default ? TimeSpan.Zero : DateTimeOffset.UtcNow - StartedAt;
+        /// <summary>The newest errors (at most five), oldest first.</summary>
+        public BridgeError[] RecentErrors { get; internal set; } = Array.Empty<BridgeError>();
+        /// <summary>The last lines of the bridge's log file (Get-ClawdTalkBridge -Tail).</summary>
+        public string[] LogTail { get; internal set; } = Array.Empty<string>();
+    }
+
+    /// <summary>One error a bridge recorded.</summary>
+    public sealed class BridgeError
+    {
+        public DateTimeOffset Time { get; internal set; }
+        public string ErrorId { get; internal set; } = "";
+        public string Message { get; internal set; } = "";
+
+        public override string ToString() => $"{Time:u} {ErrorId}: {Message}";
     }
 }

@@ -70,6 +70,14 @@ namespace ClawdTalk.Commands.Bridge
 
         [Parameter]
         [ValidateNotNullOrEmpty]
+        public string[]? AddApprovalWord { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? RemoveApprovalWord { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
         public string? LogPath { get; set; }
 
         [Parameter]
@@ -162,7 +170,11 @@ namespace ClawdTalk.Commands.Bridge
             o.OwnerName = OwnerName ?? ConfigStore.Resolve(config, ConfigKeys.OwnerName, configPath);
             o.AgentName = AgentName ?? ConfigStore.Resolve(config, ConfigKeys.AgentName, configPath);
             o.Greeting = Greeting ?? (config[ConfigKeys.Greeting] != null ? ConfigStore.Resolve(config, ConfigKeys.Greeting, configPath) ?? "" : BridgeOptions.DefaultGreeting(o.OwnerName));
-            o.VoiceContext = VoiceContext ?? ConfigStore.Resolve(config, GatewaySettings.VoiceContextKey, configPath) ?? BridgeOptions.DefaultVoiceContext;
+            o.VoiceContext = VoiceContext ?? ConfigStore.Resolve(config, GatewaySettings.VoiceContextKey, configPath)
+                             ?? BridgeOptions.VoiceContextFor(BridgeOptions.DefaultVoiceContext, o.OwnerName, o.AgentName);
+            // the owner's approval words: the config's and the parameter's together
+            o.ApprovalWordsAdd = ApprovalWords.Checked(GatewaySettings.ConfigList(config, ConfigKeys.ApprovalWordsAdd).Concat(AddApprovalWord ?? Array.Empty<string>()));
+            o.ApprovalWordsRemove = ApprovalWords.Checked(GatewaySettings.ConfigList(config, ConfigKeys.ApprovalWordsRemove).Concat(RemoveApprovalWord ?? Array.Empty<string>()));
 
             var senders = AllowedSmsSender ?? GatewaySettings.ConfigAllowlist(config);
             if (senders != null)
