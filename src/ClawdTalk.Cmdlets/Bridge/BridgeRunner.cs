@@ -31,6 +31,7 @@ namespace ClawdTalk.Bridge
         }
 
         public BridgeLogger Log => _core.Log;
+        public ApiClient Api => _core.Api;
         public BridgeOptions Options => _core.Options;
         public DateTimeOffset StartedAt { get; }
         /// <summary>Why the bridge stopped on its own (auth_error, duplicate client); null when it was stopped or still runs.</summary>

@@ -78,6 +78,27 @@ namespace ClawdTalk
         public string[] LogTail { get; internal set; } = Array.Empty<string>();
     }
 
+    /// <summary>The service managers a bridge can be registered with.</summary>
+    public enum BridgeServicePlatform { Systemd, Launchd, TaskScheduler }
+
+    /// <summary>A bridge registered with the platform's service manager: Install- and Uninstall-ClawdTalkBridgeService.</summary>
+    public sealed class BridgeServiceInfo
+    {
+        public string Name { get; internal set; } = "";
+        public BridgeServicePlatform Platform { get; internal set; }
+        /// <summary>The systemd unit, launchd plist or task XML written.</summary>
+        public string UnitPath { get; internal set; } = "";
+        /// <summary>The unit's name for the manager: the systemd unit, the launchd label, the task's path.</summary>
+        public string UnitName { get; internal set; } = "";
+        /// <summary>The environment file (0600) the bridge reads at start; secrets live there or in the configuration, never in the unit.</summary>
+        public string? EnvironmentFile { get; internal set; }
+        /// <summary>What the service runs (no secret in it).</summary>
+        public string Command { get; internal set; } = "";
+        /// <summary>Whether the manager registered and started it (false with -NoStart, or when the manager could not be reached).</summary>
+        public bool Registered { get; internal set; }
+        public string? Message { get; internal set; }
+    }
+
     /// <summary>One error a bridge recorded.</summary>
     public sealed class BridgeError
     {
