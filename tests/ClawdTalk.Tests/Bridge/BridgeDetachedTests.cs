@@ -53,6 +53,9 @@ namespace ClawdTalk.Tests.Bridge
 
         int BridgePid() => ClawdTalk.Api.Json.Int(BridgeFiles.ReadStatus(_hash), "pid") ?? 0;
 
+        string Diagnostics() =>
+            File.ReadAllText(BridgeFiles.Status(_hash)) + "\n" + string.Join("\n", BridgeFiles.Tail(BridgeFiles.Console(_hash), 20)) + "\n" + string.Join("\n", BridgeFiles.Tail(BridgeFiles.DefaultLog(_hash), 20));
+
         static bool Alive(int pid)
         {
             try { using var p = Process.GetProcessById(pid); return !p.HasExited; }
@@ -69,7 +72,7 @@ namespace ClawdTalk.Tests.Bridge
             Assert.True(start.code == 0, start.stdout + start.stderr);
             Assert.Matches(@"pid=\d+ state=(Authenticated|Connecting) mode=Detached", start.stdout);
             var first = BridgePid();
-            Assert.True(Alive(first), "the detached bridge is not running");
+            Assert.True(Alive(first), "the detached bridge is not running: " + Diagnostics());
             // secrets never on its command line
             var cmdline = File.ReadAllText($"/proc/{first}/cmdline").Replace('\0', ' ');
             Assert.DoesNotContain(_fx.Key, cmdline);

@@ -5,6 +5,7 @@ using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.Bridge;
 using ClawdTalk.Commands.Base;
+using ClawdTalk.Config;
 
 namespace ClawdTalk.Commands.Bridge
 {
@@ -152,11 +153,18 @@ namespace ClawdTalk.Commands.Bridge
             }
         }
 
-        /// <summary>Bridges of other processes: a status file whose lock is held by a process other than this one.</summary>
-        static IEnumerable<BridgeTarget> Others(bool includeStopped)
+        /// <summary>
+        /// Bridges of other processes for this session's key (every key when none is configured): a status file whose lock
+        /// is held by a process other than this one.
+        /// </summary>
+        IEnumerable<BridgeTarget> Others(bool includeStopped)
         {
+            string? mine = null;
+            try { mine = BridgeLock.KeyHash(ConnectionResolver.Resolve(Session).ApiKey); }
+            catch (ClawdTalkException) { }
             foreach (var hash in BridgeFiles.Known())
             {
+                if (mine != null && hash != mine) continue;
                 var file = BridgeFiles.ReadStatus(hash);
                 if (file == null || Json.Int(file, "pid") == BridgeProcess.Id) continue;
                 var running = BridgeFiles.IsHeld(hash);
