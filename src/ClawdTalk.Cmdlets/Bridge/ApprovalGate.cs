@@ -9,45 +9,6 @@ using ClawdTalk.Approvals;
 
 namespace ClawdTalk.Bridge
 {
-    /// <summary>
-    /// Which requests name a sensitive action (the contract's list: delete, remove, send a message or email, post, tweet,
-    /// publish, push, merge, deploy, transfer, payment, purchase, repository changes, writes). Whole words only, so
-    /// "pushover" or "undeleted" do not match, but every inflection of the verbs does.
-    /// </summary>
-    internal static class SensitiveActions
-    {
-        const RegexOptions Opt = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled;
-
-        static readonly (string Name, Regex Pattern)[] Patterns =
-        {
-            ("delete", new Regex(@"\b(delete|deletes|deleted|deleting|deletion)\b", Opt)),
-            ("remove", new Regex(@"\b(remove|removes|removed|removing|removal)\b", Opt)),
-            ("send a message", new Regex(@"\b(send|sends|sending|reply|replies|forward|forwards)\b[^.?!]{0,60}?\b(message|messages|email|emails|e-mail|e-mails|mail|text|texts|sms|dm|dms|note)\b", Opt)),
-            ("send a message", new Regex(@"(^|[,;:.!?]\s*|\b(?i:please|can you|could you|would you|and|then|to)\s+)(?i:e-?mail|text|message|dm)\s+((?i:him|her|them|me|my|the|a|an|everyone)\b|[A-Z]\w+|\+?\d)", RegexOptions.CultureInvariant | RegexOptions.Compiled)),
-            ("post", new Regex(@"\b(post|posts|posted|posting)\b", Opt)),
-            ("tweet", new Regex(@"\b(tweet|tweets|tweeted|tweeting|retweet|retweets)\b", Opt)),
-            ("publish", new Regex(@"\b(publish|publishes|published|publishing)\b", Opt)),
-            ("push", new Regex(@"\b(push|pushes|pushed|pushing|force-push)\b", Opt)),
-            ("merge", new Regex(@"\b(merge|merges|merged|merging)\b", Opt)),
-            ("deploy", new Regex(@"\b(deploy|deploys|deployed|deploying|deployment|deployments|release to production)\b", Opt)),
-            ("transfer", new Regex(@"\b(transfer|transfers|transferred|transferring|wire)\b", Opt)),
-            ("payment", new Regex(@"\b(payment|payments|pay|pays|paying|refund|refunds)\b", Opt)),
-            ("purchase", new Regex(@"\b(purchase|purchases|purchased|purchasing|buy|buys|buying|checkout)\b", Opt)),
-            ("repository change", new Regex(@"\b(commit|commits|committed|committing|rebase|rebases|revert|reverts|git\s+(reset|tag|branch\s+-d))\b", Opt)),
-            ("repository change", new Regex(@"\b(create|creates|delete|rename|renames|archive|archives|fork|change|changes|modify|modifies|update|updates|close|closes)\b[^.?!]{0,40}?\b(repo|repos|repository|repositories|branch|branches|pull request|pr|issue|issues)\b", Opt)),
-            ("write", new Regex(@"\b(write|writes|writing|wrote|written|overwrite|overwrites|overwriting)\b", Opt)),
-        };
-
-        /// <summary>The sensitive action a text names (for the approval's details), or null.</summary>
-        public static string? Match(string? text)
-        {
-            if (string.IsNullOrWhiteSpace(text)) return null;
-            foreach (var (name, pattern) in Patterns)
-                if (pattern.IsMatch(text)) return name;
-            return null;
-        }
-    }
-
     /// <summary>Spoken or texted confirmations after a `no_devices` approval (policy AskCaller).</summary>
     internal static class Confirmation
     {

@@ -102,8 +102,8 @@ namespace ClawdTalk
         void Release()
         {
             if (Interlocked.Exchange(ref _released, 1) != 0) return;
+            _logFile?.Dispose(); // the status file's last write happens before another bridge can take the lock
             _lock.Dispose();
-            _logFile?.Dispose();
         }
 
         public override void StopJob()

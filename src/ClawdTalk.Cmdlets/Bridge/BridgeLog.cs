@@ -81,7 +81,8 @@ namespace ClawdTalk.Bridge
 
     /// <summary>
     /// A rotating JSON-lines log file: one record per line; when the file passes its size limit it becomes `name.1.ext`,
-    /// the older ones shift, and the oldest beyond the count is deleted. Created 0600 on Unix.
+    /// the older ones shift, and the oldest beyond the count is deleted. Created 0600 on Unix. Records are written by a
+    /// background writer in batches (one flush per batch), so no request waits on the disk; Dispose writes what is left.
     /// </summary>
     internal sealed class RotatingLogFile : IBridgeLogSink, IDisposable
     {
@@ -91,6 +92,10 @@ namespace ClawdTalk.Bridge
         readonly int _files;
         readonly BridgeLogLevel _min;
         readonly object _gate = new object();
+        readonly System.Collections.Concurrent.ConcurrentQueue<BridgeLogRecord> _pending = new System.Collections.Concurrent.ConcurrentQueue<BridgeLogRecord>();
+        readonly System.Threading.SemaphoreSlim _signal = new System.Threading.SemaphoreSlim(0);
+        readonly System.Threading.Tasks.Task _writer;
+        volatile bool _closing;
         FileStream? _stream;
 
         public RotatingLogFile(string path, long maxBytes, int files, BridgeLogLevel min)
@@ -101,6 +106,34 @@ namespace ClawdTalk.Bridge
             _min = min;
             AtomicFile.EnsureDirectory(Path.GetDirectoryName(_path)!);
             Open();
+            _writer = System.Threading.Tasks.Task.Run(WriteLoopAsync);
+        }
+
+        async System.Threading.Tasks.Task WriteLoopAsync()
+        {
+            while (!_closing)
+            {
+                await _signal.WaitAsync().ConfigureAwait(false);
+                Drain();
+            }
+        }
+
+        /// <summary>Writes every queued record, then flushes once.</summary>
+        void Drain()
+        {
+            lock (_gate)
+            {
+                if (_stream == null) return;
+                var wrote = false;
+                while (_pending.TryDequeue(out var r))
+                {
+                    try { WriteLine(r); wrote = true; }
+                    catch (IOException) { }
+                    catch (UnauthorizedAccessException) { }
+                }
+                if (wrote)
+                    try { _stream?.Flush(); } catch (IOException) { }
+            }
         }
 
         public string FullPath => _path;
@@ -114,7 +147,13 @@ namespace ClawdTalk.Bridge
 
         public void Write(BridgeLogRecord r)
         {
-            if (r.Level < _min) return;
+            if (r.Level < _min || _closing) return;
+            _pending.Enqueue(r);
+            _signal.Release();
+        }
+
+        void WriteLine(BridgeLogRecord r)
+        {
             var o = new JObject
             {
                 ["time"] = r.Time.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
@@ -131,13 +170,8 @@ namespace ClawdTalk.Bridge
                 o["data"] = d;
             }
             var bytes = Utf8.GetBytes(o.ToString(Formatting.None) + "\n");
-            lock (_gate)
-            {
-                if (_stream == null) return;
-                if (_stream.Length + bytes.Length > _maxBytes && _stream.Length > 0) Rotate();
-                _stream.Write(bytes, 0, bytes.Length);
-                _stream.Flush();
-            }
+            if (_stream!.Length + bytes.Length > _maxBytes && _stream.Length > 0) Rotate();
+            _stream?.Write(bytes, 0, bytes.Length);
         }
 
         string Numbered(int n) =>
@@ -163,6 +197,11 @@ namespace ClawdTalk.Bridge
 
         public void Dispose()
         {
+            if (_closing) return;
+            _closing = true;
+            _signal.Release();
+            try { _writer.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
+            Drain();
             lock (_gate)
             {
                 _stream?.Dispose();

@@ -37,6 +37,10 @@ namespace ClawdTalk.Bridge
         public TimeSpan ApprovalProgressInterval = TimeSpan.FromSeconds(10);
         public TimeSpan ConfirmationWindow = TimeSpan.FromMinutes(2);
         public NoDevicesPolicy NoDevices = NoDevicesPolicy.AskCaller;
+        /// <summary>The owner's own approval words (added to the built-in list), and built-in words they removed.</summary>
+        public string[] ApprovalWordsAdd = Array.Empty<string>(), ApprovalWordsRemove = Array.Empty<string>();
+        /// <summary>How the bridge runs (Job, Foreground, Detached, Service): shown by Get-ClawdTalkBridge.</summary>
+        public string Mode = "Job";
 
         // connection behaviour (contract defaults; tests shorten them)
         public TimeSpan ReconnectDelay = TimeSpan.FromSeconds(5);
@@ -68,9 +72,32 @@ namespace ClawdTalk.Bridge
         public string SessionKey => "agent:" + AgentId + ":main";
 
         public const string DefaultVoiceContext =
-            "[VOICE CALL ACTIVE] A phone call is in progress: the caller's speech is transcribed to text and your reply is spoken. " +
-            "Keep replies short (one to three sentences), natural and direct. No markdown, lists, emoji, raw JSON or code. " +
-            "Say numbers the way people say them. Use your tools when needed and then briefly say what you did.";
+            "[VOICE CALL ACTIVE] A phone call is in progress: the caller's speech is transcribed to text and your reply is spoken.\n\n" +
+            "VOICE RULES:\n" +
+            "- Keep replies short (one to three sentences), natural and direct. This is a phone call.\n" +
+            "- No markdown, lists, emoji, raw JSON or code: everything you say is spoken aloud.\n" +
+            "- Say numbers the way people say them. Don't repeat back what the caller said.\n" +
+            "- Use your tools when needed, then briefly say what you did.\n\n" +
+            "SPOKEN PROGRESS:\n" +
+            "- The caller is waiting on the line. While you work, give short spoken progress updates after each tool call or step: " +
+            "\"Checking your calendar now...\", \"Found three messages, reading them...\".\n" +
+            "- Be specific about what you are doing, not generic; don't wait until the end to say what you found.\n\n" +
+            "APPROVALS:\n" +
+            "- The bridge asks the owner to approve sensitive or destructive actions on their phone before a request reaches you. " +
+            "Do not ask for approval yourself and do not run approval scripts: when a request reaches you, it has been approved or needs none.";
+
+        /// <summary>
+        /// The voice context with the identity block the published client adds when the owner's or the agent's name is
+        /// known: "Your name is …" and "You are speaking with …. Use their name naturally in conversation."
+        /// </summary>
+        public static string VoiceContextFor(string baseContext, string? owner, string? agent)
+        {
+            if (string.IsNullOrWhiteSpace(owner) && string.IsNullOrWhiteSpace(agent)) return baseContext;
+            var identity = "\n\nIDENTITY:";
+            if (!string.IsNullOrWhiteSpace(agent)) identity += "\n- Your name is " + agent!.Trim() + ".";
+            if (!string.IsNullOrWhiteSpace(owner)) identity += "\n- You are speaking with " + owner!.Trim() + ". Use their name naturally in conversation.";
+            return baseContext + identity;
+        }
 
         public static string DefaultGreeting(string? owner) =>
             string.IsNullOrWhiteSpace(owner) ? "Hey, what's up?" : $"Hey {owner!.Trim()}, what's up?";
@@ -90,6 +117,15 @@ namespace ClawdTalk.Bridge
         /// <summary>Extra keys of `skill-config.json` that only the bridge reads.</summary>
         public const string VoiceContextKey = "voice_context", SmsAllowlistKey = "sms_allowlist", ApprovalTimeoutKey = "approval_timeout_seconds",
             NoDevicesPolicyKey = "no_devices_policy";
+
+        /// <summary>A config value that is a JSON array of strings or one comma-separated string; empty when absent.</summary>
+        public static string[] ConfigList(JObject config, string key)
+        {
+            var t = config[key];
+            if (t == null || t.Type == JTokenType.Null) return Array.Empty<string>();
+            if (t is JArray a) return a.Select(x => x.ToString().Trim()).Where(s => s.Length > 0).ToArray();
+            return t.ToString().Split(new[] { ',', ';' }, StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()).Where(s => s.Length > 0).ToArray();
+        }
 
         /// <summary>The gateway's own config file, when one exists in the user's home.</summary>
         public static (string? path, JObject? config) GatewayConfig(string? home = null)

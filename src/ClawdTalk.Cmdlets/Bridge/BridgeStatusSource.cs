@@ -20,20 +20,24 @@ namespace ClawdTalk.Bridge
                 var s = mine[0].Status;
                 return new BridgeStatusSnapshot(s.State.ToString(),
                     $"'{s.Name}' in this session since {s.Since:u}: {s.ReconnectCount} reconnects, {s.CallsInProgress} calls in progress, {s.RequestsAnswered} requests answered"
-                    + (s.LastError != null ? $", last error: {s.LastError}" : ""));
+                    + (s.LastError != null ? $", last error: {s.LastError}" : ""), BridgeFiles.Tail(s.LogFile, 5));
             }
-            var key = ConnectionResolver.Resolve(session).ApiKey;
-            var lockPath = Path.Combine(BridgeLock.Directory, BridgeLock.KeyHash(key) + ".lock");
-            if (!File.Exists(lockPath)) return new BridgeStatusSnapshot("NotRunning", "No bridge for this key has run on this machine.");
-            try
+            var hash = BridgeLock.KeyHash(ConnectionResolver.Resolve(session).ApiKey);
+            var file = BridgeFiles.ReadStatus(hash);
+            if (!BridgeFiles.IsHeld(hash))
             {
-                using (new FileStream(lockPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None)) { }
-                return new BridgeStatusSnapshot("NotRunning", "No bridge for this key runs on this machine.");
+                if (file == null) return new BridgeStatusSnapshot("NotRunning", "No bridge for this key has run on this machine.");
+                var last = BridgeFiles.FromFile(file, running: false);
+                return new BridgeStatusSnapshot("NotRunning", $"No bridge for this key runs on this machine; '{last.Name}' ({last.Mode}) last ran until {last.Since:u}"
+                    + (last.LastError != null ? $", last error: {last.LastError}" : "") + ".", BridgeFiles.Tail(last.LogFile, 5));
             }
-            catch (IOException)
-            {
-                return new BridgeStatusSnapshot("RunningElsewhere", "A bridge for this key runs in another process on this machine (Get-ClawdTalkBridge in that session shows it).");
-            }
+            if (file == null)
+                return new BridgeStatusSnapshot("RunningElsewhere", "A bridge for this key runs in another process on this machine.");
+            var r = BridgeFiles.FromFile(file, running: true);
+            return new BridgeStatusSnapshot("RunningElsewhere",
+                $"'{r.Name}' runs {(r.Mode == "Detached" ? "detached" : r.Mode == "Service" ? "as a service" : "in another session")} (process {r.ProcessId}), {r.State} since {r.Since:u}, " +
+                $"up {(int)r.Uptime.TotalHours}h{r.Uptime.Minutes:00}m: {r.RequestsReceived} requests received, {r.RequestsAnswered} answered, {r.ReconnectCount} reconnects" +
+                (r.LastError != null ? $", last error: {r.LastError}" : "") + (r.LogFile != null ? $"; log {r.LogFile}" : ""), BridgeFiles.Tail(r.LogFile, 5));
         }
     }
 }

@@ -10,13 +10,15 @@ namespace ClawdTalk.Config
     internal static class ConfigKeys
     {
         public const string ApiKey = "api_key", Server = "server", OwnerName = "owner_name", AgentName = "agent_name", Greeting = "greeting",
-            GatewayUrl = "gateway_url", GatewayToken = "gateway_token", AgentId = "agent_id", MaxConversationTurns = "max_conversation_turns";
+            GatewayUrl = "gateway_url", GatewayToken = "gateway_token", AgentId = "agent_id", MaxConversationTurns = "max_conversation_turns",
+            ApprovalWordsAdd = "approval_words_add", ApprovalWordsRemove = "approval_words_remove";
 
         /// <summary>Parameter name → file key.</summary>
         public static readonly IReadOnlyDictionary<string, string> ByParameter = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {
             ["ApiKey"] = ApiKey, ["Server"] = Server, ["OwnerName"] = OwnerName, ["AgentName"] = AgentName, ["Greeting"] = Greeting,
             ["GatewayUrl"] = GatewayUrl, ["GatewayToken"] = GatewayToken, ["AgentId"] = AgentId, ["MaxConversationTurns"] = MaxConversationTurns,
+            ["AddApprovalWord"] = ApprovalWordsAdd, ["RemoveApprovalWord"] = ApprovalWordsRemove,
         };
 
         static readonly HashSet<string> Secret = new HashSet<string>(StringComparer.Ordinal) { ApiKey, GatewayToken };
@@ -45,6 +47,7 @@ namespace ClawdTalk.Config
                 ApiKey = Shown(ApiKey), Server = Shown(Server), OwnerName = Shown(OwnerName), AgentName = Shown(AgentName),
                 Greeting = Shown(Greeting), GatewayUrl = Shown(GatewayUrl), GatewayToken = Shown(GatewayToken), AgentId = Shown(AgentId),
                 MaxConversationTurns = Json.Int(o, MaxConversationTurns),
+                AddApprovalWord = Bridge.GatewaySettings.ConfigList(o, ApprovalWordsAdd), RemoveApprovalWord = Bridge.GatewaySettings.ConfigList(o, ApprovalWordsRemove),
                 OtherKeys = o.Properties().Select(p => p.Name).Where(n => !ByParameter.Values.Contains(n)).ToArray(),
             };
         }

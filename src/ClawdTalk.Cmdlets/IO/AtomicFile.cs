@@ -134,6 +134,16 @@ namespace ClawdTalk.IO
             try { chmod(path, (uint)mode); } catch (DllNotFoundException) { } catch (EntryPointNotFoundException) { }
         }
 
+        static readonly Lazy<MethodInfo?> GetMode = new Lazy<MethodInfo?>(() => typeof(File).GetMethod("GetUnixFileMode", new[] { typeof(string) }));
+
+        /// <summary>True when group or others may read or write the file (Unix, .NET 7+; false when it cannot be told).</summary>
+        public static bool IsShared(string path)
+        {
+            if (!IsUnix || GetMode.Value == null) return false;
+            var mode = Convert.ToInt32(GetMode.Value.Invoke(null, new object[] { path }), System.Globalization.CultureInfo.InvariantCulture);
+            return (mode & 0x3F /*0077*/) != 0;
+        }
+
         [DllImport("libc", SetLastError = true)]
         static extern int chmod(string path, uint mode);
     }

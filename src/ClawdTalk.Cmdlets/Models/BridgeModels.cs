@@ -66,5 +66,46 @@ namespace ClawdTalk
         /// <summary>Where the machine-wide lock (one bridge per key) lives.</summary>
         public string? LockFile { get; internal set; }
         public string? LogFile { get; internal set; }
+        /// <summary>The process the bridge runs in.</summary>
+        public int ProcessId { get; internal set; }
+        /// <summary>How it runs: Job (this session), Foreground (-Wait), Detached (-Detached), Service (a service manager), or Process (another session).</summary>
+        public string Mode { get; internal set; } = "Job";
+        /// <summary>How long it has run.</summary>
+        public TimeSpan Uptime => StartedAt == default ? TimeSpan.Zero : DateTimeOffset.UtcNow - StartedAt;
+        /// <summary>The newest errors (at most five), oldest first.</summary>
+        public BridgeError[] RecentErrors { get; internal set; } = Array.Empty<BridgeError>();
+        /// <summary>The last lines of the bridge's log file (Get-ClawdTalkBridge -Tail).</summary>
+        public string[] LogTail { get; internal set; } = Array.Empty<string>();
+    }
+
+    /// <summary>The service managers a bridge can be registered with.</summary>
+    public enum BridgeServicePlatform { Systemd, Launchd, TaskScheduler }
+
+    /// <summary>A bridge registered with the platform's service manager: Install- and Uninstall-ClawdTalkBridgeService.</summary>
+    public sealed class BridgeServiceInfo
+    {
+        public string Name { get; internal set; } = "";
+        public BridgeServicePlatform Platform { get; internal set; }
+        /// <summary>The systemd unit, launchd plist or task XML written.</summary>
+        public string UnitPath { get; internal set; } = "";
+        /// <summary>The unit's name for the manager: the systemd unit, the launchd label, the task's path.</summary>
+        public string UnitName { get; internal set; } = "";
+        /// <summary>The environment file (0600) the bridge reads at start; secrets live there or in the configuration, never in the unit.</summary>
+        public string? EnvironmentFile { get; internal set; }
+        /// <summary>What the service runs (no secret in it).</summary>
+        public string Command { get; internal set; } = "";
+        /// <summary>Whether the manager registered and started it (false with -NoStart, or when the manager could not be reached).</summary>
+        public bool Registered { get; internal set; }
+        public string? Message { get; internal set; }
+    }
+
+    /// <summary>One error a bridge recorded.</summary>
+    public sealed class BridgeError
+    {
+        public DateTimeOffset Time { get; internal set; }
+        public string ErrorId { get; internal set; } = "";
+        public string Message { get; internal set; } = "";
+
+        public override string ToString() => $"{Time:u} {ErrorId}: {Message}";
     }
 }

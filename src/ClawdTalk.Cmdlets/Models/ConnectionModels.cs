@@ -43,6 +43,9 @@ namespace ClawdTalk
         public string? GatewayToken { get; internal set; }
         public string? AgentId { get; internal set; }
         public int? MaxConversationTurns { get; internal set; }
+        /// <summary>The owner's own approval words (`approval_words_add`) and the built-in ones they removed (`approval_words_remove`).</summary>
+        public string[] AddApprovalWord { get; internal set; } = Array.Empty<string>();
+        public string[] RemoveApprovalWord { get; internal set; } = Array.Empty<string>();
         /// <summary>Keys in the file that this module does not model (names only).</summary>
         public string[] OtherKeys { get; internal set; } = Array.Empty<string>();
     }

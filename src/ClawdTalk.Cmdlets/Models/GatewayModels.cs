@@ -80,6 +80,8 @@ namespace ClawdTalk
         /// <summary>The voice bridge: Running, NotRunning, … or Unknown when this module has no bridge to ask.</summary>
         public string BridgeState { get; internal set; } = "Unknown";
         public string? BridgeDetail { get; internal set; }
+        /// <summary>The last lines of the bridge's log (its own or another process's).</summary>
+        public string[] BridgeLog { get; internal set; } = Array.Empty<string>();
         /// <summary>Ready, NotConfigured, ToolNotAllowed, NoToken, Unreachable, Invalid.</summary>
         public string GatewayState { get; internal set; } = "";
         public GatewayInfo? Gateway { get; internal set; }

@@ -5,11 +5,15 @@ namespace ClawdTalk.Session
     /// <summary>What the voice bridge says about itself, for Get-ClawdTalkStatus.</summary>
     internal sealed class BridgeStatusSnapshot
     {
-        public BridgeStatusSnapshot(string state, string? detail = null)
+        public BridgeStatusSnapshot(string state, string? detail = null, string[]? logTail = null)
         {
             State = state;
             Detail = detail;
+            LogTail = logTail ?? Array.Empty<string>();
         }
+
+        /// <summary>The last lines of the bridge's log.</summary>
+        public string[] LogTail { get; }
 
         /// <summary>A short state: Running, NotRunning, Connecting, Reconnecting, Stopped, …</summary>
         public string State { get; }

@@ -228,7 +228,7 @@ namespace ClawdTalk.Tests.Bridge
 
             // accepted without a reply: an honest "still working on it", never a made-up "Done."
             _fx.Control("gateway", new { mode = "accepted" });
-            var (_, pending) = _fx.Ask("book a table for two");
+            var (_, pending) = _fx.Ask("find a quiet restaurant for two"); // not "book a table": booking is money and asks for approval
             var text = (string)_fx.WaitAnswered(pending)["result"]!;
             Assert.Contains("still working on it", text);
             Assert.DoesNotContain("Done.", text);

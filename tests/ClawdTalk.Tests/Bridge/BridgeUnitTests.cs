@@ -77,27 +77,27 @@ namespace ClawdTalk.Tests.Bridge
         }
 
         [Theory]
-        [InlineData("delete the old backups", "delete")]
-        [InlineData("Please remove John from the team", "remove")]
-        [InlineData("send a message to the team channel", "send a message")]
-        [InlineData("send an email to my boss", "send a message")]
-        [InlineData("email John the report", "send a message")]
-        [InlineData("Text Mom that I'm late", "send a message")]
-        [InlineData("post it on LinkedIn", "post")]
-        [InlineData("tweet the announcement", "tweet")]
-        [InlineData("publish the blog draft", "publish")]
-        [InlineData("push my branch", "push")]
-        [InlineData("merge the pull request", "merge")]
-        [InlineData("deploy to staging", "deploy")]
-        [InlineData("transfer 200 dollars to savings", "transfer")]
-        [InlineData("make the payment for the invoice", "payment")]
-        [InlineData("purchase two tickets", "purchase")]
-        [InlineData("buy milk online", "purchase")]
-        [InlineData("commit the changes", "repository change")]
-        [InlineData("rename the repository to clawd", "repository change")]
-        [InlineData("write the summary into notes.md", "write")]
-        [InlineData("DELETE everything", "delete")]
-        public void Sensitive_actions_are_recognised(string text, string action) => Assert.Equal(action, SensitiveActions.Match(text));
+        [InlineData("delete the old backups", SensitiveActions.Removal)]
+        [InlineData("Please remove John from the team", SensitiveActions.Removal)]
+        [InlineData("send a message to the team channel", SensitiveActions.Message)]
+        [InlineData("send an email to my boss", SensitiveActions.Message)]
+        [InlineData("email John the report", SensitiveActions.Message)]
+        [InlineData("Text Mom that I'm late", SensitiveActions.Message)]
+        [InlineData("post it on LinkedIn", SensitiveActions.Message)]
+        [InlineData("tweet the announcement", SensitiveActions.Message)]
+        [InlineData("publish the blog draft", SensitiveActions.Message)]
+        [InlineData("push my branch", SensitiveActions.Code)]
+        [InlineData("merge the pull request", SensitiveActions.Code)]
+        [InlineData("deploy to staging", SensitiveActions.Code)]
+        [InlineData("transfer 200 dollars to savings", SensitiveActions.Money)]
+        [InlineData("make the payment for the invoice", SensitiveActions.Money)]
+        [InlineData("purchase two tickets", SensitiveActions.Money)]
+        [InlineData("buy milk online", SensitiveActions.Money)]
+        [InlineData("commit the changes", SensitiveActions.Code)]
+        [InlineData("rename the repository to clawd", SensitiveActions.Code)]
+        [InlineData("write the summary into notes.md", SensitiveActions.Write)]
+        [InlineData("DELETE everything", SensitiveActions.Removal)]
+        public void Sensitive_actions_are_recognised(string text, string action) => Assert.Equal(action, SensitiveActions.Default.Match(text));
 
         [Theory]
         [InlineData("what's the weather tomorrow")]
@@ -108,7 +108,7 @@ namespace ClawdTalk.Tests.Bridge
         [InlineData("what did the repository README say")]
         [InlineData("how long is the commute")]
         [InlineData("")]
-        public void Harmless_requests_are_not_sensitive(string text) => Assert.Null(SensitiveActions.Match(text));
+        public void Harmless_requests_are_not_sensitive(string text) => Assert.Null(SensitiveActions.Default.Match(text));
 
         [Theory]
         [InlineData("yes", true, false)]
@@ -253,14 +253,13 @@ namespace ClawdTalk.Tests.Bridge
         [Fact]
         public void Outcome_reports_read_like_sentences()
         {
+            static string Say(string json) => CallOutcomes.Describe(JObject.Parse(json)).Text;
             Assert.Equal("The call to +15550000003 reached voicemail; the message left was: \"Hello there\" (call c1)",
-                BridgeRunner.OutcomeSummary(JObject.Parse("{\"call_id\":\"c1\",\"direction\":\"outbound\",\"outcome\":\"voicemail\",\"to_number\":\"+15550000003\",\"voicemail_message\":\"Hello there\"}")));
-            Assert.Equal("The call to +15550000002 got a busy signal.",
-                BridgeRunner.OutcomeSummary(JObject.Parse("{\"direction\":\"outbound\",\"outcome\":\"busy\",\"to_number\":\"+15550000002\"}")));
+                Say("{\"call_id\":\"c1\",\"direction\":\"outbound\",\"outcome\":\"voicemail\",\"to_number\":\"+15550000003\",\"voicemail_message\":\"Hello there\"}"));
+            Assert.Equal("The call to +15550000002 got a busy signal.", Say("{\"direction\":\"outbound\",\"outcome\":\"busy\",\"to_number\":\"+15550000002\"}"));
             Assert.Equal("The call to +15550000004 failed to connect (carrier rejected).",
-                BridgeRunner.OutcomeSummary(JObject.Parse("{\"direction\":\"outbound\",\"outcome\":\"failed\",\"reason\":\"carrier rejected\",\"to_number\":\"+15550000004\"}")));
-            Assert.Equal("An inbound call ended after 1 second.",
-                BridgeRunner.OutcomeSummary(JObject.Parse("{\"direction\":\"inbound\",\"outcome\":\"answered\",\"duration_seconds\":1}")));
+                Say("{\"direction\":\"outbound\",\"outcome\":\"failed\",\"reason\":\"carrier rejected\",\"to_number\":\"+15550000004\"}"));
+            Assert.Equal("An inbound call ended after 1 second.", Say("{\"direction\":\"inbound\",\"outcome\":\"answered\",\"duration_seconds\":1}"));
         }
 
         [Fact]

@@ -70,6 +70,14 @@ namespace ClawdTalk.Commands.Bridge
 
         [Parameter]
         [ValidateNotNullOrEmpty]
+        public string[]? AddApprovalWord { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? RemoveApprovalWord { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
         public string? LogPath { get; set; }
 
         [Parameter]
@@ -83,6 +91,22 @@ namespace ClawdTalk.Commands.Bridge
         [Parameter]
         public SwitchParameter Wait { get; set; }
 
+        [Parameter]
+        public SwitchParameter Detached { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Executable { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? EnvironmentFile { get; set; }
+
+        /// <summary>Set by -Detached and the service units on the command they run: how the bridge shows in Get-ClawdTalkBridge.</summary>
+        [Parameter(DontShow = true)]
+        [ValidateSet("Foreground", "Detached", "Service")]
+        public string? RunMode { get; set; }
+
         // advanced: the contract's connection timings, shortened by tests and demos
         [Parameter(DontShow = true)] public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(5);
         [Parameter(DontShow = true)] public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(180);
@@ -94,8 +118,16 @@ namespace ClawdTalk.Commands.Bridge
 
         protected override void Process()
         {
-            var o = BuildOptions(out var api);
+            if (Wait && Detached) throw Errors.Terminating("ConflictingParameters", ErrorCategory.InvalidArgument, "Give -Wait or -Detached, not both.");
+            if (Executable != null && !Detached) throw Errors.Terminating("ConflictingParameters", ErrorCategory.InvalidArgument, "-Executable is used with -Detached only.");
+            if (EnvironmentFile != null) BridgeEnvironmentFile.Load(SessionState.Path.GetUnresolvedProviderPathFromPSPath(EnvironmentFile), WriteWarning);
+            var o = BuildOptions(out var api, out var connection);
             var target = $"{o.WebSocketUri} → agent '{o.AgentId}' at {o.GatewayUrl}";
+            if (Detached)
+            {
+                StartDetached(o, connection, target);
+                return;
+            }
             if (!ShouldProcess(target, "Start the ClawdTalk bridge (answer calls, texts and push-to-talk through the agent gateway)")) return;
 
             var bridgeLock = BridgeLock.Acquire(o.ApiKey, o.Name, o.WebSocketUri);
@@ -104,15 +136,12 @@ namespace ClawdTalk.Commands.Bridge
             try
             {
                 var log = new BridgeLogger(o.Name, o.VerboseLog, o.DebugLog, o.ApiKey, o.GatewayToken);
-                if (o.LogPath != null)
+                try { file = new RotatingLogFile(o.LogPath!, o.LogMaxBytes, o.LogFileCount, o.DebugLog ? BridgeLogLevel.Debug : o.VerboseLog ? BridgeLogLevel.Verbose : BridgeLogLevel.Information); }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is ArgumentException || ex is NotSupportedException)
                 {
-                    try { file = new RotatingLogFile(o.LogPath, o.LogMaxBytes, o.LogFileCount, o.DebugLog ? BridgeLogLevel.Debug : o.VerboseLog ? BridgeLogLevel.Verbose : BridgeLogLevel.Information); }
-                    catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is ArgumentException || ex is NotSupportedException)
-                    {
-                        throw Errors.Terminating("InvalidLogPath", ErrorCategory.WriteError, $"The bridge log file {o.LogPath} cannot be written: {ex.Message}", o.LogPath, ex);
-                    }
-                    log.Add(file);
+                    throw Errors.Terminating("InvalidLogPath", ErrorCategory.WriteError, $"The bridge log file {o.LogPath} cannot be written: {ex.Message}", o.LogPath, ex);
                 }
+                log.Add(file);
                 runner = new BridgeRunner(o, api, log);
             }
             catch
@@ -124,34 +153,68 @@ namespace ClawdTalk.Commands.Bridge
             if (o.GatewayToken == null)
                 WriteWarning("No gateway token is configured (-GatewayToken, gateway_token, OPENCLAW_GATEWAY_TOKEN): requests to the agent gateway go without one and fail if it requires a token.");
             // -Debug on a compiled cmdlet turns every Write-Verbose/Write-Debug into a prompt: with it, records go out as objects only
-            if (!o.DebugLog) WriteVerbose($"Gateway {o.GatewayUrl} ({o.GatewayUrlSource}); token from {o.GatewayTokenSource}; session key {o.SessionKey}.");
+            if (!o.DebugLog) WriteVerbose($"Gateway {o.GatewayUrl} ({o.GatewayUrlSource}); token from {o.GatewayTokenSource}; session key {o.SessionKey}; log {o.LogPath}.");
 
             if (Wait) RunInForeground(runner, bridgeLock, file);
-            else
-            {
-                var job = new BridgeJob(runner, bridgeLock, file, $"Start-ClawdTalkBridge -Name {o.Name}", o.Name, this);
-                // Found through its job source adapter (as ThreadJob is); adding it to JobRepository too would list it twice in Get-Job.
-                var registry = Session.Feature(() => new BridgeRegistry());
-                registry.StopWhenClosed(Runspace.DefaultRunspace);
-                registry.Add(job);
-                job.StartJob();
-                WriteObject(job);
-            }
+            else WriteObject(StartJob(this, runner, bridgeLock, file));
         }
 
-        BridgeOptions BuildOptions(out ApiClient api)
+        /// <summary>Starts a runner as a job of this session (also what Restart-ClawdTalkBridge does for a job).</summary>
+        internal static BridgeJob StartJob(ClawdTalkCmdlet cmdlet, BridgeRunner runner, BridgeLock bridgeLock, RotatingLogFile? file)
         {
-            var connection = ConnectionResolver.Resolve(Session);
+            var o = runner.Options;
+            var files = new Disposables();
+            files.Add(file);
+            var job = new BridgeJob(runner, bridgeLock, files, $"Start-ClawdTalkBridge -Name {o.Name}", o.Name, cmdlet);
+            files.Insert(new BridgeStatusFile(runner, job.InstanceId, null, _ => job.StopJob()));
+            // Found through its job source adapter (as ThreadJob is); adding it to JobRepository too would list it twice in Get-Job.
+            var registry = cmdlet.Session.Feature(() => new BridgeRegistry());
+            registry.StopWhenClosed(Runspace.DefaultRunspace);
+            registry.Add(job);
+            job.StartJob();
+            return job;
+        }
+
+        /// <summary>-Detached: checked here, then run by a process of its own that outlives this session.</summary>
+        void StartDetached(BridgeOptions o, ClawdTalkConnection connection, string target)
+        {
+            using (BridgeLock.Acquire(o.ApiKey, o.Name, o.WebSocketUri)) { } // fails now, with where the other bridge runs, if one does
+            var skip = new[] { nameof(Detached), nameof(Executable), nameof(GatewayToken), nameof(Wait), nameof(RunMode), nameof(EnvironmentFile), nameof(LogPath),
+                "Verbose", "Debug", "ErrorAction", "WarningAction", "InformationAction", "ProgressAction", "ErrorVariable", "WarningVariable", "InformationVariable",
+                "OutVariable", "OutBuffer", "PipelineVariable", "WhatIf", "Confirm" };
+            var args = BridgeLaunchSpec.ForwardedArguments(MyInvocation.BoundParameters, skip) + " -RunMode Detached -LogPath " + ClawdTalk.Scheduling.CommandLine.QuotePs(o.LogPath!)
+                       + (o.VerboseLog ? " -Verbose" : "");
+            var spec = BridgeLaunchSpec.For(Executable == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Executable), Polling.PollerSupport.ModuleBase(this), args.Trim());
+            if (!ShouldProcess(target, $"Start the ClawdTalk bridge in a process of its own ({spec.Program})")) return;
+            var hash = BridgeLock.KeyHash(o.ApiKey);
+            var secrets = new Dictionary<string, string?>
+            {
+                [ConnectionResolver.KeyEnv] = o.ApiKey, [ConnectionResolver.UrlEnv] = connection.ApiBase.AbsoluteUri,
+                [BridgeLaunchSpec.GatewayTokenEnv] = GatewayToken == null ? null : SecureText.ToPlain(GatewayToken),
+            };
+            WriteVerbose($"Starting {spec.Program} {string.Join(" ", spec.Arguments)}");
+            var process = spec.Launch(secrets, BridgeFiles.Console(hash));
+            var status = Run(ct => Task.Run(() => BridgeLaunchSpec.WaitStarted(process, hash, TimeSpan.FromSeconds(60), ct), ct));
+            status.LogTail = BridgeFiles.Tail(status.LogFile, 5);
+            WriteObject(status);
+        }
+
+        BridgeOptions BuildOptions(out ApiClient api, out ClawdTalkConnection connection)
+        {
+            connection = ConnectionResolver.Resolve(Session);
             var configPath = ModulePaths.ConfigFile;
             var config = ConfigStore.Read(configPath);
             var (gwPath, gwConfig) = GatewaySettings.GatewayConfig();
             var o = new BridgeOptions { Name = Name, WebSocketUri = connection.WebSocketUri, ApiKey = connection.ApiKey };
 
-            string? token = GatewayToken == null ? null : SecureText.ToPlain(GatewayToken);
+            // a detached bridge gets a -GatewayToken of its starter through its environment (never its arguments)
+            var fromLauncher = GatewayToken == null ? Environment.GetEnvironmentVariable(BridgeLaunchSpec.GatewayTokenEnv) : null;
+            string? token = GatewayToken == null ? (string.IsNullOrEmpty(fromLauncher) ? null : fromLauncher) : SecureText.ToPlain(GatewayToken);
             if (token != null && !SecureText.IsPlausibleSecret(token))
                 throw Errors.Terminating("InvalidGatewayToken", ErrorCategory.InvalidArgument, "The gateway token is empty or contains spaces or control characters.");
             var (url, urlSource) = GatewaySettings.ResolveUrl(GatewayUrl, config, configPath, gwConfig, gwPath);
             (o.GatewayToken, o.GatewayTokenSource) = GatewaySettings.ResolveToken(token, config, configPath, gwConfig, gwPath);
+            if (token != null && GatewayToken == null) o.GatewayTokenSource = $"the starting session (-GatewayToken, via {BridgeLaunchSpec.GatewayTokenEnv})";
             o.GatewayUrl = GatewaySettings.ParseUrl(url);
             o.GatewayUrlSource = urlSource;
             GatewaySettings.CheckSecure(o.GatewayUrl, o.GatewayToken != null, AllowInsecureGateway);
@@ -162,7 +225,11 @@ namespace ClawdTalk.Commands.Bridge
             o.OwnerName = OwnerName ?? ConfigStore.Resolve(config, ConfigKeys.OwnerName, configPath);
             o.AgentName = AgentName ?? ConfigStore.Resolve(config, ConfigKeys.AgentName, configPath);
             o.Greeting = Greeting ?? (config[ConfigKeys.Greeting] != null ? ConfigStore.Resolve(config, ConfigKeys.Greeting, configPath) ?? "" : BridgeOptions.DefaultGreeting(o.OwnerName));
-            o.VoiceContext = VoiceContext ?? ConfigStore.Resolve(config, GatewaySettings.VoiceContextKey, configPath) ?? BridgeOptions.DefaultVoiceContext;
+            o.VoiceContext = VoiceContext ?? ConfigStore.Resolve(config, GatewaySettings.VoiceContextKey, configPath)
+                             ?? BridgeOptions.VoiceContextFor(BridgeOptions.DefaultVoiceContext, o.OwnerName, o.AgentName);
+            // the owner's approval words: the config's and the parameter's together
+            o.ApprovalWordsAdd = ApprovalWords.Checked(GatewaySettings.ConfigList(config, ConfigKeys.ApprovalWordsAdd).Concat(AddApprovalWord ?? Array.Empty<string>()));
+            o.ApprovalWordsRemove = ApprovalWords.Checked(GatewaySettings.ConfigList(config, ConfigKeys.ApprovalWordsRemove).Concat(RemoveApprovalWord ?? Array.Empty<string>()));
 
             var senders = AllowedSmsSender ?? GatewaySettings.ConfigAllowlist(config);
             if (senders != null)
@@ -212,12 +279,11 @@ namespace ClawdTalk.Commands.Bridge
 
             o.VerboseLog = IsOn("Verbose", "VerbosePreference");
             o.DebugLog = IsOn("Debug", "DebugPreference");
-            if (LogPath != null)
-            {
-                o.LogPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(LogPath);
-                o.LogMaxBytes = LogMaxSizeMB * 1024L * 1024L;
-                o.LogFileCount = LogFileCount;
-            }
+            // a rotated log always: -LogPath, else the bridge folder's <key hash>.log (no secret is ever written to it)
+            o.LogPath = LogPath != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(LogPath) : BridgeFiles.DefaultLog(BridgeLock.KeyHash(o.ApiKey));
+            o.LogMaxBytes = LogMaxSizeMB * 1024L * 1024L;
+            o.LogFileCount = LogFileCount;
+            o.Mode = RunMode ?? (Wait ? "Foreground" : "Job");
             api = Session.ClientFor(connection);
             return o;
         }
@@ -228,10 +294,21 @@ namespace ClawdTalk.Commands.Bridge
             return GetVariableValue(preference) is ActionPreference p && (p == ActionPreference.Continue || p == ActionPreference.Inquire);
         }
 
-        /// <summary>-Wait: the bridge runs on this pipeline until Ctrl+C (or a fatal stop), writing its records as it goes.</summary>
+        /// <summary>
+        /// -Wait: the bridge runs on this pipeline until Ctrl+C, a fatal stop, or a stop request from another session,
+        /// writing its records as it goes (a detached or service bridge writes them to its log file only).
+        /// </summary>
         void RunInForeground(BridgeRunner runner, BridgeLock bridgeLock, RotatingLogFile? file)
         {
-            runner.Log.Add(new ForegroundSink(this, runner.Log.VerboseEnabled, runner.Options.DebugLog));
+            var quiet = RunMode == "Detached" || RunMode == "Service";
+            if (!quiet) runner.Log.Add(new ForegroundSink(this, runner.Log.VerboseEnabled, runner.Options.DebugLog));
+            var restart = false;
+            var launch = BridgeLaunchSpec.FromJson(Environment.GetEnvironmentVariable(BridgeLaunchSpec.LaunchEnv));
+            var statusFile = new BridgeStatusFile(runner, Guid.NewGuid(), RunMode == "Detached" ? launch?.ToJson() : null, r =>
+            {
+                restart = r;
+                _ = runner.StopAsync();
+            });
             try
             {
                 Run(async ct =>
@@ -247,15 +324,28 @@ namespace ClawdTalk.Commands.Bridge
                 {
                     try { runner.StopAsync().Wait(TimeSpan.FromSeconds(10)); } catch (AggregateException) { }
                 }
+                statusFile.Dispose();
                 bridgeLock.Dispose();
                 file?.Dispose();
-                Drain();
+                if (!quiet) Drain();
             }
             if (runner.Fatal != null)
             {
                 runner.Fatal.Terminating = true;
                 throw runner.Fatal;
             }
+            if (!restart) return;
+            if (RunMode == "Detached" && launch != null)
+            {
+                // the same program and arguments; this process's environment (the key, a gateway token) goes with it
+                var hash = BridgeLock.KeyHash(runner.Options.ApiKey);
+                var p = launch.Launch(new Dictionary<string, string?>(), BridgeFiles.Console(hash));
+                runner.Log.Write(BridgeLogLevel.Information, "restarted", $"Restarted as process {p.Id}.");
+                return;
+            }
+            // under a service manager: a failed exit makes it start the bridge again (Restart=on-failure, KeepAlive, RestartOnFailure)
+            throw new ClawdTalkException("BridgeRestartRequested", ErrorCategory.OperationStopped,
+                "Another session asked the bridge to restart; it stopped so that its service manager starts it again.", runner.Options.Name) { Terminating = true };
         }
 
         sealed class ForegroundSink : IBridgeLogSink

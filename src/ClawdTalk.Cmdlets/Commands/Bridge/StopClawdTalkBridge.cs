@@ -1,10 +1,13 @@
+using System;
 using System.Management.Automation;
+using ClawdTalk.Bridge;
 
 namespace ClawdTalk.Commands.Bridge
 {
     /// <summary>
-    /// Stops bridges of this session: requests being answered get a moment to finish, the connection closes normally,
-    /// the machine-wide lock is released. The job stays (Receive-Job still has its records) until Remove-Job.
+    /// Stops bridges: requests being answered get a moment to finish, the connection closes normally, the machine-wide
+    /// lock is released. A job of this session stays (Receive-Job still has its records) until Remove-Job; a bridge of
+    /// another process (detached, a service, another session) is asked to stop through its request file.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Stop, "ClawdTalkBridge", DefaultParameterSetName = ByName, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(BridgeStatus))]
@@ -13,16 +16,33 @@ namespace ClawdTalk.Commands.Bridge
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>Ends the process of another process's bridge that has not stopped within the timeout.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 600)]
+        public int TimeoutSec { get; set; } = 20;
+
         protected override void Process()
         {
-            foreach (var job in Selected())
+            foreach (var t in SelectedTargets())
             {
-                if (job.JobStateInfo.State == JobState.Running && ShouldProcess($"{job.Name} (job {job.Id})", "Stop the ClawdTalk bridge"))
+                if (t.Job != null)
                 {
-                    WriteVerbose($"Stopping bridge '{job.Name}' (job {job.Id}).");
-                    Run(ct => System.Threading.Tasks.Task.Run(() => job.StopJob(), ct));
+                    var job = t.Job;
+                    if (job.JobStateInfo.State == JobState.Running && ShouldProcess($"{job.Name} (job {job.Id})", "Stop the ClawdTalk bridge"))
+                    {
+                        WriteVerbose($"Stopping bridge '{job.Name}' (job {job.Id}).");
+                        Run(ct => System.Threading.Tasks.Task.Run(() => job.StopJob(), ct));
+                    }
                 }
-                if (PassThru) WriteObject(job.Status);
+                else if (t.Status.State != BridgeState.Stopped && ShouldProcess($"{t.Status.Name} (process {t.Status.ProcessId}, {t.Status.Mode})", "Stop the ClawdTalk bridge"))
+                {
+                    WriteVerbose($"Asking bridge '{t.Status.Name}' in process {t.Status.ProcessId} to stop.");
+                    Run(ct => BridgeRemote.StopAsync(t.Hash!, t.Status.ProcessId, TimeSpan.FromSeconds(TimeoutSec), Force, ct));
+                }
+                if (PassThru) WriteObject(t.Refresh());
             }
         }
     }

@@ -45,6 +45,8 @@ namespace ClawdTalk.Commands.Configuration
         [Parameter] [ValidatePattern("^[A-Za-z_][A-Za-z0-9_]*$")] public string? GatewayTokenVariable { get; set; }
         [Parameter] [ValidatePattern("^[A-Za-z0-9_.-]+$")] public string? AgentId { get; set; }
         [Parameter] [ValidateRange(1, 1000)] public int? MaxConversationTurns { get; set; }
+        [Parameter] [AllowEmptyCollection] public string[]? AddApprovalWord { get; set; }
+        [Parameter] [AllowEmptyCollection] public string[]? RemoveApprovalWord { get; set; }
         [Parameter] [ValidateNotNullOrEmpty] public string? Path { get; set; }
         [Parameter] public SwitchParameter PassThru { get; set; }
 
@@ -69,6 +71,8 @@ namespace ClawdTalk.Commands.Configuration
             if (GatewayTokenVariable != null) changes[ConfigKeys.GatewayToken] = "${" + GatewayTokenVariable + "}";
             if (AgentId != null) changes[ConfigKeys.AgentId] = AgentId;
             if (MaxConversationTurns != null) changes[ConfigKeys.MaxConversationTurns] = MaxConversationTurns.Value;
+            if (AddApprovalWord != null) changes[ConfigKeys.ApprovalWordsAdd] = new JArray(ClawdTalk.Bridge.ApprovalWords.Checked(AddApprovalWord));
+            if (RemoveApprovalWord != null) changes[ConfigKeys.ApprovalWordsRemove] = new JArray(ClawdTalk.Bridge.ApprovalWords.Checked(RemoveApprovalWord));
 
             var path = GetClawdTalkConfigurationCommand.ResolvePath(this, Path);
             var current = ConfigStore.Read(path); // fails on an invalid file before anything is written

@@ -89,6 +89,7 @@ namespace ClawdTalk.Commands.Gateway
             var bridge = BridgeStatusSources.Describe(Session);
             report.BridgeState = bridge.State;
             report.BridgeDetail = bridge.Detail;
+            report.BridgeLog = bridge.LogTail;
 
             // the agent gateway
             try

@@ -1,0 +1,118 @@
+using System;
+using System.Text.RegularExpressions;
+using System.Threading.Tasks;
+
+namespace ClawdTalk.Bridge
+{
+    /// <summary>Where a request came from; decides the wording of what the bridge says back.</summary>
+    internal enum BridgeChannel { Voice, Walkie, Sms }
+
+    internal enum AgentOutcome { Reply, Accepted, Failed }
+
+    /// <summary>What asking the agent gave: its reply, a delivery it has not answered yet, or a failure with a stable ErrorId.</summary>
+    internal sealed class AgentAnswer
+    {
+        public AgentOutcome Outcome;
+        public string? Text, ErrorId, Error;
+    }
+
+    /// <summary>
+    /// The bridge's one way into the agent: the message prefix per channel, the gateway call through
+    /// <see cref="GatewayClient"/> with the channel's timeouts, logging, the last error, and what a failure is called in
+    /// words a caller or a texter understands.
+    /// </summary>
+    internal sealed class AgentGateway
+    {
+        public const string StillWorking = "I've passed that to your agent and it's still working on it; it will follow up when it's done.";
+
+        /// <summary>
+        /// The voice prefix: concise speech, and the agent does not ask for approval itself (the bridge's gate has done that
+        /// before the request reaches it), as the published client says.
+        /// </summary>
+        public const string VoicePrefix = "[VOICE CALL] Respond concisely for speech. One to three short sentences; no markdown, lists, URLs or emoji. " +
+                                          "Do NOT request approval: the bridge has already handled it. Just perform the action directly.";
+
+        public const string WalkiePrefix = "[WALKIE-TALKIE] Push-to-talk message. Reply briefly; your reply is spoken.";
+
+        readonly BridgeCore _core;
+        readonly GatewayClient _client;
+
+        public AgentGateway(BridgeCore core)
+        {
+            _core = core;
+            _client = new GatewayClient(core.Options.GatewayUrl, core.Options.GatewayToken);
+        }
+
+        public static string SmsPrefix(string sender) => $"[SMS from {sender}] Reply concisely (under 300 chars). No markdown.";
+
+        public static string VoiceMessage(string query, string? context) =>
+            VoicePrefix + (string.IsNullOrWhiteSpace(context) ? "" : " Call context: " + OneLine(context!)) + "\n" + query;
+
+        static string OneLine(string s) => Regex.Replace(s, @"\s+", " ").Trim();
+
+        /// <summary>Asks the agent (in <paramref name="sessionKey"/>, the bridge's own session when null) with the channel's timeouts.</summary>
+        public async Task<AgentAnswer> AskAsync(BridgeChannel channel, string message, string? callId, string? requestId, string? sessionKey = null)
+        {
+            var o = _core.Options;
+            var (ask, hard) = channel == BridgeChannel.Sms ? (o.SmsAskSeconds, o.SmsHardTimeout) : (o.VoiceAskSeconds, o.VoiceHardTimeout);
+            try
+            {
+                var reply = await _client.SendAsync(sessionKey ?? o.SessionKey, message, ask, hard, _core.Stopping).ConfigureAwait(false);
+                _core.Log.Write(BridgeLogLevel.Verbose, "gateway", $"The agent gateway answered ({reply.Shape}) in {reply.ElapsedMs:0} ms.", callId, requestId,
+                    durationMs: reply.ElapsedMs, data: LogData.Of(("shape", reply.Shape)));
+                if (reply.Kind == GatewayReplyKind.Accepted)
+                {
+                    _core.Log.Write(BridgeLogLevel.Information, "gateway_accepted", "The agent took the message but has not answered yet.", callId, requestId);
+                    return new AgentAnswer { Outcome = AgentOutcome.Accepted };
+                }
+                return new AgentAnswer { Outcome = AgentOutcome.Reply, Text = reply.Text };
+            }
+            catch (GatewayException gx)
+            {
+                _core.RecordError(gx.ErrorId, gx.Message);
+                _core.Log.Write(BridgeLogLevel.Error, "gateway_failed", gx.Message, callId, requestId, gx.ErrorId);
+                return new AgentAnswer { Outcome = AgentOutcome.Failed, ErrorId = gx.ErrorId, Error = gx.Message };
+            }
+        }
+
+        /// <summary>A fire-and-forget report (call outcomes): `timeoutSeconds: 0`, the report timeout, failures logged as warnings.</summary>
+        public async Task ReportAsync(string text, string? callId)
+        {
+            try
+            {
+                await _client.SendAsync(_core.Options.SessionKey, "[ClawdTalk] " + text, 0, _core.Options.ReportTimeout, _core.Stopping).ConfigureAwait(false);
+                _core.Log.Write(BridgeLogLevel.Verbose, "outcome_reported", "Reported the call's outcome to the agent.", callId);
+            }
+            catch (GatewayException gx)
+            {
+                _core.RecordError(gx.ErrorId, gx.Message);
+                _core.Log.Write(BridgeLogLevel.Warning, "outcome_report_failed", "Could not report the call's outcome to the agent: " + gx.Message, callId, errorId: gx.ErrorId);
+            }
+            catch (OperationCanceledException) when (_core.IsStopping) { }
+        }
+
+        /// <summary>What the caller hears (or the push-to-talk user) for an answer: the cleaned reply, or an honest "still working".</summary>
+        public static string Spoken(AgentAnswer a, BridgeChannel channel) => a.Outcome switch
+        {
+            AgentOutcome.Reply => SpeechText.ForSpeech(a.Text),
+            AgentOutcome.Accepted => StillWorking,
+            _ => FailureWording(a.ErrorId, channel),
+        };
+
+        /// <summary>A gateway failure in words, by ErrorId and channel.</summary>
+        public static string FailureWording(string? errorId, BridgeChannel channel)
+        {
+            if (channel == BridgeChannel.Walkie)
+                return errorId == "GatewayToolNotAllowed"
+                    ? "I can't reach your agent: add sessions_send to gateway.tools.allow in the OpenClaw configuration."
+                    : "Sorry, I couldn't reach your agent just now.";
+            return errorId switch
+            {
+                "GatewayToolNotAllowed" => "I can't reach your agent: its gateway doesn't allow the sessions_send tool. Add sessions_send to gateway.tools.allow in the OpenClaw configuration.",
+                "GatewayUnauthorized" => "I can't reach your agent: its gateway rejected my token.",
+                "GatewayTimeout" => "Your agent is taking too long to answer. Please try again in a moment.",
+                _ => "Sorry, I couldn't reach your agent just now. Please try again in a moment.",
+            };
+        }
+    }
+}
