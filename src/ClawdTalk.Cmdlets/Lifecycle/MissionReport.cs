@@ -97,7 +97,7 @@ main{max-width:1100px;margin:0 auto;padding:24px}h1{font-size:22px;margin:0 0 4p
 .s-succeeded,.s-completed,.s-answered,.s-sent{background:#dcfae6;color:#1a7f4b}.s-failed,.s-busy,.s-no-answer,.s-canceled,.s-cancelled{background:#fee4e2;color:#b42318}
 .s-running,.s-in_progress{background:#dbe8fd;color:#1f5fbf}.s-voicemail,.s-skipped{background:#fef0c7;color:#b54708}
 table{border-collapse:collapse;width:100%;background:#fff;font-size:13px}th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #e3e6ec;vertical-align:top}
-th{color:#667085;font-size:12px}td.num{font-variant-numeric:tabular-nums;text-align:right}.muted{color:#667085}footer{margin-top:30px;color:#98a2b3;font-size:12px}
+th{color:#667085;font-size:12px}#timeline td:first-child{white-space:nowrap}td.num{font-variant-numeric:tabular-nums;text-align:right}.muted{color:#667085}footer{margin-top:30px;color:#98a2b3;font-size:12px}
 @media print{body{background:#fff}.card{border:none}}";
 
         public static string Render(MissionReportData d)
