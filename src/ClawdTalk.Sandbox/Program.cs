@@ -47,9 +47,9 @@ catch (Exception e) when (e is IOException or OperationCanceledException)
 await using (server)
 {
     Console.WriteLine($"ClawdTalk sandbox listening on http://127.0.0.1:{server.BaseUri.Port}");
-    Console.WriteLine($"Dashboard: {server.DashboardUri}");
     if (server.GatewayUri is not null)
         Console.WriteLine($"Simulated gateway listening on http://127.0.0.1:{server.GatewayUri.Port}");
+    Console.WriteLine($"Dashboard: {server.DashboardUri}");
     try
     {
         await Task.Delay(Timeout.Infinite, stop.Token);
