@@ -100,6 +100,45 @@ namespace ClawdTalk.Tests.Dashboard
         }
 
         [Fact]
+        public async Task The_parallel_sweep_example_shows_step_by_step_and_exports_its_report()
+        {
+            using var b = new Browser();
+            b.Driver.Navigate().GoToUrl(_sb.Server.DashboardUri);
+            b.WaitFor(() => b.Text().Contains("● live"), "the dashboard to connect");
+            using var ps = _sb.Session();
+            _sb.AddNumbers(1);
+            var name = DashboardSandbox.Unique("Oat milk example");
+            var script = Path.Combine(ModuleLocation.RepoRoot, "examples", "parallel-sweep.ps1");
+            var run = Task.Run(() => ps.Run("& $script -Name $name -Count 5 -TimeScale $scale", _sb.Vars(("script", script), ("name", name))));
+
+            var seen = new List<string>();
+            b.WaitFor(() =>
+            {
+                var m = Mission(b, name);
+                if (m == null) return false;
+                var state = $"{m.FindElement(By.CssSelector(".run-status")).Text} sweep={StepStatus(m, "sweep")} report={StepStatus(m, "report")}";
+                if (seen.LastOrDefault() != state) seen.Add(state);
+                return state == "succeeded sweep=completed report=completed"; // the service ends the run when its calls end; the report step follows
+            }, "the example to succeed on the dashboard", 120);
+            var r = (await run).Ok();
+            Assert.Contains("Called 5 shops: 5 answered, 0 not reached.", r.Output.Select(o => o.BaseObject).OfType<string>());
+            Assert.EndsWith("sweep=pending report=pending", seen.First());
+            Assert.Equal("succeeded sweep=completed report=completed", seen.Last());
+            var mission = Mission(b, name)!;
+            Assert.Equal(5, mission.FindElements(By.CssSelector("table.scheduled tbody tr")).Count);
+            Assert.Contains("answered: 5", mission.FindElement(By.CssSelector(".legend.outcomes")).Text);
+            Assert.Contains("No findings", mission.Text);
+
+            var slug = ClawdTalk.State.Slugs.From(name);
+            var path = Path.GetFullPath(Path.Combine(Browser.ScreenshotFolder, "..", "report-" + slug + ".html"));
+            ps.Run("Export-ClawdTalkMissionReport -Slug $slug -Path $path", _sb.Vars(("slug", slug), ("path", path))).Ok();
+            b.Driver.Navigate().GoToUrl(new Uri(path).AbsoluteUri);
+            Assert.Equal(5, b.Driver.FindElements(By.CssSelector("#targets tbody tr")).Count);
+            Assert.Equal("answered", Assert.Single(b.Driver.FindElements(By.CssSelector("svg#outcome-chart g.bar"))).GetAttribute("data-outcome"));
+            Assert.Contains("Called 5 shops: 5 answered, 0 not reached.", b.Driver.FindElement(By.Id("summary")).Text);
+        }
+
+        [Fact]
         public void The_dashboard_shows_the_findings_of_a_broken_mission_until_they_are_fixed()
         {
             using var ps = _sb.Session();
