@@ -20,6 +20,7 @@ namespace ClawdTalk.Host
 Options:
   --sandbox        start the local ClawdTalk sandbox in-process and connect the session to it
   --time-scale X   with --sandbox: how much faster than real time scheduled calls run (default 60)
+  --dashboard      with --sandbox: open the sandbox's live dashboard in a browser (its URL is printed either way)
   --serve          resident mode: keep the engine warm behind a user-only local socket; -Command and -File
                    use it when it runs (output, errors and exit codes as with a cold start) and start cold
                    when it does not. Socket: $CLAWDTALK_HOST_SOCKET, else $XDG_RUNTIME_DIR/clawdtalk/host.sock,
@@ -32,7 +33,7 @@ Options:
         public string? Command;
         public string? File;
         public readonly List<string> FileArgs = new List<string>();
-        public bool Sandbox, NonInteractive, Version, Help, Serve, Stop, Cold;
+        public bool Sandbox, Dashboard, NonInteractive, Version, Help, Serve, Stop, Cold;
         public double TimeScale = 60;
         /// <summary>A usage error: printed as `clawdtalk: …` with exit code 64.</summary>
         public string? Error;
@@ -58,6 +59,7 @@ Options:
                         for (var j = i + 2; j < args.Length; j++) r.FileArgs.Add(args[j]);
                         i = args.Length; break;
                     case "--sandbox": case "-sandbox": r.Sandbox = true; break;
+                    case "--dashboard": r.Dashboard = true; break;
                     case "--time-scale":
                         if (i + 1 >= args.Length || !double.TryParse(args[i + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out r.TimeScale) || r.TimeScale <= 0)
                         { r.Error = "--time-scale needs a positive number."; return r; }
@@ -72,6 +74,7 @@ Options:
                     default: r.Error = $"Unknown argument '{a}'.\n\n{Usage}"; return r;
                 }
             }
+            if (r.Dashboard && !r.Sandbox) { r.Error = "--dashboard needs --sandbox."; return r; }
             if (r.File != null && !System.IO.File.Exists(r.File)) r.Error = $"The script file '{r.File}' does not exist.";
             return r;
         }

@@ -55,7 +55,7 @@ namespace ClawdTalk.Host
             catch (Exception ex) { return Program.Fail("Cannot import the ClawdTalk module: " + ex.Message); }
             using (session)
             {
-                using var sandboxRun = a.Sandbox ? SandboxLauncher.Start(session, a.TimeScale) : null;
+                using var sandboxRun = a.Sandbox ? SandboxLauncher.Start(session, a.TimeScale, a.Dashboard) : null;
                 if (a.Command != null) return session.Execute(a.Command);
                 if (a.File != null) return session.Execute(a.File, isFile: true, a.FileArgs);
                 return Repl(session);

@@ -49,6 +49,7 @@ await using (server)
     Console.WriteLine($"ClawdTalk sandbox listening on http://127.0.0.1:{server.BaseUri.Port}");
     if (server.GatewayUri is not null)
         Console.WriteLine($"Simulated gateway listening on http://127.0.0.1:{server.GatewayUri.Port}");
+    Console.WriteLine($"Dashboard: {server.DashboardUri}");
     try
     {
         await Task.Delay(Timeout.Infinite, stop.Token);

@@ -38,6 +38,9 @@ public sealed class SandboxServer : IAsyncDisposable
     /// <summary><c>http://127.0.0.1:&lt;port&gt;</c>; the WebSocket is <c>ws://127.0.0.1:&lt;port&gt;/ws</c>.</summary>
     public Uri BaseUri { get; }
 
+    /// <summary>The live dashboard page: <c>http://127.0.0.1:&lt;port&gt;/</c>.</summary>
+    public Uri DashboardUri => new(BaseUri, "/");
+
     /// <summary><c>http://127.0.0.1:&lt;port&gt;/v1</c> (append paths as strings: <c>ApiBaseUri + "/missions"</c>).</summary>
     public Uri ApiBaseUri { get; }
 
@@ -81,6 +84,7 @@ public sealed class SandboxServer : IAsyncDisposable
         AssistantEndpoints.Map(app, core);
         CommsEndpoints.Map(app, core);
         ControlEndpoints.Map(app, core);
+        Dashboard.DashboardEndpoints.Map(app, core);
         app.Map("/ws", core.Hub.HandleAsync);
 
         try

@@ -142,6 +142,11 @@ internal sealed class Simulator
         }
     }
 
+    /// <summary>The summary insight of a conversation (what the insights endpoint serves once it is completed).</summary>
+    public static string InsightSummary(Conversation conv) => conv.Outcome == "voicemail"
+        ? $"Sandbox call to {conv.To} reached voicemail; a message was left."
+        : $"Sandbox call to {conv.To} was answered and completed. Interest score {Score(conv.To)}/10.";
+
     public JsonObject Insights(Conversation conv)
     {
         conv.Reads++;
@@ -154,12 +159,8 @@ internal sealed class Simulator
         var insights = new JsonArray();
         if (done)
         {
-            int score = Score(conv.To);
-            string summary = conv.Outcome == "voicemail"
-                ? $"Sandbox call to {conv.To} reached voicemail; a message was left."
-                : $"Sandbox call to {conv.To} was answered and completed. Interest score {score}/10.";
-            insights.Add(new JsonObject { ["name"] = "summary", ["result"] = summary });
-            insights.Add(new JsonObject { ["name"] = "score", ["result"] = score.ToString(CultureInfo.InvariantCulture) });
+            insights.Add(new JsonObject { ["name"] = "summary", ["result"] = InsightSummary(conv) });
+            insights.Add(new JsonObject { ["name"] = "score", ["result"] = Score(conv.To).ToString(CultureInfo.InvariantCulture) });
         }
         item["conversation_insights"] = insights;
         return new JsonObject { ["data"] = new JsonArray(item) };

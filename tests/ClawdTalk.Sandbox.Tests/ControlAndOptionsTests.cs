@@ -116,6 +116,8 @@ public sealed class ControlAndOptionsTests : SandboxTests
             string? second = await p.StandardOutput.ReadLineAsync();
             Assert.Matches(@"^ClawdTalk sandbox listening on http://127\.0\.0\.1:\d+$", first);
             Assert.Matches(@"^Simulated gateway listening on http://127\.0\.0\.1:\d+$", second);
+            string? third = await p.StandardOutput.ReadLineAsync();
+            Assert.Equal("Dashboard: " + first!["ClawdTalk sandbox listening on ".Length..] + "/", third);
             Reply r = await Send(System.Net.Http.HttpMethod.Get, "/v1/missions", null, baseUri: new Uri(first!["ClawdTalk sandbox listening on ".Length..]));
             Assert.Equal(200, r.Status);
         }

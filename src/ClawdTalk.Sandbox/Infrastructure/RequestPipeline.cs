@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 namespace ClawdTalk.Sandbox.Infrastructure;
 
 /// <summary>
-/// The middleware in front of every endpoint: request log (all but /_sandbox), then for /v1 only the seeded
+/// The middleware in front of every endpoint: request log (all but /_sandbox and the dashboard page at /), then for /v1 only the seeded
 /// fault, bearer auth and the per-key rate limit, in that order.
 /// </summary>
 internal sealed class RequestPipeline
@@ -23,7 +23,7 @@ internal sealed class RequestPipeline
     {
         string path = ctx.Request.Path.Value ?? "";
         string? body = await RequestBody.ReadTextAsync(ctx).ConfigureAwait(false);
-        if (path.StartsWith("/_sandbox", StringComparison.Ordinal))
+        if (path.StartsWith("/_sandbox", StringComparison.Ordinal) || path == "/")
         {
             await next(ctx).ConfigureAwait(false);
             return;

@@ -64,6 +64,22 @@ namespace ClawdTalk.Commands.Missions
             }
         }
 
+        /// <summary>
+        /// The scheduled events the service lists for a run: those carrying its run id among the events of the slug's
+        /// assistant, the linked assistants and the assistants of the store's records (each with assistant_id set).
+        /// </summary>
+        internal List<JObject> ScheduledEventsOfRun(MissionTarget t, JObject? entry, IReadOnlyList<JObject> agents)
+        {
+            var events = new Outreach.EventApi(Api, LogVerbose);
+            var found = new List<JObject>();
+            foreach (var aid in MissionCheck.CandidateAssistants(entry, agents))
+            {
+                try { found.AddRange(MissionCheck.OfRun(Run(ct => events.ListAsync(aid, ct)), aid, t.RunId)); }
+                catch (ClawdTalkException ex) when (ex.ErrorId == "AssistantNotFound") { WriteVerbose($"The assistant {aid} no longer exists: its events were not read."); }
+            }
+            return found.GroupBy(e => Json.Str(e, "id", "event_id") ?? "").Select(g => g.First()).ToList();
+        }
+
         internal static ClawdTalkException Collision(string slug, string storedName, string name) =>
             new ClawdTalkException("MissionSlugCollision", ErrorCategory.ResourceExists,
                 $"The name '{name}' has the slug '{slug}', which already belongs to the mission '{storedName}'. Choose a name with a different slug, or remove the old state with Remove-ClawdTalkMissionState.", slug);

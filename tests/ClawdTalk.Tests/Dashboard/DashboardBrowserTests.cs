@@ -1,0 +1,178 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+using ClawdTalk.Tests.Harness;
+using OpenQA.Selenium;
+using Xunit;
+
+namespace ClawdTalk.Tests.Dashboard
+{
+    /// <summary>
+    /// The sandbox's live dashboard and the exported mission report, in a real browser (Debian's chromium, headless):
+    /// assertions on what is visible. Screenshots go to artifacts/screenshots.
+    /// </summary>
+    public sealed class DashboardBrowserTests : IClassFixture<DashboardSandbox>
+    {
+        readonly DashboardSandbox _sb;
+        public DashboardBrowserTests(DashboardSandbox sb) => _sb = sb;
+
+        static IWebElement? Mission(Browser b, string name) =>
+            b.Driver.FindElements(By.CssSelector("article.mission")).FirstOrDefault(a => a.FindElement(By.TagName("h2")).Text == name);
+
+        static string StepStatus(IWebElement mission, string step) =>
+            mission.FindElement(By.CssSelector($"ol.plan li[data-step='{step}'] .badge")).Text;
+
+        [Fact]
+        public async Task The_dashboard_shows_a_rehearsal_live_and_its_report_opens_offline()
+        {
+            using var b = new Browser();
+            b.Driver.Navigate().GoToUrl(_sb.Server.DashboardUri);
+            b.WaitFor(() => b.Text().Contains("● live"), "the dashboard to connect");
+
+            using var ps = _sb.Session();
+            _sb.AddNumbers(1);
+            var name = DashboardSandbox.Unique("Oat milk sweep");
+            var numbers = new[] { "+12125550001", "+12125550003", "+12125554101", "+12125554102", "+12125554103", "+12125554104" };
+            var rehearsal = Task.Run(() => ps.Run(DashboardSandbox.SweepScript, _sb.Vars(("name", name), ("numbers", numbers))));
+
+            // watch the plan while the calls run: the sweep step is seen before it completes, then completed
+            var sweepSeen = new List<string>();
+            var runSeen = new List<string>();
+            var liveShot = false;
+            b.WaitFor(() =>
+            {
+                var m = Mission(b, name);
+                if (m == null) return false;
+                var s = StepStatus(m, "sweep");
+                var r = m.FindElement(By.CssSelector(".run-status")).Text;
+                if (sweepSeen.LastOrDefault() != s) sweepSeen.Add(s);
+                if (runSeen.LastOrDefault() != r) runSeen.Add(r);
+                if (!liveShot && m.FindElements(By.CssSelector("table.scheduled tbody tr")).Count > 0 && r == "running")
+                {
+                    b.Screenshot("dashboard-rehearsal-live");
+                    liveShot = true;
+                }
+                return r == "succeeded";
+            }, "the rehearsal to succeed on the dashboard", 120);
+            var result = (await rehearsal).Ok();
+            var slug = result.Output.Select(o => o.BaseObject).OfType<string>().Last();
+
+            Assert.True(sweepSeen.Count >= 2 && sweepSeen[0] != "completed", "sweep statuses seen: " + string.Join(" → ", sweepSeen));
+            Assert.Equal("completed", sweepSeen.Last());
+            Assert.Contains("running", runSeen);
+            b.WaitFor(() => StepStatus(Mission(b, name)!, "report") == "completed", "the report step");
+            var mission = Mission(b, name)!; // the page re-renders on change: elements are found again after each wait
+            Assert.Equal(6, mission.FindElements(By.CssSelector("table.scheduled tbody tr")).Count);
+            var legend = mission.FindElement(By.CssSelector(".legend.outcomes")).Text;
+            Assert.Contains("answered: 4", legend);
+            Assert.Contains("no-answer: 1", legend);
+            Assert.Contains("voicemail: 1", legend);
+            var text = mission.Text;
+            Assert.Contains("Called 6 shops: 4 answered.", text);
+            Assert.Contains("Interest score", text);                    // insights
+            Assert.Contains("No findings", text);
+            Assert.Contains("Mission succeeded", text);                 // the timeline's closing event
+            Assert.NotEmpty(mission.FindElements(By.CssSelector(".timeline a.step")));     // events link to their steps
+            Assert.Contains("Oat milk sweep", b.Driver.FindElement(By.TagName("main")).Text);
+            b.Screenshot("dashboard-rehearsal-done");
+
+            // the report of the same mission, opened from the file with nothing else to reach
+            var path = Path.Combine(Browser.ScreenshotFolder, "..", "report-" + slug + ".html");
+            ps.Run("Export-ClawdTalkMissionReport -Slug $slug -Path $path", _sb.Vars(("slug", slug), ("path", Path.GetFullPath(path)))).Ok();
+            b.Driver.Navigate().GoToUrl(new Uri(Path.GetFullPath(path)).AbsoluteUri);
+            Assert.StartsWith("Mission report: Oat milk sweep", b.Driver.Title);
+            var rows = b.Driver.FindElements(By.CssSelector("#targets tbody tr"));
+            Assert.Equal(6, rows.Count);
+            var cells = rows.Select(r => r.FindElements(By.TagName("td")).Select(c => c.Text).ToArray()).ToList();
+            Assert.Contains(cells, c => c[1] == "+12125550001" && c[3] == "1" && c[4] == "no-answer");
+            Assert.Contains(cells, c => c[1] == "+12125550003" && c[4] == "voicemail");
+            Assert.Equal(4, cells.Count(c => c[4] == "answered" && c[6].Contains("Interest score")));
+            Assert.All(cells, c => Assert.StartsWith("Shop ", c[0]));
+            var bars = b.Driver.FindElements(By.CssSelector("svg#outcome-chart g.bar"));
+            Assert.Equal(new[] { "answered", "no-answer", "voicemail" }, bars.Select(g => g.GetAttribute("data-outcome")).OrderBy(x => x));
+            Assert.Contains("4 (67%)", b.Driver.FindElement(By.CssSelector("svg#outcome-chart")).Text);
+            Assert.True(b.Driver.FindElement(By.CssSelector("svg#outcome-chart rect")).Size.Width > 100, "the answered bar is drawn");
+            Assert.Contains("Called 6 shops: 4 answered.", b.Driver.FindElement(By.Id("summary")).Text);
+            Assert.True(b.Driver.FindElements(By.CssSelector("#timeline tbody tr")).Count >= 10);
+            b.Screenshot("report");
+        }
+
+        [Fact]
+        public async Task The_parallel_sweep_example_shows_step_by_step_and_exports_its_report()
+        {
+            using var b = new Browser();
+            b.Driver.Navigate().GoToUrl(_sb.Server.DashboardUri);
+            b.WaitFor(() => b.Text().Contains("● live"), "the dashboard to connect");
+            using var ps = _sb.Session();
+            _sb.AddNumbers(1);
+            var name = DashboardSandbox.Unique("Oat milk example");
+            var script = Path.Combine(ModuleLocation.RepoRoot, "examples", "parallel-sweep.ps1");
+            var run = Task.Run(() => ps.Run("& $script -Name $name -Count 5 -TimeScale $scale", _sb.Vars(("script", script), ("name", name))));
+
+            var seen = new List<string>();
+            b.WaitFor(() =>
+            {
+                var m = Mission(b, name);
+                if (m == null) return false;
+                var state = $"{m.FindElement(By.CssSelector(".run-status")).Text} sweep={StepStatus(m, "sweep")} report={StepStatus(m, "report")}";
+                if (seen.LastOrDefault() != state) seen.Add(state);
+                return state == "succeeded sweep=completed report=completed"; // the service ends the run when its calls end; the report step follows
+            }, "the example to succeed on the dashboard", 120);
+            var r = (await run).Ok();
+            Assert.Contains("Called 5 shops: 5 answered, 0 not reached.", r.Output.Select(o => o.BaseObject).OfType<string>());
+            Assert.EndsWith("sweep=pending report=pending", seen.First());
+            Assert.Equal("succeeded sweep=completed report=completed", seen.Last());
+            var mission = Mission(b, name)!;
+            Assert.Equal(5, mission.FindElements(By.CssSelector("table.scheduled tbody tr")).Count);
+            Assert.Contains("answered: 5", mission.FindElement(By.CssSelector(".legend.outcomes")).Text);
+            Assert.Contains("No findings", mission.Text);
+
+            var slug = ClawdTalk.State.Slugs.From(name);
+            var path = Path.GetFullPath(Path.Combine(Browser.ScreenshotFolder, "..", "report-" + slug + ".html"));
+            ps.Run("Export-ClawdTalkMissionReport -Slug $slug -Path $path", _sb.Vars(("slug", slug), ("path", path))).Ok();
+            b.Driver.Navigate().GoToUrl(new Uri(path).AbsoluteUri);
+            Assert.Equal(5, b.Driver.FindElements(By.CssSelector("#targets tbody tr")).Count);
+            Assert.Equal("answered", Assert.Single(b.Driver.FindElements(By.CssSelector("svg#outcome-chart g.bar"))).GetAttribute("data-outcome"));
+            Assert.Contains("Called 5 shops: 5 answered, 0 not reached.", b.Driver.FindElement(By.Id("summary")).Text);
+        }
+
+        [Fact]
+        public void The_dashboard_shows_the_findings_of_a_broken_mission_until_they_are_fixed()
+        {
+            using var ps = _sb.Session();
+            var (slug, _, _, aid, eid) = _sb.BrokenMission(ps);
+            var name = DashboardSandbox.Entry(slug)["mission_name"]!.ToString();
+
+            using var b = new Browser();
+            b.Driver.Navigate().GoToUrl(_sb.Server.DashboardUri);
+            b.WaitFor(() => Mission(b, name), "the broken mission");
+            var findings = b.WaitFor(() =>
+            {
+                var ids = Mission(b, name)!.FindElements(By.CssSelector("li.finding")).Select(f => f.GetAttribute("data-finding")).OrderBy(x => x).ToList();
+                return ids.Count == 3 ? ids : null;
+            }, "three findings");
+            Assert.Equal(new[] { "AgentNotLinked", "EventNotOnTimeline", "RunStillRunning" }, findings);
+            var mission = Mission(b, name)!;
+            var text = mission.Text;
+            Assert.Contains("RunStillRunning Error — The run is running though all 1 steps are terminal (calls=completed).", text);
+            Assert.Contains($"The assistant {aid} has 1 scheduled event(s) on this run but is not linked to it.", text);
+            Assert.Contains($"The scheduled call {eid} to +12125557711 (step 'calls') has no event on the run's timeline.", text);
+            Assert.Contains("none linked", text);
+            b.Screenshot("dashboard-findings");
+
+            // the module sees the same, and one more that needs the store (the memory record); -Fix repairs all four
+            var fixedOnes = ps.Run("Test-ClawdTalkMission -Slug $slug -Fix -Confirm:$false", _sb.Vars(("slug", slug))).Ok()
+                .Output.Select(o => o.BaseObject).OfType<MissionFinding>().ToList();
+            Assert.Equal(new[] { "AgentNotLinked", "EventNotInMemory", "EventNotOnTimeline", "RunStillRunning" }, fixedOnes.Select(f => f.FindingId).OrderBy(x => x));
+            Assert.All(fixedOnes, f => Assert.True(f.Fixed));
+
+            b.WaitFor(() => Mission(b, name)?.Text.Contains("No findings") == true, "the findings to clear");
+            mission = Mission(b, name)!;
+            Assert.Equal("succeeded", mission.FindElement(By.CssSelector(".run-status")).Text);
+            Assert.Contains("recorded late by Test-ClawdTalkMission", mission.Text);
+            b.Screenshot("dashboard-fixed");
+        }
+    }
+}
