@@ -132,6 +132,8 @@ namespace ClawdTalk.Commands.Scheduling
             public bool Flexible;
             public string? Zone, Window, Text;
             public RecipientType? RecipientType;
+            /// <summary>Its place in the output (input order).</summary>
+            public int Index;
         }
 
         readonly Dictionary<string, RunContext> _contexts = new Dictionary<string, RunContext>(StringComparer.Ordinal);
@@ -148,9 +150,11 @@ namespace ClawdTalk.Commands.Scheduling
         DateTimeOffset _start;
         int _index, _duplicates, _excluded, _already, _scheduled, _failed;
         WaitProgress _progress = null!;
+        bool _whatIf;
 
         protected override void Begin()
         {
+            _whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && w is SwitchParameter sw && sw.IsPresent;
             var now = DateTimeOffset.UtcNow;
             if (At.HasValue)
             {
@@ -312,9 +316,10 @@ namespace ClawdTalk.Commands.Scheduling
                 if (existing.Name == null) existing.Name = target.Name;
                 if (existing.VariablesJson == null && target.Variables.Count > 0) existing.SetVariables(target.Variables);
                 _recordOf.TryGetValue(existing.EventId, out var record);
+                var slot = _outSeq++;
                 if (ctx.T.Slug != null && (record == null || record["logged"]?.Type != JTokenType.Boolean || !(bool)record["logged"]!))
-                    Start(ct => AdoptAsync(existing, ctx, record == null, ct));
-                else WriteObject(existing);
+                    Start(slot, ct => AdoptAsync(existing, ctx, record == null, slot, ct));
+                else Output(slot, existing);
                 return;
             }
 
@@ -379,13 +384,32 @@ namespace ClawdTalk.Commands.Scheduling
                 : $"Schedule a text of {text!.Length} characters at {when}{(stepId != null ? $" for step '{stepId}'" : "")} from {fromE164} with assistant {aid} (billable)";
             if (!Confirmed(Force, target.ToString(), action))
             {
-                _seen.Remove(key);
+                // declined: a later copy of the target may be asked again; under -WhatIf it is listed once, as the real run schedules it once
+                if (!_whatIf) _seen.Remove(key);
                 return;
             }
-            Start(ct => ScheduleAsync(plan, key, ct));
+            plan.Index = _outSeq++;
+            Start(plan.Index, ct => ScheduleAsync(plan, key, ct));
         }
 
-        void Start(Func<CancellationToken, Task> work)
+        // ---- output in input order: each target that will be written has a slot; a slot is written when all before it are ----
+
+        int _outSeq, _outNext;
+        readonly SortedDictionary<int, ScheduledEvent?> _ready = new SortedDictionary<int, ScheduledEvent?>();
+
+        /// <summary>On the pipeline thread: the event of slot <paramref name="index"/> (null: nothing to write), then every slot ready after it.</summary>
+        void Output(int index, ScheduledEvent? ev)
+        {
+            _ready[index] = ev;
+            while (_ready.TryGetValue(_outNext, out var next))
+            {
+                _ready.Remove(_outNext++);
+                if (next != null) WriteObject(next);
+            }
+            Progress();
+        }
+
+        void Start(int slot, Func<CancellationToken, Task> work)
         {
             var token = CancelToken;
             var task = Task.Run(async () =>
@@ -393,12 +417,12 @@ namespace ClawdTalk.Commands.Scheduling
                 await _throttle.WaitAsync(token).ConfigureAwait(false);
                 try { await work(token).ConfigureAwait(false); }
                 catch (OperationCanceledException) when (token.IsCancellationRequested) { }
-                catch (ClawdTalkException ex) { Interlocked.Increment(ref _failed); Post(() => WriteError(ex)); }
+                catch (ClawdTalkException ex) { Interlocked.Increment(ref _failed); Post(() => { WriteError(ex); Output(slot, null); }); }
                 catch (Exception ex)
                 {
                     Interlocked.Increment(ref _failed);
                     var wrapped = new ClawdTalkException("ScheduleFailed", ErrorCategory.NotSpecified, $"Scheduling failed: {ex.Message}", null, ex);
-                    Post(() => WriteError(wrapped));
+                    Post(() => { WriteError(wrapped); Output(slot, null); });
                 }
                 finally { _throttle.Release(); }
             });
@@ -431,11 +455,30 @@ namespace ClawdTalk.Commands.Scheduling
                     throw Errors.Invalid("ScheduleTooSoon", $"The time {Show(p.At)} of {p.Target} came within a minute before its request could be sent; nothing was scheduled for it.", p.Target.Phone);
                 p.At = EventApi.Ceil(now + DefaultLead);
             }
+            var t = p.Ctx.T;
+            // the target is reserved in the store, under its lock, before its request is sent: another process (a second
+            // run of the same command, a wait, a poller tick) that got there first keeps it, and nobody is called twice
+            var reservation = t.Slug == null ? null : await ReserveAsync(p, key, ct).ConfigureAwait(false);
+            if (reservation != null && reservation.State != Reservations.State.Acquired) return;
+            try { await SendAsync(p, key, reservation, ct).ConfigureAwait(false); }
+            finally { Reservations.Ended(reservation?.Token); }
+        }
+
+        async Task SendAsync(Plan p, string key, Reservations.Result? reservation, CancellationToken ct)
+        {
+            var t = p.Ctx.T;
             var body = Body(p);
             ICollection<string> known;
             lock (p.Assistant.Known) known = p.Assistant.Known.ToList();
-            var created = await _events.CreateOnceAsync(p.Assistant.Id, body, known, ct).ConfigureAwait(false);
-            var t = p.Ctx.T;
+            JObject created;
+            try { created = await _events.CreateOnceAsync(p.Assistant.Id, body, known, ct).ConfigureAwait(false); }
+            catch (ClawdTalkException ex) when (reservation != null && !(ex is RequestOutcomeUnknownException) && ex.ErrorId != "ScheduleOutcomeUnknown")
+            {
+                // provably not scheduled: the target is free again (an unknown outcome keeps the reservation: it is resolved
+                // by reading the service once this process is gone)
+                await _ledger.ChangeAsync(t.Slug!, e => Reservations.Remove(e, ReservationKey(key), reservation.Token)).ConfigureAwait(false);
+                throw;
+            }
             var ev = ScheduledEvent.FromJson(created, p.Assistant.Id);
             ev.To ??= p.Target.Phone;
             ev.From ??= p.From;
@@ -452,23 +495,126 @@ namespace ClawdTalk.Commands.Scheduling
             if (ev.Status == ScheduledEventStatus.Unknown) ev.Status = ScheduledEventStatus.Pending;
             lock (p.Assistant.Known) p.Assistant.Known.Add(ev.EventId);
             Interlocked.Increment(ref _scheduled);
-            await Bookkeep(ev, t, adopted: false, ct).ConfigureAwait(false);
-            Post(() => { WriteObject(ev); Progress(); });
+            await Bookkeep(ev, t, adopted: false, ct, reservation == null ? null : (ReservationKey(key), reservation.Token)).ConfigureAwait(false);
+            Post(() => Output(p.Index, ev));
+        }
+
+        /// <summary>The reservation key of a target (an SMS text is hashed: keys stay short).</summary>
+        static string ReservationKey(string key)
+        {
+            var parts = key.Split(new[] { '|' }, 5);
+            if (parts.Length < 5) return key;
+            using var sha = System.Security.Cryptography.SHA256.Create();
+            var hash = sha.ComputeHash(System.Text.Encoding.UTF8.GetBytes(parts[4]));
+            return string.Join("|", parts.Take(4)) + "|" + BitConverter.ToString(hash, 0, 8).Replace("-", "").ToLowerInvariant();
+        }
+
+        /// <summary>The record of the target's event in the run, if one is there (any attempt, not cancelled).</summary>
+        JObject? RecordedFor(JObject entry, Plan p, string key)
+        {
+            foreach (var r in OutreachLedger.ReadRecords(entry))
+            {
+                if (Json.Str(r, "event_id") == null || OutreachLedger.FromRecord(r, null, null, null).IsCanceled) continue;
+                if (!E164.TryNormalize(Json.Str(r, "to"), out var to, E164.Strictness.Possible)) continue;
+                var channel = Json.Str(r, "channel") == "sms" ? ScheduledEventChannel.Sms : ScheduledEventChannel.Call;
+                if (channel != Channel) continue;
+                if (Key(Json.Str(r, "run_id") ?? p.Ctx.T.RunId, to, Json.Str(r, "step_id"), Json.Str(r, "text")) == key) return r;
+            }
+            return null;
+        }
+
+        /// <summary>
+        /// Reserves the target: Acquired (send it), or Done/adopted (its event exists: passed on as already scheduled). Waits
+        /// while a live process holds it; a reservation whose process died is resolved by reading the service's list.
+        /// </summary>
+        async Task<Reservations.Result> ReserveAsync(Plan p, string key, CancellationToken ct)
+        {
+            var t = p.Ctx.T;
+            var slug = t.Slug!;
+            var rkey = ReservationKey(key);
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            var said = false;
+            while (true)
+            {
+                Reservations.Result res = null!;
+                JObject? record = null;
+                string? DoneBy(JObject e) { record = RecordedFor(e, p, key); return record == null ? null : Json.Str(record, "event_id"); }
+                await _ledger.ChangeAsync(slug, e => res = Reservations.Reserve(e, rkey, DoneBy)).ConfigureAwait(false);
+                if (res.State == Reservations.State.Stale)
+                {
+                    // its process died mid-request: what did it leave on the service?
+                    LogVerbose($"{p.Target}: the process that was scheduling it is gone; reading the assistant's events to see whether its request landed.");
+                    var recorded = new HashSet<string>(StringComparer.Ordinal);
+                    var listed = await _events.ListAsync(p.Assistant.Id, ct).ConfigureAwait(false);
+                    var entry = Store.Require(slug);
+                    foreach (var r in OutreachLedger.ReadRecords(entry)) if (Json.Str(r, "event_id") is string id) recorded.Add(id);
+                    var landed = listed.FirstOrDefault(e => !recorded.Contains(Json.Str(e, "id", "event_id") ?? "") && Matches(e, p, key));
+                    if (landed != null)
+                    {
+                        var ev = ScheduledEvent.FromJson(landed, p.Assistant.Id);
+                        ev.Slug = slug; ev.MissionId = t.MissionId; ev.RunId = t.RunId; ev.Channel = Channel; ev.Name = p.Target.Name;
+                        ev.Attempt = 1;
+                        LogVerbose($"{p.Target}: it landed as {ev.EventId}; adopted, not sent again.");
+                        Interlocked.Increment(ref _already);
+                        await Bookkeep(ev, t, adopted: true, ct, (rkey, Json.Str(res.Stale, "token"))).ConfigureAwait(false);
+                        Post(() => Output(p.Index, ev));
+                        return new Reservations.Result { State = Reservations.State.Done, EventId = ev.EventId };
+                    }
+                    var stale = res.Stale!;
+                    await _ledger.ChangeAsync(slug, e => res = Reservations.TakeOver(e, rkey, stale, DoneBy)).ConfigureAwait(false);
+                }
+                if (res.State == Reservations.State.Acquired) return res;
+                if (res.State == Reservations.State.Done)
+                {
+                    var ev = OutreachLedger.FromRecord(record!, slug, t.MissionId, t.RunId);
+                    Interlocked.Increment(ref _already);
+                    LogVerbose($"{p.Target} already has the {Noun} {ev.EventId} in run {t.RunId} (scheduled by another process); it is not scheduled again.");
+                    Post(() => Output(p.Index, ev));
+                    return res;
+                }
+                if (res.State == Reservations.State.Held)
+                {
+                    if (!said) { LogVerbose($"{p.Target}: another process is scheduling it right now; waiting for its result."); said = true; }
+                    if (waited.Elapsed > HeldWait)
+                        throw new ClawdTalkException("TargetBeingScheduled", ErrorCategory.ResourceBusy,
+                            $"Another process has been scheduling the {Noun} to {p.Target} for {waited.Elapsed.TotalSeconds:0} s; it was not scheduled again here.", p.Target.Phone)
+                        { RecommendedAction = "Run the command again once the other one has finished: it passes on what that one scheduled." };
+                    await Task.Delay(TimeSpan.FromMilliseconds(100), ct).ConfigureAwait(false);
+                }
+            }
+        }
+
+        /// <summary>How long to wait for another live process that holds a target before giving up on it.</summary>
+        internal static readonly TimeSpan HeldWait = TimeSpan.FromMinutes(2);
+
+        bool Matches(JObject e, Plan p, string key)
+        {
+            var status = ScheduledEvent.FromJson(e, p.Assistant.Id);
+            if (status.IsCanceled) return false;
+            if (!E164.TryNormalize(Json.Str(e, "to"), out var to, E164.Strictness.Possible)) return false;
+            var channel = Json.Str(e, "channel") == "sms" ? ScheduledEventChannel.Sms : ScheduledEventChannel.Call;
+            return channel == Channel && (Json.Str(e, "run_id") ?? p.Ctx.T.RunId) == p.Ctx.T.RunId
+                   && Key(p.Ctx.T.RunId, to, Json.Str(e, "step_id"), Json.Str(e, "text_body", "text")) == key;
         }
 
         /// <summary>An event that exists on the service but whose bookkeeping is missing or unfinished (a crash, Ctrl+C): it is completed now.</summary>
-        async Task AdoptAsync(ScheduledEvent ev, RunContext ctx, bool noRecord, CancellationToken ct)
+        async Task AdoptAsync(ScheduledEvent ev, RunContext ctx, bool noRecord, int slot, CancellationToken ct)
         {
             if (noRecord) LogVerbose($"The {Noun} {ev.EventId} to {ev.To} exists on the service but not in the mission's memory; recording it now.");
             await Bookkeep(ev, ctx.T, adopted: true, ct).ConfigureAwait(false);
-            Post(() => WriteObject(ev));
+            Post(() => Output(slot, ev));
         }
 
         /// <summary>The record in memory first (it exists as soon as the event does), then the run event, then the record marked logged.</summary>
-        async Task Bookkeep(ScheduledEvent ev, MissionTarget t, bool adopted, CancellationToken ct)
+        async Task Bookkeep(ScheduledEvent ev, MissionTarget t, bool adopted, CancellationToken ct, (string Key, string? Token)? reservation = null)
         {
+            // the record and the end of the reservation in one locked write: another process sees one or the other, never neither
             if (t.Slug != null)
-                await _ledger.ChangeAsync(t.Slug, e => OutreachLedger.Upsert(e, OutreachLedger.RecordOf(ev))).ConfigureAwait(false);
+                await _ledger.ChangeAsync(t.Slug, e =>
+                {
+                    OutreachLedger.Upsert(e, OutreachLedger.RecordOf(ev));
+                    if (reservation.HasValue) Reservations.Remove(e, reservation.Value.Key, reservation.Value.Token);
+                }).ConfigureAwait(false);
             var summary = $"Scheduled a {Noun} to {ev.To}{(ev.Name != null ? $" ({ev.Name})" : "")} at {Show(ev.ScheduledAt ?? DateTimeOffset.UtcNow)}" + (ev.Attempt > 1 ? $", attempt {ev.Attempt}" : "");
             var payload = new JObject
             {

@@ -385,11 +385,60 @@ namespace ClawdTalk.Commands.Scheduling
             JObject created;
             HashSet<string> known;
             lock (_ids) known = new HashSet<string>(_ids.Select(i => i.Substring(i.IndexOf('/') + 1)), StringComparer.Ordinal);
-            try { created = await events.CreateOnceAsync(ev.AssistantId, body, known, ct).ConfigureAwait(false); }
-            catch (ClawdTalkException ex)
+            // reserved in the store first: a poller tick or another wait retrying the same attempt keeps it, nobody is called twice
+            var rkey = "retry:" + ev.EventId;
+            string? token = null;
+            JObject? adopted = null;
+            if (tr.T?.Slug != null)
             {
-                Post(() => WriteError(new ClawdTalkException("RetryNotScheduled", ErrorCategory.NotSpecified, $"The retry of {target} could not be scheduled: {ex.Message}", ev.EventId, ex)));
-                return false;
+                var slug = tr.T.Slug;
+                Reservations.Result res = null!;
+                await ledger.ChangeAsync(slug, e => res = Reservations.Reserve(e, rkey, x => Reservations.RetryOf(x, ev.EventId))).ConfigureAwait(false);
+                if (res.State == Reservations.State.Stale)
+                {
+                    var since = (Reservations.Since(res.Stale!) ?? DateTimeOffset.UtcNow).AddMinutes(-2);
+                    adopted = (await events.ListAsync(ev.AssistantId, ct).ConfigureAwait(false)).FirstOrDefault(o =>
+                        Json.Str(o, "to") == ev.To && !known.Contains(Json.Str(o, "id", "event_id") ?? "") && (Json.Str(o, "run_id") ?? ev.RunId) == ev.RunId
+                        && (Json.Date(o, "created_at") ?? DateTimeOffset.MaxValue) >= since);
+                    var stale = res.Stale!;
+                    if (adopted == null)
+                        await ledger.ChangeAsync(slug, e => res = Reservations.TakeOver(e, rkey, stale, x => Reservations.RetryOf(x, ev.EventId))).ConfigureAwait(false);
+                    else
+                    {
+                        LogVerbose($"{target}: a retry scheduled by a process that is gone landed as {Json.Str(adopted, "id", "event_id")}; adopted.");
+                        token = Json.Str(stale, "token");
+                    }
+                }
+                if (adopted == null)
+                {
+                    if (res.State == Reservations.State.Held)
+                    {
+                        LogVerbose($"{target}: another process is scheduling its retry right now; looking again at the next check.");
+                        return true; // still open: the next check adopts what the other one scheduled
+                    }
+                    if (res.State == Reservations.State.Done)
+                    {
+                        try { adopted = await events.GetAsync(ev.AssistantId, res.EventId!, ct).ConfigureAwait(false); }
+                        catch (ClawdTalkException ex) { LogVerbose($"{target}: its retry {res.EventId} (scheduled by another process) cannot be read ({ex.ErrorId})."); }
+                        if (adopted == null) return false;
+                        LogVerbose($"{target}: its retry was scheduled by another process as {res.EventId}; following that one.");
+                        return Follow(tr, rule, adopted, attempt, at, ev);
+                    }
+                    token = res.Token;
+                }
+            }
+            if (adopted != null) created = adopted;
+            else
+            {
+                try { created = await events.CreateOnceAsync(ev.AssistantId, body, known, ct).ConfigureAwait(false); }
+                catch (ClawdTalkException ex)
+                {
+                    Reservations.Ended(token);
+                    if (token != null && !(ex is RequestOutcomeUnknownException) && ex.ErrorId != "ScheduleOutcomeUnknown")
+                        await ledger.ChangeAsync(tr.T!.Slug!, e => Reservations.Remove(e, rkey, token)).ConfigureAwait(false);
+                    Post(() => WriteError(new ClawdTalkException("RetryNotScheduled", ErrorCategory.NotSpecified, $"The retry of {target} could not be scheduled: {ex.Message}", ev.EventId, ex)));
+                    return false;
+                }
             }
             var next = ScheduledEvent.FromJson(created, ev.AssistantId);
             next.To ??= ev.To; next.From ??= ev.From; next.ScheduledAt ??= at;
@@ -421,7 +470,9 @@ namespace ClawdTalk.Commands.Scheduling
                 {
                     OutreachLedger.Update(e, old.EventId, r => { OutreachLedger.SetOutcome(r, old); r["retried_by"] = next.EventId; r["outcome_logged"] = true; });
                     OutreachLedger.Upsert(e, OutreachLedger.RecordOf(next));
+                    if (token != null) Reservations.Remove(e, rkey, token); // with the record, in one locked write
                 }).ConfigureAwait(false);
+            Reservations.Ended(token);
             if (tr.T != null)
             {
                 var payload = OutcomePayload(old);
@@ -446,6 +497,25 @@ namespace ClawdTalk.Commands.Scheduling
                 }
             }
             LogVerbose($"{target}: {old.CallStatus ?? old.Outcome} on attempt {old.Attempt}; retry scheduled as {next.EventId} at {RegisterEventCmdlet.Show(at)}.");
+            return true;
+        }
+
+        /// <summary>Follows a retry another process scheduled (it recorded and logged it): the new attempt takes the old one's place.</summary>
+        bool Follow(Tracked tr, RetryRule rule, JObject created, int attempt, DateTimeOffset at, ScheduledEvent ev)
+        {
+            var next = ScheduledEvent.FromJson(created, ev.AssistantId);
+            next.To ??= ev.To; next.From ??= ev.From; next.ScheduledAt ??= at;
+            next.Channel = ScheduledEventChannel.Call;
+            next.Slug = ev.Slug; next.MissionId = ev.MissionId; next.RunId = ev.RunId; next.StepId ??= ev.StepId;
+            next.Name = ev.Name; next.SetVariables(ev.VariablesJson); next.RecipientType = ev.RecipientType;
+            next.TimeZone = ev.TimeZone; next.TimeWindow = ev.TimeWindow;
+            next.Attempt = attempt;
+            next.RetryOf = ev.EventId;
+            if (next.Status == ScheduledEventStatus.Unknown) next.Status = ScheduledEventStatus.Pending;
+            lock (_ids) _ids.Add(next.AssistantId + "/" + next.EventId);
+            tr.Outcomes.Add(ev.Outcome ?? ev.CallStatus);
+            tr.Ev = next;
+            tr.Logged = true; // the other process logs its outcome
             return true;
         }
 
