@@ -47,7 +47,12 @@ namespace ClawdTalk.Commands.Scheduling
         [ValidateNotNullOrEmpty]
         public string RunId { get; set; } = "";
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        /// <summary>Without a mission (texts only, like the published schedule-sms): -AssistantId and -From, no run.</summary>
+        internal const string Standalone = "Standalone";
+
+        [Parameter(ParameterSetName = BySlug, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, ParameterSetName = Standalone, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(AssistantIdCompleter))]
         [ValidateNotNullOrEmpty]
         public string? AssistantId { get; set; }
@@ -107,6 +112,8 @@ namespace ClawdTalk.Commands.Scheduling
             public string? DefaultAssistant, DefaultFrom;
             public string[] StepIds = Array.Empty<string>();
             public bool Active = true;
+            /// <summary>A text scheduled without a mission (-AssistantId and -From only).</summary>
+            public bool NoMission;
             public List<JObject> Records = new List<JObject>();
             /// <summary>What the run already has, by target (channel, number, step, text): from memory, then from each assistant's list.</summary>
             public readonly Dictionary<string, ScheduledEvent> Existing = new Dictionary<string, ScheduledEvent>(StringComparer.Ordinal);
@@ -165,6 +172,15 @@ namespace ClawdTalk.Commands.Scheduling
             }
             else _start = EventApi.Ceil(now + DefaultLead);
             if (Stagger < TimeSpan.Zero) throw Errors.Invalid("InvalidStagger", "-Stagger must not be negative.", Stagger);
+            if (ParameterSetName == Standalone)
+            {
+                if (Channel == ScheduledEventChannel.Call)
+                    throw Errors.Invalid("MissionRequired", "A scheduled call belongs to a mission run (the service needs its mission and run): give -Slug, or -MissionId and -RunId.", AssistantId);
+                if (StepId != null)
+                    throw Errors.Invalid("StepWithoutMission", "-StepId needs a mission run: give -Slug, or -MissionId and -RunId.", StepId);
+                if (From == null)
+                    throw Errors.Invalid("NoCallerNumber", "A text without a mission needs -From: the number to send it from (the account's dedicated number).", AssistantId);
+            }
             if (TimeWindow != null) _window = Outreach.TimeWindow.Parse(TimeWindow, Weekday);
             else if (Weekday != null) throw Errors.Invalid("WeekdayWithoutTimeWindow", "-Weekday only applies with -TimeWindow.", Weekday);
             if (TimeZone != null) _zoneOverride = new[] { Zones.Find(TimeZone, "-TimeZone") };
@@ -202,8 +218,15 @@ namespace ClawdTalk.Commands.Scheduling
 
         RunContext Context()
         {
-            var key = ParameterSetName == BySlug ? "slug:" + Slug : $"ids:{MissionId}/{RunId}";
+            var key = ParameterSetName == BySlug ? "slug:" + Slug : ParameterSetName == Standalone ? "none" : $"ids:{MissionId}/{RunId}";
             if (_contexts.TryGetValue(key, out var ctx)) return ctx;
+            if (ParameterSetName == Standalone)
+            {
+                // no mission: nothing to record or log, no run to compare with (the service takes texts without one)
+                ctx = new RunContext { T = new MissionTarget(), NoMission = true };
+                _contexts[key] = ctx;
+                return ctx;
+            }
             var t = ParameterSetName == BySlug ? FromSlug(Slug) : FromIds(MissionId, RunId);
             ctx = new RunContext { T = t };
             if (t.Slug != null)
@@ -242,7 +265,7 @@ namespace ClawdTalk.Commands.Scheduling
                 }
                 foreach (var e in info.Listed) { var eid = Json.Str(e, "id", "event_id"); if (eid != null) info.Known.Add(eid); }
             }
-            if (info.Failure == null && ctx.LoadedAssistants.Add(info.Id)) LoadExisting(info, ctx);
+            if (info.Failure == null && !ctx.NoMission && ctx.LoadedAssistants.Add(info.Id)) LoadExisting(info, ctx);
             return info;
         }
 
@@ -440,6 +463,7 @@ namespace ClawdTalk.Commands.Scheduling
                 ["scheduled_at"] = EventApi.Iso(p.At),
             };
             if (p.Text != null) body["text_body"] = p.Text;
+            if (p.Ctx.NoMission) return body;
             body["mission_id"] = t.MissionId;
             body["run_id"] = t.RunId;
             if (StepId != null) body["step_id"] = StepId;
@@ -626,6 +650,7 @@ namespace ClawdTalk.Commands.Scheduling
             if (ev.TimeZone != null) payload["time_zone"] = ev.TimeZone;
             var body = new JObject { ["type"] = "tool_call", ["summary"] = summary, ["agent_id"] = DefaultAgentId, ["payload"] = payload };
             if (ev.StepId != null) body["step_id"] = ev.StepId;
+            if (t.MissionId.Length == 0) return; // a text without a mission: no run to log it on
             try
             {
                 await RunEvents.LogAsync(_events.Client, t.MissionId, t.RunId, body, "scheduled:" + ev.EventId, LogVerbose, ct, checkFirst: adopted).ConfigureAwait(false);
