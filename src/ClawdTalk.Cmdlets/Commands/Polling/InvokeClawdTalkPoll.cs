@@ -8,7 +8,7 @@ using ClawdTalk.Commands.Missions;
 using ClawdTalk.Completers;
 using ClawdTalk.IO;
 using ClawdTalk.Lifecycle;
-using ClawdTalk.Scheduling;
+using ClawdTalk.Pollers;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
