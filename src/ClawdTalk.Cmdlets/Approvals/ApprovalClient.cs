@@ -110,7 +110,7 @@ namespace ClawdTalk.Approvals
                     if (pushed.IsCompleted) { Decide(outcome, pushed.Result, null); return; }
                     try
                     {
-                        var status = Json.Unwrap(await api.SendAsync(HttpMethod.Get, "approvals/" + Uri.EscapeDataString(id), null, RequestKind.Idempotent, ct, log, "Approval", id).ConfigureAwait(false), "approval");
+                        var status = Json.Unwrap(await api.SendAsync(HttpMethod.Get, "approvals/" + ApiText.Segment(id), null, RequestKind.Idempotent, ct, log, "Approval", id).ConfigureAwait(false), "approval");
                         outcome.LastStatus = status;
                         outage?.Answered();
                         var s = Json.Str(status, "status", "decision");

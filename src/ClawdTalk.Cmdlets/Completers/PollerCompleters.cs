@@ -12,13 +12,13 @@ namespace ClawdTalk.Completers
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)
         {
-            IEnumerable<Scheduling.PollerEntry> entries;
+            IEnumerable<Pollers.PollerEntry> entries;
             try
             {
-                var s = Scheduling.PollerSchedulers.ForPlatform();
-                entries = s.Available ? s.List() : new List<Scheduling.PollerEntry>();
+                var s = Pollers.PollerSchedulers.ForPlatform();
+                entries = s.Available ? s.List() : new List<Pollers.PollerEntry>();
             }
-            catch (System.Exception) { entries = new List<Scheduling.PollerEntry>(); }
+            catch (System.Exception) { entries = new List<Pollers.PollerEntry>(); }
             return entries.Where(e => e.Slug.StartsWith(wordToComplete ?? "", System.StringComparison.OrdinalIgnoreCase))
                 .Select(e => new CompletionResult(e.Slug, e.Slug, CompletionResultType.ParameterValue, e.Backend + " " + e.Schedule));
         }

@@ -63,7 +63,7 @@ namespace ClawdTalk.Lifecycle
     {
         static readonly object Gate = new object();
         /// <summary>The hooks built into the module run in every session, even one that never touched their feature.</summary>
-        static readonly List<IMissionTerminalHook> Hooks = new List<IMissionTerminalHook> { new Scheduling.PollerTerminalHook() };
+        static readonly List<IMissionTerminalHook> Hooks = new List<IMissionTerminalHook> { new Pollers.PollerTerminalHook() };
 
         /// <summary>Adds a hook once (registering the same instance again does nothing).</summary>
         public static void Register(IMissionTerminalHook hook)

@@ -12,7 +12,7 @@ namespace ClawdTalk
         public string Name { get; internal set; } = "";
         public TimeSpan? Interval { get; internal set; }
         /// <summary>The interval in words ("every 5 min").</summary>
-        public string Every => Interval.HasValue ? Scheduling.PollInterval.Describe(Interval.Value) : "";
+        public string Every => Interval.HasValue ? Pollers.PollInterval.Describe(Interval.Value) : "";
         /// <summary>The schedule as the scheduler holds it (cron expressions, trigger description).</summary>
         public string Schedule { get; internal set; } = "";
         /// <summary>The command line it runs (never holds a secret: the key comes from the config or the environment).</summary>
@@ -64,7 +64,7 @@ namespace ClawdTalk
         /// <summary>The poller's interval after the tick (null when it was removed or there is none).</summary>
         public TimeSpan? Interval { get; internal set; }
         /// <summary>The interval in words ("every 30 s").</summary>
-        public string Every => Interval.HasValue ? Scheduling.PollInterval.Describe(Interval.Value) : "";
+        public string Every => Interval.HasValue ? Pollers.PollInterval.Describe(Interval.Value) : "";
         public bool PollerRemoved { get; internal set; }
         public string Message { get; internal set; } = "";
 

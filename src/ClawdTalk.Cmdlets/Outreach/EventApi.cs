@@ -34,9 +34,9 @@ namespace ClawdTalk.Outreach
 
         public ApiClient Client => _api;
 
-        static string E(string s) => Uri.EscapeDataString(s);
+        static string E(string s) => ApiText.Segment(s);
 
-        public static string Iso(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        public static string Iso(DateTimeOffset t) => ApiText.Iso(t);
 
         /// <summary>Rounds up to a whole second, so the time sent is never earlier than the one checked.</summary>
         public static DateTimeOffset Ceil(DateTimeOffset t)

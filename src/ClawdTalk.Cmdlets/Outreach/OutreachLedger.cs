@@ -233,7 +233,7 @@ namespace ClawdTalk.Outreach
         public static async Task<string?> LogAsync(ApiClient api, string missionId, string runId, JObject body, string clientKey, Action<string> log, CancellationToken ct,
             bool checkFirst = false)
         {
-            var path = $"missions/{Uri.EscapeDataString(missionId)}/runs/{Uri.EscapeDataString(runId)}/events";
+            var path = $"missions/{ApiText.Segment(missionId)}/runs/{ApiText.Segment(runId)}/events";
             if (!(body["payload"] is JObject payload)) body["payload"] = payload = new JObject();
             payload["client_key"] = clientKey;
             if (checkFirst)

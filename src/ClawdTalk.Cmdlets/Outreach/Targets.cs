@@ -33,12 +33,16 @@ namespace ClawdTalk.Outreach
 
     /// <summary>
     /// Reads targets: a text is a phone number; an object (hashtable, PSCustomObject, CSV row) has a phone property
-    /// (To, Phone, PhoneNumber, Number, Mobile, Contact) and may carry Name, At/ScheduledAt, RecipientType, TimeZone,
+    /// (To, Phone, PhoneNumber, Number, Mobile, MobileNumber, Cell, CellPhone, Telephone, Contact; case, spaces, underscores
+    /// and dashes ignored, so a CSV's `Phone Number` or `phone_number` column works) and may carry Name, At/ScheduledAt, RecipientType, TimeZone,
     /// AssistantId, Message, a Variables hashtable; its other properties become variables too.
     /// </summary>
     internal static class Targets
     {
-        static readonly string[] PhoneKeys = { "To", "Phone", "PhoneNumber", "Number", "Mobile", "Contact" };
+        static readonly string[] PhoneKeys = { "To", "Phone", "PhoneNumber", "Number", "Mobile", "MobileNumber", "Cell", "CellPhone", "Telephone", "Contact" };
+
+        /// <summary>A column name as compared: case, spaces, underscores and dashes ignored (`Phone Number`, `phone_number`, `PhoneNumber`).</summary>
+        static string Bare(string name) => new string(name.Where(c => c != ' ' && c != '_' && c != '-').ToArray()).ToLowerInvariant();
         static readonly string[] AtKeys = { "At", "ScheduledAt", "Scheduled_At", "When" };
         static readonly string[] Control = { "Name", "RecipientType", "TimeZone", "AssistantId", "Message", "Text", "Body", "Variables" };
 
@@ -88,7 +92,7 @@ namespace ClawdTalk.Outreach
             {
                 foreach (var n in names)
                     foreach (var kv in props)
-                        if (string.Equals(kv.Key, n, StringComparison.OrdinalIgnoreCase) && kv.Value != null && !(kv.Value is string s && s.Length == 0)) return kv.Value;
+                        if (Bare(kv.Key) == Bare(n) && kv.Value != null && !(kv.Value is string s && s.Length == 0)) return kv.Value;
                 return null;
             }
             var phoneKey = PhoneKeys.FirstOrDefault(k => Get(k) != null);
@@ -115,7 +119,7 @@ namespace ClawdTalk.Outreach
             var at = Get(AtKeys);
             if (at != null) t.At = ParseTime(at, t.Phone);
 
-            var skip = new HashSet<string>(PhoneKeys.Concat(AtKeys).Concat(Control), StringComparer.OrdinalIgnoreCase);
+            var skip = new HashSet<string>(PhoneKeys.Concat(AtKeys).Concat(Control).Select(Bare), StringComparer.Ordinal);
             foreach (var kv in props)
             {
                 if (string.Equals(kv.Key, "Variables", StringComparison.OrdinalIgnoreCase) && kv.Value != null)
@@ -123,7 +127,7 @@ namespace ClawdTalk.Outreach
                     if (Json.FromPowerShell(kv.Value) is JObject vars) foreach (var p in vars.Properties()) t.Variables[p.Name] = p.Value;
                     continue;
                 }
-                if (skip.Contains(kv.Key) || kv.Value is ScriptBlock) continue;
+                if (skip.Contains(Bare(kv.Key)) || kv.Value is ScriptBlock) continue;
                 t.Variables[kv.Key] = Json.FromPowerShell(kv.Value);
             }
             if (t.Name != null && t.Variables["Name"] == null) t.Variables["Name"] = t.Name;

@@ -9,7 +9,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Threading;
 using ClawdTalk.IO;
-using ClawdTalk.Scheduling;
+using ClawdTalk.Pollers;
 using ClawdTalk.Tests.Harness;
 using ClawdTalk.Tests.Missions;
 using Newtonsoft.Json.Linq;

@@ -2,7 +2,7 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using ClawdTalk.Scheduling;
+using ClawdTalk.Pollers;
 using Xunit;
 
 namespace ClawdTalk.Tests.Polling

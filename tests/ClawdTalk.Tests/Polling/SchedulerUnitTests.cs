@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Xml.Linq;
-using ClawdTalk.Scheduling;
+using ClawdTalk.Pollers;
 using Xunit;
 
 namespace ClawdTalk.Tests.Polling

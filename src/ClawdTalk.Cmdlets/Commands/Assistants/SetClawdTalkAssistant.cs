@@ -67,6 +67,11 @@ namespace ClawdTalk.Commands.Assistants
         [Alias("EnabledFeatures")]
         public string[]? Feature { get; set; }
 
+        /// <summary>Any fields of the assistant by their service names (`update-assistant` takes any JSON); the named parameters win.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public System.Collections.IDictionary? Property { get; set; }
+
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
@@ -75,6 +80,14 @@ namespace ClawdTalk.Commands.Assistants
             AssistantInput.CheckText(Instructions, "The instructions", 100_000);
             AssistantInput.CheckText(Greeting, "The greeting", 2_000);
             var changes = new JObject();
+            if (Property != null)
+                foreach (System.Collections.DictionaryEntry kv in Property)
+                {
+                    var field = System.Convert.ToString(kv.Key, System.Globalization.CultureInfo.InvariantCulture)?.Trim();
+                    if (string.IsNullOrEmpty(field))
+                        throw Errors.Invalid("InvalidProperty", "-Property has an empty field name.", AssistantId);
+                    changes[field!] = Json.FromPowerShell(kv.Value);
+                }
             if (Name != null) changes["name"] = Name.Trim();
             if (Instructions != null) changes["instructions"] = Instructions;
             if (Greeting != null) changes["greeting"] = Greeting;
@@ -85,7 +98,7 @@ namespace ClawdTalk.Commands.Assistants
                 changes["tools"] = AssistantInput.Tools(Tool, NoDefaultTools, HangupDescription, TransferTo);
             if (Feature != null) changes["enabled_features"] = AssistantInput.FeatureList(Feature);
             if (changes.Count == 0)
-                throw Errors.Invalid("NothingToChange", "Give at least one field to change (-Instructions, -Greeting, -Name, -Tool, …).", AssistantId);
+                throw Errors.Invalid("NothingToChange", "Give at least one field to change (-Instructions, -Greeting, -Name, -Tool, -Property @{…}, …).", AssistantId);
             if (!ShouldProcess(AssistantId, $"Change {string.Join(", ", changes.Properties().Select(p => p.Name))}")) return;
             var o = new AssistantApi(this).Update(AssistantId, changes)
                 ?? throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, $"The service answered without the assistant {AssistantId}.", AssistantId);

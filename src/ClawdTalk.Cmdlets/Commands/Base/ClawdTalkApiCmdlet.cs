@@ -21,6 +21,6 @@ namespace ClawdTalk.Commands.Base
 
         internal static readonly HttpMethod Patch = new HttpMethod("PATCH");
 
-        internal static string Esc(string segment) => Uri.EscapeDataString(segment);
+        internal static string Esc(string segment) => ApiText.Segment(segment);
     }
 }

@@ -9,7 +9,7 @@ using ClawdTalk.Api;
 using ClawdTalk.Commands.Base;
 using ClawdTalk.Commands.Polling;
 using ClawdTalk.Config;
-using ClawdTalk.Scheduling;
+using ClawdTalk.Pollers;
 using ClawdTalk.Session;
 using ClawdTalk.State;
 

@@ -3,11 +3,12 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using ClawdTalk.Api;
+using ClawdTalk.Outreach;
 using ClawdTalk.Commands.Missions;
 using ClawdTalk.Completers;
 using ClawdTalk.IO;
 using ClawdTalk.Lifecycle;
-using ClawdTalk.Scheduling;
+using ClawdTalk.Pollers;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
@@ -160,7 +161,10 @@ namespace ClawdTalk.Commands.Polling
             var (maxAttempts, delay) = EventRecords.Policy(entry);
             foreach (var r in records.Where(r => r.IsRetryableFailure && r.RetriedBy == null && !r.Handled).ToList())
             {
-                if (r.Attempt >= maxAttempts) continue;
+                // the attempt as the outreach records know it (a retry Wait-ClawdTalkEvent scheduled is not a first attempt)
+                var known0 = OutreachLedger.ReadRecords(Store.Require(Slug)).FirstOrDefault(x => Json.Str(x, "event_id") == r.Id);
+                var attemptSoFar = Math.Max(r.Attempt, Json.Int(known0, "attempt") ?? 1);
+                if (attemptSoFar >= maxAttempts) continue;
                 var aid = r.AssistantId ?? Json.Str(entry, StateKeys.AssistantId);
                 var from = r.From ?? Json.Str(entry, StateKeys.AgentPhone);
                 if (aid == null || r.To == null || from == null)
@@ -186,10 +190,49 @@ namespace ClawdTalk.Commands.Polling
                     }
                 }
                 var at = DateTimeOffset.UtcNow + (delay < TimeSpan.FromSeconds(90) ? TimeSpan.FromSeconds(90) : delay);
-                var attempt = r.Attempt + 1;
+                var attempt = attemptSoFar + 1;
                 var known = new HashSet<string>(records.Select(x => x.Id), StringComparer.Ordinal);
                 JObject? createdEvent = null;
-                var id = CreateOnce(Slug, "retry:" + r.Id,
+                // reserved in the store first (the same key a Wait-ClawdTalkEvent retry takes): nobody is called twice
+                var rkey = "retry:" + r.Id;
+                Reservations.Result res = null!;
+                Store.UpdateExisting(Slug, e => res = Reservations.Reserve(e, rkey, x => Reservations.RetryOf(x, r.Id)));
+                if (res.State == Reservations.State.Stale)
+                {
+                    var stale = res.Stale!;
+                    var since = (Reservations.Since(stale) ?? DateTimeOffset.UtcNow).AddMinutes(-2);
+                    var landed = PollerSupport.ListEvents(this, aid).FirstOrDefault(ev => Json.Str(ev, "to") == r.To && !known.Contains(Json.Str(ev, "id", "event_id") ?? "")
+                        && (Json.Str(ev, "run_id") == null || Json.Str(ev, "run_id") == t.RunId) && (Json.Date(ev, "created_at") ?? DateTimeOffset.MaxValue) >= since);
+                    if (landed != null)
+                    {
+                        // a process that is gone scheduled it: adopted, never sent again
+                        var adoptedId = Json.Str(landed, "id", "event_id")!;
+                        var fresh = EventRecord.Create(landed, aid, attempt, r.Id);
+                        r.Json["retried_by"] = adoptedId;
+                        Store.UpdateExisting(Slug, e => { EventRecords.Merge(e, new[] { r, fresh }); Reservations.Remove(e, rkey, Json.Str(stale, "token")); });
+                        records.Add(fresh);
+                        created.Add(adoptedId);
+                        continue;
+                    }
+                    Store.UpdateExisting(Slug, e => res = Reservations.TakeOver(e, rkey, stale, x => Reservations.RetryOf(x, r.Id)));
+                }
+                if (res.State == Reservations.State.Done)
+                {
+                    WriteVerbose($"The {r.Describe()} ({r.Id}) was already retried as {res.EventId} by another process.");
+                    r.Json["retried_by"] = res.EventId;
+                    Save(new[] { r });
+                    continue;
+                }
+                if (res.State != Reservations.State.Acquired)
+                {
+                    WriteVerbose($"Another process is retrying the {r.Describe()} ({r.Id}) right now; the next tick looks again.");
+                    continue;
+                }
+                var token = res.Token;
+                string id;
+                try
+                {
+                id = CreateOnce(Slug, "retry:" + r.Id,
                     marker =>
                     {
                         var found = PollerSupport.ListEvents(this, aid).FirstOrDefault(ev =>
@@ -217,7 +260,10 @@ namespace ClawdTalk.Commands.Polling
                         fresh.Json["event_id"] = newId;
                         r.Json["retried_by"] = newId;
                         EventRecords.Merge(e, new[] { r, fresh });
+                        Reservations.Remove(e, rkey, token); // with the record, in one locked write
                     });
+                }
+                finally { Reservations.Ended(token); }
                 var again = EventRecords.Of(Store.Require(Slug)).First(x => x.Id == id);
                 records.Add(again);
                 r.Json["retried_by"] = id;

@@ -9,7 +9,7 @@ namespace ClawdTalk.Commands.Scheduling
     /// template: `{{Name}}` and the other target properties are filled in per target, and each result is checked (not
     /// empty, at most 1,600 characters) before anything is sent. Billable.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Register, "ClawdTalkSms", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = BySlug)]
+    [Cmdlet(VerbsLifecycle.Register, "ClawdTalkSms", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = Standalone)]
     [OutputType(typeof(ScheduledEvent))]
     public sealed class RegisterClawdTalkSmsCommand : RegisterEventCmdlet
     {

@@ -6,6 +6,7 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using ClawdTalk.Api;
+using ClawdTalk.Commands.Base;
 using ClawdTalk.Commands.Calls;
 using ClawdTalk.Commands.Missions;
 using ClawdTalk.Completers;
@@ -23,7 +24,7 @@ namespace ClawdTalk.Commands.Scheduling
     /// targets already scheduled in the run skipped; ShouldProcess per target; then up to -ThrottleLimit schedule requests in
     /// flight, each created exactly once, recorded in the mission's memory and logged on its run.
     /// </summary>
-    public abstract class RegisterEventCmdlet : MissionCmdlet
+    public abstract partial class RegisterEventCmdlet : MissionCmdlet
     {
         /// <summary>The default -At: far enough ahead that the service's one-minute minimum holds when the request arrives.</summary>
         internal static readonly TimeSpan DefaultLead = TimeSpan.FromSeconds(90);
@@ -47,7 +48,12 @@ namespace ClawdTalk.Commands.Scheduling
         [ValidateNotNullOrEmpty]
         public string RunId { get; set; } = "";
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        /// <summary>Without a mission (texts only, like the published schedule-sms): -AssistantId and -From, no run.</summary>
+        internal const string Standalone = "Standalone";
+
+        [Parameter(ParameterSetName = BySlug, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, ParameterSetName = Standalone, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(AssistantIdCompleter))]
         [ValidateNotNullOrEmpty]
         public string? AssistantId { get; set; }
@@ -99,41 +105,6 @@ namespace ClawdTalk.Commands.Scheduling
         internal virtual RecipientType? RecipientTypeFor(OutreachTarget target) => target.RecipientType;
         internal virtual void CheckBegin() { }
 
-        // ---- state of one invocation ----
-
-        sealed class RunContext
-        {
-            public MissionTarget T = null!;
-            public string? DefaultAssistant, DefaultFrom;
-            public string[] StepIds = Array.Empty<string>();
-            public bool Active = true;
-            public List<JObject> Records = new List<JObject>();
-            /// <summary>What the run already has, by target (channel, number, step, text): from memory, then from each assistant's list.</summary>
-            public readonly Dictionary<string, ScheduledEvent> Existing = new Dictionary<string, ScheduledEvent>(StringComparer.Ordinal);
-            public readonly Dictionary<string, string> KeyOf = new Dictionary<string, string>(StringComparer.Ordinal);
-            public readonly HashSet<string> LoadedAssistants = new HashSet<string>(StringComparer.Ordinal);
-        }
-
-        sealed class AssistantInfo
-        {
-            public string Id = "";
-            public ClawdTalkException? Failure;
-            public IReadOnlyList<JObject> Listed = Array.Empty<JObject>();
-            public readonly HashSet<string> Known = new HashSet<string>(StringComparer.Ordinal);
-        }
-
-        sealed class Plan
-        {
-            public OutreachTarget Target = null!;
-            public RunContext Ctx = null!;
-            public AssistantInfo Assistant = null!;
-            public string From = "";
-            public DateTimeOffset At;
-            public bool Flexible;
-            public string? Zone, Window, Text;
-            public RecipientType? RecipientType;
-        }
-
         readonly Dictionary<string, RunContext> _contexts = new Dictionary<string, RunContext>(StringComparer.Ordinal);
         readonly Dictionary<string, AssistantInfo> _assistants = new Dictionary<string, AssistantInfo>(StringComparer.Ordinal);
         readonly HashSet<string> _seen = new HashSet<string>(StringComparer.Ordinal);
@@ -148,9 +119,11 @@ namespace ClawdTalk.Commands.Scheduling
         DateTimeOffset _start;
         int _index, _duplicates, _excluded, _already, _scheduled, _failed;
         WaitProgress _progress = null!;
+        bool _whatIf;
 
         protected override void Begin()
         {
+            _whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && w is SwitchParameter sw && sw.IsPresent;
             var now = DateTimeOffset.UtcNow;
             if (At.HasValue)
             {
@@ -161,6 +134,15 @@ namespace ClawdTalk.Commands.Scheduling
             }
             else _start = EventApi.Ceil(now + DefaultLead);
             if (Stagger < TimeSpan.Zero) throw Errors.Invalid("InvalidStagger", "-Stagger must not be negative.", Stagger);
+            if (ParameterSetName == Standalone)
+            {
+                if (Channel == ScheduledEventChannel.Call)
+                    throw Errors.Invalid("MissionRequired", "A scheduled call belongs to a mission run (the service needs its mission and run): give -Slug, or -MissionId and -RunId.", AssistantId);
+                if (StepId != null)
+                    throw Errors.Invalid("StepWithoutMission", "-StepId needs a mission run: give -Slug, or -MissionId and -RunId.", StepId);
+                if (From == null)
+                    throw Errors.Invalid("NoCallerNumber", "A text without a mission needs -From: the number to send it from (the account's dedicated number).", AssistantId);
+            }
             if (TimeWindow != null) _window = Outreach.TimeWindow.Parse(TimeWindow, Weekday);
             else if (Weekday != null) throw Errors.Invalid("WeekdayWithoutTimeWindow", "-Weekday only applies with -TimeWindow.", Weekday);
             if (TimeZone != null) _zoneOverride = new[] { Zones.Find(TimeZone, "-TimeZone") };
@@ -198,8 +180,15 @@ namespace ClawdTalk.Commands.Scheduling
 
         RunContext Context()
         {
-            var key = ParameterSetName == BySlug ? "slug:" + Slug : $"ids:{MissionId}/{RunId}";
+            var key = ParameterSetName == BySlug ? "slug:" + Slug : ParameterSetName == Standalone ? "none" : $"ids:{MissionId}/{RunId}";
             if (_contexts.TryGetValue(key, out var ctx)) return ctx;
+            if (ParameterSetName == Standalone)
+            {
+                // no mission: nothing to record or log, no run to compare with (the service takes texts without one)
+                ctx = new RunContext { T = new MissionTarget(), NoMission = true };
+                _contexts[key] = ctx;
+                return ctx;
+            }
             var t = ParameterSetName == BySlug ? FromSlug(Slug) : FromIds(MissionId, RunId);
             ctx = new RunContext { T = t };
             if (t.Slug != null)
@@ -238,7 +227,7 @@ namespace ClawdTalk.Commands.Scheduling
                 }
                 foreach (var e in info.Listed) { var eid = Json.Str(e, "id", "event_id"); if (eid != null) info.Known.Add(eid); }
             }
-            if (info.Failure == null && ctx.LoadedAssistants.Add(info.Id)) LoadExisting(info, ctx);
+            if (info.Failure == null && !ctx.NoMission && ctx.LoadedAssistants.Add(info.Id)) LoadExisting(info, ctx);
             return info;
         }
 
@@ -312,9 +301,10 @@ namespace ClawdTalk.Commands.Scheduling
                 if (existing.Name == null) existing.Name = target.Name;
                 if (existing.VariablesJson == null && target.Variables.Count > 0) existing.SetVariables(target.Variables);
                 _recordOf.TryGetValue(existing.EventId, out var record);
+                var slot = _outSeq++;
                 if (ctx.T.Slug != null && (record == null || record["logged"]?.Type != JTokenType.Boolean || !(bool)record["logged"]!))
-                    Start(ct => AdoptAsync(existing, ctx, record == null, ct));
-                else WriteObject(existing);
+                    Start(slot, ct => AdoptAsync(existing, ctx, record == null, slot, ct));
+                else Output(slot, existing);
                 return;
             }
 
@@ -379,13 +369,32 @@ namespace ClawdTalk.Commands.Scheduling
                 : $"Schedule a text of {text!.Length} characters at {when}{(stepId != null ? $" for step '{stepId}'" : "")} from {fromE164} with assistant {aid} (billable)";
             if (!Confirmed(Force, target.ToString(), action))
             {
-                _seen.Remove(key);
+                // declined: a later copy of the target may be asked again; under -WhatIf it is listed once, as the real run schedules it once
+                if (!_whatIf) _seen.Remove(key);
                 return;
             }
-            Start(ct => ScheduleAsync(plan, key, ct));
+            plan.Index = _outSeq++;
+            Start(plan.Index, ct => ScheduleAsync(plan, key, ct));
         }
 
-        void Start(Func<CancellationToken, Task> work)
+        // ---- output in input order: each target that will be written has a slot; a slot is written when all before it are ----
+
+        int _outSeq, _outNext;
+        readonly SortedDictionary<int, ScheduledEvent?> _ready = new SortedDictionary<int, ScheduledEvent?>();
+
+        /// <summary>On the pipeline thread: the event of slot <paramref name="index"/> (null: nothing to write), then every slot ready after it.</summary>
+        void Output(int index, ScheduledEvent? ev)
+        {
+            _ready[index] = ev;
+            while (_ready.TryGetValue(_outNext, out var next))
+            {
+                _ready.Remove(_outNext++);
+                if (next != null) WriteObject(next);
+            }
+            Progress();
+        }
+
+        void Start(int slot, Func<CancellationToken, Task> work)
         {
             var token = CancelToken;
             var task = Task.Run(async () =>
@@ -393,105 +402,16 @@ namespace ClawdTalk.Commands.Scheduling
                 await _throttle.WaitAsync(token).ConfigureAwait(false);
                 try { await work(token).ConfigureAwait(false); }
                 catch (OperationCanceledException) when (token.IsCancellationRequested) { }
-                catch (ClawdTalkException ex) { Interlocked.Increment(ref _failed); Post(() => WriteError(ex)); }
+                catch (ClawdTalkException ex) { Interlocked.Increment(ref _failed); Post(() => { WriteError(ex); Output(slot, null); }); }
                 catch (Exception ex)
                 {
                     Interlocked.Increment(ref _failed);
                     var wrapped = new ClawdTalkException("ScheduleFailed", ErrorCategory.NotSpecified, $"Scheduling failed: {ex.Message}", null, ex);
-                    Post(() => WriteError(wrapped));
+                    Post(() => { WriteError(wrapped); Output(slot, null); });
                 }
                 finally { _throttle.Release(); }
             });
             lock (_tasks) _tasks.Add(task);
-        }
-
-        JObject Body(Plan p)
-        {
-            var t = p.Ctx.T;
-            var body = new JObject
-            {
-                ["channel"] = Channel == ScheduledEventChannel.Call ? "call" : "sms",
-                ["to"] = p.Target.Phone,
-                ["from"] = p.From,
-                ["scheduled_at"] = EventApi.Iso(p.At),
-            };
-            if (p.Text != null) body["text_body"] = p.Text;
-            body["mission_id"] = t.MissionId;
-            body["run_id"] = t.RunId;
-            if (StepId != null) body["step_id"] = StepId;
-            return body;
-        }
-
-        async Task ScheduleAsync(Plan p, string key, CancellationToken ct)
-        {
-            var now = DateTimeOffset.UtcNow;
-            if (p.At < now + MinimumLead + TimeSpan.FromSeconds(1))
-            {
-                if (!p.Flexible)
-                    throw Errors.Invalid("ScheduleTooSoon", $"The time {Show(p.At)} of {p.Target} came within a minute before its request could be sent; nothing was scheduled for it.", p.Target.Phone);
-                p.At = EventApi.Ceil(now + DefaultLead);
-            }
-            var body = Body(p);
-            ICollection<string> known;
-            lock (p.Assistant.Known) known = p.Assistant.Known.ToList();
-            var created = await _events.CreateOnceAsync(p.Assistant.Id, body, known, ct).ConfigureAwait(false);
-            var t = p.Ctx.T;
-            var ev = ScheduledEvent.FromJson(created, p.Assistant.Id);
-            ev.To ??= p.Target.Phone;
-            ev.From ??= p.From;
-            ev.ScheduledAt ??= p.At;
-            ev.Channel = Channel;
-            ev.Slug = t.Slug; ev.MissionId = t.MissionId; ev.RunId = t.RunId; ev.StepId ??= StepId;
-            ev.Name = p.Target.Name;
-            ev.SetVariables(p.Target.Variables.Count > 0 ? p.Target.Variables : null);
-            ev.RecipientType = p.RecipientType;
-            ev.TimeZone = p.Zone;
-            ev.TimeWindow = p.Window;
-            ev.Text ??= p.Text;
-            ev.Attempt = 1;
-            if (ev.Status == ScheduledEventStatus.Unknown) ev.Status = ScheduledEventStatus.Pending;
-            lock (p.Assistant.Known) p.Assistant.Known.Add(ev.EventId);
-            Interlocked.Increment(ref _scheduled);
-            await Bookkeep(ev, t, adopted: false, ct).ConfigureAwait(false);
-            Post(() => { WriteObject(ev); Progress(); });
-        }
-
-        /// <summary>An event that exists on the service but whose bookkeeping is missing or unfinished (a crash, Ctrl+C): it is completed now.</summary>
-        async Task AdoptAsync(ScheduledEvent ev, RunContext ctx, bool noRecord, CancellationToken ct)
-        {
-            if (noRecord) LogVerbose($"The {Noun} {ev.EventId} to {ev.To} exists on the service but not in the mission's memory; recording it now.");
-            await Bookkeep(ev, ctx.T, adopted: true, ct).ConfigureAwait(false);
-            Post(() => WriteObject(ev));
-        }
-
-        /// <summary>The record in memory first (it exists as soon as the event does), then the run event, then the record marked logged.</summary>
-        async Task Bookkeep(ScheduledEvent ev, MissionTarget t, bool adopted, CancellationToken ct)
-        {
-            if (t.Slug != null)
-                await _ledger.ChangeAsync(t.Slug, e => OutreachLedger.Upsert(e, OutreachLedger.RecordOf(ev))).ConfigureAwait(false);
-            var summary = $"Scheduled a {Noun} to {ev.To}{(ev.Name != null ? $" ({ev.Name})" : "")} at {Show(ev.ScheduledAt ?? DateTimeOffset.UtcNow)}" + (ev.Attempt > 1 ? $", attempt {ev.Attempt}" : "");
-            var payload = new JObject
-            {
-                ["scheduled_event_id"] = ev.EventId, ["assistant_id"] = ev.AssistantId, ["channel"] = Channel == ScheduledEventChannel.Call ? "call" : "sms",
-                ["to"] = ev.To, ["scheduled_at"] = ev.ScheduledAt.HasValue ? EventApi.Iso(ev.ScheduledAt.Value) : null, ["attempt"] = ev.Attempt,
-            };
-            if (ev.Name != null) payload["name"] = ev.Name;
-            if (ev.VariablesJson != null) payload["variables"] = ev.VariablesJson.DeepClone();
-            if (ev.TimeZone != null) payload["time_zone"] = ev.TimeZone;
-            var body = new JObject { ["type"] = "tool_call", ["summary"] = summary, ["agent_id"] = DefaultAgentId, ["payload"] = payload };
-            if (ev.StepId != null) body["step_id"] = ev.StepId;
-            try
-            {
-                await RunEvents.LogAsync(_events.Client, t.MissionId, t.RunId, body, "scheduled:" + ev.EventId, LogVerbose, ct, checkFirst: adopted).ConfigureAwait(false);
-            }
-            catch (ClawdTalkException ex)
-            {
-                var msg = $"The {Noun} {ev.EventId} to {ev.To} is scheduled, but its run event could not be logged ({ex.Message}); running the same command again logs it.";
-                Post(() => WriteWarning(msg));
-                return;
-            }
-            if (t.Slug != null)
-                await _ledger.ChangeAsync(t.Slug, e => OutreachLedger.Update(e, ev.EventId, r => r["logged"] = true)).ConfigureAwait(false);
         }
 
         void Progress()

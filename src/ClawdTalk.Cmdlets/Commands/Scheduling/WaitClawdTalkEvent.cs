@@ -7,6 +7,7 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using ClawdTalk.Api;
+using ClawdTalk.Commands.Base;
 using ClawdTalk.Commands.Calls;
 using ClawdTalk.Commands.Missions;
 using ClawdTalk.Completers;
@@ -24,7 +25,7 @@ namespace ClawdTalk.Commands.Scheduling
     /// </summary>
     [Cmdlet(VerbsLifecycle.Wait, "ClawdTalkEvent", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ByInput)]
     [OutputType(typeof(ScheduledEvent))]
-    public sealed class WaitClawdTalkEventCommand : EventSelectionCmdlet
+    public sealed partial class WaitClawdTalkEventCommand : EventSelectionCmdlet
     {
         [Parameter]
         [SecondsToTimeSpan]
@@ -287,167 +288,6 @@ namespace ClawdTalk.Commands.Scheduling
         }
 
         static string Human(TimeSpan t) => t.TotalHours >= 1 ? $"{t.TotalHours:0.#} h" : t.TotalMinutes >= 1 ? $"{t.TotalMinutes:0.#} min" : t.TotalSeconds >= 1 ? $"{t.TotalSeconds:0.#} s" : $"{t.TotalMilliseconds:0} ms";
-
-        RetryRule? RuleFor(ScheduledEvent ev)
-        {
-            switch (RetryPolicy)
-            {
-                case RetryPolicy.None:
-                    return MaxAttempts.HasValue ? new RetryRule("Custom", MaxAttempts.Value, new[] { RetryDelay ?? TimeSpan.FromMinutes(10) }) : null;
-                case RetryPolicy.ByRecipientType:
-                    return ev.RecipientType.HasValue ? RetryRule.For(ev.RecipientType.Value).With(MaxAttempts, RetryDelay) : null;
-                case RetryPolicy.AutomatedSystem: return RetryRule.AutomatedSystem.With(MaxAttempts, RetryDelay);
-                case RetryPolicy.Business: return RetryRule.Business.With(MaxAttempts, RetryDelay);
-                default: return RetryRule.Professional.With(MaxAttempts, RetryDelay);
-            }
-        }
-
-        /// <summary>Handles a finished event; true when it is done (output), false when a retry now takes its place.</summary>
-        async Task<bool> FinishAsync(Tracked tr, EventApi events, OutreachLedger ledger, CancellationToken ct)
-        {
-            Resolve(tr);
-            var ev = tr.Ev;
-            var rule = RuleFor(ev);
-            string why = "";
-            if (rule != null && ev.To != null && ev.From != null && rule.ShouldRetry(ev, tr.Outcomes, out why))
-            {
-                var retry = await TryRetryAsync(tr, rule, events, ledger, ct).ConfigureAwait(false);
-                if (retry) return false;
-            }
-            else if (rule != null && ev.IsRetryable)
-                LogVerbose($"{ev.To}: {ev.CallStatus ?? ev.Outcome} on attempt {ev.Attempt}; not retried: {(why.Length > 0 ? why : "its number or caller is unknown")}.");
-
-            if (!_whatIf && tr.T != null && !tr.Logged)
-            {
-                if (tr.T.Slug != null)
-                    await ledger.ChangeAsync(tr.T.Slug, e => OutreachLedger.Update(e, ev.EventId, r => OutreachLedger.SetOutcome(r, ev))).ConfigureAwait(false);
-                if (!ev.IsCanceled)
-                {
-                    try
-                    {
-                        var body = new JObject
-                        {
-                            ["type"] = ev.Status == ScheduledEventStatus.Completed ? "custom" : "error",
-                            ["summary"] = Describe(ev),
-                            ["agent_id"] = DefaultAgentId,
-                            ["payload"] = OutcomePayload(ev),
-                        };
-                        if (ev.StepId != null) body["step_id"] = ev.StepId;
-                        await ClawdTalk.Outreach.RunEvents.LogAsync(events.Client, tr.T.MissionId, tr.T.RunId, body, "outcome:" + ev.EventId, LogVerbose, ct).ConfigureAwait(false);
-                    }
-                    catch (ClawdTalkException ex)
-                    {
-                        var runId = tr.T.RunId;
-                        Post(() => WriteWarning($"The outcome of {ev.EventId} ({ev.To}) could not be logged on run {runId}: {ex.Message}"));
-                    }
-                }
-                if (tr.T.Slug != null)
-                    await ledger.ChangeAsync(tr.T.Slug, e => OutreachLedger.Update(e, ev.EventId, r => r["outcome_logged"] = true)).ConfigureAwait(false);
-            }
-            Interlocked.Increment(ref _done);
-            if (ev.Status != ScheduledEventStatus.Completed) Interlocked.Increment(ref _failed);
-            var output = ev;
-            Post(() => WriteObject(output));
-            return true;
-        }
-
-        async Task<bool> TryRetryAsync(Tracked tr, RetryRule rule, EventApi events, OutreachLedger ledger, CancellationToken ct)
-        {
-            var ev = tr.Ev;
-            var now = DateTimeOffset.UtcNow;
-            TimeZoneInfo? zone = null;
-            var zoneId = ev.TimeZone?.Split(',')[0];
-            try { zone = zoneId != null ? Zones.Find(zoneId) : Zones.ForNumber(ev.To!)[0]; }
-            catch (ClawdTalkException) { zone = null; }
-            var at = rule.NextTime(ev.Attempt, now, ev.ScheduledAt, zone);
-            if (at < now + RegisterEventCmdlet.DefaultLead) at = now + RegisterEventCmdlet.DefaultLead;
-            if (ev.TimeWindow != null && zone != null)
-            {
-                try { at = Outreach.TimeWindow.Parse(ev.TimeWindow, null).NextOpening(at, zone); }
-                catch (ClawdTalkException) { }
-            }
-            at = EventApi.Ceil(at);
-            var attempt = ev.Attempt + 1;
-            var action = $"Schedule retry {attempt - 1} (attempt {attempt} of at most {rule.MaxAttempts}, {rule.Name}) at {RegisterEventCmdlet.Show(at)} after {ev.CallStatus ?? ev.Outcome} (billable)";
-            var target = ev.To + (ev.Name != null ? $" ({ev.Name})" : "");
-            if (!await AskAsync(target, action, ct).ConfigureAwait(false))
-            {
-                LogVerbose($"{target}: the retry was not scheduled.");
-                return false;
-            }
-            var body = new JObject
-            {
-                ["channel"] = "call", ["to"] = ev.To, ["from"] = ev.From, ["scheduled_at"] = EventApi.Iso(at),
-            };
-            if (ev.MissionId != null) body["mission_id"] = ev.MissionId;
-            if (ev.RunId != null) body["run_id"] = ev.RunId;
-            if (ev.StepId != null) body["step_id"] = ev.StepId;
-            JObject created;
-            HashSet<string> known;
-            lock (_ids) known = new HashSet<string>(_ids.Select(i => i.Substring(i.IndexOf('/') + 1)), StringComparer.Ordinal);
-            try { created = await events.CreateOnceAsync(ev.AssistantId, body, known, ct).ConfigureAwait(false); }
-            catch (ClawdTalkException ex)
-            {
-                Post(() => WriteError(new ClawdTalkException("RetryNotScheduled", ErrorCategory.NotSpecified, $"The retry of {target} could not be scheduled: {ex.Message}", ev.EventId, ex)));
-                return false;
-            }
-            var next = ScheduledEvent.FromJson(created, ev.AssistantId);
-            next.To ??= ev.To; next.From ??= ev.From; next.ScheduledAt ??= at;
-            next.Channel = ScheduledEventChannel.Call;
-            next.Slug = ev.Slug; next.MissionId = ev.MissionId; next.RunId = ev.RunId; next.StepId ??= ev.StepId;
-            next.Name = ev.Name; next.SetVariables(ev.VariablesJson); next.RecipientType = ev.RecipientType;
-            next.TimeZone = ev.TimeZone; next.TimeWindow = ev.TimeWindow;
-            next.Attempt = attempt;
-            next.RetryOf = ev.EventId;
-            if (next.Status == ScheduledEventStatus.Unknown) next.Status = ScheduledEventStatus.Pending;
-            next.PreviousAttempts = ev.PreviousAttempts.Concat(new object?[]
-            {
-                Json.ToPowerShell(new JObject
-                {
-                    ["attempt"] = ev.Attempt, ["event_id"] = ev.EventId, ["scheduled_at"] = ev.ScheduledAt.HasValue ? EventApi.Iso(ev.ScheduledAt.Value) : null,
-                    ["status"] = OutreachLedger.Wire(ev.Status), ["call_status"] = ev.CallStatus, ["outcome"] = ev.Outcome,
-                }),
-            }).ToArray();
-            lock (_ids) _ids.Add(next.AssistantId + "/" + next.EventId);
-            Interlocked.Increment(ref _retries);
-            var old = ev;
-            tr.Outcomes.Add(old.Outcome ?? old.CallStatus);
-            tr.Ev = next;
-            tr.Logged = false;
-
-            // every attempt is recorded: the old one's outcome and the new one, in memory and on the run
-            if (tr.T?.Slug != null)
-                await ledger.ChangeAsync(tr.T.Slug, e =>
-                {
-                    OutreachLedger.Update(e, old.EventId, r => { OutreachLedger.SetOutcome(r, old); r["retried_by"] = next.EventId; r["outcome_logged"] = true; });
-                    OutreachLedger.Upsert(e, OutreachLedger.RecordOf(next));
-                }).ConfigureAwait(false);
-            if (tr.T != null)
-            {
-                var payload = OutcomePayload(old);
-                payload["retry"] = new JObject { ["event_id"] = next.EventId, ["scheduled_at"] = EventApi.Iso(at), ["attempt"] = attempt, ["policy"] = rule.Name, ["max_attempts"] = rule.MaxAttempts };
-                var body2 = new JObject
-                {
-                    ["type"] = "tool_call",
-                    ["summary"] = $"{Describe(old)}; retry {attempt - 1} scheduled for {RegisterEventCmdlet.Show(at)} (attempt {attempt} of at most {rule.MaxAttempts})",
-                    ["agent_id"] = DefaultAgentId,
-                    ["payload"] = payload,
-                };
-                if (old.StepId != null) body2["step_id"] = old.StepId;
-                try
-                {
-                    await ClawdTalk.Outreach.RunEvents.LogAsync(events.Client, tr.T.MissionId, tr.T.RunId, body2, "retry:" + old.EventId, LogVerbose, ct).ConfigureAwait(false);
-                    if (tr.T.Slug != null)
-                        await ledger.ChangeAsync(tr.T.Slug, e => OutreachLedger.Update(e, next.EventId, r => r["logged"] = true)).ConfigureAwait(false);
-                }
-                catch (ClawdTalkException ex)
-                {
-                    Post(() => WriteWarning($"The retry {next.EventId} of {target} is scheduled, but it could not be logged on run {tr.T.RunId}: {ex.Message}"));
-                }
-            }
-            LogVerbose($"{target}: {old.CallStatus ?? old.Outcome} on attempt {old.Attempt}; retry scheduled as {next.EventId} at {RegisterEventCmdlet.Show(at)}.");
-            return true;
-        }
 
         /// <summary>Asks on the pipeline thread (ShouldProcess, -WhatIf, -Confirm, -Force) from the waiting task.</summary>
         Task<bool> AskAsync(string target, string action, CancellationToken ct)

@@ -2,7 +2,7 @@ using System;
 using System.Linq;
 using ClawdTalk.Lifecycle;
 
-namespace ClawdTalk.Scheduling
+namespace ClawdTalk.Pollers
 {
     /// <summary>
     /// Removes a mission's pollers when it ends: completing, failing or cancelling a mission (by any cmdlet, or by a

@@ -9,7 +9,7 @@ using System.Xml;
 using System.Xml.Linq;
 using ClawdTalk.Api;
 
-namespace ClawdTalk.Scheduling
+namespace ClawdTalk.Pollers
 {
     /// <summary>
     /// Pollers as Windows Task Scheduler tasks (PowerShell 7 on Windows), through schtasks.exe: one task per mission,

@@ -6,7 +6,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using ClawdTalk.Api;
 
-namespace ClawdTalk.Scheduling
+namespace ClawdTalk.Pollers
 {
     /// <summary>
     /// Pollers as lines of the user's crontab (`crontab -l`, `crontab -`). Each line ends with a shell comment that tags

@@ -10,7 +10,7 @@ using ClawdTalk.Api;
 using ClawdTalk.Config;
 using Newtonsoft.Json.Linq;
 
-namespace ClawdTalk.Scheduling
+namespace ClawdTalk.Pollers
 {
     /// <summary>Which program a poller runs.</summary>
     internal enum PollerRunner

@@ -6,7 +6,7 @@ using ClawdTalk.Api;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
-namespace ClawdTalk.Scheduling
+namespace ClawdTalk.Pollers
 {
     /// <summary>
     /// The keys a poller adds to a slug's entry of the state file (the published client ignores keys it does not know):
@@ -120,6 +120,6 @@ namespace ClawdTalk.Scheduling
         }
 
         /// <summary>`2026-01-01T12:00:00Z`: the form scheduled_at is sent in.</summary>
-        public static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        public static string Iso(DateTimeOffset t) => ApiText.Iso(t);
     }
 }

@@ -8,7 +8,7 @@ using System.Text;
 using System.Threading.Tasks;
 using ClawdTalk.Api;
 
-namespace ClawdTalk.Scheduling
+namespace ClawdTalk.Pollers
 {
     internal sealed class ProcessResult
     {

@@ -6,7 +6,7 @@ using System.Management.Automation;
 using System.Text;
 using ClawdTalk.Api;
 
-namespace ClawdTalk.Scheduling
+namespace ClawdTalk.Pollers
 {
     /// <summary>Runs PowerShell text for a scheduler that is itself a PowerShell module (PSScheduledJob). Tests record instead.</summary>
     internal interface IScriptRunner

@@ -6,7 +6,7 @@ using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using ClawdTalk.IO;
 
-namespace ClawdTalk.Scheduling
+namespace ClawdTalk.Pollers
 {
     /// <summary>A poller to register: which mission, how often, what to run.</summary>
     internal sealed class PollerSpec

@@ -1,6 +1,6 @@
 using System;
 
-namespace ClawdTalk.Scheduling
+namespace ClawdTalk.Pollers
 {
     /// <summary>
     /// How often a mission is polled, by how far its next scheduled event is (the published guidance's table):

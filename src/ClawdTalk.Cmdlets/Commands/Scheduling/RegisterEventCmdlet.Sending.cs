@@ -1,0 +1,237 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using ClawdTalk.Api;
+using ClawdTalk.Commands.Base;
+using ClawdTalk.Commands.Calls;
+using ClawdTalk.Commands.Missions;
+using ClawdTalk.Completers;
+using ClawdTalk.Lifecycle;
+using ClawdTalk.Outreach;
+using ClawdTalk.Phones;
+using ClawdTalk.State;
+using Newtonsoft.Json.Linq;
+
+namespace ClawdTalk.Commands.Scheduling
+{
+    /// <summary>Register-ClawdTalkCall/-Sms, the sending half: the target reserved in the store, the request sent once, the record and the run event.</summary>
+    public abstract partial class RegisterEventCmdlet
+    {
+        JObject Body(Plan p)
+        {
+            var t = p.Ctx.T;
+            var body = new JObject
+            {
+                ["channel"] = Channel == ScheduledEventChannel.Call ? "call" : "sms",
+                ["to"] = p.Target.Phone,
+                ["from"] = p.From,
+                ["scheduled_at"] = EventApi.Iso(p.At),
+            };
+            if (p.Text != null) body["text_body"] = p.Text;
+            if (p.Ctx.NoMission) return body;
+            body["mission_id"] = t.MissionId;
+            body["run_id"] = t.RunId;
+            if (StepId != null) body["step_id"] = StepId;
+            return body;
+        }
+
+        async Task ScheduleAsync(Plan p, string key, CancellationToken ct)
+        {
+            var now = DateTimeOffset.UtcNow;
+            if (p.At < now + MinimumLead + TimeSpan.FromSeconds(1))
+            {
+                if (!p.Flexible)
+                    throw Errors.Invalid("ScheduleTooSoon", $"The time {Show(p.At)} of {p.Target} came within a minute before its request could be sent; nothing was scheduled for it.", p.Target.Phone);
+                p.At = EventApi.Ceil(now + DefaultLead);
+            }
+            var t = p.Ctx.T;
+            // the target is reserved in the store, under its lock, before its request is sent: another process (a second
+            // run of the same command, a wait, a poller tick) that got there first keeps it, and nobody is called twice
+            var reservation = t.Slug == null ? null : await ReserveAsync(p, key, ct).ConfigureAwait(false);
+            if (reservation != null && reservation.State != Reservations.State.Acquired) return;
+            try { await SendAsync(p, key, reservation, ct).ConfigureAwait(false); }
+            finally { Reservations.Ended(reservation?.Token); }
+        }
+
+        async Task SendAsync(Plan p, string key, Reservations.Result? reservation, CancellationToken ct)
+        {
+            var t = p.Ctx.T;
+            var body = Body(p);
+            ICollection<string> known;
+            lock (p.Assistant.Known) known = p.Assistant.Known.ToList();
+            JObject created;
+            try { created = await _events.CreateOnceAsync(p.Assistant.Id, body, known, ct).ConfigureAwait(false); }
+            catch (ClawdTalkException ex) when (reservation != null && !(ex is RequestOutcomeUnknownException) && ex.ErrorId != "ScheduleOutcomeUnknown")
+            {
+                // provably not scheduled: the target is free again (an unknown outcome keeps the reservation: it is resolved
+                // by reading the service once this process is gone)
+                await _ledger.ChangeAsync(t.Slug!, e => Reservations.Remove(e, ReservationKey(key), reservation.Token)).ConfigureAwait(false);
+                throw;
+            }
+            var ev = ScheduledEvent.FromJson(created, p.Assistant.Id);
+            ev.To ??= p.Target.Phone;
+            ev.From ??= p.From;
+            ev.ScheduledAt ??= p.At;
+            ev.Channel = Channel;
+            ev.Slug = t.Slug; ev.MissionId = t.MissionId; ev.RunId = t.RunId; ev.StepId ??= StepId;
+            ev.Name = p.Target.Name;
+            ev.SetVariables(p.Target.Variables.Count > 0 ? p.Target.Variables : null);
+            ev.RecipientType = p.RecipientType;
+            ev.TimeZone = p.Zone;
+            ev.TimeWindow = p.Window;
+            ev.Text ??= p.Text;
+            ev.Attempt = 1;
+            if (ev.Status == ScheduledEventStatus.Unknown) ev.Status = ScheduledEventStatus.Pending;
+            lock (p.Assistant.Known) p.Assistant.Known.Add(ev.EventId);
+            Interlocked.Increment(ref _scheduled);
+            await Bookkeep(ev, t, adopted: false, ct, reservation == null ? null : (ReservationKey(key), reservation.Token)).ConfigureAwait(false);
+            Post(() => Output(p.Index, ev));
+        }
+
+        /// <summary>The reservation key of a target (an SMS text is hashed: keys stay short).</summary>
+        static string ReservationKey(string key)
+        {
+            var parts = key.Split(new[] { '|' }, 5);
+            if (parts.Length < 5) return key;
+            using var sha = System.Security.Cryptography.SHA256.Create();
+            var hash = sha.ComputeHash(System.Text.Encoding.UTF8.GetBytes(parts[4]));
+            return string.Join("|", parts.Take(4)) + "|" + BitConverter.ToString(hash, 0, 8).Replace("-", "").ToLowerInvariant();
+        }
+
+        /// <summary>The record of the target's event in the run, if one is there (any attempt, not cancelled).</summary>
+        JObject? RecordedFor(JObject entry, Plan p, string key)
+        {
+            foreach (var r in OutreachLedger.ReadRecords(entry))
+            {
+                if (Json.Str(r, "event_id") == null || OutreachLedger.FromRecord(r, null, null, null).IsCanceled) continue;
+                if (!E164.TryNormalize(Json.Str(r, "to"), out var to, E164.Strictness.Possible)) continue;
+                var channel = Json.Str(r, "channel") == "sms" ? ScheduledEventChannel.Sms : ScheduledEventChannel.Call;
+                if (channel != Channel) continue;
+                if (Key(Json.Str(r, "run_id") ?? p.Ctx.T.RunId, to, Json.Str(r, "step_id"), Json.Str(r, "text")) == key) return r;
+            }
+            return null;
+        }
+
+        /// <summary>
+        /// Reserves the target: Acquired (send it), or Done/adopted (its event exists: passed on as already scheduled). Waits
+        /// while a live process holds it; a reservation whose process died is resolved by reading the service's list.
+        /// </summary>
+        async Task<Reservations.Result> ReserveAsync(Plan p, string key, CancellationToken ct)
+        {
+            var t = p.Ctx.T;
+            var slug = t.Slug!;
+            var rkey = ReservationKey(key);
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            var said = false;
+            while (true)
+            {
+                Reservations.Result res = null!;
+                JObject? record = null;
+                string? DoneBy(JObject e) { record = RecordedFor(e, p, key); return record == null ? null : Json.Str(record, "event_id"); }
+                await _ledger.ChangeAsync(slug, e => res = Reservations.Reserve(e, rkey, DoneBy)).ConfigureAwait(false);
+                if (res.State == Reservations.State.Stale)
+                {
+                    // its process died mid-request: what did it leave on the service?
+                    LogVerbose($"{p.Target}: the process that was scheduling it is gone; reading the assistant's events to see whether its request landed.");
+                    var recorded = new HashSet<string>(StringComparer.Ordinal);
+                    var listed = await _events.ListAsync(p.Assistant.Id, ct).ConfigureAwait(false);
+                    var entry = Store.Require(slug);
+                    foreach (var r in OutreachLedger.ReadRecords(entry)) if (Json.Str(r, "event_id") is string id) recorded.Add(id);
+                    var landed = listed.FirstOrDefault(e => !recorded.Contains(Json.Str(e, "id", "event_id") ?? "") && Matches(e, p, key));
+                    if (landed != null)
+                    {
+                        var ev = ScheduledEvent.FromJson(landed, p.Assistant.Id);
+                        ev.Slug = slug; ev.MissionId = t.MissionId; ev.RunId = t.RunId; ev.Channel = Channel; ev.Name = p.Target.Name;
+                        ev.Attempt = 1;
+                        LogVerbose($"{p.Target}: it landed as {ev.EventId}; adopted, not sent again.");
+                        Interlocked.Increment(ref _already);
+                        await Bookkeep(ev, t, adopted: true, ct, (rkey, Json.Str(res.Stale, "token"))).ConfigureAwait(false);
+                        Post(() => Output(p.Index, ev));
+                        return new Reservations.Result { State = Reservations.State.Done, EventId = ev.EventId };
+                    }
+                    var stale = res.Stale!;
+                    await _ledger.ChangeAsync(slug, e => res = Reservations.TakeOver(e, rkey, stale, DoneBy)).ConfigureAwait(false);
+                }
+                if (res.State == Reservations.State.Acquired) return res;
+                if (res.State == Reservations.State.Done)
+                {
+                    var ev = OutreachLedger.FromRecord(record!, slug, t.MissionId, t.RunId);
+                    Interlocked.Increment(ref _already);
+                    LogVerbose($"{p.Target} already has the {Noun} {ev.EventId} in run {t.RunId} (scheduled by another process); it is not scheduled again.");
+                    Post(() => Output(p.Index, ev));
+                    return res;
+                }
+                if (res.State == Reservations.State.Held)
+                {
+                    if (!said) { LogVerbose($"{p.Target}: another process is scheduling it right now; waiting for its result."); said = true; }
+                    if (waited.Elapsed > HeldWait)
+                        throw new ClawdTalkException("TargetBeingScheduled", ErrorCategory.ResourceBusy,
+                            $"Another process has been scheduling the {Noun} to {p.Target} for {waited.Elapsed.TotalSeconds:0} s; it was not scheduled again here.", p.Target.Phone)
+                        { RecommendedAction = "Run the command again once the other one has finished: it passes on what that one scheduled." };
+                    await Task.Delay(TimeSpan.FromMilliseconds(100), ct).ConfigureAwait(false);
+                }
+            }
+        }
+
+        /// <summary>How long to wait for another live process that holds a target before giving up on it.</summary>
+        internal static readonly TimeSpan HeldWait = TimeSpan.FromMinutes(2);
+
+        bool Matches(JObject e, Plan p, string key)
+        {
+            var status = ScheduledEvent.FromJson(e, p.Assistant.Id);
+            if (status.IsCanceled) return false;
+            if (!E164.TryNormalize(Json.Str(e, "to"), out var to, E164.Strictness.Possible)) return false;
+            var channel = Json.Str(e, "channel") == "sms" ? ScheduledEventChannel.Sms : ScheduledEventChannel.Call;
+            return channel == Channel && (Json.Str(e, "run_id") ?? p.Ctx.T.RunId) == p.Ctx.T.RunId
+                   && Key(p.Ctx.T.RunId, to, Json.Str(e, "step_id"), Json.Str(e, "text_body", "text")) == key;
+        }
+
+        /// <summary>An event that exists on the service but whose bookkeeping is missing or unfinished (a crash, Ctrl+C): it is completed now.</summary>
+        async Task AdoptAsync(ScheduledEvent ev, RunContext ctx, bool noRecord, int slot, CancellationToken ct)
+        {
+            if (noRecord) LogVerbose($"The {Noun} {ev.EventId} to {ev.To} exists on the service but not in the mission's memory; recording it now.");
+            await Bookkeep(ev, ctx.T, adopted: true, ct).ConfigureAwait(false);
+            Post(() => Output(slot, ev));
+        }
+
+        /// <summary>The record in memory first (it exists as soon as the event does), then the run event, then the record marked logged.</summary>
+        async Task Bookkeep(ScheduledEvent ev, MissionTarget t, bool adopted, CancellationToken ct, (string Key, string? Token)? reservation = null)
+        {
+            // the record and the end of the reservation in one locked write: another process sees one or the other, never neither
+            if (t.Slug != null)
+                await _ledger.ChangeAsync(t.Slug, e =>
+                {
+                    OutreachLedger.Upsert(e, OutreachLedger.RecordOf(ev));
+                    if (reservation.HasValue) Reservations.Remove(e, reservation.Value.Key, reservation.Value.Token);
+                }).ConfigureAwait(false);
+            var summary = $"Scheduled a {Noun} to {ev.To}{(ev.Name != null ? $" ({ev.Name})" : "")} at {Show(ev.ScheduledAt ?? DateTimeOffset.UtcNow)}" + (ev.Attempt > 1 ? $", attempt {ev.Attempt}" : "");
+            var payload = new JObject
+            {
+                ["scheduled_event_id"] = ev.EventId, ["assistant_id"] = ev.AssistantId, ["channel"] = Channel == ScheduledEventChannel.Call ? "call" : "sms",
+                ["to"] = ev.To, ["scheduled_at"] = ev.ScheduledAt.HasValue ? EventApi.Iso(ev.ScheduledAt.Value) : null, ["attempt"] = ev.Attempt,
+            };
+            if (ev.Name != null) payload["name"] = ev.Name;
+            if (ev.VariablesJson != null) payload["variables"] = ev.VariablesJson.DeepClone();
+            if (ev.TimeZone != null) payload["time_zone"] = ev.TimeZone;
+            var body = new JObject { ["type"] = "tool_call", ["summary"] = summary, ["agent_id"] = DefaultAgentId, ["payload"] = payload };
+            if (ev.StepId != null) body["step_id"] = ev.StepId;
+            if (t.MissionId.Length == 0) return; // a text without a mission: no run to log it on
+            try
+            {
+                await RunEvents.LogAsync(_events.Client, t.MissionId, t.RunId, body, "scheduled:" + ev.EventId, LogVerbose, ct, checkFirst: adopted).ConfigureAwait(false);
+            }
+            catch (ClawdTalkException ex)
+            {
+                var msg = $"The {Noun} {ev.EventId} to {ev.To} is scheduled, but its run event could not be logged ({ex.Message}); running the same command again logs it.";
+                Post(() => WriteWarning(msg));
+                return;
+            }
+            if (t.Slug != null)
+                await _ledger.ChangeAsync(t.Slug, e => OutreachLedger.Update(e, ev.EventId, r => r["logged"] = true)).ConfigureAwait(false);
+        }
+    }
+}
