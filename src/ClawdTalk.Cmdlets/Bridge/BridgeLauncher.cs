@@ -9,7 +9,7 @@ using System.Management.Automation;
 using System.Runtime.InteropServices;
 using System.Threading;
 using ClawdTalk.Api;
-using ClawdTalk.Scheduling;
+using ClawdTalk.Pollers;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 

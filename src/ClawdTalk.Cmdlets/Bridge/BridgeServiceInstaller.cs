@@ -6,7 +6,7 @@ using System.Text;
 using ClawdTalk.Api;
 using ClawdTalk.Config;
 using ClawdTalk.IO;
-using ClawdTalk.Scheduling;
+using ClawdTalk.Pollers;
 
 namespace ClawdTalk.Bridge
 {

@@ -5,7 +5,7 @@ using System.Linq;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
-using ClawdTalk.Scheduling;
+using ClawdTalk.Pollers;
 
 namespace ClawdTalk.Bridge
 {

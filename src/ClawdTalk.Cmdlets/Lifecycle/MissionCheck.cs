@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using ClawdTalk.Api;
 using ClawdTalk.Outreach;
-using ClawdTalk.Scheduling;
+using ClawdTalk.Pollers;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 

@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Net.Http;
 using ClawdTalk.Lifecycle;
-using ClawdTalk.Scheduling;
+using ClawdTalk.Pollers;
 using ClawdTalk.Tests.Harness;
 using Newtonsoft.Json.Linq;
 using Xunit;

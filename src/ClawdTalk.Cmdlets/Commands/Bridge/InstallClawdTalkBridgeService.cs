@@ -7,7 +7,7 @@ using ClawdTalk.Api;
 using ClawdTalk.Bridge;
 using ClawdTalk.Commands.Base;
 using ClawdTalk.Config;
-using ClawdTalk.Scheduling;
+using ClawdTalk.Pollers;
 
 namespace ClawdTalk.Commands.Bridge
 {

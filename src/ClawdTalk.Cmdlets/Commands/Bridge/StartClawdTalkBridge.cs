@@ -182,7 +182,7 @@ namespace ClawdTalk.Commands.Bridge
             var skip = new[] { nameof(Detached), nameof(Executable), nameof(GatewayToken), nameof(Wait), nameof(RunMode), nameof(EnvironmentFile), nameof(LogPath),
                 "Verbose", "Debug", "ErrorAction", "WarningAction", "InformationAction", "ProgressAction", "ErrorVariable", "WarningVariable", "InformationVariable",
                 "OutVariable", "OutBuffer", "PipelineVariable", "WhatIf", "Confirm" };
-            var args = BridgeLaunchSpec.ForwardedArguments(MyInvocation.BoundParameters, skip) + " -RunMode Detached -LogPath " + ClawdTalk.Scheduling.CommandLine.QuotePs(o.LogPath!)
+            var args = BridgeLaunchSpec.ForwardedArguments(MyInvocation.BoundParameters, skip) + " -RunMode Detached -LogPath " + ClawdTalk.Pollers.CommandLine.QuotePs(o.LogPath!)
                        + (o.VerboseLog ? " -Verbose" : "");
             var spec = BridgeLaunchSpec.For(Executable == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Executable), Polling.PollerSupport.ModuleBase(this), args.Trim());
             if (!ShouldProcess(target, $"Start the ClawdTalk bridge in a process of its own ({spec.Program})")) return;

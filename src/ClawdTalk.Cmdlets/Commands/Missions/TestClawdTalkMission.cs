@@ -6,7 +6,7 @@ using ClawdTalk.Api;
 using ClawdTalk.Completers;
 using ClawdTalk.Lifecycle;
 using ClawdTalk.Outreach;
-using ClawdTalk.Scheduling;
+using ClawdTalk.Pollers;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
