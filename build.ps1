@@ -10,13 +10,17 @@
     ./build.ps1 Test       # the whole test suite (the README's test command)
 .EXAMPLE
     ./build.ps1 Package    # artifacts/: the gallery package (.nupkg), the module folder as a zip, the clawdtalk host published ReadyToRun
+.EXAMPLE
+    ./build.ps1 Install    # the fast clawdtalk for agents: ReadyToRun host + native launcher in ~/.local/lib/clawdtalk, linked from ~/.local/bin
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Docs', 'Package')]
+    [ValidateSet('Build', 'Test', 'Docs', 'Package', 'Install')]
     [string] $Task = 'Build',
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+    # Install: where lib/clawdtalk and bin/clawdtalk go
+    [string] $Prefix = [System.IO.Path]::Combine([Environment]::GetFolderPath('UserProfile'), '.local')
 )
 $ErrorActionPreference = 'Stop'
 $root = $PSScriptRoot
@@ -64,5 +68,23 @@ switch ($Task) {
         Invoke-Dotnet publish (J $root 'src/ClawdTalk.Host') -c Release -r $rid --self-contained false -p:PublishReadyToRun=true "-p:ClawdTalkLauncher=$launcher" -o (J $artifacts "clawdtalk-$rid")
         $zip
         J $artifacts "clawdtalk-$rid"
+    }
+    'Install' {
+        # What an agent should run: the ReadyToRun host (and module) behind the native launcher, which starts the
+        # resident server on the first command and reaches it in milliseconds afterwards.
+        $rid = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
+        $launcher = if ($IsWindows) { 'false' } else { 'true' }
+        $lib = J $Prefix 'lib' 'clawdtalk'
+        Invoke-Dotnet publish (J $root 'src/ClawdTalk.Host') -c Release -r $rid --self-contained false -p:PublishReadyToRun=true "-p:ClawdTalkLauncher=$launcher" -o $lib
+        $exe = J $lib ($(if ($IsWindows) { 'clawdtalk.exe' } else { 'clawdtalk' }))
+        if (-not $IsWindows) {
+            $bin = J $Prefix 'bin'
+            $null = [System.IO.Directory]::CreateDirectory($bin)
+            $link = J $bin 'clawdtalk'
+            if ([System.IO.File]::Exists($link) -or [System.IO.Directory]::Exists($link)) { [System.IO.File]::Delete($link) }
+            $null = [System.IO.File]::CreateSymbolicLink($link, $exe)
+            # a server of the previous install exits by itself (its host changed); this one starts on the first command
+            $link
+        } else { $exe }
     }
 }

@@ -22,7 +22,7 @@ namespace ClawdTalk.Bench
     {
         static string Repo = "";
         static int Runs = 15;
-        static bool NoPublish, Composite;
+        static bool NoPublish, Composite, Issue;
 
         /// <summary>`--only sweep`: only the outreach sweep row (no publish, no cold start, no per-cmdlet rows).</summary>
         internal static string? Only;
@@ -32,12 +32,14 @@ namespace ClawdTalk.Bench
 
         public static async Task<int> Main(string[] args)
         {
+            if (args.Length == 1 && args[0] == "--hello") { Console.WriteLine("hello"); return 0; } // the `dotnet` hello floor
             for (var i = 0; i < args.Length; i++)
             {
                 if (args[i] == "--runs" && i + 1 < args.Length) Runs = int.Parse(args[++i]);
                 else if (args[i] == "--no-publish") NoPublish = true;      // reuse artifacts/bench-host from the last run
                 else if (args[i] == "--composite") Composite = true;       // self-contained, composite ReadyToRun (slow to publish)
                 else if (args[i] == "--only" && i + 1 < args.Length) Only = args[++i]; // "sweep": the outreach sweep alone
+                else if (args[i] == "--issue") Issue = true;               // only issue 15's table and the agent session (IssueBench.cs)
             }
             Repo = FindRepo();
             var table = new Table();
@@ -46,6 +48,13 @@ namespace ClawdTalk.Bench
             var key = "bench_" + Guid.NewGuid().ToString("N");
             await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { ApiKey = key, TimeScale = 600 });
 
+            if (Issue)
+            {
+                var exe = Publish();
+                if (exe != null) IssueBench.Run(table, sandbox, key, Repo, exe, Runs);
+                table.Print(Console.Out);
+                return exe == null ? 1 : 0;
+            }
             if (Only == null)
             {
                 ColdStart(table, sandbox, key);
@@ -79,7 +88,8 @@ namespace ClawdTalk.Bench
         /// cold (CLAWDTALK_RESIDENT=off: the launcher executes the managed host) and through a running `clawdtalk --serve`.
         /// Both must print the same; the table says so.
         /// </summary>
-        static void ColdStart(Table table, SandboxServer sandbox, string key)
+        /// <summary>Publishes the host as an agent gets it (ReadyToRun, native launcher) unless --no-publish finds one; its `clawdtalk`.</summary>
+        static string? Publish()
         {
             var rid = RuntimeInformation.RuntimeIdentifier;
             var dir = Path.Combine(Repo, "artifacts", Composite ? "bench-host-composite" : "bench-host");
@@ -89,8 +99,15 @@ namespace ClawdTalk.Bench
                 Console.Error.WriteLine($"publishing the host ReadyToRun{(Composite ? " (self-contained, composite)" : "")} with the native launcher …");
                 var how = Composite ? "--self-contained true -p:PublishReadyToRunComposite=true" : "--self-contained false";
                 var publish = Measure.Child(new ProcessStartInfo("dotnet", $"publish \"{Path.Combine(Repo, "src", "ClawdTalk.Host")}\" -c Release -r {rid} {how} -p:PublishReadyToRun=true -p:ClawdTalkLauncher=true -o \"{dir}\" --nologo -v q"));
-                if (publish.exit != 0) { Console.Error.WriteLine(publish.stdout + publish.stderr); table.Row("host cold start", "publish failed", "", ""); return; }
+                if (publish.exit != 0) { Console.Error.WriteLine(publish.stdout + publish.stderr); return null; }
             }
+            return exe;
+        }
+
+        static void ColdStart(Table table, SandboxServer sandbox, string key)
+        {
+            var exe = Publish();
+            if (exe == null) { table.Row("host cold start", "publish failed", "", ""); return; }
             var socketDir = Path.Combine(Path.GetTempPath(), "clawdtalk-bench-" + Environment.ProcessId);
             Directory.CreateDirectory(socketDir);
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(socketDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);

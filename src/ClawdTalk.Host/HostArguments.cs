@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using ClawdTalk.Host.Resident;
 
 namespace ClawdTalk.Host
 {
@@ -21,19 +22,24 @@ Options:
   --sandbox        start the local ClawdTalk sandbox in-process and connect the session to it
   --time-scale X   with --sandbox: how much faster than real time scheduled calls run (default 60)
   --dashboard      with --sandbox: open the sandbox's live dashboard in a browser (its URL is printed either way)
-  --serve          resident mode: keep the engine warm behind a user-only local socket; -Command and -File
-                   use it when it runs (output, errors and exit codes as with a cold start) and start cold
-                   when it does not. Socket: $CLAWDTALK_HOST_SOCKET, else $XDG_RUNTIME_DIR/clawdtalk/host.sock,
-                   else ~/.config/clawdtalk/run/host.sock. Set CLAWDTALK_RESIDENT=off to never use it.
+  --serve          run the resident server in the foreground. You rarely need it: -Command and -File start one
+                   in the background when none answers and hand it the command (output, errors and exit codes
+                   as with a cold start); later commands reach it in milliseconds. Socket: $CLAWDTALK_HOST_SOCKET,
+                   else $XDG_RUNTIME_DIR/clawdtalk/host.sock, else ~/.config/clawdtalk/run/host.sock (log:
+                   host.log beside it). CLAWDTALK_RESIDENT=off: never use it; =manual: use one, never start one.
+  --idle DURATION  with --serve: exit after this long without a command (90s, 15m, 2h; 0 = never; default
+                   $CLAWDTALK_RESIDENT_IDLE, else 15m). The server also exits when the module or host changes.
   --stop           ask the resident server to exit
-  --cold           do not use the resident server for this command
+  --cold           do not use (or start) the resident server for this command
   -NoProfile, -NonInteractive, -NoLogo    accepted for pwsh compatibility (no profile is ever loaded)
   --version, --help";
 
         public string? Command;
         public string? File;
         public readonly List<string> FileArgs = new List<string>();
-        public bool Sandbox, Dashboard, NonInteractive, Version, Help, Serve, Stop, Cold;
+        public bool Sandbox, Dashboard, NonInteractive, Version, Help, Serve, Stop, Cold, Detach;
+        /// <summary>--idle, else $CLAWDTALK_RESIDENT_IDLE, else 15 minutes; zero: never.</summary>
+        public TimeSpan Idle = ResidentSettings.ParseDuration(Environment.GetEnvironmentVariable("CLAWDTALK_RESIDENT_IDLE")) ?? ResidentSettings.DefaultIdle;
         public double TimeScale = 60;
         /// <summary>A usage error: printed as `clawdtalk: …` with exit code 64.</summary>
         public string? Error;
@@ -69,6 +75,11 @@ Options:
                     case "--serve": r.Serve = true; break;
                     case "--stop": r.Stop = true; break;
                     case "--cold": r.Cold = true; break;
+                    case "--detach": r.Detach = true; break; // internal: a server started by a client leaves its session
+                    case "--idle":
+                        var idle = i + 1 < args.Length ? ResidentSettings.ParseDuration(args[i + 1]) : null;
+                        if (idle == null) { r.Error = "--idle needs a duration (e.g. 90s, 15m, 0 for never)."; return r; }
+                        r.Idle = idle.Value; i++; break;
                     case "--version": case "-version": r.Version = true; return r;
                     case "--help": case "-help": case "-h": case "-?": r.Help = true; return r;
                     default: r.Error = $"Unknown argument '{a}'.\n\n{Usage}"; return r;

@@ -15,6 +15,7 @@ namespace ClawdTalk.Host
             if (a.Error != null) return Fail(a.Error);
             if (a.Version) { Console.WriteLine(HostVersion); return 0; }
             if (a.Help) { Console.WriteLine(HostArguments.Usage); return 0; }
+            if (a.Serve && a.Detach && !OperatingSystem.IsWindows()) _ = Native.setsid(); // started by a client: leave its terminal session
             if (a.Stop)
             {
                 if (ResidentClient.Control(ResidentWire.KindStop, HostVersion)) return 0;
@@ -24,8 +25,18 @@ namespace ClawdTalk.Host
             var modulePath = HostArguments.FindModule();
             if (modulePath == null && (a.Serve || Environment.GetEnvironmentVariable("CLAWDTALK_MODULE") != "none"))
                 return Fail("Cannot find the ClawdTalk module (set CLAWDTALK_MODULE to its .psd1).");
-            if (modulePath != null && ResidentClient.TryRun(a, modulePath, HostVersion, out var served)) return served;
+            if (modulePath != null && ResidentClient.TryRun(a, modulePath, HostVersion, ServerCommand, out var served)) return served;
             return Engine.Run(a, modulePath);
+        }
+
+        /// <summary>How this installation starts its resident server: this executable (or `dotnet clawdtalk.dll`) --serve.</summary>
+        static string[] ServerCommand()
+        {
+            var exe = Environment.ProcessPath ?? "dotnet";
+            var name = Path.GetFileNameWithoutExtension(exe);
+            return string.Equals(name, "dotnet", StringComparison.OrdinalIgnoreCase)
+                ? new[] { exe, typeof(Program).Assembly.Location, "--serve", "--detach" }
+                : new[] { exe, "--serve", "--detach" };
         }
 
         /// <summary>The version the resident server and its clients must share.</summary>
@@ -46,7 +57,7 @@ namespace ClawdTalk.Host
         {
             var startEnv = a.Serve ? ResidentServer.Snapshot() : null;
             EngineStartup.Prepare();
-            if (a.Serve) return ResidentServer.Run(modulePath!, Program.HostVersion, startEnv!);
+            if (a.Serve) return ResidentServer.Run(modulePath!, Program.HostVersion, startEnv!, a.Idle);
 
             var stdout = Console.Out;
             var host = new ScriptHost(stdout, Console.Error, a.Interactive && !a.NonInteractive ? Console.In : null, ResidentClient.ConsoleWidth());

@@ -17,7 +17,7 @@ namespace ClawdTalk.Host
             if (a.ResidentEligible)
             {
                 var module = HostArguments.FindModule();
-                if (module != null && ResidentClient.TryRun(a, module, version, out var code)) return code;
+                if (module != null && ResidentClient.TryRun(a, module, version, () => new[] { HostPath(), "--serve", "--detach" }, out var code)) return code;
             }
             // Start cold: the managed host, told not to try the server again.
             var forward = new List<string>();
@@ -29,7 +29,7 @@ namespace ClawdTalk.Host
         static int Exec(List<string> args)
         {
             var windows = OperatingSystem.IsWindows();
-            var host = Path.Combine(AppContext.BaseDirectory, windows ? "clawdtalk-host.exe" : "clawdtalk-host");
+            var host = HostPath();
             if (!File.Exists(host))
             {
                 Console.Error.WriteLine($"clawdtalk: the managed host {host} is missing beside the launcher.");
@@ -53,6 +53,8 @@ namespace ClawdTalk.Host
             Console.Error.WriteLine($"clawdtalk: cannot start {host} (errno {Marshal.GetLastPInvokeError()}).");
             return 70;
         }
+
+        static string HostPath() => Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "clawdtalk-host.exe" : "clawdtalk-host");
 
         [DllImport("libc", SetLastError = true)]
         static extern int execv([MarshalAs(UnmanagedType.LPUTF8Str)] string path, IntPtr[] argv);

@@ -14,34 +14,45 @@ namespace ClawdTalk.Host.Resident
     /// </summary>
     internal static class ResidentClient
     {
-        public static bool Disabled
-        {
-            get
-            {
-                var v = Environment.GetEnvironmentVariable("CLAWDTALK_RESIDENT");
-                return v != null && (v.Equals("off", StringComparison.OrdinalIgnoreCase) || v == "0" || v.Equals("false", StringComparison.OrdinalIgnoreCase));
-            }
-        }
+        public static bool Disabled => ResidentSettings.Has("off") || ResidentSettings.Has("0") || ResidentSettings.Has("false");
 
-        static bool Trace => string.Equals(Environment.GetEnvironmentVariable("CLAWDTALK_RESIDENT"), "trace", StringComparison.OrdinalIgnoreCase);
+        static bool Trace => ResidentSettings.Has("trace");
 
-        public static bool TryRun(HostArguments args, string? modulePath, string hostVersion, out int exitCode)
+        enum Outcome { Served, NoServer, Refused, Stale }
+
+        /// <summary>
+        /// Runs the command through the resident server, starting one first when none answers (unless
+        /// CLAWDTALK_RESIDENT=manual). <paramref name="serverCommand"/> gives the program and arguments that start
+        /// `clawdtalk --serve` for this installation. False, having printed nothing, when the command must start cold.
+        /// </summary>
+        public static bool TryRun(HostArguments args, string? modulePath, string hostVersion, Func<string[]>? serverCommand, out int exitCode)
         {
             exitCode = 0;
             if (!args.ResidentEligible || modulePath == null || Disabled) return false;
             var path = ResidentWire.SocketPath();
+            var outcome = TryServe(args, modulePath, hostVersion, path, out exitCode);
+            if (outcome == Outcome.Served) return true;
+            if (outcome == Outcome.Refused || serverCommand == null || ResidentSettings.Has("manual")) return false;
+            if (outcome == Outcome.Stale && !ResidentStarter.WaitGone(path)) { Say("the old resident server did not exit"); return false; }
+            if (!ResidentStarter.EnsureRunning(path, hostVersion, serverCommand, Trace)) { Say("could not start a resident server"); return false; }
+            return TryServe(args, modulePath, hostVersion, path, out exitCode) == Outcome.Served;
+        }
+
+        static Outcome TryServe(HostArguments args, string modulePath, string hostVersion, string path, out int exitCode)
+        {
+            exitCode = 0;
             Stream? stream;
             try { stream = ResidentWire.Connect(path); }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is System.Net.Sockets.SocketException)
             {
                 stream = null;
             }
-            if (stream == null) { Say("no resident server at " + path); return false; }
+            if (stream == null) { if (Trace) Console.Error.WriteLine("clawdtalk: resident: no resident server at " + path); return Outcome.NoServer; }
             using (stream)
             {
                 var request = BuildRequest(args, modulePath, hostVersion);
                 try { ResidentWire.WriteFrame(stream, ResidentWire.Request, request.Encode()); }
-                catch (IOException) { Say("the resident server closed the connection"); return false; }
+                catch (IOException) { Say("the resident server closed the connection"); return Outcome.NoServer; }
 
                 var accepted = false;
                 while (true)
@@ -51,18 +62,24 @@ namespace ClawdTalk.Host.Resident
                     catch (Exception ex) when (ex is IOException || ex is InvalidDataException) { frame = null; }
                     if (frame == null)
                     {
-                        if (!accepted) { Say("the resident server closed the connection"); return false; }
+                        if (!accepted) { Say("the resident server closed the connection"); return Outcome.NoServer; }
                         // The command may have done part of its work: running it again could repeat a call or a text.
                         Console.Error.WriteLine("clawdtalk: the resident server stopped before the command finished.");
                         exitCode = 1;
-                        return true;
+                        return Outcome.Served;
                     }
                     var (type, payload) = frame.Value;
                     switch (type)
                     {
                         case ResidentWire.Fallback when !accepted:
-                            Say(Encoding.UTF8.GetString(payload));
-                            return false;
+                            var why = Encoding.UTF8.GetString(payload);
+                            if (why.StartsWith(ResidentWire.StalePrefix, StringComparison.Ordinal))
+                            {
+                                if (Trace) Console.Error.WriteLine("clawdtalk: resident: " + why + "; the server exits");
+                                return Outcome.Stale;
+                            }
+                            Say(why);
+                            return Outcome.Refused;
                         case ResidentWire.Accepted:
                             accepted = true;
                             if (Trace) Console.Error.WriteLine($"clawdtalk: resident: served by {path} (engine loaded: {EngineLoaded()})");
@@ -72,7 +89,7 @@ namespace ClawdTalk.Host.Resident
                         case ResidentWire.Exit:
                             exitCode = BitConverter.ToInt32(payload, 0);
                             Console.Out.Flush();
-                            return true;
+                            return Outcome.Served;
                     }
                 }
             }

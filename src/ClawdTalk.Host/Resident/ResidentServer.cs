@@ -31,7 +31,11 @@ namespace ClawdTalk.Host.Resident
         readonly string _socketPath;
         readonly string _modulePath;
         readonly string _hostVersion;
-        readonly DateTime _moduleStamp;
+        readonly string _moduleStamp;
+        readonly string _hostStamp;
+        readonly TimeSpan _idle;
+        long _lastActivity = DateTime.UtcNow.Ticks;
+        int _running;
         readonly bool _trace;
         readonly SessionPool _pool;
         readonly EnvironmentLease _lease;
@@ -39,20 +43,22 @@ namespace ClawdTalk.Host.Resident
         readonly CancellationTokenSource _stop = new CancellationTokenSource();
         Socket? _listener;
 
-        ResidentServer(string socketPath, string modulePath, string hostVersion, Dictionary<string, string> startEnv)
+        ResidentServer(string socketPath, string modulePath, string hostVersion, Dictionary<string, string> startEnv, TimeSpan idle)
         {
+            _idle = idle;
+            _hostStamp = HostStamp();
             _socketPath = socketPath;
             _modulePath = Path.GetFullPath(modulePath);
             _hostVersion = hostVersion;
             _moduleStamp = ModuleStamp(_modulePath);
-            _trace = string.Equals(Environment.GetEnvironmentVariable("CLAWDTALK_RESIDENT"), "trace", StringComparison.OrdinalIgnoreCase);
+            _trace = ResidentSettings.Has("trace");
             _startEnv = startEnv;
             _pool = new SessionPool(_modulePath, PoolSize);
             _lease = new EnvironmentLease();
         }
 
         /// <summary>Runs the server until --stop, SIGTERM or Ctrl+C. Returns the process exit code.</summary>
-        public static int Run(string modulePath, string hostVersion, Dictionary<string, string> startEnv)
+        public static int Run(string modulePath, string hostVersion, Dictionary<string, string> startEnv, TimeSpan idle)
         {
             var path = ResidentWire.SocketPath();
             if (ResidentClient.Control(ResidentWire.KindPing, hostVersion))
@@ -63,8 +69,8 @@ namespace ClawdTalk.Host.Resident
             ResidentServer server;
             try
             {
-                server = new ResidentServer(path, modulePath, hostVersion, startEnv);
-                server._pool.Fill(); // the first session, synchronously: import errors surface here, not at the first command
+                server = new ResidentServer(path, modulePath, hostVersion, startEnv, idle);
+                server._pool.Fill(1); // the first session, synchronously: import errors surface here, not at the first command
             }
             catch (Exception ex) when (!(ex is OutOfMemoryException))
             {
@@ -78,7 +84,6 @@ namespace ClawdTalk.Host.Resident
         {
             // What the engine itself put in the environment at start (PSModulePath): runs get the engine's value.
             _lease.EngineManaged = EngineManagedVariables(_startEnv);
-            WarmUp();
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; Shutdown(); });
             using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; Shutdown(); });
             try
@@ -89,6 +94,7 @@ namespace ClawdTalk.Host.Resident
                     var error = Listen();
                     if (error != null) { Console.Error.WriteLine("clawdtalk: cannot serve: " + error); return 1; }
                     Console.Error.WriteLine($"clawdtalk: serving on {_socketPath} (pid {Environment.ProcessId}); stop with clawdtalk --stop");
+                    StartBackground();
                     while (!_stop.IsCancellationRequested)
                     {
                         Socket client;
@@ -133,6 +139,7 @@ namespace ClawdTalk.Host.Resident
         void ServeNamedPipes()
         {
             Console.Error.WriteLine($"clawdtalk: serving on pipe {_socketPath} (pid {Environment.ProcessId}); stop with clawdtalk --stop");
+            StartBackground();
             while (!_stop.IsCancellationRequested)
             {
                 // CurrentUserOnly: the pipe's ACL grants the current user alone, and clients check the server's owner.
@@ -141,6 +148,40 @@ namespace ClawdTalk.Host.Resident
                 try { pipe.WaitForConnectionAsync(_stop.Token).GetAwaiter().GetResult(); }
                 catch (OperationCanceledException) { pipe.Dispose(); break; }
                 StartHandler(() => { using (pipe) Handle(pipe); });
+            }
+        }
+
+        /// <summary>
+        /// Once the socket is up (a client that started this server is waiting on it): JIT-compile the common paths and
+        /// fill the session pool in the background, and watch for the reasons to exit: idle time, a rebuilt module or
+        /// host, the socket taken away.
+        /// </summary>
+        void StartBackground()
+        {
+            new Thread(() =>
+            {
+                WarmUp();
+                try { _pool.Fill(); } catch (Exception ex) when (!(ex is OutOfMemoryException)) { Log("pool: " + ex.Message); }
+            }) { IsBackground = true, Name = "clawdtalk warm-up", Priority = ThreadPriority.BelowNormal }.Start();
+            new Thread(Watch) { IsBackground = true, Name = "clawdtalk idle watch" }.Start();
+        }
+
+        void Watch()
+        {
+            var tick = _idle > TimeSpan.Zero && _idle < TimeSpan.FromSeconds(8) ? TimeSpan.FromTicks(Math.Max(_idle.Ticks / 4, TimeSpan.FromMilliseconds(100).Ticks)) : TimeSpan.FromSeconds(2);
+            while (!_stop.Token.WaitHandle.WaitOne(tick))
+            {
+                if (Volatile.Read(ref _running) > 0) continue;
+                string? why = null;
+                if (_idle > TimeSpan.Zero && DateTime.UtcNow - new DateTime(Interlocked.Read(ref _lastActivity), DateTimeKind.Utc) >= _idle)
+                    why = $"idle for {_idle.TotalSeconds:0.#} s";
+                else if (!ResidentWire.IsWindows && !File.Exists(_socketPath)) why = "the socket was removed";
+                else if (ModuleStamp(_modulePath) != _moduleStamp) why = "the module changed";
+                else if (HostStamp() != _hostStamp) why = "the host changed";
+                if (why == null) continue;
+                Console.Error.WriteLine($"clawdtalk: resident server exits: {why}");
+                Shutdown();
+                return;
             }
         }
 
@@ -181,6 +222,21 @@ namespace ClawdTalk.Host.Resident
 
         void Run(Stream stream, ResidentRequest request)
         {
+            Interlocked.Exchange(ref _lastActivity, DateTime.UtcNow.Ticks);
+            var stale = Stale(request);
+            if (stale != null)
+            {
+                // Out of date: the client starts a new server once this one has gone (after its runs in progress).
+                Log("exits: " + stale);
+                ResidentWire.WriteFrame(stream, ResidentWire.Fallback, ResidentWire.StalePrefix + stale);
+                new Thread(() =>
+                {
+                    while (Volatile.Read(ref _running) > 0) Thread.Sleep(20);
+                    Console.Error.WriteLine($"clawdtalk: resident server exits: {stale}");
+                    Shutdown();
+                }) { IsBackground = true }.Start();
+                return;
+            }
             var why = Refuse(request);
             if (why != null)
             {
@@ -196,6 +252,7 @@ namespace ClawdTalk.Host.Resident
                 return;
             }
             PooledSession? pooled = null;
+            Interlocked.Increment(ref _running);
             try
             {
                 pooled = _pool.Take();
@@ -218,6 +275,8 @@ namespace ClawdTalk.Host.Resident
             }
             finally
             {
+                Interlocked.Exchange(ref _lastActivity, DateTime.UtcNow.Ticks);
+                Interlocked.Decrement(ref _running);
                 pooled?.Unbind();
                 _lease.Exit();
                 if (pooled != null) _pool.Retire(pooled);
@@ -225,11 +284,18 @@ namespace ClawdTalk.Host.Resident
         }
 
         /// <summary>Why this request must start cold instead, or null when this server runs it exactly as a cold start would.</summary>
-        string? Refuse(ResidentRequest q)
+        /// <summary>Why this server is out of date for this client (another version, a rebuilt module or host), or null.</summary>
+        string? Stale(ResidentRequest q)
         {
             if (q.HostVersion != _hostVersion) return $"the server is clawdtalk {_hostVersion}, the client {q.HostVersion}";
+            if (ModuleStamp(_modulePath) != _moduleStamp) return "the module changed since the server started";
+            if (HostStamp() != _hostStamp) return "the host changed since the server started";
+            return null;
+        }
+
+        string? Refuse(ResidentRequest q)
+        {
             if (!string.Equals(Path.GetFullPath(q.ModulePath), _modulePath, StringComparison.Ordinal)) return "the client uses another module folder";
-            if (ModuleStamp(_modulePath) != _moduleStamp) return "the module was rebuilt since the server started; restart it";
             if (!Directory.Exists(q.WorkingDirectory)) return "the working directory does not exist";
             foreach (var name in StartupVariables(q.Environment))
             {
@@ -274,10 +340,29 @@ namespace ClawdTalk.Host.Resident
             return d;
         }
 
-        static DateTime ModuleStamp(string manifest)
+        /// <summary>Every file of the module folder (and its help), by name, size and last write: any rebuild changes it.</summary>
+        static string ModuleStamp(string manifest) => FolderStamp(Path.GetDirectoryName(manifest)!);
+
+        /// <summary>The host's own files (the assembly and its apphost): a rebuilt or reinstalled host changes it.</summary>
+        static string HostStamp()
         {
-            var dll = Path.Combine(Path.GetDirectoryName(manifest)!, "ClawdTalk.Cmdlets.dll");
-            return File.Exists(dll) ? File.GetLastWriteTimeUtc(dll) : File.GetLastWriteTimeUtc(manifest);
+            var sb = new StringBuilder();
+            foreach (var f in new[] { typeof(ResidentServer).Assembly.Location, Environment.ProcessPath })
+                if (!string.IsNullOrEmpty(f) && File.Exists(f)) { var i = new FileInfo(f); sb.Append(i.Length).Append('@').Append(i.LastWriteTimeUtc.Ticks).Append(';'); }
+            return sb.ToString();
+        }
+
+        static string FolderStamp(string dir)
+        {
+            var sb = new StringBuilder();
+            try
+            {
+                var files = Directory.GetFiles(dir, "*", SearchOption.AllDirectories);
+                Array.Sort(files, StringComparer.Ordinal);
+                foreach (var f in files) { var i = new FileInfo(f); sb.Append(f).Append(':').Append(i.Length).Append('@').Append(i.LastWriteTimeUtc.Ticks).Append(';'); }
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException) { sb.Append("unreadable"); }
+            return sb.ToString();
         }
 
         /// <summary>JIT-compiles the paths every command takes (formatting, the error view, a terminating error) before the first client.</summary>
@@ -374,10 +459,11 @@ namespace ClawdTalk.Host.Resident
 
         public PooledSession CreateDetached() => new PooledSession(_modulePath);
 
-        /// <summary>Fills the pool on this thread.</summary>
-        public void Fill()
+        /// <summary>Fills the pool (up to <paramref name="upTo"/>, default its size) on this thread.</summary>
+        public void Fill(int upTo = 0)
         {
-            while (!_disposed && _ready.Count < _size) _ready.Enqueue(new PooledSession(_modulePath));
+            var target = upTo > 0 ? Math.Min(upTo, _size) : _size;
+            while (!_disposed && _ready.Count < target) _ready.Enqueue(new PooledSession(_modulePath));
         }
 
         public PooledSession Take()

@@ -25,6 +25,9 @@ namespace ClawdTalk.Host.Resident
         public const byte Request = (byte)'R', Accepted = (byte)'A', Fallback = (byte)'F', Stdout = (byte)'O', Stderr = (byte)'E', Exit = (byte)'X';
         public const byte KindRun = 1, KindPing = 2, KindStop = 3;
 
+        /// <summary>A fallback reason with this prefix means "this server is out of date and exits now": start a new one.</summary>
+        public const string StalePrefix = "stale: ";
+
         public static bool IsWindows => RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
 
         /// <summary>$CLAWDTALK_HOST_SOCKET, else $XDG_RUNTIME_DIR/clawdtalk/host.sock, else the config folder's run/host.sock.</summary>
@@ -150,6 +153,39 @@ namespace ClawdTalk.Host.Resident
         }
     }
 
+    /// <summary>
+    /// CLAWDTALK_RESIDENT, a comma-separated list: `off` (also 0/false: never use a server), `manual` (use a running server,
+    /// never start one), `trace` (say on stderr which path a command took). CLAWDTALK_RESIDENT_IDLE: how long an unused
+    /// server lives (seconds, or with a unit: 90s, 15m, 2h; 0 = until stopped), default 15 minutes.
+    /// </summary>
+    internal static class ResidentSettings
+    {
+        public static readonly TimeSpan DefaultIdle = TimeSpan.FromMinutes(15);
+
+        public static bool Has(string word)
+        {
+            var v = Environment.GetEnvironmentVariable("CLAWDTALK_RESIDENT");
+            if (string.IsNullOrEmpty(v)) return false;
+            foreach (var part in v.Split(','))
+                if (part.Trim().Equals(word, StringComparison.OrdinalIgnoreCase)) return true;
+            return false;
+        }
+
+        /// <summary>Parses "900", "90s", "15m", "2h"; null when it is not a duration. Zero means "never".</summary>
+        public static TimeSpan? ParseDuration(string? text)
+        {
+            if (string.IsNullOrWhiteSpace(text)) return null;
+            text = text.Trim().ToLowerInvariant();
+            var unit = 1.0;
+            if (text.EndsWith("ms", StringComparison.Ordinal)) { unit = 0.001; text = text.Substring(0, text.Length - 2); }
+            else if (text.EndsWith("s", StringComparison.Ordinal)) text = text.Substring(0, text.Length - 1);
+            else if (text.EndsWith("m", StringComparison.Ordinal)) { unit = 60; text = text.Substring(0, text.Length - 1); }
+            else if (text.EndsWith("h", StringComparison.Ordinal)) { unit = 3600; text = text.Substring(0, text.Length - 1); }
+            if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var n) || n < 0 || n * unit > 7 * 86400) return null;
+            return TimeSpan.FromSeconds(n * unit);
+        }
+    }
+
     /// <summary>What the client asks the server to run, with everything of the client's process that a script can see.</summary>
     internal sealed class ResidentRequest
     {
@@ -214,6 +250,9 @@ namespace ClawdTalk.Host.Resident
     {
         [DllImport("libc", EntryPoint = "geteuid")]
         public static extern uint geteuid();
+
+        [DllImport("libc", EntryPoint = "setsid", SetLastError = true)]
+        public static extern int setsid();
 
         [DllImport("libc", EntryPoint = "getpeereid", SetLastError = true)]
         public static extern int getpeereid(int fd, out uint euid, out uint egid);

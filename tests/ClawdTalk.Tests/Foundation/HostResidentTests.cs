@@ -31,7 +31,7 @@ namespace ClawdTalk.Tests.Foundation
         public new async Task InitializeAsync()
         {
             await base.InitializeAsync();
-            _server = HostResidentTests.Start(new[] { "--serve" }, new Dictionary<string, string?> { ["CLAWDTALK_HOST_SOCKET"] = SocketPath, ["CLAWDTALK_RESIDENT"] = "trace" });
+            _server = HostResidentTests.Start(new[] { "--serve" }, new Dictionary<string, string?> { ["CLAWDTALK_HOST_SOCKET"] = SocketPath, ["CLAWDTALK_RESIDENT"] = "trace", ["CLAWDTALK_RESIDENT_IDLE"] = "10m" });
             _server.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (_serverLog) _serverLog.AppendLine(e.Data); };
             _server.OutputDataReceived += (_, e) => { };
             _server.BeginErrorReadLine();
@@ -82,7 +82,7 @@ namespace ClawdTalk.Tests.Foundation
         /// <summary>One clawdtalk run; resident runs are traced, and the trace lines are taken out of stderr.</summary>
         internal static Result Run(ResidentFixture f, string[] args, bool resident, IDictionary<string, string?>? env = null, string? cwd = null)
         {
-            var all = new Dictionary<string, string?> { ["CLAWDTALK_HOST_SOCKET"] = f.SocketPath, ["CLAWDTALK_RESIDENT"] = resident ? "trace" : "off" };
+            var all = new Dictionary<string, string?> { ["CLAWDTALK_HOST_SOCKET"] = f.SocketPath, ["CLAWDTALK_RESIDENT"] = resident ? "manual,trace" : "off" }; // this class's server, never one started on demand
             foreach (var kv in env ?? new Dictionary<string, string?>()) all[kv.Key] = kv.Value;
             using var p = Start(args, all, cwd);
             var stdout = p.StandardOutput.ReadToEndAsync();
@@ -202,7 +202,7 @@ namespace ClawdTalk.Tests.Foundation
             Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             var stale = Path.Combine(dir, "host.sock");
             using (var s = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)) s.Bind(new UnixDomainSocketEndPoint(stale));
-            var env = new Dictionary<string, string?> { ["CLAWDTALK_HOST_SOCKET"] = stale };
+            var env = new Dictionary<string, string?> { ["CLAWDTALK_HOST_SOCKET"] = stale, ["CLAWDTALK_RESIDENT"] = "manual,trace" };
             var cold = Run(_f, new[] { "-Command", "$PID; exit 5" }, resident: true, env);
             Assert.False(cold.Served);
             Assert.Equal(5, cold.Code);
@@ -216,7 +216,8 @@ namespace ClawdTalk.Tests.Foundation
 
             // --cold and CLAWDTALK_RESIDENT=off never use it
             Assert.NotEqual(_f.ServerPid.ToString(), Run(_f, new[] { "--cold", "-Command", "$PID" }, resident: true).Stdout.Trim());
-            Assert.Equal(_f.ServerPid.ToString(), Run(_f, new[] { "-Command", "$PID" }, resident: true).Stdout.Trim());
+            var back = Run(_f, new[] { "-Command", "$PID" }, resident: true);
+            Assert.True(_f.ServerPid.ToString() == back.Stdout.Trim(), back.Stderr + "\n" + _f.ServerLog);
         }
 
         [Fact]
@@ -275,7 +276,7 @@ namespace ClawdTalk.Tests.Foundation
         {
             var marker = "loop-" + Guid.NewGuid().ToString("N")[..8];
             using var p = Start(new[] { "-Command", $"'{marker}'; while ($true) {{ [Threading.Thread]::Sleep(20) }}" },
-                new Dictionary<string, string?> { ["CLAWDTALK_HOST_SOCKET"] = _f.SocketPath, ["CLAWDTALK_RESIDENT"] = "trace" });
+                new Dictionary<string, string?> { ["CLAWDTALK_HOST_SOCKET"] = _f.SocketPath, ["CLAWDTALK_RESIDENT"] = "manual,trace" });
             var first = p.StandardOutput.ReadLine();
             Assert.Equal(marker, first);
             p.Kill();
@@ -284,6 +285,147 @@ namespace ClawdTalk.Tests.Foundation
             while (!_f.ServerLog.Contains("(client gone)") && DateTime.UtcNow < deadline) Thread.Sleep(50);
             Assert.Contains("(client gone)", _f.ServerLog);
             Assert.Equal(_f.ServerPid.ToString(), Run(_f, new[] { "-Command", "$PID" }, resident: true).Stdout.Trim());
+        }
+    }
+}
+
+namespace ClawdTalk.Tests.Foundation
+{
+    /// <summary>
+    /// The resident server that starts itself: the first `clawdtalk -Command` that finds none starts one in the background
+    /// (on a private temp socket, never the user's) and is served by it; racing commands start one; it exits after its idle
+    /// period, when the module changes and on --stop; --cold and CLAWDTALK_RESIDENT=off never start one.
+    /// </summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public class HostAutoStartTests : IClassFixture<SandboxFixture>
+    {
+        readonly SandboxFixture _f;
+        public HostAutoStartTests(SandboxFixture f) { _f = f; }
+
+        sealed record Run(int Code, string Stdout, string Stderr, bool Served, bool Started);
+
+        static string NewSocket() => Path.Combine(TestEnvironment.NewTempDir(), "run", "host.sock");
+
+        static Run Exec(string socket, string[] args, string resident = "trace", string idle = "30s", IDictionary<string, string?>? env = null)
+        {
+            var all = new Dictionary<string, string?> { ["CLAWDTALK_HOST_SOCKET"] = socket, ["CLAWDTALK_RESIDENT"] = resident, ["CLAWDTALK_RESIDENT_IDLE"] = idle };
+            foreach (var kv in env ?? new Dictionary<string, string?>()) all[kv.Key] = kv.Value;
+            using var p = HostResidentTests.Start(args, all);
+            var stdout = p.StandardOutput.ReadToEndAsync();
+            var stderr = p.StandardError.ReadToEndAsync();
+            Assert.True(p.WaitForExit(120_000), "clawdtalk did not exit (is a started server holding its output?)");
+            var lines = stderr.Result.Split('\n');
+            var served = lines.Any(l => l.StartsWith("clawdtalk: resident: served by", StringComparison.Ordinal));
+            var started = lines.Any(l => l.StartsWith("clawdtalk: resident: started a resident server", StringComparison.Ordinal));
+            var rest = string.Join("\n", lines.Where(l => !l.StartsWith("clawdtalk: resident:", StringComparison.Ordinal)));
+            return new Run(p.ExitCode, stdout.Result, rest, served, started);
+        }
+
+        static void Stop(string socket)
+        {
+            if (File.Exists(socket)) Exec(socket, new[] { "--stop" });
+        }
+
+        static bool Alive(int pid) => Directory.Exists($"/proc/{pid}");
+
+        static void WaitGone(int pid, string socket, TimeSpan within)
+        {
+            var deadline = DateTime.UtcNow + within;
+            while ((Alive(pid) || File.Exists(socket)) && DateTime.UtcNow < deadline) Thread.Sleep(100);
+        }
+
+        Dictionary<string, string?> Keyed() => new() { ["CLAWDTALK_API_KEY"] = _f.ApiKey, ["CLAWDTALK_API_URL"] = _f.Server.ApiBaseUri.AbsoluteUri };
+
+        [Fact]
+        public void The_first_command_starts_a_server_that_serves_it_and_the_next_ones_and_exits_when_idle()
+        {
+            var socket = NewSocket();
+            try
+            {
+                var cold = Exec(socket, new[] { "-Command", "'hello'; 'x'; Write-Error 'oops'; exit 3" }, resident: "off");
+                Assert.False(File.Exists(socket));
+                var first = Exec(socket, new[] { "-Command", "'hello'; $PID; Write-Error 'oops'; exit 3" }, idle: "10s");
+                Assert.True(first.Started, first.Stderr);
+                Assert.True(first.Served, first.Stderr);
+                Assert.Equal(3, first.Code);
+                var pid = int.Parse(first.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[1].Trim());
+                Assert.True(Alive(pid));
+
+                // byte-identical to a cold run, the first (starting) command included
+                var served = Exec(socket, new[] { "-Command", "'hello'; 'x'; Write-Error 'oops'; exit 3" }, idle: "10s");
+                Assert.True(served.Served && !served.Started, served.Stderr);
+                Assert.False(cold.Served);
+                Assert.Equal(cold.Code, served.Code);
+                Assert.Equal(cold.Stdout, served.Stdout);
+                Assert.Equal(cold.Stderr, served.Stderr);
+                Assert.Equal(first.Stderr, served.Stderr);
+
+                var read = Exec(socket, new[] { "-Command", "(Test-ClawdTalkConnection).Status; $PID" }, idle: "10s", env: Keyed());
+                Assert.True(read.Served);
+                Assert.Equal(new[] { "Ok", pid.ToString() }, read.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+                // nothing runs: it exits after its idle period and takes its socket with it
+                WaitGone(pid, socket, TimeSpan.FromSeconds(60));
+                Assert.False(Alive(pid), "the server outlived its idle period");
+                Assert.False(File.Exists(socket));
+                Assert.Contains("exits: idle", File.ReadAllText(Path.Combine(Path.GetDirectoryName(socket)!, "host.log")));
+                Assert.DoesNotContain(_f.ApiKey, File.ReadAllText(Path.Combine(Path.GetDirectoryName(socket)!, "host.log")));
+            }
+            finally { Stop(socket); }
+        }
+
+        [Fact]
+        public async Task Commands_racing_to_start_a_server_start_exactly_one()
+        {
+            var socket = NewSocket();
+            try
+            {
+                var runs = Enumerable.Range(0, 4).Select(i => Task.Run(() => Exec(socket, new[] { "-Command", $"'run{i}'; $PID" }))).ToArray();
+                var results = await Task.WhenAll(runs);
+                foreach (var r in results) Assert.True(r.Code == 0 && r.Served, r.Stderr);
+                Assert.Equal(1, results.Count(r => r.Started));
+                var pids = results.Select(r => r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[1].Trim()).Distinct().ToArray();
+                Assert.Single(pids);
+
+                // --stop ends it
+                var pid = int.Parse(pids[0]);
+                Assert.Equal(0, Exec(socket, new[] { "--stop" }).Code);
+                WaitGone(pid, socket, TimeSpan.FromSeconds(30));
+                Assert.False(Alive(pid));
+            }
+            finally { Stop(socket); }
+        }
+
+        [Fact]
+        public void A_changed_module_retires_the_server_and_cold_paths_start_none()
+        {
+            var module = Path.Combine(TestEnvironment.NewTempDir(), "ClawdTalk");
+            foreach (var f in Directory.GetFiles(ModuleLocation.ModuleFolder, "*", SearchOption.AllDirectories))
+            {
+                var to = Path.Combine(module, Path.GetRelativePath(ModuleLocation.ModuleFolder, f));
+                Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+                File.Copy(f, to);
+            }
+            var env = new Dictionary<string, string?> { ["CLAWDTALK_MODULE"] = Path.Combine(module, "ClawdTalk.psd1") };
+            var socket = NewSocket();
+            try
+            {
+                // --cold and CLAWDTALK_RESIDENT=off run in-process and start nothing
+                Assert.Equal("1", Exec(socket, new[] { "--cold", "-Command", "1" }, env: env).Stdout.Trim());
+                Assert.Equal("2", Exec(socket, new[] { "-Command", "2" }, resident: "off", env: env).Stdout.Trim());
+                Assert.False(File.Exists(socket));
+
+                var first = Exec(socket, new[] { "-Command", "$PID" }, env: env);
+                Assert.True(first.Served && first.Started, first.Stderr);
+                var pid = int.Parse(first.Stdout.Trim());
+                File.SetLastWriteTimeUtc(Path.Combine(module, "ClawdTalk.psm1"), DateTime.UtcNow.AddMinutes(1));
+                var next = Exec(socket, new[] { "-Command", "$PID" }, env: env);
+                Assert.True(next.Served && next.Started, next.Stderr);
+                Assert.NotEqual(pid.ToString(), next.Stdout.Trim());
+                WaitGone(pid, "/nonexistent", TimeSpan.FromSeconds(30));
+                Assert.False(Alive(pid), "the server of the old module did not exit");
+            }
+            finally { Stop(socket); }
         }
     }
 }
