@@ -89,7 +89,7 @@ namespace ClawdTalk.Bench
                 "Get-ClawdTalkAssistant | Out-Null",
                 "Set-ClawdTalkConfiguration -OwnerName 'bench owner'",
                 "Get-ClawdTalkConfiguration | Out-Null",
-                $"Get-ClawdTalkRun -MissionId {id} | Select-Object -First 1 | Out-Null",
+                $"@(Get-ClawdTalkRun -MissionId {id}).Count",
                 "Get-ClawdTalkPhoneNumber | Out-Null",
             };
             double Session(Func<string, ProcessStartInfo> psi, out int failures)
