@@ -43,7 +43,7 @@ Describe 'Assistants' {
 
 Describe 'Phone numbers' {
     It 'lists the account numbers and the available one' {
-        (Get-ClawdTalkPhoneNumber).PhoneNumber | Should -Contain '+15550000101'
+        (Get-ClawdTalkPhoneNumber).PhoneNumber | Should -Contain '+12125550101'
         @(Get-ClawdTalkPhoneNumber -Available).Count | Should -BeGreaterOrEqual 1
     }
     It 'Set-ClawdTalkPhoneNumber binds a number to an assistant' {

@@ -109,7 +109,7 @@ namespace ClawdTalk.Tests.Dashboard
             _sb.AddNumbers(1);
             var name = DashboardSandbox.Unique("Oat milk example");
             var script = Path.Combine(ModuleLocation.RepoRoot, "examples", "parallel-sweep.ps1");
-            var run = Task.Run(() => ps.Run("& $script -Name $name -Count 5 -TimeScale $scale", _sb.Vars(("script", script), ("name", name))));
+            var run = Task.Run(() => ps.Run("& $script -Name $name -Count 5", _sb.Vars(("script", script), ("name", name))));
 
             var seen = new List<string>();
             b.WaitFor(() =>

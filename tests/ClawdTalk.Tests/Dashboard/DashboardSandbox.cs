@@ -42,7 +42,7 @@ $m = Initialize-ClawdTalkMission -Name $name -Instructions 'Ask shops whether th
     Add-ClawdTalkAgent -Instructions 'Ask about oat milk, then hang up.'
 $answers = $numbers | ForEach-Object -Begin { $i = 0 } -Process { $i++; [pscustomobject]@{ Name = ""Shop $i""; Phone = $_ } } |
     Register-ClawdTalkCall -Slug $m.Slug -StepId sweep -Force -WarningAction SilentlyContinue |
-    Wait-ClawdTalkEvent -TimeScale $scale |
+    Wait-ClawdTalkEvent |
     ForEach-Object { [pscustomobject]@{ Phone = $_.To; Outcome = $_.Outcome; Insight = if ($_.ConversationId) { ($_ | Get-ClawdTalkInsight -PollInterval 0.1).Summary } } }
 $reached = @($answers | Where-Object Outcome -eq 'answered').Count
 $summary = ""Called $(@($answers).Count) shops: $reached answered.""

@@ -72,7 +72,8 @@ namespace ClawdTalk.Tests.Foundation
         {
             var (code, stdout, stderr) = Clawdtalk("--sandbox", "-Command", "Test-ClawdTalkConnection");
             Assert.True(code == 0, stderr);
-            Assert.Matches(@"Ok\s+\d+\s+http://127\.0\.0\.1:\d+/v1/", stdout);
+            Assert.Matches(@"Status\s*:\s*Ok", stdout);
+            Assert.Matches(@"Server\s*:\s*http://127\.0\.0\.1:\d+/v1/", stdout);
             Assert.DoesNotContain("sbx_", stdout + stderr); // the generated key never shows
             var state = ClawdtalkWithout("CLAWDTALK_STATE", "--sandbox", "-Command", "$env:CLAWDTALK_STATE");
             Assert.Contains("clawdtalk-sandbox-", state.stdout); // rehearsals never touch the real mission store
