@@ -19,25 +19,14 @@ namespace ClawdTalk.Commands.Bridge
     /// </summary>
     [Cmdlet(VerbsLifecycle.Install, "ClawdTalkBridgeService", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(BridgeServiceInfo))]
-    public sealed class InstallClawdTalkBridgeServiceCommand : ClawdTalkCmdlet
+    public sealed class InstallClawdTalkBridgeServiceCommand : BridgeServiceCmdlet
     {
-        [Parameter(Position = 0)]
-        [ValidatePattern(@"^[\w.-]{1,64}$")]
-        public string Name { get; set; } = "ClawdTalkBridge";
-
-        [Parameter]
-        public BridgeServicePlatform? Platform { get; set; }
-
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? Executable { get; set; }
 
         [Parameter]
         public SecureString? GatewayToken { get; set; }
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? UnitDirectory { get; set; }
 
         [Parameter]
         public SwitchParameter NoStart { get; set; }
@@ -47,7 +36,7 @@ namespace ClawdTalk.Commands.Bridge
 
         protected override void Process()
         {
-            var platform = Platform ?? BridgeServiceInstaller.ForThisMachine();
+            var platform = ResolvePlatform();
             var connection = ConnectionResolver.Resolve(Session);
             var envFile = BridgeServiceInstaller.EnvironmentFilePath(Name);
             var env = new List<KeyValuePair<string, string>> { new KeyValuePair<string, string>(ConnectionResolver.UrlEnv, connection.ApiBase.AbsoluteUri) };
@@ -67,7 +56,7 @@ namespace ClawdTalk.Commands.Bridge
             var spec = BridgeLaunchSpec.For(Executable == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Executable), Polling.PollerSupport.ModuleBase(this), start);
             var definition = BridgeServiceDefinition.For(Name, spec, BridgeServiceInstaller.WorkingDirectory,
                 BridgeFiles.Console(BridgeLock.KeyHash(connection.ApiKey)), BridgeServiceInstaller.CurrentUserId());
-            var directory = UnitDirectory != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(UnitDirectory) : BridgeServiceInstaller.DefaultUnitDirectory(platform);
+            var directory = ResolveUnitDirectory(platform);
             var unitPath = Path.Combine(directory, BridgeServiceInstaller.UnitFileName(definition, platform));
             if (File.Exists(unitPath) && !Force)
                 throw Errors.Terminating("BridgeServiceExists", ErrorCategory.ResourceExists,

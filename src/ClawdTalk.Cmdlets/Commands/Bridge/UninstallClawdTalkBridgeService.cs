@@ -11,28 +11,17 @@ namespace ClawdTalk.Commands.Bridge
     /// </summary>
     [Cmdlet(VerbsLifecycle.Uninstall, "ClawdTalkBridgeService", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(BridgeServiceInfo))]
-    public sealed class UninstallClawdTalkBridgeServiceCommand : ClawdTalkCmdlet
+    public sealed class UninstallClawdTalkBridgeServiceCommand : BridgeServiceCmdlet
     {
-        [Parameter(Position = 0)]
-        [ValidatePattern(@"^[\w.-]{1,64}$")]
-        public string Name { get; set; } = "ClawdTalkBridge";
-
-        [Parameter]
-        public BridgeServicePlatform? Platform { get; set; }
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? UnitDirectory { get; set; }
-
         /// <summary>Only delete the files; do not ask the service manager to stop the service.</summary>
         [Parameter]
         public SwitchParameter NoStop { get; set; }
 
         protected override void Process()
         {
-            var platform = Platform ?? BridgeServiceInstaller.ForThisMachine();
+            var platform = ResolvePlatform();
             var definition = new BridgeServiceDefinition { Name = Name };
-            var directory = UnitDirectory != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(UnitDirectory) : BridgeServiceInstaller.DefaultUnitDirectory(platform);
+            var directory = ResolveUnitDirectory(platform);
             var unitPath = Path.Combine(directory, BridgeServiceInstaller.UnitFileName(definition, platform));
             if (!File.Exists(unitPath))
             {
