@@ -55,10 +55,40 @@ Describe 'Start-ClawdTalkBridge' {
         Start-ClawdTalkBridge -Name other -GatewayUrl $sb.GatewayUrl -GatewayToken $gwToken -WhatIf
         Get-ClawdTalkBridge -Name other -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
+    It 'Restart-ClawdTalkBridge starts it again with the same settings, and it answers again' {
+        $restarted = Restart-ClawdTalkBridge -Name pester -Confirm:$false
+        $restarted.Name | Should -Be 'pester'
+        $restarted.InstanceId | Should -Not -Be $job.InstanceId
+        Wait-Until { (Get-ClawdTalkBridge -Name pester).State -eq 'Authenticated' } 'the restarted bridge to authenticate'
+        $r = Invoke-TestSandbox -Sandbox $sb -Method POST -Path '/_sandbox/calls/inbound' -Body @{ from = '+12125550192'; query = 'Still there?'; started = $true }
+        Wait-Until { (Invoke-TestSandbox -Sandbox $sb -Path "/_sandbox/requests/$($r.request_id)").answered } 'the answer after the restart'
+        Remove-Job -Job $job -Force   # the job it replaced, stopped
+        $script:job = $restarted
+    }
     It 'Stop-ClawdTalkBridge stops the job and the socket closes' {
         $s = Stop-ClawdTalkBridge -Name pester -PassThru
         $s.State | Should -Be 'Stopped'
         (Get-Job -Name pester).State | Should -BeIn 'Stopped', 'Completed'
         Wait-Until { -not (Invoke-TestSandbox -Sandbox $sb -Path '/_sandbox/ws').connected } 'the socket to close'
+    }
+}
+
+Describe 'Install- and Uninstall-ClawdTalkBridgeService' {
+    It 'writes a systemd user unit that restarts on failure, keeps secrets in a 0600 environment file, and removes both' {
+        $dir = Join-Path $testHome 'units'
+        $info = Install-ClawdTalkBridgeService -Name pester-svc -Platform Systemd -UnitDirectory $dir -GatewayToken $gwToken -NoStart -Confirm:$false -WarningAction SilentlyContinue
+        $info.UnitPath | Should -Exist
+        $unit = Get-Content -Raw $info.UnitPath
+        $unit | Should -Match 'Restart=on-failure'
+        $unit | Should -Match 'Start-ClawdTalkBridge'
+        ($unit + $info.Command) | Should -Not -Match ([regex]::Escape($sb.ApiKey))
+        ($unit + $info.Command) | Should -Not -Match ([regex]::Escape($sb.GatewayToken))
+        $info.EnvironmentFile | Should -Exist
+        [int] [System.IO.File]::GetUnixFileMode($info.EnvironmentFile) | Should -Be 384   # 0600
+        $info | Assert-NoSecret -Secret $sb.ApiKey, $sb.GatewayToken
+
+        $gone = Uninstall-ClawdTalkBridgeService -Name pester-svc -Platform Systemd -UnitDirectory $dir -NoStop -Confirm:$false -WarningAction SilentlyContinue
+        $gone.Name | Should -Be 'pester-svc'
+        $info.UnitPath | Should -Not -Exist
     }
 }
