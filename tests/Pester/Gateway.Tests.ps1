@@ -37,13 +37,24 @@ Describe 'Grant-ClawdTalkGatewayTool' {
 
 Describe 'Pollers' {
     BeforeAll {
-        # the real crontab is touched: keep what was there and put it back afterwards
-        $script:hadCrontab = $false
-        $script:savedCrontab = $null
-        if (Get-Command crontab -ErrorAction SilentlyContinue) {
-            $script:savedCrontab = crontab -l 2>$null
-            $script:hadCrontab = $LASTEXITCODE -eq 0
-        }
+        # A crontab of this file's own: the xunit suite's poller tests use the user's real crontab at the same time (and
+        # restore it afterwards), so this suite puts a stand-in for the crontab program first on PATH. It keeps the table
+        # in a file and answers -l, - and -r as crontab does; the module finds it as it finds the real one.
+        $bin = Join-Path $testHome 'bin'
+        $null = New-Item -ItemType Directory -Force -Path $bin
+        $table = Join-Path $testHome 'crontab.txt'
+        Set-Content -Path (Join-Path $bin 'crontab') -NoNewline -Value @"
+#!/bin/sh
+case "`$1" in
+  -l) if [ -f '$table' ]; then cat '$table'; else echo 'no crontab for user' >&2; exit 1; fi ;;
+  -r) rm -f '$table' ;;
+  -) cat > '$table' ;;
+  *) echo "crontab stand-in: unsupported `$*" >&2; exit 2 ;;
+esac
+"@
+        [System.IO.File]::SetUnixFileMode((Join-Path $bin 'crontab'), [System.IO.UnixFileMode] 'UserRead, UserWrite, UserExecute')
+        $script:savedPath = $env:PATH
+        $env:PATH = $bin + [System.IO.Path]::PathSeparator + $env:PATH
         $env:CLAWDTALK_TIME_SCALE = '60'
         $script:sb = Start-TestSandbox -TimeScale 60
         Set-ClawdTalkConfiguration -ApiKey $sb.SecureKey -Server $sb.Url
@@ -53,9 +64,7 @@ Describe 'Pollers' {
     }
     AfterAll {
         Get-ClawdTalkPoller | Where-Object Slug -like 'poller-*' | Unregister-ClawdTalkPoller -Force -ErrorAction SilentlyContinue
-        if (Get-Command crontab -ErrorAction SilentlyContinue) {
-            if ($hadCrontab) { $savedCrontab | crontab - } else { crontab -r 2>$null }
-        }
+        $env:PATH = $savedPath
         $sb | Stop-TestSandbox
         Remove-Item env:CLAWDTALK_TIME_SCALE -ErrorAction SilentlyContinue
     }

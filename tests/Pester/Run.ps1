@@ -47,6 +47,9 @@ $result = Invoke-Pester -Configuration $config
 $line = "pester: $($result.PassedCount) passed, $($result.FailedCount) failed, $($result.SkippedCount) skipped"
 Set-Content -Path (Join-Path $ResultPath 'summary.txt') -Value $line
 Write-Host $line
+# what went wrong, in full: each failed test and each block whose setup failed, with its error
+foreach ($t in $result.Failed) { Write-Host "FAILED TEST $($t.ExpandedPath): $($t.ErrorRecord | Select-Object -First 1)" }
+foreach ($b in @($result.FailedBlocks) + @($result.FailedContainers)) { if ($b) { Write-Host "FAILED SETUP $(if ($b.PSObject.Properties['ExpandedPath']) { $b.ExpandedPath } else { $b.Item }): $($b.ErrorRecord | Select-Object -First 1)" } }
 $problems = @()
 if ($result.FailedCount -gt 0) { $problems += "$($result.FailedCount) failed: " + (($result.Failed | Select-Object -First 30 | ForEach-Object ExpandedPath) -join '; ') }
 if ($result.FailedContainersCount -gt 0) { $problems += "$($result.FailedContainersCount) files failed outside a test: " + (($result.FailedContainers | ForEach-Object { $_.Item }) -join '; ') }
