@@ -20,9 +20,10 @@ namespace ClawdTalk.Tests.Outreach
             using var ps = _sb.Session();
             var m = _sb.Mission(ps, "Lists");
             var second = ps.Run("(New-ClawdTalkAssistant -Name 'Second caller').AssistantId").Ok().Output.Single().ToString();
+            // calls spread over 50 minutes of the sandbox's clock, so the wait has several checks to look at whatever the machine's load
             var events = ps.Run(@"
-                $a = 1..6 | ForEach-Object { '+1 303 555 {0:0000}' -f (9100 + $_) } | Register-ClawdTalkCall -Slug $slug -Stagger 120 -Force
-                $b = 1..6 | ForEach-Object { [pscustomobject]@{ Phone = '+1 303 555 {0:0000}' -f (9200 + $_); AssistantId = $second } } | Register-ClawdTalkCall -Slug $slug -Stagger 120 -Force
+                $a = 1..6 | ForEach-Object { '+1 303 555 {0:0000}' -f (9100 + $_) } | Register-ClawdTalkCall -Slug $slug -Stagger 600 -Force
+                $b = 1..6 | ForEach-Object { [pscustomobject]@{ Phone = '+1 303 555 {0:0000}' -f (9200 + $_); AssistantId = $second } } | Register-ClawdTalkCall -Slug $slug -Stagger 600 -Force
                 $a + $b", _sb.Vars(("slug", m.Slug), ("second", second))).Ok().Output.Select(o => o.BaseObject).ToArray();
             Assert.Equal(12, events.Length);
             var mark = _sb.Mark();
