@@ -37,6 +37,8 @@ function Initialize-TestSession {
         Remove-Item "env:$v" -ErrorAction SilentlyContinue
     }
     Import-Module (Get-TestModuleManifest) -Force -Global
+    # the connection belongs to the session, not the module: a file before this one may have left it on its sandbox
+    Disconnect-ClawdTalk -ErrorAction SilentlyContinue
     $dir
 }
 

@@ -24,6 +24,16 @@ namespace ClawdTalk.Tests.Dashboard
         static string StepStatus(IWebElement mission, string step) =>
             mission.FindElement(By.CssSelector($"ol.plan li[data-step='{step}'] .badge")).Text;
 
+        sealed record Card(int Rows, string Legend, string Text, int StepLinks);
+
+        /// <summary>What a mission's card shows, read in one go (again when a render replaced the card while it was read).</summary>
+        static Card ReadCard(Browser b, string name) => b.WaitFor(() =>
+        {
+            var m = Mission(b, name);
+            return m == null ? null : new Card(m.FindElements(By.CssSelector("table.scheduled tbody tr")).Count,
+                m.FindElement(By.CssSelector(".legend.outcomes")).Text, m.Text, m.FindElements(By.CssSelector(".timeline a.step")).Count);
+        }, "the mission's card");
+
         [Fact]
         public async Task The_dashboard_shows_a_rehearsal_live_and_its_report_opens_offline()
         {
@@ -63,18 +73,18 @@ namespace ClawdTalk.Tests.Dashboard
             Assert.Equal("completed", sweepSeen.Last());
             Assert.Contains("running", runSeen);
             b.WaitFor(() => StepStatus(Mission(b, name)!, "report") == "completed", "the report step");
-            var mission = Mission(b, name)!; // the page re-renders on change: elements are found again after each wait
-            Assert.Equal(6, mission.FindElements(By.CssSelector("table.scheduled tbody tr")).Count);
-            var legend = mission.FindElement(By.CssSelector(".legend.outcomes")).Text;
+            var card = ReadCard(b, name); // the page re-renders on change: the card is read in one go, again if a render replaced it
+            Assert.Equal(6, card.Rows);
+            var legend = card.Legend;
             Assert.Contains("answered: 4", legend);
             Assert.Contains("no-answer: 1", legend);
             Assert.Contains("voicemail: 1", legend);
-            var text = mission.Text;
+            var text = card.Text;
             Assert.Contains("Called 6 shops: 4 answered.", text);
             Assert.Contains("Interest score", text);                    // insights
             Assert.Contains("No findings", text);
             Assert.Contains("Mission succeeded", text);                 // the timeline's closing event
-            Assert.NotEmpty(mission.FindElements(By.CssSelector(".timeline a.step")));     // events link to their steps
+            Assert.True(card.StepLinks > 0, "events link to their steps");
             Assert.Contains("Oat milk sweep", b.Driver.FindElement(By.TagName("main")).Text);
             b.Screenshot("dashboard-rehearsal-done");
 
@@ -124,10 +134,10 @@ namespace ClawdTalk.Tests.Dashboard
             Assert.Contains("Called 5 shops: 5 answered, 0 not reached.", r.Output.Select(o => o.BaseObject).OfType<string>());
             Assert.EndsWith("sweep=pending report=pending", seen.First());
             Assert.Equal("succeeded sweep=completed report=completed", seen.Last());
-            var mission = Mission(b, name)!;
-            Assert.Equal(5, mission.FindElements(By.CssSelector("table.scheduled tbody tr")).Count);
-            Assert.Contains("answered: 5", mission.FindElement(By.CssSelector(".legend.outcomes")).Text);
-            Assert.Contains("No findings", mission.Text);
+            var card = ReadCard(b, name);
+            Assert.Equal(5, card.Rows);
+            Assert.Contains("answered: 5", card.Legend);
+            Assert.Contains("No findings", card.Text);
 
             var slug = ClawdTalk.State.Slugs.From(name);
             var path = Path.GetFullPath(Path.Combine(Browser.ScreenshotFolder, "..", "report-" + slug + ".html"));
@@ -154,8 +164,7 @@ namespace ClawdTalk.Tests.Dashboard
                 return ids.Count == 3 ? ids : null;
             }, "three findings");
             Assert.Equal(new[] { "AgentNotLinked", "EventNotOnTimeline", "RunStillRunning" }, findings);
-            var mission = Mission(b, name)!;
-            var text = mission.Text;
+            var text = b.WaitFor(() => Mission(b, name)?.Text, "the broken mission's card");
             Assert.Contains("RunStillRunning Error — The run is running though all 1 steps are terminal (calls=completed).", text);
             Assert.Contains($"The assistant {aid} has 1 scheduled event(s) on this run but is not linked to it.", text);
             Assert.Contains($"The scheduled call {eid} to +12125557711 (step 'calls') has no event on the run's timeline.", text);
@@ -169,9 +178,13 @@ namespace ClawdTalk.Tests.Dashboard
             Assert.All(fixedOnes, f => Assert.True(f.Fixed));
 
             b.WaitFor(() => Mission(b, name)?.Text.Contains("No findings") == true, "the findings to clear");
-            mission = Mission(b, name)!;
-            Assert.Equal("succeeded", mission.FindElement(By.CssSelector(".run-status")).Text);
-            Assert.Contains("recorded late by Test-ClawdTalkMission", mission.Text);
+            var repaired = b.WaitFor(() =>
+            {
+                var m = Mission(b, name);
+                return m == null ? null : Tuple.Create(m.FindElement(By.CssSelector(".run-status")).Text, m.Text);
+            }, "the repaired mission's card");
+            Assert.Equal("succeeded", repaired.Item1);
+            Assert.Contains("recorded late by Test-ClawdTalkMission", repaired.Item2);
             b.Screenshot("dashboard-fixed");
         }
     }
