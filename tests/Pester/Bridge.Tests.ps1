@@ -62,7 +62,9 @@ Describe 'Start-ClawdTalkBridge' {
         Wait-Until { (Get-ClawdTalkBridge -Name pester).State -eq 'Authenticated' } 'the restarted bridge to authenticate'
         $r = Invoke-TestSandbox -Sandbox $sb -Method POST -Path '/_sandbox/calls/inbound' -Body @{ from = '+12125550192'; query = 'Still there?'; started = $true }
         Wait-Until { (Invoke-TestSandbox -Sandbox $sb -Path "/_sandbox/requests/$($r.request_id)").answered } 'the answer after the restart'
-        Remove-Job -Job $job -Force   # the job it replaced, stopped
+        # the new job takes the old one's place: one job per bridge in Get-Job
+        @(Get-Job -Name pester).InstanceId | Should -Be @($restarted.InstanceId)
+        Get-Job -InstanceId $job.InstanceId -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $script:job = $restarted
     }
     It 'Stop-ClawdTalkBridge stops the job and the socket closes' {

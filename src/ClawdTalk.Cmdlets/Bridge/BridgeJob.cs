@@ -49,6 +49,29 @@ namespace ClawdTalk
 
         internal BridgeRunner Runner => _runner;
 
+        /// <summary>The adapter that lists this job (Get-Job), set when the job manager hands the job to it.</summary>
+        internal BridgeJobSourceAdapter? Adapter { get; set; }
+
+        /// <summary>
+        /// Hands this stopped job's unread records to the job that replaces it (Restart-ClawdTalkBridge) and takes it out
+        /// of the job table, so Get-Job lists one job per bridge and Receive-Job on the new one loses nothing.
+        /// </summary>
+        internal void HandOverTo(BridgeJob successor)
+        {
+            Move(Output, successor.Output);
+            Move(Error, successor.Error);
+            Move(Warning, successor.Warning);
+            Move(Verbose, successor.Verbose);
+            Move(Debug, successor.Debug);
+            Move(Information, successor.Information);
+            Adapter?.Forget(this);
+        }
+
+        static void Move<T>(PSDataCollection<T> from, PSDataCollection<T> to)
+        {
+            foreach (var item in from.ReadAll()) to.Add(item);
+        }
+
         /// <summary>The bridge's state, counters and last error (what Get-ClawdTalkBridge shows).</summary>
         public BridgeStatus Status
         {
@@ -223,6 +246,7 @@ namespace ClawdTalk
             if (specification?.Parameters.Count > 0 && specification.Parameters[0].FirstOrDefault(p => p.Name == "NewJob")?.Value is BridgeJob job)
             {
                 _jobs.TryAdd(job.InstanceId, job);
+                job.Adapter = this;
                 return job;
             }
             throw new ArgumentException("Bridge jobs are created by Start-ClawdTalkBridge.", nameof(specification));
@@ -248,6 +272,9 @@ namespace ClawdTalk
         {
             if (_jobs.TryRemove(job.InstanceId, out var removed)) removed.StopJob();
         }
+
+        /// <summary>Takes a replaced job out of the table without touching it (it has stopped already).</summary>
+        internal void Forget(BridgeJob job) => _jobs.TryRemove(job.InstanceId, out _);
     }
 }
 
@@ -277,6 +304,11 @@ namespace ClawdTalk.Bridge
         public void Add(BridgeJob job)
         {
             lock (_jobs) _jobs.Add(job);
+        }
+
+        public void Remove(BridgeJob job)
+        {
+            lock (_jobs) _jobs.Remove(job);
         }
 
         public IReadOnlyList<BridgeJob> All()

@@ -8,7 +8,7 @@ namespace ClawdTalk.Commands.Bridge
 {
     /// <summary>
     /// Restarts bridges with the settings they were started with: a job of this session is stopped and started again as
-    /// a new job; a detached bridge starts its successor itself (same program, arguments and environment) once it has
+    /// a new job that takes the old one's place in the job table (with its unread records); a detached bridge starts its successor itself (same program, arguments and environment) once it has
     /// stopped; a bridge under a service manager exits as failed so that the manager starts it again.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Restart, "ClawdTalkBridge", DefaultParameterSetName = ByName, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
@@ -41,7 +41,7 @@ namespace ClawdTalk.Commands.Bridge
                 var log = new BridgeLogger(o.Name, o.VerboseLog, o.DebugLog, o.ApiKey, o.GatewayToken);
                 file = new RotatingLogFile(o.LogPath!, o.LogMaxBytes, o.LogFileCount, o.DebugLog ? BridgeLogLevel.Debug : o.VerboseLog ? BridgeLogLevel.Verbose : BridgeLogLevel.Information);
                 log.Add(file);
-                WriteObject(StartClawdTalkBridgeCommand.StartJob(this, new BridgeRunner(o, old.Api, log), bridgeLock, file));
+                WriteObject(StartClawdTalkBridgeCommand.StartJob(this, new BridgeRunner(o, old.Api, log), bridgeLock, file, replaces: job));
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {

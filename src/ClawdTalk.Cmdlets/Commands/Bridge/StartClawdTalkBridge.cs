@@ -160,7 +160,8 @@ namespace ClawdTalk.Commands.Bridge
         }
 
         /// <summary>Starts a runner as a job of this session (also what Restart-ClawdTalkBridge does for a job).</summary>
-        internal static BridgeJob StartJob(ClawdTalkCmdlet cmdlet, BridgeRunner runner, BridgeLock bridgeLock, RotatingLogFile? file)
+        /// <summary>Starts a bridge as a job of this session; <paramref name="replaces"/> is the stopped job it takes over from (a restart).</summary>
+        internal static BridgeJob StartJob(ClawdTalkCmdlet cmdlet, BridgeRunner runner, BridgeLock bridgeLock, RotatingLogFile? file, BridgeJob? replaces = null)
         {
             var o = runner.Options;
             var files = new Disposables();
@@ -171,6 +172,11 @@ namespace ClawdTalk.Commands.Bridge
             var registry = cmdlet.Session.Feature(() => new BridgeRegistry());
             registry.StopWhenClosed(Runspace.DefaultRunspace);
             registry.Add(job);
+            if (replaces != null)
+            {
+                replaces.HandOverTo(job);
+                registry.Remove(replaces);
+            }
             job.StartJob();
             return job;
         }
