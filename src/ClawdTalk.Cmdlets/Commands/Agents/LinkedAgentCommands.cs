@@ -18,7 +18,7 @@ namespace ClawdTalk.Commands.Agents
         {
             var t = Target();
             if (!ShouldProcess(t.ToString(), $"Link the assistant {AssistantId}")) return;
-            var o = Missions.LinkAgent(t.MissionId, t.RunId, AssistantId);
+            var o = Run(ct => Missions.LinkAgentAsync(t.MissionId, t.RunId, AssistantId, ct));
             var link = o == null ? new LinkedAgent { MissionId = t.MissionId, RunId = t.RunId, AssistantId = AssistantId } : LinkedAgent.From(o, t.MissionId, t.RunId, t.Slug);
             if (link.AssistantId.Length == 0) link.AssistantId = AssistantId;
             link.Slug = t.Slug;
@@ -34,7 +34,7 @@ namespace ClawdTalk.Commands.Agents
         protected override void Process()
         {
             var t = Target();
-            foreach (var o in Missions.ListAgents(t.MissionId, t.RunId)) WriteObject(LinkedAgent.From(o, t.MissionId, t.RunId, t.Slug));
+            foreach (var o in Run(ct => Missions.ListAgentsAsync(t.MissionId, t.RunId, ct))) WriteObject(LinkedAgent.From(o, t.MissionId, t.RunId, t.Slug));
         }
     }
 
@@ -55,7 +55,7 @@ namespace ClawdTalk.Commands.Agents
         {
             var t = Target();
             if (!Confirmed(Force, t.ToString(), $"Unlink the assistant {AssistantId}")) return;
-            Missions.UnlinkAgent(t.MissionId, t.RunId, AssistantId);
+            Run(ct => Missions.UnlinkAgentAsync(t.MissionId, t.RunId, AssistantId, ct));
         }
     }
 }

@@ -113,7 +113,7 @@ namespace ClawdTalk.Commands.Missions
                 // and logged. "Mission succeeded" was logged when the run ended; it is not logged a second time.
                 var body = new JObject { ["status"] = "succeeded", ["result_summary"] = summary };
                 if (payload != null) body["result_payload"] = payload;
-                Missions.UpdateRun(t.MissionId, t.RunId, body);
+                Run(ct => Missions.UpdateRunAsync(t.MissionId, t.RunId, body, ct));
                 Store.UpdateExisting(slug, e =>
                 {
                     e[StateKeys.Status] = "succeeded";
@@ -143,7 +143,7 @@ namespace ClawdTalk.Commands.Missions
         /// </summary>
         void CompleteStepsThatRan(MissionTarget t, JObject entry, List<object> inputs)
         {
-            var planJson = Missions.TryGetPlan(t.MissionId, t.RunId);
+            var planJson = Run(ct => Missions.TryGetPlanAsync(t.MissionId, t.RunId, ct));
             if (planJson == null) return;
             var open = MissionPlan.From(planJson, t.MissionId, t.RunId, t.Slug).Steps.Where(s => !s.IsTerminal).ToList();
             if (open.Count == 0) return;
@@ -167,7 +167,7 @@ namespace ClawdTalk.Commands.Missions
             }
             foreach (var step in open.Where(s => ran.Contains(s.StepId)))
             {
-                Missions.UpdateStep(t.MissionId, t.RunId, step.StepId, Wire.Step(StepStatus.Completed));
+                Run(ct => Missions.UpdateStepAsync(t.MissionId, t.RunId, step.StepId, Wire.Step(StepStatus.Completed), ct));
                 LogEvent(t, MissionEventType.StepCompleted, $"Step '{step.StepId}' completed: its outreach ran.", step.StepId);
                 Remember(t, e =>
                 {

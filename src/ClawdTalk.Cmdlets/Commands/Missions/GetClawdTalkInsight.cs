@@ -141,8 +141,7 @@ namespace ClawdTalk.Commands.Missions
         async Task<List<JObject>?> ReadAsync(ApiClient api, Ask ask, CancellationToken ct)
         {
             ask.Reads++;
-            var path = $"missions/conversations/{Esc(ask.ConversationId)}/insights";
-            var token = await api.SendAsync(HttpMethod.Get, path, null, RequestKind.Idempotent, ct, LogVerbose, "Conversation", ask.ConversationId).ConfigureAwait(false);
+            var token = await new MissionsApi(api, LogVerbose).InsightsAsync(ask.ConversationId, ct).ConfigureAwait(false);
             _outage?.Answered();
             var items = Json.UnwrapList(token, "insights", "conversations");
             var completed = items.Where(i => string.Equals(Json.Str(i, "status"), "completed", StringComparison.OrdinalIgnoreCase)).ToList();

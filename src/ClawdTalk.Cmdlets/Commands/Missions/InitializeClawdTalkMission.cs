@@ -74,7 +74,7 @@ namespace ClawdTalk.Commands.Missions
             if (mid != null && rid != null)
             {
                 JObject? run = null;
-                try { run = Missions.GetRun(mid, rid); }
+                try { run = Run(ct => Missions.GetRunAsync(mid, rid, ct)); }
                 catch (ClawdTalkApiException ex) when (ex.ErrorId == ErrorIds.RunNotFound) { WriteVerbose($"Run {rid} no longer exists on the service."); }
                 runStatus = run == null ? RunStatus.Unknown : Wire.Run(Json.Str(run, "status"));
                 if (run == null || Wire.IsTerminal(runStatus))
@@ -131,7 +131,7 @@ namespace ClawdTalk.Commands.Missions
             var target = new MissionTarget { Slug = slug, MissionId = mid, RunId = rid };
 
             // 4. the plan
-            var planJson = newRun ? null : Missions.TryGetPlan(mid, rid);
+            var planJson = newRun ? null : Run(ct => Missions.TryGetPlanAsync(mid, rid, ct));
             if (planJson != null && steps.Count > 0)
             {
                 var have = MissionPlan.From(planJson, mid, rid, slug).Steps.Select(s => s.StepId).ToArray();
@@ -143,9 +143,9 @@ namespace ClawdTalk.Commands.Missions
             }
             if (planJson == null && steps.Count > 0)
             {
-                planJson = Missions.CreatePlan(mid, rid, new JArray(steps.Select(s => s.ToJson())));
+                planJson = Run(ct => Missions.CreatePlanAsync(mid, rid, new JArray(steps.Select(s => s.ToJson())), ct));
                 did.Add($"created the plan ({steps.Count} steps)");
-                if (Json.UnwrapList(planJson, "steps").Count == 0) planJson = Missions.GetPlan(mid, rid);
+                if (Json.UnwrapList(planJson, "steps").Count == 0) planJson = Run(ct => Missions.GetPlanAsync(mid, rid, ct));
             }
             if (planJson != null)
             {
@@ -156,7 +156,7 @@ namespace ClawdTalk.Commands.Missions
             // 5. running
             if (runStatus != RunStatus.Running)
             {
-                Missions.UpdateRun(mid, rid, new JObject { ["status"] = "running" });
+                Run(ct => Missions.UpdateRunAsync(mid, rid, new JObject { ["status"] = "running" }, ct));
                 Store.UpdateExisting(slug, e => e[StateKeys.RunStatus] = "running");
                 if (!newRun) did.Add("set the run running");
             }
@@ -167,7 +167,7 @@ namespace ClawdTalk.Commands.Missions
             if (entry[StateKeys.InitLogged]?.Type != JTokenType.Boolean || !(bool)entry[StateKeys.InitLogged]!)
             {
                 CreateOnce(slug, "init_event",
-                    find: m => Missions.ListEvents(mid, rid).Where(ev => Json.Str(ev["payload"] as JObject, "init_token") == Json.Str(m, "token"))
+                    find: m => Run(ct => Missions.ListEventsAsync(mid, rid, ct)).Where(ev => Json.Str(ev["payload"] as JObject, "init_token") == Json.Str(m, "token"))
                         .Select(ev => Json.Str(ev, "id") ?? "logged").FirstOrDefault(),
                     create: m => LogEvent(target, MissionEventType.Custom, $"Mission '{name}' initialized: run {rid} running with {stepIds.Count} step(s).",
                         payload: new JObject { ["slug"] = slug, ["steps"] = stepIds.DeepClone(), ["did"] = new JArray(did), ["init_token"] = Json.Str(m, "token") }).EventId ?? "logged",
@@ -190,10 +190,10 @@ namespace ClawdTalk.Commands.Missions
         string CreateMission(string slug, string name) =>
             CreateOnce(slug, "mission",
                 // a mission of this exact name (so of this slug) created since the marker
-                find: m => Missions.ListMissions(100)
+                find: m => Run(ct => Missions.ListMissionsAsync(100, ct))
                     .Where(o => Json.Str(o, "name") == name && CreatedSince(o, m))
                     .Select(o => Json.Str(o, "id", "mission_id")).FirstOrDefault(id => id != null),
-                create: m => Json.Str(Missions.CreateMission(name, Instructions), "id", "mission_id")
+                create: m => Json.Str(Run(ct => Missions.CreateMissionAsync(name, Instructions, ct)), "id", "mission_id")
                     ?? throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, "The service created the mission but sent no id."),
                 record: (e, id) => { e[StateKeys.MissionId] = id; e[InstructionsKey] = Instructions; });
 
@@ -205,7 +205,7 @@ namespace ClawdTalk.Commands.Missions
             var stored = Json.Str(Store.Require(slug), InstructionsKey);
             if (stored == null)
             {
-                try { stored = Mission.From(Missions.GetMission(mid)).Instructions; }
+                try { stored = Mission.From(Run(ct => Missions.GetMissionAsync(mid, ct))).Instructions; }
                 catch (ClawdTalkException ex) { WriteVerbose($"Could not read the instructions of mission {mid}: {ex.Message}"); return; }
                 if (stored == null) return;
                 var seen = stored;
@@ -220,7 +220,7 @@ namespace ClawdTalk.Commands.Missions
 
         string CreateRun(string slug, string mid, JToken? context) =>
             CreateOnce(slug, "run",
-                find: m => Missions.ListRuns(mid)
+                find: m => Run(ct => Missions.ListRunsAsync(mid, ct))
                     .Where(o => Json.Str(o["input"] as JObject, "client_request_id") == Json.Str(m, "token"))
                     .Select(o => Json.Str(o, "run_id", "id")).FirstOrDefault(),
                 create: m =>
@@ -228,7 +228,7 @@ namespace ClawdTalk.Commands.Missions
                     var input = new JObject { ["original_request"] = Request };
                     if (context != null) input["context"] = context;
                     input["client_request_id"] = Json.Str(m, "token");
-                    return Json.Str(Missions.CreateRun(mid, input), "run_id", "id")
+                    return Json.Str(Run(ct => Missions.CreateRunAsync(mid, input, ct)), "run_id", "id")
                         ?? throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, "The service created the run but sent no id.");
                 },
                 record: (e, id) =>

@@ -23,7 +23,7 @@ namespace ClawdTalk.Commands.Missions
         {
             var (name, _) = UserInput.MissionName(Name);
             if (!ShouldProcess(name, "Create the mission")) return;
-            WriteObject(Mission.From(Missions.CreateMission(name, Instructions)));
+            WriteObject(Mission.From(Run(ct => Missions.CreateMissionAsync(name, Instructions, ct))));
         }
     }
 
@@ -56,14 +56,14 @@ namespace ClawdTalk.Commands.Missions
             switch (ParameterSetName)
             {
                 case ById:
-                    WriteObject(Mission.From(Missions.GetMission(MissionId)));
+                    WriteObject(Mission.From(Run(ct => Missions.GetMissionAsync(MissionId, ct))));
                     break;
                 case BySlug:
-                    WriteObject(Mission.From(Missions.GetMission(FromSlug(Slug, needRun: false).MissionId)));
+                    WriteObject(Mission.From(Run(ct => Missions.GetMissionAsync(FromSlug(Slug, needRun: false).MissionId, ct))));
                     break;
                 default:
                     var pattern = Name == null ? null : new WildcardPattern(Name, WildcardOptions.IgnoreCase);
-                    foreach (var m in Missions.ListMissions(First).Select(Mission.From))
+                    foreach (var m in Run(ct => Missions.ListMissionsAsync(First, ct)).Select(Mission.From))
                         if (pattern == null || pattern.IsMatch(m.Name ?? "")) WriteObject(m);
                     break;
             }

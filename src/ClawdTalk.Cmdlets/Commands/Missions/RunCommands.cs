@@ -35,7 +35,7 @@ namespace ClawdTalk.Commands.Missions
             input["original_request"] = Request;
             if (Context != null) input["context"] = UserInput.Value(Context, "The context", "InvalidContextJson");
             if (!ShouldProcess(MissionId, "Create a run")) return;
-            WriteObject(MissionRun.From(Missions.CreateRun(MissionId, input), MissionId));
+            WriteObject(MissionRun.From(Run(ct => Missions.CreateRunAsync(MissionId, input, ct)), MissionId));
         }
     }
 
@@ -63,15 +63,15 @@ namespace ClawdTalk.Commands.Missions
             if (ParameterSetName == BySlug)
             {
                 var t = FromSlug(Slug);
-                WriteObject(WithSlug(MissionRun.From(Missions.GetRun(t.MissionId, t.RunId), t.MissionId), t.Slug));
+                WriteObject(WithSlug(MissionRun.From(Run(ct => Missions.GetRunAsync(t.MissionId, t.RunId, ct)), t.MissionId), t.Slug));
                 return;
             }
             if (!string.IsNullOrEmpty(RunId))
             {
-                WriteObject(WithSlug(MissionRun.From(Missions.GetRun(MissionId, RunId!), MissionId), TrySlugOf(MissionId, RunId)));
+                WriteObject(WithSlug(MissionRun.From(Run(ct => Missions.GetRunAsync(MissionId, RunId!, ct)), MissionId), TrySlugOf(MissionId, RunId)));
                 return;
             }
-            foreach (var o in Missions.ListRuns(MissionId))
+            foreach (var o in Run(ct => Missions.ListRunsAsync(MissionId, ct)))
             {
                 var run = MissionRun.From(o, MissionId);
                 WriteObject(WithSlug(run, TrySlugOf(MissionId, run.RunId)));
@@ -112,7 +112,7 @@ namespace ClawdTalk.Commands.Missions
             if (Summary != null) body["result_summary"] = Summary;
             if (payload != null) body["result_payload"] = payload;
             if (!ShouldProcess(t.ToString(), "Set " + string.Join(", ", body.Properties().Select(p => p.Name)))) return;
-            var run = MissionRun.From(Missions.UpdateRun(t.MissionId, t.RunId, body), t.MissionId);
+            var run = MissionRun.From(Run(ct => Missions.UpdateRunAsync(t.MissionId, t.RunId, body, ct)), t.MissionId);
             run.Slug = t.Slug;
             if (status != null)
             {
