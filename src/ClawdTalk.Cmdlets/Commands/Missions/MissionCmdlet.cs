@@ -10,15 +10,6 @@ using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Commands.Missions
 {
-    /// <summary>Which mission run a command works on: by ids, or by a slug of the state store.</summary>
-    internal sealed class MissionTarget
-    {
-        public string? Slug;
-        public string MissionId = "";
-        public string RunId = "";
-        public override string ToString() => Slug != null ? $"{Slug} ({MissionId}/{RunId})" : $"{MissionId}/{RunId}";
-    }
-
     /// <summary>
     /// The base of the mission cmdlets: the state store, the mission endpoints, resolving a slug or ids to a run, and
     /// the bookkeeping rules (event + memory for every change, the run closed when it ends, terminal hooks).

@@ -29,16 +29,4 @@ namespace ClawdTalk.Commands.Missions
             WriteObject(plan);
         }
     }
-
-    /// <summary>`GET …/plan`: the run's steps with their statuses.</summary>
-    [Cmdlet(VerbsCommon.Get, "ClawdTalkPlan", DefaultParameterSetName = ById)]
-    [OutputType(typeof(MissionPlan))]
-    public sealed class GetClawdTalkPlanCommand : RunScopedCmdlet
-    {
-        protected override void Process()
-        {
-            var t = Target();
-            WriteObject(MissionPlan.From(Run(ct => Missions.GetPlanAsync(t.MissionId, t.RunId, ct)), t.MissionId, t.RunId, t.Slug));
-        }
-    }
 }
