@@ -19,12 +19,8 @@ namespace ClawdTalk.Commands.Agents
     /// </summary>
     [Cmdlet(VerbsCommon.Add, "ClawdTalkAgent", SupportsShouldProcess = true)]
     [OutputType(typeof(MissionState))]
-    public sealed class AddClawdTalkAgentCommand : MissionCmdlet
+    public sealed class AddClawdTalkAgentCommand : SlugScopedCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(SlugCompleter))]
-        public string Slug { get; set; } = "";
-
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? AssistantId { get; set; }

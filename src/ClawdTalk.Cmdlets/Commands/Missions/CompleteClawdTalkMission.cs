@@ -18,15 +18,11 @@ namespace ClawdTalk.Commands.Missions
     /// </summary>
     [Cmdlet(VerbsLifecycle.Complete, "ClawdTalkMission", SupportsShouldProcess = true)]
     [OutputType(typeof(MissionState))]
-    public sealed class CompleteClawdTalkMissionCommand : MissionCmdlet
+    public sealed class CompleteClawdTalkMissionCommand : SlugScopedCmdlet
     {
         // Everything piped in is collected; each mission is completed once, in the end block, with all of it.
         readonly List<string> _order = new List<string>();
         readonly Dictionary<string, List<object>> _inputs = new Dictionary<string, List<object>>(System.StringComparer.Ordinal);
-
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(SlugCompleter))]
-        public string Slug { get; set; } = "";
 
         [Parameter(Position = 1)]
         [ValidateNotNullOrEmpty]

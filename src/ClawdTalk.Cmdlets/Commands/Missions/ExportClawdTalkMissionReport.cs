@@ -19,13 +19,8 @@ namespace ClawdTalk.Commands.Missions
     /// </summary>
     [Cmdlet(VerbsData.Export, "ClawdTalkMissionReport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(FileInfo))]
-    public sealed class ExportClawdTalkMissionReportCommand : MissionCmdlet
+    public sealed class ExportClawdTalkMissionReportCommand : SlugScopedCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(SlugCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string Slug { get; set; } = "";
-
         /// <summary>The HTML file to write (replaced when it exists).</summary>
         [Parameter(Mandatory = true, Position = 1)]
         [ValidateNotNullOrEmpty]

@@ -3,7 +3,19 @@ using ClawdTalk.Completers;
 
 namespace ClawdTalk.Commands.Missions
 {
-    /// <summary>A cmdlet that works on one run, given by -MissionId and -RunId or by -Slug (both bind from the pipeline by property name).</summary>
+    /// <summary>
+    /// The one Slug/MissionId/RunId block: a cmdlet that works on one run, given by -MissionId and -RunId (set ById) or
+    /// by -Slug (set BySlug), all three bound from the pipeline by property name, resolved by <see cref="Target"/>.
+    /// Every cmdlet that works on one run derives from it (its own parameters may not take positions a run cmdlet's
+    /// Slug would need, so Slug has none here).
+    /// Variants, each declared once:
+    /// - <see cref="SlugScopedCmdlet"/>: a mission of the state store given by its slug only (positional -Slug), for the
+    ///   cmdlets whose bookkeeping lives in the slug's entry (Add-ClawdTalkAgent, Complete-/Stop-ClawdTalkMission,
+    ///   Export-ClawdTalkMissionReport).
+    /// - Get-ClawdTalkRun (run optional: lists a mission's runs), Get-ClawdTalkMission (no run), Test-ClawdTalkMission
+    ///   (slug optional: every mission) and Get-ClawdTalkInsight (slug and ids only label its output) declare what differs,
+    ///   and resolve through <see cref="MissionCmdlet.Resolve"/>/<see cref="MissionCmdlet.FromSlug"/> like this block.
+    /// </summary>
     public abstract class RunScopedCmdlet : MissionCmdlet
     {
         [Parameter(Mandatory = true, ParameterSetName = BySlug, ValueFromPipelineByPropertyName = true)]
@@ -18,6 +30,7 @@ namespace ClawdTalk.Commands.Missions
         [ValidateNotNullOrEmpty]
         public string RunId { get; set; } = "";
 
+        /// <summary>The run the parameters name: the slug's mission and run, or the ids (with their slug looked up).</summary>
         internal MissionTarget Target() => ParameterSetName == BySlug ? FromSlug(Slug) : FromIds(MissionId, RunId);
     }
 }

@@ -16,18 +16,8 @@ namespace ClawdTalk.Commands.Steps
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "ClawdTalkStep", SupportsShouldProcess = true, DefaultParameterSetName = BySlug)]
     [OutputType(typeof(PlanStep))]
-    public sealed class SetClawdTalkStepCommand : MissionCmdlet
+    public sealed class SetClawdTalkStepCommand : RunScopedCmdlet
     {
-        [Parameter(Mandatory = true, ParameterSetName = BySlug, ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(SlugCompleter))]
-        public string Slug { get; set; } = "";
-
-        [Parameter(Mandatory = true, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
-        public string MissionId { get; set; } = "";
-
-        [Parameter(Mandatory = true, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
-        public string RunId { get; set; } = "";
-
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(StepIdCompleter))]
         public string StepId { get; set; } = "";
@@ -53,7 +43,7 @@ namespace ClawdTalk.Commands.Steps
         {
             var status = UserInput.StepStatus(Status);
             var payload = Payload == null ? null : UserInput.Value(Payload, "The payload", "InvalidPayloadJson");
-            var t = ParameterSetName == BySlug ? FromSlug(Slug) : FromIds(MissionId, RunId);
+            var t = Target();
             var entry = t.Slug == null ? null : Store.Find(t.Slug);
             var known = entry == null ? new string[0] : MissionStateStore.StepsOf(entry).Select(s => Json.Str(s, "step_id")).ToArray();
             if (known.Length == 0)
