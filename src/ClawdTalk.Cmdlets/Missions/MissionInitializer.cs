@@ -4,7 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.Commands.Missions;
-using ClawdTalk.Lifecycle;
+using ClawdTalk.Missions;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 

@@ -5,7 +5,7 @@ using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.Commands.Base;
 using ClawdTalk.Completers;
-using ClawdTalk.Lifecycle;
+using ClawdTalk.Missions;
 
 namespace ClawdTalk.Commands.Assistants
 {

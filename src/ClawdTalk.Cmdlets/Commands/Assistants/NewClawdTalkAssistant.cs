@@ -4,7 +4,7 @@ using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.Commands.Base;
 using ClawdTalk.Completers;
-using ClawdTalk.Lifecycle;
+using ClawdTalk.Missions;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Commands.Assistants

@@ -6,7 +6,7 @@ using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.Completers;
 using ClawdTalk.IO;
-using ClawdTalk.Lifecycle;
+using ClawdTalk.Missions;
 using ClawdTalk.Outreach;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;

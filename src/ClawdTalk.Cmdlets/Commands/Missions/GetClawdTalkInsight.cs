@@ -10,7 +10,7 @@ using ClawdTalk.Api;
 using ClawdTalk.Commands.Base;
 using ClawdTalk.Commands.Calls;
 using ClawdTalk.Completers;
-using ClawdTalk.Lifecycle;
+using ClawdTalk.Missions;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Commands.Missions

@@ -2,7 +2,7 @@ using System.Linq;
 using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.Completers;
-using ClawdTalk.Lifecycle;
+using ClawdTalk.Missions;
 
 namespace ClawdTalk.Commands.Missions
 {

@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using ClawdTalk.Api;
-using ClawdTalk.Lifecycle;
 using ClawdTalk.Missions;
 using ClawdTalk.State;
 

@@ -1,7 +1,7 @@
 using System.Linq;
 using System.Management.Automation;
 using ClawdTalk.Api;
-using ClawdTalk.Lifecycle;
+using ClawdTalk.Missions;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 

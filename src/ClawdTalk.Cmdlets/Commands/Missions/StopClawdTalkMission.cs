@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.Completers;
-using ClawdTalk.Lifecycle;
+using ClawdTalk.Missions;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 

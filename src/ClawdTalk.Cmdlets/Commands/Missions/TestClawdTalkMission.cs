@@ -4,7 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.Completers;
-using ClawdTalk.Lifecycle;
+using ClawdTalk.Missions;
 using ClawdTalk.Outreach;
 using ClawdTalk.Pollers;
 using ClawdTalk.State;
@@ -15,7 +15,7 @@ namespace ClawdTalk.Commands.Missions
     /// <summary>
     /// Checks one mission (-Slug, or MissionState objects from the pipeline) or every mission of the store against the
     /// service and the store, and returns one MissionFinding per way it would look wrong on the dashboard. -Fix applies
-    /// the safe repairs (each under ShouldProcess). The rules are in Lifecycle/MissionCheck.
+    /// the safe repairs (each under ShouldProcess). The rules are in Missions/MissionCheck.
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "ClawdTalkMission", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(MissionFinding))]

@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using ClawdTalk.Completers;
-using ClawdTalk.Lifecycle;
+using ClawdTalk.Missions;
 
 namespace ClawdTalk.Commands.Missions
 {

@@ -3,7 +3,7 @@ using System.Linq;
 using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.Commands.Base;
-using ClawdTalk.Lifecycle;
+using ClawdTalk.Missions;
 using ClawdTalk.Phones;
 
 namespace ClawdTalk.Commands.Numbers

@@ -7,7 +7,7 @@ using ClawdTalk.Outreach;
 using ClawdTalk.Commands.Missions;
 using ClawdTalk.Completers;
 using ClawdTalk.IO;
-using ClawdTalk.Lifecycle;
+using ClawdTalk.Missions;
 using ClawdTalk.Pollers;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;

@@ -3,7 +3,7 @@ using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.Commands.Base;
 using ClawdTalk.Completers;
-using ClawdTalk.Lifecycle;
+using ClawdTalk.Missions;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
