@@ -6,15 +6,16 @@ namespace ClawdTalk.Commands.Missions
     /// <summary>
     /// The one Slug/MissionId/RunId block: a cmdlet that works on one run, given by -MissionId and -RunId (set ById) or
     /// by -Slug (set BySlug), all three bound from the pipeline by property name, resolved by <see cref="Target"/>.
-    /// Every cmdlet that works on one run derives from it (its own parameters may not take positions a run cmdlet's
-    /// Slug would need, so Slug has none here).
-    /// Variants, each declared once:
+    /// Every cmdlet that works on one given run derives from it. Slug has no position here, so a derived cmdlet's own
+    /// positional parameters (Set-ClawdTalkStep's StepId and Status) keep theirs.
+    /// The variant, declared once:
     /// - <see cref="SlugScopedCmdlet"/>: a mission of the state store given by its slug only (positional -Slug), for the
     ///   cmdlets whose bookkeeping lives in the slug's entry (Add-ClawdTalkAgent, Complete-/Stop-ClawdTalkMission,
     ///   Export-ClawdTalkMissionReport).
-    /// - Get-ClawdTalkRun (run optional: lists a mission's runs), Get-ClawdTalkMission (no run), Test-ClawdTalkMission
-    ///   (slug optional: every mission) and Get-ClawdTalkInsight (slug and ids only label its output) declare what differs,
-    ///   and resolve through <see cref="MissionCmdlet.Resolve"/>/<see cref="MissionCmdlet.FromSlug"/> like this block.
+    /// Not on a run base, because they are not about one given run: Get-ClawdTalkRun (run optional: without it, the
+    /// mission's runs), Get-ClawdTalkMission (a mission, no run), Test-ClawdTalkMission (slug optional: every mission)
+    /// and Get-ClawdTalkInsight (slug and ids only label its output). They resolve through
+    /// <see cref="MissionCmdlet.FromSlug"/>/<see cref="MissionCmdlet.FromIds"/> like this block.
     /// </summary>
     public abstract class RunScopedCmdlet : MissionCmdlet
     {
