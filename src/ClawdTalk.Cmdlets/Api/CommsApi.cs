@@ -8,7 +8,7 @@ using Newtonsoft.Json.Linq;
 namespace ClawdTalk.Api
 {
     /// <summary>
-    /// The direct call and SMS endpoints of the contract (calls, messages, conversations) and the connection probe,
+    /// The direct call and SMS endpoints of the contract (calls, messages, conversations),
     /// async over the one pipeline; takes no cmdlet. Answers are returned as the service sent them: the callers check
     /// the `{"error":…}`-in-a-2xx shapes (CommsResponses) and unwrap.
     /// </summary>
@@ -51,9 +51,5 @@ namespace ClawdTalk.Api
 
         public async Task<IReadOnlyList<JObject>> ListConversationsAsync(CancellationToken ct) =>
             Json.UnwrapList(await _api.SendAsync(HttpMethod.Get, "messages/conversations", null, RequestKind.Idempotent, ct, _log, "Conversation").ConfigureAwait(false), "conversations");
-
-        /// <summary>One cheap authenticated read, not retried: does the service answer and accept the key?</summary>
-        public Task<JToken?> ProbeAsync(CancellationToken ct) =>
-            _api.SendAsync(HttpMethod.Get, "missions?page[size]=1", null, RequestKind.Idempotent, ct, _log, "Mission", noRetry: true);
     }
 }

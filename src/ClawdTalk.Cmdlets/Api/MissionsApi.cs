@@ -104,5 +104,9 @@ namespace ClawdTalk.Api
         /// <summary>`GET /missions/conversations/{id}/insights`, as the service sent it (the caller reads the list and its statuses).</summary>
         public Task<JToken?> InsightsAsync(string conversationId, CancellationToken ct) =>
             Get($"missions/conversations/{E(conversationId)}/insights", "Conversation", conversationId, ct);
+
+        /// <summary>One cheap authenticated read, not retried: does the service answer and accept the key?</summary>
+        public Task<JToken?> ProbeAsync(CancellationToken ct) =>
+            _api.SendAsync(HttpMethod.Get, "missions?page[size]=1", null, RequestKind.Idempotent, ct, _log, "Mission", noRetry: true);
     }
 }

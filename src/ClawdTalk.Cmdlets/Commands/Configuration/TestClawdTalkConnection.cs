@@ -29,7 +29,7 @@ namespace ClawdTalk.Commands.Configuration
                 result.KeySource = connection.KeySource;
                 var api = Session.ClientFor(connection);
                 var watch = Stopwatch.StartNew();
-                Run(ct => new CommsApi(api, LogVerbose).ProbeAsync(ct));
+                Run(ct => new MissionsApi(api, LogVerbose).ProbeAsync(ct));
                 result.LatencyMs = watch.Elapsed.TotalMilliseconds;
                 result.Success = true;
                 result.Status = ConnectionStatus.Ok;

@@ -64,7 +64,7 @@ namespace ClawdTalk.Commands.Gateway
                     var watch = Stopwatch.StartNew();
                     try
                     {
-                        Run(ct => new CommsApi(api, LogVerbose).ProbeAsync(ct));
+                        Run(ct => new MissionsApi(api, LogVerbose).ProbeAsync(ct));
                         report.LatencyMs = watch.Elapsed.TotalMilliseconds;
                         report.Connection = "Ok";
                         report.ConnectionMessage = $"The service accepted the key ({report.LatencyMs:0} ms).";
