@@ -1,7 +1,6 @@
 using System;
 using System.Diagnostics;
 using System.Management.Automation;
-using System.Net.Http;
 using ClawdTalk.Api;
 using ClawdTalk.Commands.Base;
 using ClawdTalk.Completers;

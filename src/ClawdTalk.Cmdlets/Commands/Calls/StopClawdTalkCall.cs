@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Net.Http;
 using ClawdTalk.Api;
 using ClawdTalk.Commands.Base;
 using ClawdTalk.Completers;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Management.Automation;
-using System.Net.Http;
 using ClawdTalk.Api;
 using ClawdTalk.Commands.Base;
 using ClawdTalk.Config;

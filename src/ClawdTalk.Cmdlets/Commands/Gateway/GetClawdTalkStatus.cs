@@ -4,7 +4,6 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using System.Net.Http;
 using ClawdTalk.Api;
 using ClawdTalk.Commands.Base;
 using ClawdTalk.Commands.Polling;

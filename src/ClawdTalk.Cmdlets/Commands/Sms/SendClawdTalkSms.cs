@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using System.Net.Http;
 using ClawdTalk.Api;
 using ClawdTalk.Commands.Base;
 using ClawdTalk.Commands.Calls;
