@@ -17,6 +17,16 @@ namespace ClawdTalk.Api
         public const string PaidPlanRequired = "PaidPlanRequired";
         public const string RequestOutcomeUnknown = "RequestOutcomeUnknown";
         public const string InvalidServerResponse = "InvalidServerResponse";
+        public const string ResponseTooLarge = "ResponseTooLarge";
+        public const string ApiUnauthorized = "ApiUnauthorized";
+        public const string ApiForbidden = "ApiForbidden";
+
+        // the connection's configuration (ConnectionResolver, ConfigStore)
+        public const string InsecureServer = "InsecureServer";
+        public const string InvalidServerUrl = "InvalidServerUrl";
+        public const string ConfigInvalid = "ConfigInvalid";
+        public const string ConfigUnreadable = "ConfigUnreadable";
+        public const string ConfigReferenceUnset = "ConfigReferenceUnset";
 
         // 404 by resource
         public const string MissionNotFound = "MissionNotFound";

@@ -28,7 +28,7 @@ namespace ClawdTalk.Bridge
     }
 
     /// <summary>
-    /// The bridge's approval gate over <see cref="ApprovalClient"/>: asks the owner on their phone and waits for the
+    /// The bridge's approval gate over <see cref="ApprovalsApi"/>: asks the owner on their phone and waits for the
     /// pushed `approval.responded` or a poll. It fails closed: only <see cref="ApprovalDecision.Approved"/> lets an action
     /// run; an error, a timeout, an unknown decision or a device that could not be reached never does.
     /// </summary>
@@ -52,7 +52,7 @@ namespace ClawdTalk.Bridge
         public async Task<ApprovalOutcome> AskAsync(string action, string details, Func<bool, Task>? progress, CancellationToken ct, string? requestId = null)
         {
             void Verbose(string m) => _log.Write(BridgeLogLevel.Verbose, "approval_http", m, requestId: requestId);
-            var outcome = await ApprovalClient.RequestAsync(_api, action, details, false, _o.ApprovalTimeout, ct, Verbose).ConfigureAwait(false);
+            var outcome = await new ApprovalsApi(_api, Verbose).RequestAsync(action, details, false, _o.ApprovalTimeout, ct).ConfigureAwait(false);
             if (outcome.Error != null || outcome.DevicesNotified == 0 || outcome.RequestId == null) return outcome;
 
             _log.Write(BridgeLogLevel.Information, "approval_requested", $"Asked the owner to approve ({outcome.DevicesNotified} device(s) notified); waiting up to {_o.ApprovalTimeout.TotalSeconds:0} s.",
@@ -61,7 +61,7 @@ namespace ClawdTalk.Bridge
             var progressTask = progress == null ? Task.CompletedTask : ProgressLoop(progress, stopProgress.Token);
             try
             {
-                await ApprovalClient.WaitAsync(_api, outcome, _o.ApprovalTimeout, _o.ApprovalPollInterval, ct, null, Verbose).ConfigureAwait(false);
+                await new ApprovalsApi(_api, Verbose).WaitAsync(outcome, _o.ApprovalTimeout, _o.ApprovalPollInterval, ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {

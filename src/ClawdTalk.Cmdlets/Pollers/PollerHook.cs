@@ -1,6 +1,6 @@
 using System;
 using System.Linq;
-using ClawdTalk.Lifecycle;
+using ClawdTalk.Missions;
 
 namespace ClawdTalk.Pollers
 {

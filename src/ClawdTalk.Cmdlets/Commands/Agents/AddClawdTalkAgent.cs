@@ -4,7 +4,7 @@ using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.Commands.Missions;
 using ClawdTalk.Completers;
-using ClawdTalk.Lifecycle;
+using ClawdTalk.Missions;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
@@ -19,12 +19,8 @@ namespace ClawdTalk.Commands.Agents
     /// </summary>
     [Cmdlet(VerbsCommon.Add, "ClawdTalkAgent", SupportsShouldProcess = true)]
     [OutputType(typeof(MissionState))]
-    public sealed class AddClawdTalkAgentCommand : MissionCmdlet
+    public sealed class AddClawdTalkAgentCommand : SlugScopedCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(SlugCompleter))]
-        public string Slug { get; set; } = "";
-
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? AssistantId { get; set; }
@@ -43,11 +39,11 @@ namespace ClawdTalk.Commands.Agents
 
         [Parameter]
         [ValidateNotNullOrEmpty]
-        public string Voice { get; set; } = AssistantApi.DefaultVoice;
+        public string Voice { get; set; } = AssistantsApi.DefaultVoice;
 
         [Parameter]
         [ValidateNotNullOrEmpty]
-        public string Model { get; set; } = AssistantApi.DefaultModel;
+        public string Model { get; set; } = AssistantsApi.DefaultModel;
 
         [Parameter]
         public SwitchParameter NoPhoneNumber { get; set; }
@@ -70,15 +66,15 @@ namespace ClawdTalk.Commands.Agents
                     + (wantsNumber ? " and keep the account's dedicated number as its from-number" : "")
                     + (AssignNumber ? " and assign the number to it (inbound)" : ""))) return;
 
-            var api = new AssistantApi(this);
+            var api = Assistants;
             var did = new List<string>();
 
             // 1. the assistant: the one given, the one stored, or a new one (created once)
             string? aid = AssistantId;
-            if (aid != null) api.Get(aid); // AssistantNotFound when it does not exist
+            if (aid != null) Run(ct => api.GetAsync(aid, ct)); // AssistantNotFound when it does not exist
             else if (stored != null)
             {
-                try { api.Get(stored); aid = stored; }
+                try { Run(ct => api.GetAsync(stored, ct)); aid = stored; }
                 catch (ClawdTalkApiException ex) when (ex.ErrorId == ErrorIds.AssistantNotFound)
                 {
                     WriteWarning($"The stored assistant {stored} no longer exists; a new one is created.");
@@ -89,14 +85,14 @@ namespace ClawdTalk.Commands.Agents
             if (aid == null)
             {
                 // no number, no new assistant: a rerun must not leave one more assistant behind each time
-                if (wantsNumber && api.AvailableNumber() == null) throw NoNumber();
+                if (wantsNumber && Run(ct => api.AvailableNumberAsync(ct)) == null) throw NoNumber();
                 aid = CreateOnce(Slug, "assistant",
                     // an assistant of this name made for this slug (its description names the slug) since the marker
-                    find: m => api.FindByName(name)
+                    find: m => Run(ct => api.FindByNameAsync(name, ct))
                         .Where(a => Json.Str(a, "name") == name && (Json.Str(a, "description") ?? "").EndsWith(Tag, System.StringComparison.Ordinal) && CreatedSince(a, m))
                         .Select(a => Json.Str(a, "id")).FirstOrDefault(id => id != null),
-                    create: m => Json.Str(api.Create(AssistantApi.CreateBody(name, Instructions ?? $"You are the voice agent of the mission '{missionName}'. Be brief, friendly and clear.",
-                            Greeting, Voice, Model, $"Voice agent of the ClawdTalk mission '{missionName}' {Tag}")), "id")
+                    create: m => Json.Str(Run(ct => api.CreateAsync(AssistantsApi.CreateBody(name, Instructions ?? $"You are the voice agent of the mission '{missionName}'. Be brief, friendly and clear.",
+                            Greeting, Voice, Model, $"Voice agent of the ClawdTalk mission '{missionName}' {Tag}"), ct)), "id")
                         ?? throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, "The service created the assistant but sent no id."),
                     record: (e, id) => e[StateKeys.AssistantId] = id);
                 did.Add($"created the assistant {aid}");
@@ -108,10 +104,10 @@ namespace ClawdTalk.Commands.Agents
             }
 
             // 2. linked to the run, verified by reading the links back
-            bool Linked() => Missions.ListAgents(t.MissionId, t.RunId).Any(a => Json.Str(a, "telnyx_agent_id", "agent_id") == aid);
+            bool Linked() => Run(ct => Missions.ListAgentsAsync(t.MissionId, t.RunId, ct)).Any(a => Json.Str(a, "telnyx_agent_id", "agent_id") == aid);
             if (!Linked())
             {
-                Missions.LinkAgent(t.MissionId, t.RunId, aid);
+                Run(ct => Missions.LinkAgentAsync(t.MissionId, t.RunId, aid, ct));
                 if (!Linked())
                     throw new ClawdTalkException("AgentLinkNotVerified", ErrorCategory.InvalidResult,
                         $"The service accepted the link of assistant {aid} to run {t.RunId}, but the run's linked agents do not list it. Run Add-ClawdTalkAgent again.", aid);
@@ -121,7 +117,7 @@ namespace ClawdTalk.Commands.Agents
             // 3. the account's dedicated number: the mission's from-number, not assigned (2.0.6); -AssignNumber assigns it
             if (wantsNumber)
             {
-                var phone = api.AvailableNumber() ?? throw NoNumber();
+                var phone = Run(ct => api.AvailableNumberAsync(ct)) ?? throw NoNumber();
                 var phoneId = Json.Str(phone, "id")!;
                 var number = Json.Str(phone, "phone_number");
                 Store.UpdateExisting(Slug, e => { e[StateKeys.PhoneNumberId] = phoneId; e[StateKeys.AgentPhone] = number; });
@@ -130,13 +126,13 @@ namespace ClawdTalk.Commands.Agents
             if (AssignNumber)
             {
                 var phoneId = Json.Str(Store.Require(Slug), StateKeys.PhoneNumberId) ?? throw NoNumber();
-                var connection = api.ConnectionId(aid, "telephony")
+                var connection = Run(ct => api.ConnectionIdAsync(aid, "telephony", ct))
                     ?? throw new ClawdTalkException("AssistantConnectionMissing", ErrorCategory.InvalidResult,
                         $"The assistant {aid} has no telephony connection id, so no number can be assigned to it. Enable its telephony feature and run Add-ClawdTalkAgent -AssignNumber again.", aid);
-                var current = api.Numbers().FirstOrDefault(n => Json.Str(n, "id") == phoneId);
+                var current = Run(ct => api.NumbersAsync(ct)).FirstOrDefault(n => Json.Str(n, "id") == phoneId);
                 if (current == null || Json.Str(current, "connection_id") != connection)
                 {
-                    api.AssignNumber(phoneId, connection, "voice");
+                    Run(ct => api.AssignNumberAsync(phoneId, connection, "voice", ct));
                     did.Add($"assigned the number {Json.Str(Store.Require(Slug), StateKeys.AgentPhone)} to it (inbound)");
                 }
             }

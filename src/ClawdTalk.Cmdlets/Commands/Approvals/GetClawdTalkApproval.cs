@@ -31,8 +31,8 @@ namespace ClawdTalk.Commands.Approvals
                     var id = raw.Trim();
                     try
                     {
-                        var o = Json.Unwrap(Get("approvals/" + Esc(id), "Approval", id), "approval")
-                                ?? throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, "The service returned no approval object.", id);
+                        var o = Run(ct => Approvals.GetAsync(id, ct))
+                                ?? throw new ClawdTalkException(ErrorIds.InvalidServerResponse, ErrorCategory.InvalidResult, "The service returned no approval object.", id);
                         var a = ApprovalRequest.FromJson(o, id);
                         history.Approval(a.RequestId, a.Action ?? "");
                         WriteObject(a);
@@ -46,8 +46,8 @@ namespace ClawdTalk.Commands.Approvals
             }
             if (Status == ApprovalStatus.Unknown)
                 throw Errors.Invalid("InvalidApprovalStatus", "-Status must be Pending, Approved, Denied or Expired.", Status);
-            var path = Status == null ? "approvals" : "approvals?status=" + Status.Value.ToString().ToLowerInvariant();
-            foreach (var o in Json.UnwrapList(Get(path, "Approval"), "approvals", "requests"))
+            var status = Status?.ToString().ToLowerInvariant();
+            foreach (var o in Run(ct => Approvals.ListAsync(status, ct)))
             {
                 var a = ApprovalRequest.FromJson(o);
                 if (a.RequestId.Length > 0) history.Approval(a.RequestId, a.Action ?? "");

@@ -65,14 +65,14 @@ namespace ClawdTalk.Commands.Approvals
             var result = new ApprovalResult { Action = action, Details = details, RequireBiometric = Biometric, Decision = ApprovalDecision.Error };
             ApprovalOutcome? outcome = null;
             ClawdTalkException? failure = null;
-            ApiClient api;
-            try { api = Api; }
+            ApprovalsApi api;
+            try { api = Approvals; }
             catch (ClawdTalkException ex) { ex.Terminating = false; Fail(result, ex); return; } // no connection: nothing to approve
 
             var progress = new WaitProgress(this, ProgressId, $"Approval: {CommsResponses.Preview(action, 60)}");
             try
             {
-                outcome = Run(ct => ApprovalClient.RequestAsync(api, action, details, Biometric, timeout, ct, LogVerbose));
+                outcome = Run(ct => api.RequestAsync(action, details, Biometric, timeout, ct));
                 result.RequestId = outcome.RequestId;
                 result.DevicesNotified = outcome.DevicesNotified;
                 result.DevicesFailed = outcome.DevicesFailed;
@@ -88,13 +88,13 @@ namespace ClawdTalk.Commands.Approvals
                     {
                         var started = DateTime.UtcNow;
                         progress.Update($"Waiting for the owner on {outcome.DevicesNotified} device(s) · {WaitProgress.Elapsed(TimeSpan.Zero)}", 0, Timeout, force: true);
-                        Run(ct => ApprovalClient.WaitAsync(api, outcome, timeout, PollInterval, ct,
+                        Run(ct => api.WaitAsync(outcome, timeout, PollInterval, ct,
                             left => Post(() =>
                             {
                                 var spent = DateTime.UtcNow - started;
                                 progress.Update($"Waiting for the owner on {outcome.DevicesNotified} device(s) · {WaitProgress.Elapsed(spent)}",
                                     (int)(100 * spent.TotalSeconds / Timeout), (int)Math.Ceiling(left.TotalSeconds));
-                            }), LogVerbose,
+                            }),
                             new ServiceOutage(ServiceOutage.GraceFrom(null), $"the approval {outcome.RequestId}", w => Post(() => WriteWarning(w)), LogVerbose)));
                     }
                 }

@@ -5,7 +5,7 @@ using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
 using ClawdTalk.Api;
-using ClawdTalk.Lifecycle;
+using ClawdTalk.Missions;
 using ClawdTalk.Phones;
 using Newtonsoft.Json.Linq;
 

@@ -5,7 +5,7 @@ using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.Commands.Base;
 using ClawdTalk.Completers;
-using ClawdTalk.Lifecycle;
+using ClawdTalk.Missions;
 
 namespace ClawdTalk.Commands.Assistants
 {
@@ -39,7 +39,7 @@ namespace ClawdTalk.Commands.Assistants
 
         protected override void Process()
         {
-            var api = new AssistantApi(this);
+            var api = Assistants;
             var cache = Session.Feature(() => new AssistantCache());
             if (ParameterSetName == ById)
             {
@@ -47,7 +47,7 @@ namespace ClawdTalk.Commands.Assistants
                 {
                     try
                     {
-                        var o = api.Get(id) ?? throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, $"The service answered without the assistant {id}.", id);
+                        var o = Run(ct => api.GetAsync(id, ct)) ?? throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, $"The service answered without the assistant {id}.", id);
                         var a = Assistant.From(o);
                         cache.Seen(a);
                         Emit(a, api);
@@ -69,7 +69,7 @@ namespace ClawdTalk.Commands.Assistants
             int? total = null;
             for (var page = 1; page <= 10_000; page++)
             {
-                var (items, totalPages, count) = api.ListPage(page, PageSize, filter);
+                var (items, totalPages, count) = Run(ct => api.ListPageAsync(page, PageSize, filter, ct));
                 total ??= count;
                 foreach (var a in items.Select(Assistant.From))
                 {
@@ -93,12 +93,12 @@ namespace ClawdTalk.Commands.Assistants
                 { RecommendedAction = "List the names with Get-ClawdTalkAssistant, or use a wildcard ('*caller*')." });
         }
 
-        void Emit(Assistant a, AssistantApi api)
+        void Emit(Assistant a, AssistantsApi api)
         {
             if (IncludeConnectionId)
             {
-                if (a.EnabledFeatures.Length == 0 || a.EnabledFeatures.Contains("telephony")) a.TelephonyConnectionId = api.ConnectionId(a.AssistantId, "telephony");
-                if (a.EnabledFeatures.Length == 0 || a.EnabledFeatures.Contains("messaging")) a.MessagingConnectionId = api.ConnectionId(a.AssistantId, "messaging");
+                if (a.EnabledFeatures.Length == 0 || a.EnabledFeatures.Contains("telephony")) a.TelephonyConnectionId = Run(ct => api.ConnectionIdAsync(a.AssistantId, "telephony", ct));
+                if (a.EnabledFeatures.Length == 0 || a.EnabledFeatures.Contains("messaging")) a.MessagingConnectionId = Run(ct => api.ConnectionIdAsync(a.AssistantId, "messaging", ct));
             }
             WriteObject(a);
         }

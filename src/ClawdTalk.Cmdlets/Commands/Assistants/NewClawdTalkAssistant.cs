@@ -4,7 +4,7 @@ using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.Commands.Base;
 using ClawdTalk.Completers;
-using ClawdTalk.Lifecycle;
+using ClawdTalk.Missions;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Commands.Assistants
@@ -34,14 +34,14 @@ namespace ClawdTalk.Commands.Assistants
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [AllowNull]
         [AllowEmptyString]
-        public string Voice { get => _voice; set => _voice = string.IsNullOrEmpty(value) ? AssistantApi.DefaultVoice : value; }
-        string _voice = AssistantApi.DefaultVoice;
+        public string Voice { get => _voice; set => _voice = string.IsNullOrEmpty(value) ? AssistantsApi.DefaultVoice : value; }
+        string _voice = AssistantsApi.DefaultVoice;
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [AllowNull]
         [AllowEmptyString]
-        public string Model { get => _model; set => _model = string.IsNullOrEmpty(value) ? AssistantApi.DefaultModel : value; }
-        string _model = AssistantApi.DefaultModel;
+        public string Model { get => _model; set => _model = string.IsNullOrEmpty(value) ? AssistantsApi.DefaultModel : value; }
+        string _model = AssistantsApi.DefaultModel;
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string? Description { get; set; }
@@ -83,14 +83,14 @@ namespace ClawdTalk.Commands.Assistants
             if (Description != null) body["description"] = Description;
             if (!ShouldProcess(Name, $"Create an assistant ({Model}, voice {Voice}, tools {string.Join(", ", ((JArray)body["tools"]!).Select(t => (string?)t["type"]))})")) return;
 
-            var api = new AssistantApi(this);
+            var api = Assistants;
             var started = DateTimeOffset.UtcNow;
             JObject? created;
-            try { created = api.Create(body); }
+            try { created = Run(ct => api.CreateAsync(body, ct)); }
             catch (RequestOutcomeUnknownException)
             {
                 // the answer was lost: adopt the one assistant of this name created since, never create a second
-                var candidates = api.ListPage(1, 100, Name.Trim()).Items
+                var candidates = Run(ct => api.ListPageAsync(1, 100, Name.Trim(), ct)).Items
                     .Where(a => Json.Str(a, "name") == Name.Trim() && Json.Date(a, "created_at") is DateTimeOffset c && c >= started.AddMinutes(-1)).ToList();
                 if (candidates.Count != 1) throw;
                 WriteVerbose($"The answer was lost; the assistant {Json.Str(candidates[0], "id")} it created was found.");

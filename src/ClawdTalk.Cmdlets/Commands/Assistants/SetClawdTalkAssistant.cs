@@ -3,7 +3,7 @@ using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.Commands.Base;
 using ClawdTalk.Completers;
-using ClawdTalk.Lifecycle;
+using ClawdTalk.Missions;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Commands.Assistants
@@ -100,7 +100,7 @@ namespace ClawdTalk.Commands.Assistants
             if (changes.Count == 0)
                 throw Errors.Invalid("NothingToChange", "Give at least one field to change (-Instructions, -Greeting, -Name, -Tool, -Property @{…}, …).", AssistantId);
             if (!ShouldProcess(AssistantId, $"Change {string.Join(", ", changes.Properties().Select(p => p.Name))}")) return;
-            var o = new AssistantApi(this).Update(AssistantId, changes)
+            var o = Run(ct => Assistants.UpdateAsync(AssistantId, changes, ct))
                 ?? throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, $"The service answered without the assistant {AssistantId}.", AssistantId);
             var a = Assistant.From(o);
             if (string.IsNullOrEmpty(a.AssistantId)) a.AssistantId = AssistantId;

@@ -10,16 +10,26 @@ namespace ClawdTalk.Commands.Base
     public abstract class ClawdTalkApiCmdlet : ClawdTalkCmdlet
     {
         ApiClient? _api;
+        MissionsApi? _missions;
+        AssistantsApi? _assistants;
+        CommsApi? _comms;
+        ApprovalsApi? _approvals;
 
         internal ApiClient Api => _api ??= Session.ClientFor(ConnectionResolver.Resolve(Session));
 
+        // The endpoint clients (Api/), over this cmdlet's connection with -Verbose logging; they take no cmdlet, so a
+        // call runs on the pump: Run(ct => Missions.GetRunAsync(mid, rid, ct)).
+        internal MissionsApi Missions => _missions ??= new MissionsApi(Api, LogVerbose);
+        internal AssistantsApi Assistants => _assistants ??= new AssistantsApi(Api, LogVerbose);
+        internal CommsApi Comms => _comms ??= new CommsApi(Api, LogVerbose);
+        internal ApprovalsApi Approvals => _approvals ??= new ApprovalsApi(Api, LogVerbose);
+
+        // Raw requests, only for code not yet on an endpoint client (Polling/PollerSupport); new code uses Api/'s clients.
         internal JToken? Send(HttpMethod method, string path, JToken? body, RequestKind kind, string? resource = null, object? target = null) =>
             Run(ct => Api.SendAsync(method, path, body, kind, ct, LogVerbose, resource, target));
 
         internal JToken? Get(string path, string? resource = null, object? target = null) =>
             Send(HttpMethod.Get, path, null, RequestKind.Idempotent, resource, target);
-
-        internal static readonly HttpMethod Patch = new HttpMethod("PATCH");
 
         internal static string Esc(string segment) => ApiText.Segment(segment);
     }

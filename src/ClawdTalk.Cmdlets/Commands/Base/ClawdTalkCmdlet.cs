@@ -20,7 +20,7 @@ namespace ClawdTalk.Commands.Base
         ModuleSession? _session;
 
         /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped.</summary>
-        protected CancellationToken CancelToken => _cts.Token;
+        protected internal CancellationToken CancelToken => _cts.Token;
 
         internal ModuleSession Session => _session ??= ModuleSession.Current;
 

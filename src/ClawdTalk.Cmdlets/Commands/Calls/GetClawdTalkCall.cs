@@ -21,8 +21,8 @@ namespace ClawdTalk.Commands.Calls
             {
                 try
                 {
-                    var o = Json.Unwrap(Get("calls/" + Esc(id.Trim()), "Call", id), "call")
-                            ?? throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, "The service returned no call object.", id);
+                    var o = Run(ct => Comms.GetCallAsync(id.Trim(), ct))
+                            ?? throw new ClawdTalkException(ErrorIds.InvalidServerResponse, ErrorCategory.InvalidResult, "The service returned no call object.", id);
                     var call = DirectCall.FromJson(o);
                     if (call.CallId.Length == 0) call.CallId = id.Trim();
                     Session.Feature(() => new CommsHistory()).Call(call.CallId, $"{call.To} ({call.StatusText})");

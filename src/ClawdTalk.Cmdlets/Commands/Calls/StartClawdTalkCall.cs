@@ -1,7 +1,6 @@
 using System;
 using System.Diagnostics;
 using System.Management.Automation;
-using System.Net.Http;
 using ClawdTalk.Api;
 using ClawdTalk.Commands.Base;
 using ClawdTalk.Completers;
@@ -76,13 +75,13 @@ namespace ClawdTalk.Commands.Calls
             if (Purpose != null) body["context"] = new JObject { ["purpose"] = Purpose };
 
             JToken? response;
-            try { response = Send(HttpMethod.Post, "calls", body, RequestKind.Create, "Call", target); }
+            try { response = Run(ct => Comms.StartCallAsync(body, target, ct)); }
             catch (ClawdTalkException ex) { throw CommsResponses.WithAdvice(ex); }
             CommsResponses.ThrowIfFailure(response, "CallFailed", "The call to " + target, target, "call_id");
             var created = Json.Unwrap(response, "call");
             var call = created == null ? null : DirectCall.FromJson(created, to);
             if (call == null || call.CallId.Length == 0)
-                throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, "The service accepted the call but returned no call_id.", target);
+                throw new ClawdTalkException(ErrorIds.InvalidServerResponse, ErrorCategory.InvalidResult, "The service accepted the call but returned no call_id.", target);
             History.Call(call.CallId, $"{target} ({call.StatusText})");
             if (to != null) History.Contact(to, "called");
             WriteVerbose($"Call {call.CallId} to {target}: {call.StatusText}.");
@@ -118,8 +117,8 @@ namespace ClawdTalk.Commands.Calls
                     DirectCall next;
                     try
                     {
-                        var o = Json.Unwrap(Get("calls/" + Esc(call.CallId), "Call", call.CallId), "call");
-                        if (o == null) throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, "The service returned no call object.", call.CallId);
+                        var o = Run(ct => Comms.GetCallAsync(call.CallId, ct));
+                        if (o == null) throw new ClawdTalkException(ErrorIds.InvalidServerResponse, ErrorCategory.InvalidResult, "The service returned no call object.", call.CallId);
                         next = DirectCall.FromJson(o, call.To);
                         if (next.CallId.Length == 0) next.CallId = call.CallId;
                         outage.Answered();

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Net.Http;
 using ClawdTalk.Api;
 using ClawdTalk.Commands.Base;
 using ClawdTalk.Completers;
@@ -35,12 +34,12 @@ namespace ClawdTalk.Commands.Calls
                 {
                     if (!Confirmed(Force, id, "End the call")) continue;
                     // ending is idempotent on the service, so the request may be retried safely
-                    var response = Send(HttpMethod.Post, "calls/" + Esc(id) + "/end", new JObject { ["reason"] = Reason }, RequestKind.Idempotent, "Call", id);
+                    var response = Run(ct => Comms.EndCallAsync(id, Reason, ct));
                     WriteVerbose($"Call {id} ended ({Reason}).");
                     if (!PassThru) continue;
                     var o = Json.Unwrap(response, "call");
                     if (o == null || Json.Str(o, "call_id", "id") == null || Json.Str(o, "status") == null)
-                        o = Json.Unwrap(Get("calls/" + Esc(id), "Call", id), "call");
+                        o = Run(ct => Comms.GetCallAsync(id, ct));
                     if (o == null) continue;
                     var call = DirectCall.FromJson(o);
                     if (call.CallId.Length == 0) call.CallId = id;

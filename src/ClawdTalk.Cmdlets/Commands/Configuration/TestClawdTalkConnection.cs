@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Management.Automation;
-using System.Net.Http;
 using ClawdTalk.Api;
 using ClawdTalk.Commands.Base;
 using ClawdTalk.Config;
@@ -29,7 +28,7 @@ namespace ClawdTalk.Commands.Configuration
                 result.KeySource = connection.KeySource;
                 var api = Session.ClientFor(connection);
                 var watch = Stopwatch.StartNew();
-                Run(ct => api.SendAsync(HttpMethod.Get, "missions?page[size]=1", null, RequestKind.Idempotent, ct, LogVerbose, "Mission", noRetry: true));
+                Run(ct => new MissionsApi(api, LogVerbose).ProbeAsync(ct));
                 result.LatencyMs = watch.Elapsed.TotalMilliseconds;
                 result.Success = true;
                 result.Status = ConnectionStatus.Ok;
@@ -42,14 +41,14 @@ namespace ClawdTalk.Commands.Configuration
                 result.Message = ex.Message;
                 result.Status = ex.ErrorId switch
                 {
-                    "NoApiKey" => ConnectionStatus.NoApiKey,
-                    "ApiUnauthorized" or "ApiForbidden" => ConnectionStatus.Unauthorized,
-                    "ServerUnreachable" => ConnectionStatus.Unreachable,
-                    "RateLimited" => ConnectionStatus.RateLimited,
-                    "RequestTimeout" => ConnectionStatus.Timeout,
-                    "InvalidServerResponse" or "ResponseTooLarge" => ConnectionStatus.InvalidResponse,
-                    "InsecureServer" => ConnectionStatus.InsecureServer,
-                    "ConfigInvalid" or "ConfigUnreadable" or "ConfigReferenceUnset" or "InvalidServerUrl" => ConnectionStatus.ConfigurationError,
+                    ErrorIds.NoApiKey => ConnectionStatus.NoApiKey,
+                    ErrorIds.ApiUnauthorized or ErrorIds.ApiForbidden => ConnectionStatus.Unauthorized,
+                    ErrorIds.ServerUnreachable => ConnectionStatus.Unreachable,
+                    ErrorIds.RateLimited => ConnectionStatus.RateLimited,
+                    ErrorIds.RequestTimeout => ConnectionStatus.Timeout,
+                    ErrorIds.InvalidServerResponse or ErrorIds.ResponseTooLarge => ConnectionStatus.InvalidResponse,
+                    ErrorIds.InsecureServer => ConnectionStatus.InsecureServer,
+                    ErrorIds.ConfigInvalid or ErrorIds.ConfigUnreadable or ErrorIds.ConfigReferenceUnset or ErrorIds.InvalidServerUrl => ConnectionStatus.ConfigurationError,
                     _ => ConnectionStatus.ServerError,
                 };
             }

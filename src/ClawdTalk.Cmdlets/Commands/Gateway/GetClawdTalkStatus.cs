@@ -4,7 +4,6 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using System.Net.Http;
 using ClawdTalk.Api;
 using ClawdTalk.Commands.Base;
 using ClawdTalk.Commands.Polling;
@@ -64,7 +63,7 @@ namespace ClawdTalk.Commands.Gateway
                     var watch = Stopwatch.StartNew();
                     try
                     {
-                        Run(ct => api.SendAsync(HttpMethod.Get, "missions?page[size]=1", null, RequestKind.Idempotent, ct, LogVerbose, "Mission", noRetry: true));
+                        Run(ct => new MissionsApi(api, LogVerbose).ProbeAsync(ct));
                         report.LatencyMs = watch.Elapsed.TotalMilliseconds;
                         report.Connection = "Ok";
                         report.ConnectionMessage = $"The service accepted the key ({report.LatencyMs:0} ms).";
@@ -73,10 +72,10 @@ namespace ClawdTalk.Commands.Gateway
                     {
                         report.Connection = ex.ErrorId switch
                         {
-                            "ApiUnauthorized" or "ApiForbidden" => "Unauthorized",
-                            "ServerUnreachable" => "Unreachable",
-                            "RateLimited" => "RateLimited",
-                            "RequestTimeout" => "Timeout",
+                            ErrorIds.ApiUnauthorized or ErrorIds.ApiForbidden => "Unauthorized",
+                            ErrorIds.ServerUnreachable => "Unreachable",
+                            ErrorIds.RateLimited => "RateLimited",
+                            ErrorIds.RequestTimeout => "Timeout",
                             _ => "ServerError",
                         };
                         report.ConnectionMessage = ex.Message;

@@ -3,7 +3,7 @@ using System.Linq;
 using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.Completers;
-using ClawdTalk.Lifecycle;
+using ClawdTalk.Missions;
 using ClawdTalk.Outreach;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
@@ -18,15 +18,11 @@ namespace ClawdTalk.Commands.Missions
     /// </summary>
     [Cmdlet(VerbsLifecycle.Complete, "ClawdTalkMission", SupportsShouldProcess = true)]
     [OutputType(typeof(MissionState))]
-    public sealed class CompleteClawdTalkMissionCommand : MissionCmdlet
+    public sealed class CompleteClawdTalkMissionCommand : SlugScopedCmdlet
     {
         // Everything piped in is collected; each mission is completed once, in the end block, with all of it.
         readonly List<string> _order = new List<string>();
         readonly Dictionary<string, List<object>> _inputs = new Dictionary<string, List<object>>(System.StringComparer.Ordinal);
-
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(SlugCompleter))]
-        public string Slug { get; set; } = "";
 
         [Parameter(Position = 1)]
         [ValidateNotNullOrEmpty]
@@ -113,7 +109,7 @@ namespace ClawdTalk.Commands.Missions
                 // and logged. "Mission succeeded" was logged when the run ended; it is not logged a second time.
                 var body = new JObject { ["status"] = "succeeded", ["result_summary"] = summary };
                 if (payload != null) body["result_payload"] = payload;
-                Missions.UpdateRun(t.MissionId, t.RunId, body);
+                Run(ct => Missions.UpdateRunAsync(t.MissionId, t.RunId, body, ct));
                 Store.UpdateExisting(slug, e =>
                 {
                     e[StateKeys.Status] = "succeeded";
@@ -143,7 +139,7 @@ namespace ClawdTalk.Commands.Missions
         /// </summary>
         void CompleteStepsThatRan(MissionTarget t, JObject entry, List<object> inputs)
         {
-            var planJson = Missions.TryGetPlan(t.MissionId, t.RunId);
+            var planJson = Run(ct => Missions.TryGetPlanAsync(t.MissionId, t.RunId, ct));
             if (planJson == null) return;
             var open = MissionPlan.From(planJson, t.MissionId, t.RunId, t.Slug).Steps.Where(s => !s.IsTerminal).ToList();
             if (open.Count == 0) return;
@@ -167,7 +163,7 @@ namespace ClawdTalk.Commands.Missions
             }
             foreach (var step in open.Where(s => ran.Contains(s.StepId)))
             {
-                Missions.UpdateStep(t.MissionId, t.RunId, step.StepId, Wire.Step(StepStatus.Completed));
+                Run(ct => Missions.UpdateStepAsync(t.MissionId, t.RunId, step.StepId, Wire.Step(StepStatus.Completed), ct));
                 LogEvent(t, MissionEventType.StepCompleted, $"Step '{step.StepId}' completed: its outreach ran.", step.StepId);
                 Remember(t, e =>
                 {

@@ -6,7 +6,7 @@ using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.Completers;
 using ClawdTalk.IO;
-using ClawdTalk.Lifecycle;
+using ClawdTalk.Missions;
 using ClawdTalk.Outreach;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
@@ -19,13 +19,8 @@ namespace ClawdTalk.Commands.Missions
     /// </summary>
     [Cmdlet(VerbsData.Export, "ClawdTalkMissionReport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(FileInfo))]
-    public sealed class ExportClawdTalkMissionReportCommand : MissionCmdlet
+    public sealed class ExportClawdTalkMissionReportCommand : SlugScopedCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(SlugCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string Slug { get; set; } = "";
-
         /// <summary>The HTML file to write (replaced when it exists).</summary>
         [Parameter(Mandatory = true, Position = 1)]
         [ValidateNotNullOrEmpty]
@@ -44,18 +39,18 @@ namespace ClawdTalk.Commands.Missions
             var t = FromSlug(Slug);
             var entry = Store.Find(Slug);
             var data = new MissionReportData { Slug = t.Slug, MissionId = t.MissionId, RunId = t.RunId };
-            var mission = Missions.GetMission(t.MissionId);
+            var mission = Run(ct => Missions.GetMissionAsync(t.MissionId, ct));
             data.MissionName = Json.Str(mission, "name") ?? (entry == null ? null : Json.Str(entry, StateKeys.MissionName));
             data.Instructions = Json.Str(mission, "instructions");
-            var run = Missions.GetRun(t.MissionId, t.RunId);
+            var run = Run(ct => Missions.GetRunAsync(t.MissionId, t.RunId, ct));
             data.RunStatus = Json.Str(run, "status");
             data.ResultSummary = Json.Str(run, "result_summary");
             data.StartedAt = Json.Date(run, "created_at");
             data.EndedAt = Json.Date(run, "updated_at");
-            data.Steps = (Missions.TryGetPlan(t.MissionId, t.RunId)?["steps"] as JArray)?.OfType<JObject>()
+            data.Steps = (Run(ct => Missions.TryGetPlanAsync(t.MissionId, t.RunId, ct))?["steps"] as JArray)?.OfType<JObject>()
                 .OrderBy(s => Json.Int(s, "sequence") ?? 0).ToList() ?? new List<JObject>();
-            data.Timeline = Missions.ListEvents(t.MissionId, t.RunId);
-            data.Agents = Missions.ListAgents(t.MissionId, t.RunId);
+            data.Timeline = Run(ct => Missions.ListEventsAsync(t.MissionId, t.RunId, ct));
+            data.Agents = Run(ct => Missions.ListAgentsAsync(t.MissionId, t.RunId, ct));
             var events = ScheduledEventsOfRun(t, entry, data.Agents);
             var names = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var r in OutreachLedger.ReadRecords(entry))
@@ -73,7 +68,7 @@ namespace ClawdTalk.Commands.Missions
             for (var read = 1; read <= 2; read++)
             {
                 JToken? token;
-                try { token = Missions.Insights(conversationId); }
+                try { token = Run(ct => Missions.InsightsAsync(conversationId, ct)); }
                 catch (ClawdTalkException ex)
                 {
                     WriteVerbose($"The insights of {conversationId} could not be read: {ex.Message}");

@@ -3,14 +3,13 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Management.Automation;
-using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using ClawdTalk.Api;
 using ClawdTalk.Commands.Base;
 using ClawdTalk.Commands.Calls;
 using ClawdTalk.Completers;
-using ClawdTalk.Lifecycle;
+using ClawdTalk.Missions;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Commands.Missions
@@ -60,23 +59,13 @@ namespace ClawdTalk.Commands.Missions
         public string? RunId { get; set; }
 
         /// <summary>Conversations polled at once; the others wait for a free slot.</summary>
-        internal const int Concurrency = 8;
+        internal const int Concurrency = InsightPoller.Concurrency;
 
         readonly List<Task> _polls = new List<Task>();
-        readonly SemaphoreSlim _slots = new SemaphoreSlim(Concurrency, Concurrency);
-        ServiceOutage? _outage;
+        InsightPoller? _poller;
         WaitProgress? _progress;
         int _started, _finished;
         ClawdTalkException? _fatal;
-
-        /// <summary>What one input asks for (copied off the parameters, which the next input overwrites).</summary>
-        sealed class Ask
-        {
-            public string ConversationId = "";
-            public string? Slug, MissionId, RunId, StepId;
-            public Stopwatch Watch = null!;
-            public int Reads;
-        }
 
         protected override void Process()
         {
@@ -90,20 +79,20 @@ namespace ClawdTalk.Commands.Missions
             if (Timeout < TimeSpan.Zero) throw Errors.Invalid("InvalidTimeout", "-Timeout must not be negative.", Timeout);
             if (PollInterval < TimeSpan.FromMilliseconds(100)) throw Errors.Invalid("InvalidPollInterval", "-PollInterval must be at least 0.1 seconds.", PollInterval);
             ThrowIfFatal();
-            var ask = new Ask { ConversationId = ConversationId, Slug = Slug, MissionId = MissionId, RunId = RunId, StepId = StepId, Watch = Stopwatch.StartNew() };
-            var api = Api;
-            _outage ??= new ServiceOutage(ServiceOutage.GraceFrom(null), "conversation insights", w => Post(() => WriteWarning(w)), LogVerbose);
+            // what this input asks for, copied off the parameters (which the next input overwrites)
+            var ask = new InsightAsk { ConversationId = ConversationId, Slug = Slug, MissionId = MissionId, RunId = RunId, StepId = StepId };
+            var poller = _poller ??= new InsightPoller(Missions, Api.Connection, Timeout, PollInterval, NoWait,
+                new ServiceOutage(ServiceOutage.GraceFrom(null), "conversation insights", w => Post(() => WriteWarning(w)), LogVerbose));
             _progress ??= new WaitProgress(this, 0x4947 /* "IG" */, "Waiting for conversation insights");
             _started++;
 
             // the first read here: an insight that is ready streams on at once, as before
             List<JObject>? first = null;
-            try { first = Run(ct => ReadAsync(api, ask, ct)); }
-            catch (ClawdTalkException ex) when (ServiceOutage.IsOutage(ex) && !NoWait) { _outage.Failed(ex); }
+            try { first = Run(ct => poller.ReadAsync(ask, ct)); }
+            catch (ClawdTalkException ex) when (ServiceOutage.IsOutage(ex) && !NoWait) { poller.Outage.Failed(ex); }
             if (first != null) { Output(ask, first); return; }
             // not ready: polled in the background with the others (at most Concurrency at once); results come out as they complete
-            var outage = _outage;
-            _polls.Add(Task.Run(() => PollAsync(api, ask, outage, CancelToken)));
+            _polls.Add(Task.Run(() => PollAsync(poller, ask, CancelToken)));
             ShowProgress();
         }
 
@@ -128,7 +117,7 @@ namespace ClawdTalk.Commands.Missions
         }
 
         void ShowProgress() =>
-            _progress?.Update($"{_finished} of {_started} conversation(s) done" + (_outage?.IsDown == true ? "; the service is unreachable" : ""),
+            _progress?.Update($"{_finished} of {_started} conversation(s) done" + (_poller?.Outage.IsDown == true ? "; the service is unreachable" : ""),
                 (int)(100.0 * _finished / Math.Max(1, _started)));
 
         void ThrowIfFatal()
@@ -137,54 +126,20 @@ namespace ClawdTalk.Commands.Missions
             if (fatal != null) throw fatal;
         }
 
-        /// <summary>One read: the completed insights (or, with -NoWait, whatever there is); null when not completed yet.</summary>
-        async Task<List<JObject>?> ReadAsync(ApiClient api, Ask ask, CancellationToken ct)
-        {
-            ask.Reads++;
-            var path = $"missions/conversations/{Esc(ask.ConversationId)}/insights";
-            var token = await api.SendAsync(HttpMethod.Get, path, null, RequestKind.Idempotent, ct, LogVerbose, "Conversation", ask.ConversationId).ConfigureAwait(false);
-            _outage?.Answered();
-            var items = Json.UnwrapList(token, "insights", "conversations");
-            var completed = items.Where(i => string.Equals(Json.Str(i, "status"), "completed", StringComparison.OrdinalIgnoreCase)).ToList();
-            if (completed.Count > 0) return completed;
-            if (NoWait) return items.ToList();
-            if (ask.Watch.Elapsed >= Timeout)
-                throw new ClawdTalkException("InsightTimeout", ErrorCategory.OperationTimeout,
-                    $"The insights of conversation {ask.ConversationId} were not completed within {Timeout.TotalSeconds:0.#} s ({ask.Reads} reads; last status: {Json.Str(items.FirstOrDefault(), "status") ?? "none"}).", ask.ConversationId)
-                { RecommendedAction = "Run Get-ClawdTalkInsight again later, or with a longer -Timeout." };
-            return null;
-        }
-
-        /// <summary>Polls one conversation until its insights are completed; -PollInterval is service time (the sandbox's clock).</summary>
-        async Task PollAsync(ApiClient api, Ask ask, ServiceOutage outage, CancellationToken ct)
+        /// <summary>Polls one conversation in the background; its insights or its error are written on the pipeline thread.</summary>
+        async Task PollAsync(InsightPoller poller, InsightAsk ask, CancellationToken ct)
         {
             try
             {
-                while (true)
-                {
-                    var left = Timeout - ask.Watch.Elapsed;
-                    var wait = outage.Next(api.Connection.Real(PollInterval));
-                    await Task.Delay(wait < left ? wait : left < TimeSpan.Zero ? TimeSpan.Zero : left, ct).ConfigureAwait(false);
-                    await _slots.WaitAsync(ct).ConfigureAwait(false);
-                    List<JObject>? done;
-                    try { done = await ReadAsync(api, ask, ct).ConfigureAwait(false); }
-                    catch (ClawdTalkException ex) when (ServiceOutage.IsOutage(ex) && ask.Watch.Elapsed < Timeout)
-                    {
-                        outage.Failed(ex); // a warning at once; a terminating error once the grace period has passed
-                        continue;
-                    }
-                    finally { _slots.Release(); }
-                    if (done == null) continue;
-                    Post(() => Output(ask, done));
-                    return;
-                }
+                var done = await poller.PollAsync(ask, ct).ConfigureAwait(false);
+                Post(() => Output(ask, done));
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
             catch (ClawdTalkException ex) when (ex.Terminating) { Interlocked.CompareExchange(ref _fatal, ex, null); }
             catch (ClawdTalkException ex) { Post(() => { _finished++; WriteError(ex); }); }
         }
 
-        void Output(Ask ask, List<JObject> done)
+        void Output(InsightAsk ask, List<JObject> done)
         {
             _finished++;
             foreach (var o in done)

@@ -4,21 +4,12 @@ using System.Linq;
 using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.Commands.Base;
-using ClawdTalk.Lifecycle;
+using ClawdTalk.Missions;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Commands.Missions
 {
-    /// <summary>Which mission run a command works on: by ids, or by a slug of the state store.</summary>
-    internal sealed class MissionTarget
-    {
-        public string? Slug;
-        public string MissionId = "";
-        public string RunId = "";
-        public override string ToString() => Slug != null ? $"{Slug} ({MissionId}/{RunId})" : $"{MissionId}/{RunId}";
-    }
-
     /// <summary>
     /// The base of the mission cmdlets: the state store, the mission endpoints, resolving a slug or ids to a run, and
     /// the bookkeeping rules (event + memory for every change, the run closed when it ends, terminal hooks).
@@ -30,10 +21,8 @@ namespace ClawdTalk.Commands.Missions
         internal const string DefaultAgentId = "claude-code";
 
         MissionStateStore? _store;
-        MissionApi? _missions;
 
         internal MissionStateStore Store => _store ??= MissionStateStore.Default;
-        internal MissionApi Missions => _missions ??= new MissionApi(this);
 
         /// <summary>The slug's entry, which must hold a mission and a run.</summary>
         internal MissionTarget FromSlug(string slug, bool needRun = true)
@@ -75,7 +64,7 @@ namespace ClawdTalk.Commands.Missions
             foreach (var aid in MissionCheck.CandidateAssistants(entry, agents))
             {
                 try { found.AddRange(MissionCheck.OfRun(Run(ct => events.ListAsync(aid, ct)), aid, t.RunId)); }
-                catch (ClawdTalkException ex) when (ex.ErrorId == "AssistantNotFound") { WriteVerbose($"The assistant {aid} no longer exists: its events were not read."); }
+                catch (ClawdTalkException ex) when (ex.ErrorId == ErrorIds.AssistantNotFound) { WriteVerbose($"The assistant {aid} no longer exists: its events were not read."); }
             }
             return found.GroupBy(e => Json.Str(e, "id", "event_id") ?? "").Select(g => g.First()).ToList();
         }
@@ -92,7 +81,7 @@ namespace ClawdTalk.Commands.Missions
             var body = new JObject { ["type"] = Wire.Event(type), ["summary"] = summary, ["agent_id"] = agentId ?? DefaultAgentId };
             if (stepId != null) body["step_id"] = stepId;
             if (payload != null) body["payload"] = payload;
-            var o = Missions.LogEvent(t.MissionId, t.RunId, body);
+            var o = Run(ct => Missions.LogEventAsync(t.MissionId, t.RunId, body, ct));
             var ev = MissionEvent.From(o, t.MissionId, t.RunId, t.Slug);
             if (ev.Summary == null) { ev.Summary = summary; ev.Type = type; ev.StepId = stepId; }
             WriteVerbose($"Logged a {Wire.Event(type)} event on run {t.RunId}: {summary}");
@@ -133,19 +122,19 @@ namespace ClawdTalk.Commands.Missions
             var closed = new List<string>();
             if (closeOpenSteps && !serverAlreadyEnded)
             {
-                var planJson = Missions.TryGetPlan(t.MissionId, t.RunId);
+                var planJson = Run(ct => Missions.TryGetPlanAsync(t.MissionId, t.RunId, ct));
                 if (planJson != null)
                     foreach (var step in MissionPlan.From(planJson, t.MissionId, t.RunId, t.Slug).Steps.Where(s => !s.IsTerminal))
                     {
                         var to = status == RunStatus.Failed && step.Status == StepStatus.InProgress ? StepStatus.Failed : StepStatus.Skipped;
-                        Missions.UpdateStep(t.MissionId, t.RunId, step.StepId, Wire.Step(to));
+                        Run(ct => Missions.UpdateStepAsync(t.MissionId, t.RunId, step.StepId, Wire.Step(to), ct));
                         closed.Add($"{step.StepId}={Wire.Step(to)}");
                         Remember(t, e => SetStepStatus(e, step.StepId, Wire.Step(to)));
                     }
             }
             var result = new JObject { ["status"] = Wire.Run(status), ["result_summary"] = summary };
             if (payload != null) result["result_payload"] = payload;
-            if (!serverAlreadyEnded) Missions.UpdateRun(t.MissionId, t.RunId, result);
+            if (!serverAlreadyEnded) Run(ct => Missions.UpdateRunAsync(t.MissionId, t.RunId, result, ct));
             Remember(t, e =>
             {
                 e[StateKeys.Status] = StateStatus(status);
@@ -178,8 +167,8 @@ namespace ClawdTalk.Commands.Missions
         /// </summary>
         internal void CloseWhenDone(MissionTarget t)
         {
-            var run = MissionRun.From(Missions.GetRun(t.MissionId, t.RunId), t.MissionId);
-            var plan = MissionPlan.From(Missions.GetPlan(t.MissionId, t.RunId), t.MissionId, t.RunId, t.Slug);
+            var run = MissionRun.From(Run(ct => Missions.GetRunAsync(t.MissionId, t.RunId, ct)), t.MissionId);
+            var plan = MissionPlan.From(Run(ct => Missions.GetPlanAsync(t.MissionId, t.RunId, ct)), t.MissionId, t.RunId, t.Slug);
             var steps = new JArray(plan.Steps.Select(s => new JObject { ["step_id"] = s.StepId, ["status"] = Wire.Step(s.Status) }));
             if (Wire.IsTerminal(run.Status))
             {

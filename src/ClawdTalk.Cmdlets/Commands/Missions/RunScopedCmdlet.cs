@@ -3,7 +3,20 @@ using ClawdTalk.Completers;
 
 namespace ClawdTalk.Commands.Missions
 {
-    /// <summary>A cmdlet that works on one run, given by -MissionId and -RunId or by -Slug (both bind from the pipeline by property name).</summary>
+    /// <summary>
+    /// The one Slug/MissionId/RunId block: a cmdlet that works on one run, given by -MissionId and -RunId (set ById) or
+    /// by -Slug (set BySlug), all three bound from the pipeline by property name, resolved by <see cref="Target"/>.
+    /// Every cmdlet that works on one given run derives from it. Slug has no position here, so a derived cmdlet's own
+    /// positional parameters (Set-ClawdTalkStep's StepId and Status) keep theirs.
+    /// The variant, declared once:
+    /// - <see cref="SlugScopedCmdlet"/>: a mission of the state store given by its slug only (positional -Slug), for the
+    ///   cmdlets whose bookkeeping lives in the slug's entry (Add-ClawdTalkAgent, Complete-/Stop-ClawdTalkMission,
+    ///   Export-ClawdTalkMissionReport).
+    /// Not on a run base, because they are not about one given run: Get-ClawdTalkRun (run optional: without it, the
+    /// mission's runs), Get-ClawdTalkMission (a mission, no run), Test-ClawdTalkMission (slug optional: every mission)
+    /// and Get-ClawdTalkInsight (slug and ids only label its output). They resolve through
+    /// <see cref="MissionCmdlet.FromSlug"/>/<see cref="MissionCmdlet.FromIds"/> like this block.
+    /// </summary>
     public abstract class RunScopedCmdlet : MissionCmdlet
     {
         [Parameter(Mandatory = true, ParameterSetName = BySlug, ValueFromPipelineByPropertyName = true)]
@@ -18,6 +31,7 @@ namespace ClawdTalk.Commands.Missions
         [ValidateNotNullOrEmpty]
         public string RunId { get; set; } = "";
 
+        /// <summary>The run the parameters name: the slug's mission and run, or the ids (with their slug looked up).</summary>
         internal MissionTarget Target() => ParameterSetName == BySlug ? FromSlug(Slug) : FromIds(MissionId, RunId);
     }
 }

@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.Completers;
-using ClawdTalk.Lifecycle;
+using ClawdTalk.Missions;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
@@ -11,12 +11,8 @@ namespace ClawdTalk.Commands.Missions
     /// <summary>Ends a mission that will not succeed: its run cancelled (or failed with -Failed), open steps closed, pollers removed; once per mission, in the end block.</summary>
     [Cmdlet(VerbsLifecycle.Stop, "ClawdTalkMission", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(MissionState))]
-    public sealed class StopClawdTalkMissionCommand : MissionCmdlet
+    public sealed class StopClawdTalkMissionCommand : SlugScopedCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(SlugCompleter))]
-        public string Slug { get; set; } = "";
-
         [Parameter(Mandatory = true, Position = 1)]
         [ValidateNotNullOrEmpty]
         public string Reason { get; set; } = "";

@@ -4,7 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.Completers;
-using ClawdTalk.Lifecycle;
+using ClawdTalk.Missions;
 using ClawdTalk.Outreach;
 using ClawdTalk.Pollers;
 using ClawdTalk.State;
@@ -15,7 +15,7 @@ namespace ClawdTalk.Commands.Missions
     /// <summary>
     /// Checks one mission (-Slug, or MissionState objects from the pipeline) or every mission of the store against the
     /// service and the store, and returns one MissionFinding per way it would look wrong on the dashboard. -Fix applies
-    /// the safe repairs (each under ShouldProcess). The rules are in Lifecycle/MissionCheck.
+    /// the safe repairs (each under ShouldProcess). The rules are in Missions/MissionCheck.
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "ClawdTalkMission", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(MissionFinding))]
@@ -85,10 +85,10 @@ namespace ClawdTalk.Commands.Missions
             var input = new MissionCheckInput
             {
                 Slug = t.Slug, MissionId = t.MissionId, RunId = t.RunId, Entry = entry,
-                Run = Missions.GetRun(t.MissionId, t.RunId),
-                Plan = Missions.TryGetPlan(t.MissionId, t.RunId),
-                Timeline = Missions.ListEvents(t.MissionId, t.RunId),
-                Agents = Missions.ListAgents(t.MissionId, t.RunId),
+                Run = Run(ct => Missions.GetRunAsync(t.MissionId, t.RunId, ct)),
+                Plan = Run(ct => Missions.TryGetPlanAsync(t.MissionId, t.RunId, ct)),
+                Timeline = Run(ct => Missions.ListEventsAsync(t.MissionId, t.RunId, ct)),
+                Agents = Run(ct => Missions.ListAgentsAsync(t.MissionId, t.RunId, ct)),
             };
             input.ServiceEvents = ScheduledEventsOfRun(t, entry, input.Agents);
             var scheduler = Scheduler();
@@ -136,13 +136,13 @@ namespace ClawdTalk.Commands.Missions
             {
                 var aid = f.AssistantId;
                 if (aid == null) continue;
-                Repair(f, target, $"Link the assistant {aid} to the run", () => Missions.LinkAgent(t.MissionId, t.RunId, aid));
+                Repair(f, target, $"Link the assistant {aid} to the run", () => Run(ct => Missions.LinkAgentAsync(t.MissionId, t.RunId, aid, ct)));
             }
             foreach (var f in findings.Where(f => f.FindingId == MissionCheck.StepPendingEventDone))
             {
                 Repair(f, target, $"Mark the step '{f.StepId}' completed", () =>
                 {
-                    Missions.UpdateStep(t.MissionId, t.RunId, f.StepId!, "completed");
+                    Run(ct => Missions.UpdateStepAsync(t.MissionId, t.RunId, f.StepId!, "completed", ct));
                     Remember(t, e => SetStepStatus(e, f.StepId!, "completed"));
                     LogEvent(t, MissionEventType.StepCompleted, $"Step '{f.StepId}' completed: its scheduled events are done (repaired by Test-ClawdTalkMission).", f.StepId);
                 });

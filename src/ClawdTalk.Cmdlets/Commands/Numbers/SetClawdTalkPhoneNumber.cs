@@ -4,7 +4,7 @@ using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.Commands.Base;
 using ClawdTalk.Completers;
-using ClawdTalk.Lifecycle;
+using ClawdTalk.Missions;
 using ClawdTalk.Phones;
 using Newtonsoft.Json.Linq;
 
@@ -54,8 +54,8 @@ namespace ClawdTalk.Commands.Numbers
             if ((AssistantId == null) == (ConnectionId == null))
                 throw Errors.Invalid("AssignmentTargetRequired", "Give either -AssistantId (its connection is looked up) or -ConnectionId.", PhoneNumberId.Length > 0 ? PhoneNumberId : PhoneNumber);
             var type = Type.ToLowerInvariant();
-            var api = new AssistantApi(this);
-            var numbers = api.Numbers().Select(AccountPhoneNumber.From).ToList();
+            var api = Assistants;
+            var numbers = Run(ct => api.NumbersAsync(ct)).Select(AccountPhoneNumber.From).ToList();
             AccountPhoneNumber? number;
             if (ParameterSetName == ByNumber)
             {
@@ -71,7 +71,7 @@ namespace ClawdTalk.Commands.Numbers
             if (AssistantId != null)
             {
                 var feature = type == "sms" ? "messaging" : "telephony";
-                connection = api.ConnectionId(AssistantId, feature)
+                connection = Run(ct => api.ConnectionIdAsync(AssistantId, feature, ct))
                     ?? throw new ClawdTalkException("AssistantConnectionMissing", ErrorCategory.InvalidOperation,
                         $"The assistant {AssistantId} has no {feature} connection: enable the feature (Set-ClawdTalkAssistant -Feature) first.", AssistantId);
             }
@@ -86,7 +86,7 @@ namespace ClawdTalk.Commands.Numbers
                     $"{number.PhoneNumber} is assigned to the connection {number.ConnectionId}; -Force moves it (calls to it then reach the other assistant).", number.PhoneNumberId);
             var action = $"Assign to {(AssistantId != null ? $"assistant {AssistantId} ({connection})" : connection)} for {type}" + (number.IsAvailable ? "" : $", taking it from {number.ConnectionId}");
             if (!ShouldProcess($"{number.PhoneNumber} ({number.PhoneNumberId})", action)) return;
-            var o = api.AssignNumber(number.PhoneNumberId, connection!, type);
+            var o = Run(ct => api.AssignNumberAsync(number.PhoneNumberId, connection!, type, ct));
             var result = o != null && Json.Str(o, "id") != null ? AccountPhoneNumber.From(o) : number;
             if (result.ConnectionId == null) { result.ConnectionId = connection; result.Type = type; }
             WriteVerbose($"{result.PhoneNumber} is assigned to {connection} ({type}).");

@@ -7,7 +7,7 @@ using ClawdTalk.Outreach;
 using ClawdTalk.Commands.Missions;
 using ClawdTalk.Completers;
 using ClawdTalk.IO;
-using ClawdTalk.Lifecycle;
+using ClawdTalk.Missions;
 using ClawdTalk.Pollers;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
@@ -173,19 +173,19 @@ namespace ClawdTalk.Commands.Polling
                     continue;
                 }
                 // the service ends the step and the run when the last event ends: open them again for the new attempt
-                var run = MissionRun.From(Missions.GetRun(t.MissionId, t.RunId), t.MissionId);
+                var run = MissionRun.From(Run(ct => Missions.GetRunAsync(t.MissionId, t.RunId, ct)), t.MissionId);
                 if (Wire.IsTerminal(run.Status))
                 {
-                    Missions.UpdateRun(t.MissionId, t.RunId, new JObject { ["status"] = "running" });
+                    Run(ct => Missions.UpdateRunAsync(t.MissionId, t.RunId, new JObject { ["status"] = "running" }, ct));
                     WriteVerbose($"Run {t.RunId} was {Wire.Run(run.Status)} on the service; set back to running for the retry.");
                 }
                 if (r.StepId != null)
                 {
-                    var plan = Missions.TryGetPlan(t.MissionId, t.RunId);
+                    var plan = Run(ct => Missions.TryGetPlanAsync(t.MissionId, t.RunId, ct));
                     var step = plan == null ? null : MissionPlan.From(plan, t.MissionId, t.RunId, Slug).Steps.FirstOrDefault(s => s.StepId == r.StepId);
                     if (step != null && step.IsTerminal)
                     {
-                        Missions.UpdateStep(t.MissionId, t.RunId, r.StepId, "in_progress");
+                        Run(ct => Missions.UpdateStepAsync(t.MissionId, t.RunId, r.StepId, "in_progress", ct));
                         Remember(t, e => SetStepStatus(e, r.StepId, "in_progress"));
                     }
                 }
@@ -298,7 +298,7 @@ namespace ClawdTalk.Commands.Polling
                     var localStatus = Wire.Step(Json.Str(local, "status"));
                     if (localStatus != StepStatus.Completed && localStatus != StepStatus.Skipped && localStatus != StepStatus.Failed)
                     {
-                        Missions.UpdateStep(t.MissionId, t.RunId, r.StepId, "completed");
+                        Run(ct => Missions.UpdateStepAsync(t.MissionId, t.RunId, r.StepId, "completed", ct));
                         var text = $"Step '{r.StepId}' completed: the {r.Describe()} ended {r.Outcome}" + (r.Attempt > 1 ? $" (attempt {r.Attempt})." : ".");
                         var payload = (JObject)memory.DeepClone();
                         payload["event_id"] = r.Id;
@@ -327,12 +327,12 @@ namespace ClawdTalk.Commands.Polling
         /// <summary>Ends the run when the service has ended it, or when every step of its plan is done (the missions bookkeeping).</summary>
         void CloseIfDone(MissionTarget t)
         {
-            if (Missions.TryGetPlan(t.MissionId, t.RunId) != null)
+            if (Run(ct => Missions.TryGetPlanAsync(t.MissionId, t.RunId, ct)) != null)
             {
                 CloseWhenDone(t);
                 return;
             }
-            var run = MissionRun.From(Missions.GetRun(t.MissionId, t.RunId), t.MissionId);
+            var run = MissionRun.From(Run(ct => Missions.GetRunAsync(t.MissionId, t.RunId, ct)), t.MissionId);
             if (Wire.IsTerminal(run.Status)) FollowServiceEnd(t, run, null);
         }
 

@@ -37,7 +37,7 @@ namespace ClawdTalk.Commands.Scheduling
                 foreach (var r in records) Add(Json.Str(r, "assistant_id"));
                 if (entry != null) Add(Json.Str(entry, StateKeys.AssistantId));
                 if (records.Count == 0)
-                    foreach (var a in c.Missions.ListAgents(t.MissionId, t.RunId)) Add(Json.Str(a, "telnyx_agent_id", "agent_id"));
+                    foreach (var a in c.Run(ct => c.Missions.ListAgentsAsync(t.MissionId, t.RunId, ct))) Add(Json.Str(a, "telnyx_agent_id", "agent_id"));
                 foreach (var aid in assistants)
                 {
                     IReadOnlyList<JObject> listed;

@@ -11,7 +11,7 @@ using ClawdTalk.Commands.Base;
 using ClawdTalk.Commands.Calls;
 using ClawdTalk.Commands.Missions;
 using ClawdTalk.Completers;
-using ClawdTalk.Lifecycle;
+using ClawdTalk.Missions;
 using ClawdTalk.Outreach;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;

@@ -21,7 +21,7 @@ namespace ClawdTalk.Commands.Sms
         protected override void Process()
         {
             var contact = Contact == null ? null : E164.Normalize(Contact, "contact", E164.Strictness.Possible);
-            var list = Json.UnwrapList(Get("messages/conversations", "Conversation"), "conversations");
+            var list = Run(ct => Comms.ListConversationsAsync(ct));
             var history = Session.Feature(() => new CommsHistory());
             foreach (var o in list)
             {

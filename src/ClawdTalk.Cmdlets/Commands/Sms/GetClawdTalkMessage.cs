@@ -40,10 +40,8 @@ namespace ClawdTalk.Commands.Sms
             if (first == 0 && !PagingParameters.IncludeTotalCount) return;
             var limit = (long)Math.Min((ulong)int.MaxValue, Math.Max(1UL, SafeAdd(first, skip)));
 
-            var query = new List<string> { "limit=" + limit.ToString(CultureInfo.InvariantCulture) };
-            if (contact != null) query.Add("contact=" + Esc(contact));
-            if (Direction != null) query.Add("direction=" + (Direction == SmsDirection.Inbound ? "inbound" : "outbound"));
-            var response = Get("messages?" + string.Join("&", query), "Message", contact);
+            var direction = Direction == null ? null : Direction == SmsDirection.Inbound ? "inbound" : "outbound";
+            var response = Run(ct => Comms.ListMessagesAsync((int)limit, contact, direction, ct));
             var list = Json.UnwrapList(response, "messages");
             var total = (response as JObject)?["pagination"] is JObject p ? Json.Int(p, "total") : null;
 

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using System.Net.Http;
 using ClawdTalk.Api;
 using ClawdTalk.Commands.Base;
 using ClawdTalk.Commands.Calls;
@@ -91,7 +90,7 @@ namespace ClawdTalk.Commands.Sms
         {
             var body = new JObject { ["to"] = to, ["message"] = message };
             if (media.Length > 0) body["media_urls"] = new JArray(media.Cast<object>().ToArray());
-            var response = Send(HttpMethod.Post, "messages/send", body, RequestKind.Create, "Message", to);
+            var response = Run(ct => Comms.SendSmsAsync(body, to, ct));
             CommsResponses.ThrowIfFailure(response, "SmsFailed", "The text to " + to, to, "id", "message_id");
             var o = Json.Unwrap(response, "message", "sms") ?? new JObject();
             var sms = SmsMessage.FromJson(o, SmsDirection.Outbound, to, message, media);

@@ -3,7 +3,7 @@ using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.Commands.Missions;
 using ClawdTalk.Completers;
-using ClawdTalk.Lifecycle;
+using ClawdTalk.Missions;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
@@ -16,18 +16,8 @@ namespace ClawdTalk.Commands.Steps
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "ClawdTalkStep", SupportsShouldProcess = true, DefaultParameterSetName = BySlug)]
     [OutputType(typeof(PlanStep))]
-    public sealed class SetClawdTalkStepCommand : MissionCmdlet
+    public sealed class SetClawdTalkStepCommand : RunScopedCmdlet
     {
-        [Parameter(Mandatory = true, ParameterSetName = BySlug, ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(SlugCompleter))]
-        public string Slug { get; set; } = "";
-
-        [Parameter(Mandatory = true, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
-        public string MissionId { get; set; } = "";
-
-        [Parameter(Mandatory = true, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
-        public string RunId { get; set; } = "";
-
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(StepIdCompleter))]
         public string StepId { get; set; } = "";
@@ -53,12 +43,12 @@ namespace ClawdTalk.Commands.Steps
         {
             var status = UserInput.StepStatus(Status);
             var payload = Payload == null ? null : UserInput.Value(Payload, "The payload", "InvalidPayloadJson");
-            var t = ParameterSetName == BySlug ? FromSlug(Slug) : FromIds(MissionId, RunId);
+            var t = Target();
             var entry = t.Slug == null ? null : Store.Find(t.Slug);
             var known = entry == null ? new string[0] : MissionStateStore.StepsOf(entry).Select(s => Json.Str(s, "step_id")).ToArray();
             if (known.Length == 0)
             {
-                var plan = Missions.TryGetPlan(t.MissionId, t.RunId);
+                var plan = Run(ct => Missions.TryGetPlanAsync(t.MissionId, t.RunId, ct));
                 known = plan == null ? new string[0] : MissionPlan.From(plan, t.MissionId, t.RunId, t.Slug).Steps.Select(s => s.StepId).ToArray();
             }
             if (!known.Contains(StepId))
@@ -69,7 +59,7 @@ namespace ClawdTalk.Commands.Steps
             var wire = Wire.Step(status);
             if (!ShouldProcess($"step '{StepId}' of {t}", $"Set the status to {wire}")) return;
 
-            var o = Missions.UpdateStep(t.MissionId, t.RunId, StepId, wire);
+            var o = Run(ct => Missions.UpdateStepAsync(t.MissionId, t.RunId, StepId, wire, ct));
             var step = PlanStep.From(o, t.MissionId, t.RunId, t.Slug);
             if (string.IsNullOrEmpty(step.StepId)) step.StepId = StepId;
             if (step.Status == StepStatus.Unknown) step.Status = status;

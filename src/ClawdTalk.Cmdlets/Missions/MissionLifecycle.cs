@@ -4,7 +4,7 @@ using System.Threading;
 using ClawdTalk.Api;
 using ClawdTalk.Session;
 
-namespace ClawdTalk.Lifecycle
+namespace ClawdTalk.Missions
 {
     /// <summary>What a terminal hook is told: which mission run ended, how, and where to report what it cleaned up.</summary>
     internal sealed class MissionTerminalContext

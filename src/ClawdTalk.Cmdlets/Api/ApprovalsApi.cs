@@ -1,72 +1,44 @@
 using System;
-using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Management.Automation;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
-using ClawdTalk.Api;
+using ClawdTalk.Approvals;
 using Newtonsoft.Json.Linq;
 
-namespace ClawdTalk
+namespace ClawdTalk.Api
 {
     /// <summary>
-    /// What an owner approval came to. Only <see cref="Approved"/> lets an action run. <see cref="Pending"/> is what
-    /// Request-ClawdTalkApproval -NoWait reports for a request that reached a device and is not answered yet.
-    /// </summary>
-    public enum ApprovalDecision { Approved, Denied, Timeout, NoDevices, NoDevicesReached, Error, Pending }
-}
-
-namespace ClawdTalk.Approvals
-{
-    /// <summary>
-    /// Process-wide rendezvous for `approval.responded` frames: a running bridge publishes decisions here and any waiter
-    /// (Request-ClawdTalkApproval, the bridge's own approval gate) takes them at once instead of waiting for its next poll.
-    /// </summary>
-    internal static class ApprovalHub
-    {
-        static readonly ConcurrentDictionary<string, TaskCompletionSource<string>> Waiters = new ConcurrentDictionary<string, TaskCompletionSource<string>>(StringComparer.Ordinal);
-
-        // Request ids are unique per service, not across services (a sandbox and the real service, or two sandboxes, can
-        // both issue `apr_000001`): a decision belongs to the server that sent it.
-        static string KeyOf(Uri apiBase, string requestId) => apiBase.AbsoluteUri + "|" + requestId;
-
-        static TaskCompletionSource<string> Entry(Uri apiBase, string requestId) =>
-            Waiters.GetOrAdd(KeyOf(apiBase, requestId), _ => new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously));
-
-        public static Task<string> WaitAsync(Uri apiBase, string requestId) => Entry(apiBase, requestId).Task;
-
-        public static void Publish(Uri apiBase, string requestId, string decision) => Entry(apiBase, requestId).TrySetResult(decision);
-
-        public static void Forget(Uri apiBase, string requestId) => Waiters.TryRemove(KeyOf(apiBase, requestId), out _);
-    }
-
-    /// <summary>The result of asking the owner; carries why it is not approved when it is not.</summary>
-    internal sealed class ApprovalOutcome
-    {
-        public string? RequestId;
-        public ApprovalDecision Decision = ApprovalDecision.Error;
-        public int DevicesNotified, DevicesFailed;
-        public ClawdTalkException? Error;
-        /// <summary>When the request was created (client clock).</summary>
-        public DateTimeOffset? RequestedAt;
-        /// <summary>When the decision was known: the service's `responded_at` when it gave one, else when it was seen.</summary>
-        public DateTimeOffset? DecidedAt;
-        /// <summary>The last status object the service returned (null when none was read, or the decision was pushed).</summary>
-        public JObject? LastStatus;
-        /// <summary>The service's status word behind the decision (`approved`, `expired`, …, or an unknown word).</summary>
-        public string? StatusText;
-    }
-
-    /// <summary>
-    /// Owner approvals by push notification (`POST /approvals`, `GET /approvals/{id}`), shared by Request-ClawdTalkApproval
+    /// Owner approvals by push notification (`POST /approvals`, `GET /approvals/{id}`, `GET /approvals`), async over the one pipeline (takes no cmdlet), shared by Request-ClawdTalkApproval
     /// and the bridge's approval gate. Fails closed: any error, an unknown status or the end of the wait is never Approved.
     /// </summary>
-    internal static class ApprovalClient
+    internal sealed class ApprovalsApi
     {
-        public static async Task<ApprovalOutcome> RequestAsync(ApiClient api, string action, string? details, bool biometric, TimeSpan timeout,
-            CancellationToken ct, Action<string>? log = null)
+        readonly ApiClient _api;
+        readonly Action<string>? _log;
+
+        public ApprovalsApi(ApiClient api, Action<string>? log = null)
         {
+            _api = api;
+            _log = log;
+        }
+
+        /// <summary>`GET /approvals/{id}`: one approval request as the service has it.</summary>
+        public async Task<JObject?> GetAsync(string requestId, CancellationToken ct) =>
+            Json.Unwrap(await _api.SendAsync(HttpMethod.Get, "approvals/" + ApiText.Segment(requestId), null, RequestKind.Idempotent, ct, _log, "Approval", requestId).ConfigureAwait(false), "approval");
+
+        /// <summary>`GET /approvals[?status=…]`: the account's approval requests.</summary>
+        public async Task<IReadOnlyList<JObject>> ListAsync(string? status, CancellationToken ct) =>
+            Json.UnwrapList(await _api.SendAsync(HttpMethod.Get, status == null ? "approvals" : "approvals?status=" + ApiText.Segment(status), null,
+                RequestKind.Idempotent, ct, _log, "Approval").ConfigureAwait(false), "approvals", "requests");
+
+        /// <summary>`POST /approvals`: asks the owner. Never throws for the service's answer: the outcome carries the error (fail closed).</summary>
+        public async Task<ApprovalOutcome> RequestAsync(string action, string? details, bool biometric, TimeSpan timeout, CancellationToken ct)
+        {
+            var api = _api;
+            var log = _log;
             var outcome = new ApprovalOutcome();
             var body = new JObject { ["action"] = action, ["require_biometric"] = biometric, ["expires_in"] = (int)Math.Ceiling(timeout.TotalSeconds) };
             if (!string.IsNullOrEmpty(details)) body["details"] = details;
@@ -78,7 +50,7 @@ namespace ClawdTalk.Approvals
                 outcome.DevicesNotified = Json.Int(created, "devices_notified") ?? 0;
                 outcome.DevicesFailed = Json.Int(created, "devices_failed") ?? 0;
                 if (outcome.RequestId == null)
-                    throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, "The service did not return an approval request id.");
+                    throw new ClawdTalkException(ErrorIds.InvalidServerResponse, ErrorCategory.InvalidResult, "The service did not return an approval request id.");
                 if (outcome.DevicesNotified == 0)
                 {
                     outcome.Decision = outcome.DevicesFailed > 0 ? ApprovalDecision.NoDevicesReached : ApprovalDecision.NoDevices;
@@ -95,9 +67,11 @@ namespace ClawdTalk.Approvals
         }
 
         /// <summary>Waits for the owner's answer: the bridge's push (ApprovalHub) or a poll, whichever comes first.</summary>
-        public static async Task WaitAsync(ApiClient api, ApprovalOutcome outcome, TimeSpan timeout, TimeSpan pollInterval, CancellationToken ct,
-            Action<TimeSpan>? onTick = null, Action<string>? log = null, ServiceOutage? outage = null)
+        public async Task WaitAsync(ApprovalOutcome outcome, TimeSpan timeout, TimeSpan pollInterval, CancellationToken ct,
+            Action<TimeSpan>? onTick = null, ServiceOutage? outage = null)
         {
+            var api = _api;
+            var log = _log;
             if (outcome.RequestId == null || outcome.Error != null || outcome.DevicesNotified == 0) return;
             var id = outcome.RequestId;
             var pushed = ApprovalHub.WaitAsync(api.Connection.ApiBase, id);

@@ -1,7 +1,7 @@
 using System.Linq;
 using System.Management.Automation;
 using ClawdTalk.Api;
-using ClawdTalk.Lifecycle;
+using ClawdTalk.Missions;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
@@ -22,23 +22,11 @@ namespace ClawdTalk.Commands.Missions
             if (steps.Count == 0) throw Errors.Invalid("InvalidStep", "A plan needs at least one step.");
             var t = Target();
             if (!ShouldProcess(t.ToString(), $"Create a plan of {steps.Count} step(s): {string.Join(", ", steps.Select(s => s.StepId))}")) return;
-            var json = Missions.CreatePlan(t.MissionId, t.RunId, new JArray(steps.Select(s => s.ToJson())));
-            if (Json.UnwrapList(json, "steps").Count == 0) json = Missions.GetPlan(t.MissionId, t.RunId);
+            var json = Run(ct => Missions.CreatePlanAsync(t.MissionId, t.RunId, new JArray(steps.Select(s => s.ToJson())), ct));
+            if (Json.UnwrapList(json, "steps").Count == 0) json = Run(ct => Missions.GetPlanAsync(t.MissionId, t.RunId, ct));
             var plan = MissionPlan.From(json, t.MissionId, t.RunId, t.Slug);
             Remember(t, e => e[StateKeys.Steps] = StepsJson(plan.Steps));
             WriteObject(plan);
-        }
-    }
-
-    /// <summary>`GET …/plan`: the run's steps with their statuses.</summary>
-    [Cmdlet(VerbsCommon.Get, "ClawdTalkPlan", DefaultParameterSetName = ById)]
-    [OutputType(typeof(MissionPlan))]
-    public sealed class GetClawdTalkPlanCommand : RunScopedCmdlet
-    {
-        protected override void Process()
-        {
-            var t = Target();
-            WriteObject(MissionPlan.From(Missions.GetPlan(t.MissionId, t.RunId), t.MissionId, t.RunId, t.Slug));
         }
     }
 }

@@ -2,6 +2,9 @@ using System;
 
 namespace ClawdTalk.Session
 {
+    // The seam between the session and the bridge feature: the bridge implements IBridgeStatusSource
+    // (Bridge/BridgeStatusSource.cs); Get-ClawdTalkStatus reads it through BridgeStatusSources.Describe.
+
     /// <summary>What the voice bridge says about itself, for Get-ClawdTalkStatus.</summary>
     internal sealed class BridgeStatusSnapshot
     {

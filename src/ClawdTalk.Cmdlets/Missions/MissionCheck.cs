@@ -7,7 +7,7 @@ using ClawdTalk.Pollers;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
-namespace ClawdTalk.Lifecycle
+namespace ClawdTalk.Missions
 {
     /// <summary>One scheduled event as the slug store knows it, whichever record holds it.</summary>
     internal sealed class StoredEventRecord

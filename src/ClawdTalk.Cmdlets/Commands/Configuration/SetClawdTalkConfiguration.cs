@@ -10,25 +10,6 @@ using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Commands.Configuration
 {
-    /// <summary>Shows the configuration file (the published `skill-config.json` keys), secrets masked.</summary>
-    [Cmdlet(VerbsCommon.Get, "ClawdTalkConfiguration")]
-    [OutputType(typeof(ClawdTalk.Configuration))]
-    public sealed class GetClawdTalkConfigurationCommand : ClawdTalkCmdlet
-    {
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? Path { get; set; }
-
-        protected override void Process()
-        {
-            var path = ResolvePath(this, Path);
-            WriteObject(ConfigKeys.Describe(path, File.Exists(path), ConfigStore.Read(path)));
-        }
-
-        internal static string ResolvePath(PSCmdlet cmdlet, string? path) =>
-            path == null ? ModulePaths.ConfigFile : cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
-    }
-
     /// <summary>Writes values to the configuration file, keeping every other key as it was.</summary>
     [Cmdlet(VerbsCommon.Set, "ClawdTalkConfiguration", SupportsShouldProcess = true)]
     [OutputType(typeof(ClawdTalk.Configuration))]
@@ -91,33 +72,5 @@ namespace ClawdTalk.Commands.Configuration
         static string CheckedSecret(string value, string errorId, string what) =>
             SecureText.IsPlausibleSecret(value) ? value
                 : throw Errors.Terminating(errorId, ErrorCategory.InvalidArgument, $"The {what} is empty or contains spaces or control characters; nothing was written.");
-    }
-
-    /// <summary>Removes keys from the configuration file, or the whole file.</summary>
-    [Cmdlet(VerbsCommon.Remove, "ClawdTalkConfiguration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
-    [OutputType(typeof(void))]
-    public sealed class RemoveClawdTalkConfigurationCommand : ClawdTalkCmdlet
-    {
-        [Parameter(Position = 0)]
-        [ValidateNotNullOrEmpty]
-        [ArgumentCompleter(typeof(Completers.ConfigKeyCompleter))]
-        public string[]? Name { get; set; }
-
-        [Parameter] [ValidateNotNullOrEmpty] public string? Path { get; set; }
-        [Parameter] public SwitchParameter Force { get; set; }
-
-        protected override void Process()
-        {
-            var path = GetClawdTalkConfigurationCommand.ResolvePath(this, Path);
-            if (Name == null)
-            {
-                if (File.Exists(path) && Confirmed(Force, path, "Remove the ClawdTalk configuration file")) File.Delete(path);
-                return;
-            }
-            var keys = Name.Select(n => ConfigKeys.Normalize(n) ?? n).ToArray();
-            ConfigStore.Read(path); // an invalid file is reported, not rewritten
-            if (!File.Exists(path) || !Confirmed(Force, path, "Remove " + string.Join(", ", keys))) return;
-            ConfigStore.Update(path, c => { foreach (var k in keys) c.Remove(k); });
-        }
     }
 }

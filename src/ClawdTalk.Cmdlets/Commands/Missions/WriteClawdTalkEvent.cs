@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using ClawdTalk.Completers;
-using ClawdTalk.Lifecycle;
+using ClawdTalk.Missions;
 
 namespace ClawdTalk.Commands.Missions
 {
@@ -36,36 +36,6 @@ namespace ClawdTalk.Commands.Missions
             var t = Target();
             if (!ShouldProcess(t.ToString(), $"Log a {Wire.Event(type)} event: {Summary}")) return;
             WriteObject(LogEvent(t, type, Summary, StepId, payload, AgentId));
-        }
-    }
-
-    /// <summary>`GET …/events`: the run's timeline, optionally filtered.</summary>
-    [Cmdlet(VerbsCommon.Get, "ClawdTalkEvent", DefaultParameterSetName = ById)]
-    [OutputType(typeof(MissionEvent))]
-    public sealed class GetClawdTalkEventCommand : RunScopedCmdlet
-    {
-        [Parameter]
-        [ArgumentCompleter(typeof(EventTypeCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string[]? Type { get; set; }
-
-        [Parameter]
-        [ArgumentCompleter(typeof(StepIdCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string? StepId { get; set; }
-
-        protected override void Process()
-        {
-            var types = new System.Collections.Generic.HashSet<MissionEventType>();
-            foreach (var x in Type ?? new string[0]) types.Add(UserInput.EventType(x));
-            var t = Target();
-            foreach (var o in Missions.ListEvents(t.MissionId, t.RunId))
-            {
-                var ev = MissionEvent.From(o, t.MissionId, t.RunId, t.Slug);
-                if (types.Count > 0 && !types.Contains(ev.Type)) continue;
-                if (StepId != null && ev.StepId != StepId) continue;
-                WriteObject(ev);
-            }
         }
     }
 }

@@ -7,7 +7,7 @@ using System.Text;
 using ClawdTalk.Api;
 using Newtonsoft.Json.Linq;
 
-namespace ClawdTalk.Lifecycle
+namespace ClawdTalk.Missions
 {
     /// <summary>One target of a mission as the report shows it: every attempt to one number, summed up.</summary>
     internal sealed class ReportTarget

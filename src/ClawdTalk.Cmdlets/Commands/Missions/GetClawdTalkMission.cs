@@ -2,31 +2,10 @@ using System.Linq;
 using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.Completers;
-using ClawdTalk.Lifecycle;
+using ClawdTalk.Missions;
 
 namespace ClawdTalk.Commands.Missions
 {
-    /// <summary>`POST /missions`: one mission, nothing else (Initialize-ClawdTalkMission does the whole published flow).</summary>
-    [Cmdlet(VerbsCommon.New, "ClawdTalkMission", SupportsShouldProcess = true)]
-    [OutputType(typeof(Mission))]
-    public sealed class NewClawdTalkMissionCommand : MissionCmdlet
-    {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [AllowEmptyString]
-        public string Name { get; set; } = "";
-
-        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
-        public string Instructions { get; set; } = "";
-
-        protected override void Process()
-        {
-            var (name, _) = UserInput.MissionName(Name);
-            if (!ShouldProcess(name, "Create the mission")) return;
-            WriteObject(Mission.From(Missions.CreateMission(name, Instructions)));
-        }
-    }
-
     /// <summary>`GET /missions/{id}` or the list of missions.</summary>
     [Cmdlet(VerbsCommon.Get, "ClawdTalkMission", DefaultParameterSetName = List)]
     [OutputType(typeof(Mission))]
@@ -56,14 +35,14 @@ namespace ClawdTalk.Commands.Missions
             switch (ParameterSetName)
             {
                 case ById:
-                    WriteObject(Mission.From(Missions.GetMission(MissionId)));
+                    WriteObject(Mission.From(Run(ct => Missions.GetMissionAsync(MissionId, ct))));
                     break;
                 case BySlug:
-                    WriteObject(Mission.From(Missions.GetMission(FromSlug(Slug, needRun: false).MissionId)));
+                    WriteObject(Mission.From(Run(ct => Missions.GetMissionAsync(FromSlug(Slug, needRun: false).MissionId, ct))));
                     break;
                 default:
                     var pattern = Name == null ? null : new WildcardPattern(Name, WildcardOptions.IgnoreCase);
-                    foreach (var m in Missions.ListMissions(First).Select(Mission.From))
+                    foreach (var m in Run(ct => Missions.ListMissionsAsync(First, ct)).Select(Mission.From))
                         if (pattern == null || pattern.IsMatch(m.Name ?? "")) WriteObject(m);
                     break;
             }

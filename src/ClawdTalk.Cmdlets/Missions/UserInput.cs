@@ -9,7 +9,7 @@ using ClawdTalk.Api;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
-namespace ClawdTalk.Lifecycle
+namespace ClawdTalk.Missions
 {
     /// <summary>One step of a plan as the user gave it.</summary>
     internal sealed class StepSpec

@@ -1,0 +1,112 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using Newtonsoft.Json.Linq;
+
+namespace ClawdTalk.Api
+{
+    /// <summary>
+    /// The mission endpoints of the contract (missions, runs, plans, steps, the run's event list, linked agents,
+    /// conversation insights), one async method per operation over the one pipeline. Takes no cmdlet: a cmdlet runs
+    /// these with its Run(ct => …) pump. Every shape the contract allows is accepted. Run-event POSTs belong to the
+    /// run-event log, not here.
+    /// </summary>
+    internal sealed class MissionsApi
+    {
+        internal static readonly HttpMethod Patch = new HttpMethod("PATCH");
+
+        readonly ApiClient _api;
+        readonly Action<string>? _log;
+
+        public MissionsApi(ApiClient api, Action<string>? log = null)
+        {
+            _api = api;
+            _log = log;
+        }
+
+        static string E(string s) => ApiText.Segment(s);
+        internal static string RunPath(string mid, string rid) => $"missions/{E(mid)}/runs/{E(rid)}";
+
+        static JObject Obj(JToken? t, params string[] keys) =>
+            Json.Unwrap(t, keys) ?? throw new ClawdTalkException(ErrorIds.InvalidServerResponse, ErrorCategory.InvalidResult,
+                "The service answered without the expected JSON object.");
+
+        Task<JToken?> Get(string path, string resource, object? target, CancellationToken ct) =>
+            _api.SendAsync(HttpMethod.Get, path, null, RequestKind.Idempotent, ct, _log, resource, target);
+
+        Task<JToken?> Send(HttpMethod method, string path, JToken? body, RequestKind kind, string resource, object? target, CancellationToken ct) =>
+            _api.SendAsync(method, path, body, kind, ct, _log, resource, target);
+
+        public async Task<JObject> CreateMissionAsync(string name, string instructions, CancellationToken ct) =>
+            Obj(await Send(HttpMethod.Post, "missions", new JObject { ["name"] = name, ["instructions"] = instructions }, RequestKind.Create, "Mission", null, ct).ConfigureAwait(false), "mission");
+
+        public async Task<JObject> GetMissionAsync(string mid, CancellationToken ct) =>
+            Obj(await Get($"missions/{E(mid)}", "Mission", mid, ct).ConfigureAwait(false), "mission");
+
+        public async Task<IReadOnlyList<JObject>> ListMissionsAsync(int pageSize, CancellationToken ct) =>
+            Json.UnwrapList(await Get($"missions?page[size]={pageSize}", "Mission", null, ct).ConfigureAwait(false), "missions");
+
+        public async Task<JObject> CreateRunAsync(string mid, JObject input, CancellationToken ct) =>
+            Obj(await Send(HttpMethod.Post, $"missions/{E(mid)}/runs", new JObject { ["input"] = input }, RequestKind.Create, "Mission", mid, ct).ConfigureAwait(false), "run");
+
+        public async Task<JObject> GetRunAsync(string mid, string rid, CancellationToken ct) =>
+            Obj(await Get(RunPath(mid, rid), "Run", rid, ct).ConfigureAwait(false), "run");
+
+        public async Task<IReadOnlyList<JObject>> ListRunsAsync(string mid, CancellationToken ct) =>
+            Json.UnwrapList(await Get($"missions/{E(mid)}/runs", "Mission", mid, ct).ConfigureAwait(false), "runs");
+
+        public async Task<JObject> UpdateRunAsync(string mid, string rid, JObject body, CancellationToken ct) =>
+            Obj(await Send(Patch, RunPath(mid, rid), body, RequestKind.Idempotent, "Run", rid, ct).ConfigureAwait(false), "run");
+
+        public async Task<JObject> CreatePlanAsync(string mid, string rid, JArray steps, CancellationToken ct) =>
+            Obj(await Send(HttpMethod.Post, RunPath(mid, rid) + "/plan", new JObject { ["steps"] = steps }, RequestKind.Create, "Run", rid, ct).ConfigureAwait(false), "plan");
+
+        public async Task<JObject> GetPlanAsync(string mid, string rid, CancellationToken ct) =>
+            Obj(await Get(RunPath(mid, rid) + "/plan", "Plan", rid, ct).ConfigureAwait(false), "plan");
+
+        /// <summary>The plan, or null when the run has none yet (404 on the plan of an existing run).</summary>
+        public async Task<JObject?> TryGetPlanAsync(string mid, string rid, CancellationToken ct)
+        {
+            try { return await GetPlanAsync(mid, rid, ct).ConfigureAwait(false); }
+            catch (ClawdTalkApiException ex) when (ex.ErrorId == ErrorIds.PlanNotFound) { return null; }
+        }
+
+        public async Task<JObject> UpdateStepAsync(string mid, string rid, string stepId, string status, CancellationToken ct) =>
+            Obj(await Send(Patch, RunPath(mid, rid) + $"/plan/steps/{E(stepId)}", new JObject { ["status"] = status },
+                RequestKind.Idempotent, "Step", stepId, ct).ConfigureAwait(false), "step");
+
+        /// <summary>
+        /// `POST …/events` without a client key: only MissionCmdlet.LogEvent uses it, until the one run-event log (with
+        /// client keys) takes that over. Not for new code.
+        /// </summary>
+        public async Task<JObject> LogEventAsync(string mid, string rid, JObject body, CancellationToken ct) =>
+            Obj(await Send(HttpMethod.Post, RunPath(mid, rid) + "/events", body, RequestKind.Create, "Run", rid, ct).ConfigureAwait(false), "event");
+
+        /// <summary>The run's timeline (`GET …/events`). Logging an event is the run-event log's.</summary>
+        public async Task<IReadOnlyList<JObject>> ListEventsAsync(string mid, string rid, CancellationToken ct) =>
+            Json.UnwrapList(await Get(RunPath(mid, rid) + "/events", "Run", rid, ct).ConfigureAwait(false), "events");
+
+        public async Task<JObject?> LinkAgentAsync(string mid, string rid, string assistantId, CancellationToken ct) =>
+            Json.Unwrap(await Send(HttpMethod.Post, RunPath(mid, rid) + "/agents", new JObject { ["telnyx_agent_id"] = assistantId }, RequestKind.Create, "Run", rid, ct).ConfigureAwait(false), "agent");
+
+        public async Task<IReadOnlyList<JObject>> ListAgentsAsync(string mid, string rid, CancellationToken ct) =>
+            Json.UnwrapList(await Get(RunPath(mid, rid) + "/agents", "Run", rid, ct).ConfigureAwait(false), "agents");
+
+        public async Task<bool> UnlinkAgentAsync(string mid, string rid, string assistantId, CancellationToken ct)
+        {
+            await Send(HttpMethod.Delete, RunPath(mid, rid) + $"/agents/{E(assistantId)}", null, RequestKind.Idempotent, "LinkedAgent", assistantId, ct).ConfigureAwait(false);
+            return true;
+        }
+
+        /// <summary>`GET /missions/conversations/{id}/insights`, as the service sent it (the caller reads the list and its statuses).</summary>
+        public Task<JToken?> InsightsAsync(string conversationId, CancellationToken ct) =>
+            Get($"missions/conversations/{E(conversationId)}/insights", "Conversation", conversationId, ct);
+
+        /// <summary>One cheap authenticated read, not retried: does the service answer and accept the key?</summary>
+        public Task<JToken?> ProbeAsync(CancellationToken ct) =>
+            _api.SendAsync(HttpMethod.Get, "missions?page[size]=1", null, RequestKind.Idempotent, ct, _log, "Mission", noRetry: true);
+    }
+}

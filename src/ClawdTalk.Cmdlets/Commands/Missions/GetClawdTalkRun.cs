@@ -1,0 +1,53 @@
+using System.Collections;
+using System.Linq;
+using System.Management.Automation;
+using ClawdTalk.Api;
+using ClawdTalk.Completers;
+using ClawdTalk.Missions;
+using ClawdTalk.State;
+using Newtonsoft.Json.Linq;
+
+namespace ClawdTalk.Commands.Missions
+{
+    /// <summary>`GET /missions/{id}/runs/{run}` or the mission's runs.</summary>
+    [Cmdlet(VerbsCommon.Get, "ClawdTalkRun", DefaultParameterSetName = ById)]
+    [OutputType(typeof(MissionRun))]
+    public sealed class GetClawdTalkRunCommand : MissionCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string MissionId { get; set; } = "";
+
+        // null or empty (an object piped in without a run) lists the mission's runs
+        [Parameter(Position = 1, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
+        [AllowNull]
+        [AllowEmptyString]
+        public string? RunId { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = BySlug, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(SlugCompleter))]
+        public string Slug { get; set; } = "";
+
+        protected override void Process()
+        {
+            if (ParameterSetName == BySlug)
+            {
+                var t = FromSlug(Slug);
+                WriteObject(WithSlug(MissionRun.From(Run(ct => Missions.GetRunAsync(t.MissionId, t.RunId, ct)), t.MissionId), t.Slug));
+                return;
+            }
+            if (!string.IsNullOrEmpty(RunId))
+            {
+                WriteObject(WithSlug(MissionRun.From(Run(ct => Missions.GetRunAsync(MissionId, RunId!, ct)), MissionId), TrySlugOf(MissionId, RunId)));
+                return;
+            }
+            foreach (var o in Run(ct => Missions.ListRunsAsync(MissionId, ct)))
+            {
+                var run = MissionRun.From(o, MissionId);
+                WriteObject(WithSlug(run, TrySlugOf(MissionId, run.RunId)));
+            }
+        }
+
+        static MissionRun WithSlug(MissionRun r, string? slug) { r.Slug = slug; return r; }
+    }
+}

@@ -1,0 +1,70 @@
+using System.Collections;
+using System.Linq;
+using System.Management.Automation;
+using ClawdTalk.Api;
+using ClawdTalk.Completers;
+using ClawdTalk.Missions;
+using ClawdTalk.State;
+using Newtonsoft.Json.Linq;
+
+namespace ClawdTalk.Commands.Missions
+{
+    /// <summary>`PATCH /missions/{id}/runs/{run}`: status, summary, payload. A terminal status also ends the run in the store and runs the terminal hooks.</summary>
+    [Cmdlet(VerbsCommon.Set, "ClawdTalkRun", SupportsShouldProcess = true, DefaultParameterSetName = ById)]
+    [OutputType(typeof(MissionRun))]
+    public sealed class SetClawdTalkRunCommand : RunScopedCmdlet
+    {
+        [Parameter(Position = 0)]
+        [ArgumentCompleter(typeof(RunStatusCompleter))]
+        public string? Status { get; set; }
+
+        [Parameter]
+        [ValidateNotNull]
+        public string? Summary { get; set; }
+
+        [Parameter]
+        public object? Payload { get; set; }
+
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void Process()
+        {
+            var status = Status == null ? (RunStatus?)null : UserInput.RunStatus(Status);
+            var payload = Payload == null ? null : UserInput.Value(Payload, "The payload", "InvalidPayloadJson");
+            if (status == null && Summary == null && payload == null)
+                throw Errors.Invalid("NoChange", "Give -Status, -Summary or -Payload: there is nothing to change.");
+            var t = Target();
+            var body = new JObject();
+            if (status != null) body["status"] = Wire.Run(status.Value);
+            if (Summary != null) body["result_summary"] = Summary;
+            if (payload != null) body["result_payload"] = payload;
+            if (!ShouldProcess(t.ToString(), "Set " + string.Join(", ", body.Properties().Select(p => p.Name)))) return;
+            var run = MissionRun.From(Run(ct => Missions.UpdateRunAsync(t.MissionId, t.RunId, body, ct)), t.MissionId);
+            run.Slug = t.Slug;
+            if (status != null)
+            {
+                var wasActive = false;
+                Remember(t, e =>
+                {
+                    wasActive = (Json.Str(e, StateKeys.Status) ?? "active") == "active";
+                    e[StateKeys.RunStatus] = Wire.Run(status.Value);
+                    if (Wire.IsTerminal(status.Value))
+                    {
+                        e[StateKeys.Status] = StateStatus(status.Value);
+                        e[StateKeys.CompletedAt] = MissionStateStore.Now();
+                        if (Summary != null) e[StateKeys.ResultSummary] = Summary;
+                    }
+                    else e[StateKeys.Status] = "active";
+                });
+                if (Wire.IsTerminal(status.Value) && (wasActive || t.Slug == null))
+                {
+                    var context = new MissionTerminalContext(t.Slug, t.MissionId, t.RunId, status.Value, Summary)
+                    { Api = Api, Session = Session, CancelToken = CancelToken, StatePath = Store.Path, Verbose = WriteVerbose };
+                    foreach (var w in MissionLifecycle.RaiseTerminal(context)) WriteWarning(w);
+                }
+            }
+            if (PassThru) WriteObject(run);
+        }
+    }
+}

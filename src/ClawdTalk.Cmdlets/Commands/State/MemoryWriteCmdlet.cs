@@ -1,0 +1,36 @@
+using System.Linq;
+using System.Management.Automation;
+using ClawdTalk.Api;
+using ClawdTalk.Commands.Base;
+using ClawdTalk.Completers;
+using ClawdTalk.Missions;
+using ClawdTalk.State;
+using Newtonsoft.Json.Linq;
+
+namespace ClawdTalk.Commands.State
+{
+    /// <summary>Set- and Add-ClawdTalkMemory: one key of one slug's memory, changed under the store's lock.</summary>
+    public abstract class MemoryWriteCmdlet : MemoryCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0)]
+        [ArgumentCompleter(typeof(MemoryKeyCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string Key { get; set; } = "";
+
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        internal abstract object? RawValue { get; }
+        internal abstract string Action { get; }
+        internal abstract void Apply(JObject memory, JToken value);
+
+        protected override void Process()
+        {
+            var value = UserInput.Value(RawValue, $"The memory value of '{Key}'", "InvalidMemoryJson");
+            Store.Require(Slug);
+            if (!ShouldProcess($"{Slug} memory '{Key}'", Action)) return;
+            var entry = Store.UpdateExisting(Slug, e => Apply(MissionStateStore.MemoryOf(e), value));
+            if (PassThru) WriteObject(Entry(Slug, Key, MissionStateStore.MemoryOf(entry)[Key]));
+        }
+    }
+}
