@@ -9,40 +9,29 @@ using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Missions
 {
-    /// <summary>One scheduled event as the slug store knows it, whichever record holds it.</summary>
+    /// <summary>One scheduled event as the slug store records it (<see cref="EventRecords"/>).</summary>
     internal sealed class StoredEventRecord
     {
         public string EventId = "";
         public string? AssistantId, RunId, StepId, To, Status;
-        /// <summary>True when the record is in `memory.scheduled_events` (what the dashboard shows), not only in the poller's list.</summary>
-        public bool InMemory;
     }
 
-    /// <summary>
-    /// The one place the mission check reads the store's event records. Today a slug keeps two lists (the outreach
-    /// ledger's `memory.scheduled_events` and the poller's `scheduled_events`); when they become one record, only this
-    /// adapter changes.
-    /// </summary>
+    /// <summary>The store's event records as the mission check reads them (one list: <see cref="EventRecords"/>, older layouts included).</summary>
     internal static class StoredEventRecords
     {
         public static IReadOnlyList<StoredEventRecord> Of(JObject? entry)
         {
             var byId = new Dictionary<string, StoredEventRecord>(StringComparer.Ordinal);
             if (entry == null) return new List<StoredEventRecord>();
-            foreach (var r in OutreachLedger.ReadRecords(entry))
+            foreach (var r in EventRecords.Read(entry))
             {
                 var id = Json.Str(r, "event_id");
-                if (id == null) continue;
+                if (id == null || byId.ContainsKey(id)) continue;
                 byId[id] = new StoredEventRecord
                 {
                     EventId = id, AssistantId = Json.Str(r, "assistant_id"), RunId = Json.Str(r, "run_id"), StepId = Json.Str(r, "step_id"),
-                    To = Json.Str(r, "to"), Status = Json.Str(r, "status"), InMemory = true,
+                    To = Json.Str(r, "to"), Status = Json.Str(r, "status"),
                 };
-            }
-            foreach (var r in EventRecords.Of(entry))
-            {
-                if (byId.ContainsKey(r.Id)) continue;
-                byId[r.Id] = new StoredEventRecord { EventId = r.Id, AssistantId = r.AssistantId, StepId = r.StepId, To = r.To, Status = r.Status };
             }
             return byId.Values.ToList();
         }
@@ -56,7 +45,7 @@ namespace ClawdTalk.Missions
             var record = OutreachLedger.RecordOf(ev);
             OutreachLedger.SetOutcome(record, ev);
             record["restored_by"] = "Test-ClawdTalkMission";
-            OutreachLedger.Upsert(entry, record);
+            EventRecords.Upsert(entry, record);
         }
     }
 
@@ -129,7 +118,7 @@ namespace ClawdTalk.Missions
             // 3. Scheduled events missing from memory (only when the run has a slug: memory lives there) or from the timeline.
             if (i.Entry != null)
             {
-                var records = StoredEventRecords.Of(i.Entry).Where(r => r.InMemory).Select(r => r.EventId);
+                var records = StoredEventRecords.Of(i.Entry).Select(r => r.EventId);
                 var known = new HashSet<string>(records, StringComparer.Ordinal);
                 foreach (var e in events)
                 {

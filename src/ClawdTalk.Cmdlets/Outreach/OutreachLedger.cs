@@ -20,8 +20,6 @@ namespace ClawdTalk.Outreach
     /// </summary>
     internal sealed class OutreachLedger
     {
-        public const string MemoryKey = "scheduled_events";
-
         sealed class Pending
         {
             public string Slug = "";
@@ -92,41 +90,7 @@ namespace ClawdTalk.Outreach
                 else p.Done.TrySetResult(true);
         }
 
-        // ---- records ----
-
-        public static JArray Records(JObject entry)
-        {
-            var memory = MissionStateStore.MemoryOf(entry);
-            switch (memory[MemoryKey])
-            {
-                case JArray a: return a;
-                case null: { var a = new JArray(); memory[MemoryKey] = a; return a; }
-                case JToken t when t.Type == JTokenType.Null: { var a = new JArray(); memory[MemoryKey] = a; return a; }
-                case JToken old: { var a = new JArray(old); memory[MemoryKey] = a; return a; }
-            }
-        }
-
-        /// <summary>The records of <paramref name="entry"/> (read only; empty when none).</summary>
-        public static IReadOnlyList<JObject> ReadRecords(JObject? entry) =>
-            (entry?[StateKeys.Memory] as JObject)?[MemoryKey] is JArray a ? a.OfType<JObject>().ToList() : (IReadOnlyList<JObject>)Array.Empty<JObject>();
-
-        public static JObject? Find(JArray records, string eventId) =>
-            records.OfType<JObject>().FirstOrDefault(r => Json.Str(r, "event_id") == eventId);
-
-        /// <summary>Adds the record of a new event, or merges into the one already there.</summary>
-        public static void Upsert(JObject entry, JObject record)
-        {
-            var records = Records(entry);
-            var existing = Find(records, Json.Str(record, "event_id") ?? "");
-            if (existing == null) records.Add(record);
-            else existing.Merge(record, new JsonMergeSettings { MergeArrayHandling = MergeArrayHandling.Replace, MergeNullValueHandling = MergeNullValueHandling.Ignore });
-        }
-
-        public static void Update(JObject entry, string eventId, Action<JObject> change)
-        {
-            var r = Find(Records(entry), eventId);
-            if (r != null) change(r);
-        }
+        // ---- records (the one record schema and its place: EventRecords) ----
 
         /// <summary>The memory record of an event: who, when, which attempt, and what the target carried.</summary>
         public static JObject RecordOf(ScheduledEvent ev)
@@ -290,7 +254,7 @@ namespace ClawdTalk.Outreach
                     if (!_byRun.TryGetValue(mid + "/" + rid, out var slugs)) _byRun[mid + "/" + rid] = slugs = new List<string>();
                     slugs.Add(p.Name);
                 }
-                foreach (var r in OutreachLedger.ReadRecords(entry))
+                foreach (var r in EventRecords.Read(entry))
                 {
                     var eid = Json.Str(r, "event_id");
                     var aid = Json.Str(r, "assistant_id");

@@ -134,7 +134,7 @@ namespace ClawdTalk.Outreach
         /// <summary>The retry of <paramref name="eventId"/> already scheduled, in either place the state file records attempts.</summary>
         public static string? RetryOf(JObject entry, string eventId)
         {
-            var all = OutreachLedger.ReadRecords(entry).Concat((entry["scheduled_events"] as JArray)?.OfType<JObject>() ?? Enumerable.Empty<JObject>()).ToList();
+            var all = EventRecords.Read(entry).ToList();
             foreach (var r in all)
                 if (Json.Str(r, "event_id") == eventId && Json.Str(r, "retried_by") is string by) return by;
             foreach (var r in all)

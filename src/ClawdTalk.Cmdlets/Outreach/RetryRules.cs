@@ -38,6 +38,29 @@ namespace ClawdTalk.Outreach
             _ => Professional,
         };
 
+        /// <summary>
+        /// The one rule of what may be tried again, for every record and event of the module: a call that has ended
+        /// (not cancelled) with the contract's retryable call statuses no-answer, busy or failed, or failed without any
+        /// call status (it could not be placed).
+        /// </summary>
+        public static bool IsRetryableEnd(bool isCall, bool ended, bool failed, string? callStatusOrOutcome, bool canceled = false)
+        {
+            if (!isCall || !ended || canceled) return false;
+            var s = ScheduledEvent.Norm(callStatusOrOutcome);
+            return s == "no-answer" || s == "busy" || s == "failed" || (failed && s == "");
+        }
+
+        /// <summary>
+        /// The policy Register-ClawdTalkPoller stores for a slug (`retry_policy`: `{max_attempts, delay_seconds}`; one
+        /// attempt and 5 minutes when absent; at most 10 attempts, at least a minute apart).
+        /// </summary>
+        public static RetryRule FromStored(Newtonsoft.Json.Linq.JObject? policy)
+        {
+            var max = Api.Json.Int(policy, "max_attempts") ?? 1;
+            var delay = Api.Json.Int(policy, "delay_seconds") ?? 300;
+            return new RetryRule("Poller", Math.Max(1, Math.Min(max, 10)), new[] { TimeSpan.FromSeconds(Math.Max(60, delay)) });
+        }
+
         public RetryRule With(int? maxAttempts, TimeSpan? delay) =>
             maxAttempts == null && delay == null ? this
                 : new RetryRule(Name + (delay != null ? "+delay" : "") + (maxAttempts != null ? "+max" : ""), maxAttempts ?? MaxAttempts,

@@ -212,6 +212,12 @@ namespace ClawdTalk.Tests.Polling
                 Assert.Equal(PollStatus.Waiting, tick.Status);
                 Assert.Equal(TimeSpan.FromMinutes(5), tick.Interval);
                 Assert.StartsWith("*/5 * * * * ", Assert.Single(Crontab.LinesOf(slug)));
+                // the record of the older layout (entry-level scheduled_events) now lives in memory, the one place
+                var migrated = StateFile.Entry(slug);
+                Assert.Null(migrated["scheduled_events"]);
+                var record = Assert.Single(((JArray)migrated["memory"]!["scheduled_events"]!).OfType<JObject>());
+                Assert.Equal("evt_far", (string?)record["event_id"]);
+                Assert.Equal("ast_1", (string?)record["assistant_id"]);
 
                 server.Then(new ScriptedServer.Reply(200, Event("pending", DateTimeOffset.UtcNow.AddSeconds(-5))));
                 tick = ps.Run("Invoke-ClawdTalkPoll -Slug $s", V(("s", slug))).Single<PollResult>();
@@ -234,6 +240,7 @@ namespace ClawdTalk.Tests.Polling
             }
         }
 
+        /// <summary>A slug entry as the module wrote it before issue 17: the poller's records at the entry's top level.</summary>
         static void StoreEntry(string slug, params JObject[] events) =>
             new ClawdTalk.State.MissionStateStore(StateFile.Path).Update(slug, _ => new JObject
             {
@@ -305,7 +312,7 @@ namespace ClawdTalk.Tests.Polling
                 var first = RunAsCron(command, info.LogPath!);
                 Assert.Contains("Advanced", first);
                 var entry = StateFile.Entry(m.Slug!);
-                var records = ((JArray)entry["scheduled_events"]!).OfType<JObject>().ToList();
+                var records = ((JArray)entry["memory"]!["scheduled_events"]!).OfType<JObject>().ToList();
                 Assert.Equal(3, records.Count);
                 var retry = records.Single(r => (string?)r["retry_of"] == b);
                 Assert.Equal(2, (int)retry["attempt"]!);
@@ -367,7 +374,7 @@ namespace ClawdTalk.Tests.Polling
                 var retry = calls.Single(c => (string?)c["id"] != b);
                 Assert.Contains((string)retry["id"]!, tick.Retries);
                 Assert.Equal(PollStatus.Advanced, tick.Status);
-                var record = ((JArray)StateFile.Entry(m.Slug!)["scheduled_events"]!).OfType<JObject>().Single(r => (string?)r["retry_of"] == b);
+                var record = ((JArray)StateFile.Entry(m.Slug!)["memory"]!["scheduled_events"]!).OfType<JObject>().Single(r => (string?)r["retry_of"] == b);
                 Assert.Equal((string?)retry["id"], (string?)record["event_id"]);
                 // two POSTs reached the service in all: the test's call and the one retry
                 Assert.Equal(2, _sb.Log().Count(r => (string?)r["method"] == "POST" && (string?)r["path"] == eventsPath && (bool?)r["applied"] == true

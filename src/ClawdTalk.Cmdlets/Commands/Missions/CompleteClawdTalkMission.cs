@@ -149,7 +149,7 @@ namespace ClawdTalk.Commands.Missions
             foreach (var i in inputs.OfType<ConversationInsight>()) Ran(i.StepId);
             foreach (var ev in inputs.OfType<ScheduledEvent>().Where(e => e.IsTerminal && !string.Equals(e.Outcome, "canceled", System.StringComparison.OrdinalIgnoreCase)))
                 if (ev.RunId == null || ev.RunId == t.RunId) Ran(ev.StepId);
-            foreach (var r in OutreachLedger.ReadRecords(entry))
+            foreach (var r in EventRecords.Read(entry))
             {
                 var status = Json.Str(r, "status");
                 if ((Json.Str(r, "run_id") ?? t.RunId) == t.RunId && (status == "completed" || status == "failed")

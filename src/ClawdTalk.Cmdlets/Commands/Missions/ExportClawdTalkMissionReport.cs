@@ -53,7 +53,7 @@ namespace ClawdTalk.Commands.Missions
             data.Agents = Run(ct => Missions.ListAgentsAsync(t.MissionId, t.RunId, ct));
             var events = ScheduledEventsOfRun(t, entry, data.Agents);
             var names = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var r in OutreachLedger.ReadRecords(entry))
+            foreach (var r in EventRecords.Read(entry))
                 if (Json.Str(r, "event_id") is string id && Json.Str(r, "name") is string n) names[id] = n;
             data.Targets = MissionReportData.TargetsOf(events, names, NoInsight ? (Func<string, string?>)(_ => null) : Insight);
             var html = MissionReportHtml.Render(data);

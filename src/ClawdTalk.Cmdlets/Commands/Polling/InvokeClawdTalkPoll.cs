@@ -158,11 +158,12 @@ namespace ClawdTalk.Commands.Polling
         List<string> Retry(MissionTarget t, JObject entry, List<EventRecord> records)
         {
             var created = new List<string>();
-            var (maxAttempts, delay) = EventRecords.Policy(entry);
+            var policy = EventRecords.Policy(entry);
+            var maxAttempts = policy.MaxAttempts;
             foreach (var r in records.Where(r => r.IsRetryableFailure && r.RetriedBy == null && !r.Handled).ToList())
             {
                 // the attempt as the outreach records know it (a retry Wait-ClawdTalkEvent scheduled is not a first attempt)
-                var known0 = OutreachLedger.ReadRecords(Store.Require(Slug)).FirstOrDefault(x => Json.Str(x, "event_id") == r.Id);
+                var known0 = EventRecords.Read(Store.Require(Slug)).FirstOrDefault(x => Json.Str(x, "event_id") == r.Id);
                 var attemptSoFar = Math.Max(r.Attempt, Json.Int(known0, "attempt") ?? 1);
                 if (attemptSoFar >= maxAttempts) continue;
                 var aid = r.AssistantId ?? Json.Str(entry, StateKeys.AssistantId);
@@ -189,7 +190,8 @@ namespace ClawdTalk.Commands.Polling
                         Remember(t, e => SetStepStatus(e, r.StepId, "in_progress"));
                     }
                 }
-                var at = DateTimeOffset.UtcNow + (delay < TimeSpan.FromSeconds(90) ? TimeSpan.FromSeconds(90) : delay);
+                var next = policy.NextTime(attemptSoFar, DateTimeOffset.UtcNow, r.ScheduledAt, null);
+                var at = next < DateTimeOffset.UtcNow.AddSeconds(90) ? DateTimeOffset.UtcNow.AddSeconds(90) : next; // the service wants a minute ahead
                 var attempt = attemptSoFar + 1;
                 var known = new HashSet<string>(records.Select(x => x.Id), StringComparer.Ordinal);
                 JObject? createdEvent = null;
@@ -245,7 +247,7 @@ namespace ClawdTalk.Commands.Polling
                     {
                         var body = new JObject
                         {
-                            ["channel"] = "call", ["to"] = r.To, ["from"] = from, ["scheduled_at"] = EventRecords.Iso(at),
+                            ["channel"] = "call", ["to"] = r.To, ["from"] = from, ["scheduled_at"] = ApiText.Iso(at),
                             ["mission_id"] = t.MissionId, ["run_id"] = t.RunId,
                         };
                         if (r.StepId != null) body["step_id"] = r.StepId;
@@ -256,7 +258,7 @@ namespace ClawdTalk.Commands.Polling
                     {
                         var fresh = createdEvent != null ? EventRecord.Create(createdEvent, aid, attempt, r.Id)
                             : new EventRecord(new JObject { ["event_id"] = newId, ["assistant_id"] = aid, ["channel"] = "call", ["to"] = r.To, ["from"] = from,
-                                ["step_id"] = r.StepId, ["scheduled_at"] = EventRecords.Iso(at), ["status"] = "pending", ["attempt"] = attempt, ["retry_of"] = r.Id });
+                                ["step_id"] = r.StepId, ["scheduled_at"] = ApiText.Iso(at), ["status"] = "pending", ["attempt"] = attempt, ["retry_of"] = r.Id });
                         fresh.Json["event_id"] = newId;
                         r.Json["retried_by"] = newId;
                         EventRecords.Merge(e, new[] { r, fresh });
@@ -268,9 +270,9 @@ namespace ClawdTalk.Commands.Polling
                 records.Add(again);
                 r.Json["retried_by"] = id;
                 created.Add(id);
-                var summary = $"The {r.Describe()} ended {r.Outcome}; retrying (attempt {attempt} of {maxAttempts}) at {EventRecords.Iso(at)}.";
+                var summary = $"The {r.Describe()} ended {r.Outcome}; retrying (attempt {attempt} of {maxAttempts}) at {ApiText.Iso(at)}.";
                 LogEvent(t, MissionEventType.Custom, summary, r.StepId,
-                    new JObject { ["event_id"] = r.Id, ["retry_event_id"] = id, ["outcome"] = r.Outcome, ["attempt"] = attempt, ["max_attempts"] = maxAttempts, ["scheduled_at"] = EventRecords.Iso(at) });
+                    new JObject { ["event_id"] = r.Id, ["retry_event_id"] = id, ["outcome"] = r.Outcome, ["attempt"] = attempt, ["max_attempts"] = maxAttempts, ["scheduled_at"] = ApiText.Iso(at) });
                 Remember(t, e => MissionStateStore.MemoryOf(e)["retry:" + r.Id] = Stamp(new JObject { ["outcome"] = r.Outcome, ["retry_event_id"] = id, ["attempt"] = attempt }));
             }
             return created;
@@ -280,7 +282,7 @@ namespace ClawdTalk.Commands.Polling
         List<string> Bookkeep(MissionTarget t, List<EventRecord> records)
         {
             var advanced = new List<string>();
-            var (maxAttempts, _) = EventRecords.Policy(Store.Require(Slug));
+            var maxAttempts = EventRecords.Policy(Store.Require(Slug)).MaxAttempts;
             foreach (var r in records.Where(r => r.IsFinal && !r.Handled && r.RetriedBy == null).ToList())
             {
                 if (r.IsRetryableFailure && r.Attempt < maxAttempts) continue; // its retry could not be scheduled this time

@@ -96,7 +96,7 @@ namespace ClawdTalk.Commands.Scheduling
             var (slug, r) = (_index ??= StoreIndex.Read(Store, WriteVerbose)).Find(ev);
             ev.Slug = slug;
             if (slug == null || r == null) return ev;
-            if (!_records.TryGetValue(slug, out var records)) _records[slug] = records = OutreachLedger.ReadRecords(Store.Find(slug));
+            if (!_records.TryGetValue(slug, out var records)) _records[slug] = records = EventRecords.Read(Store.Find(slug));
             var rich = OutreachLedger.FromRecord(r, ev.Slug, ev.MissionId, ev.RunId);
             rich.PreviousAttempts = OutreachLedger.AttemptsBefore(records, rich);
             if (ev.Raw is PSObject raw) rich.Apply(Json.FromPowerShell(raw) as Newtonsoft.Json.Linq.JObject ?? new Newtonsoft.Json.Linq.JObject());

@@ -105,7 +105,7 @@ namespace ClawdTalk.Commands.Scheduling
         /// <summary>The record of the target's event in the run, if one is there (any attempt, not cancelled).</summary>
         JObject? RecordedFor(JObject entry, Plan p, string key)
         {
-            foreach (var r in OutreachLedger.ReadRecords(entry))
+            foreach (var r in EventRecords.Read(entry))
             {
                 if (Json.Str(r, "event_id") == null || OutreachLedger.FromRecord(r, null, null, null).IsCanceled) continue;
                 if (!E164.TryNormalize(Json.Str(r, "to"), out var to, E164.Strictness.Possible)) continue;
@@ -140,7 +140,7 @@ namespace ClawdTalk.Commands.Scheduling
                     var recorded = new HashSet<string>(StringComparer.Ordinal);
                     var listed = await _events.ListAsync(p.Assistant.Id, ct).ConfigureAwait(false);
                     var entry = Store.Require(slug);
-                    foreach (var r in OutreachLedger.ReadRecords(entry)) if (Json.Str(r, "event_id") is string id) recorded.Add(id);
+                    foreach (var r in EventRecords.Read(entry)) if (Json.Str(r, "event_id") is string id) recorded.Add(id);
                     var landed = listed.FirstOrDefault(e => !recorded.Contains(Json.Str(e, "id", "event_id") ?? "") && Matches(e, p, key));
                     if (landed != null)
                     {
@@ -205,7 +205,7 @@ namespace ClawdTalk.Commands.Scheduling
             if (t.Slug != null)
                 await _ledger.ChangeAsync(t.Slug, e =>
                 {
-                    OutreachLedger.Upsert(e, OutreachLedger.RecordOf(ev));
+                    EventRecords.Upsert(e, OutreachLedger.RecordOf(ev));
                     if (reservation.HasValue) Reservations.Remove(e, reservation.Value.Key, reservation.Value.Token);
                 }).ConfigureAwait(false);
             var summary = $"Scheduled a {Noun} to {ev.To}{(ev.Name != null ? $" ({ev.Name})" : "")} at {Show(ev.ScheduledAt ?? DateTimeOffset.UtcNow)}" + (ev.Attempt > 1 ? $", attempt {ev.Attempt}" : "");
@@ -231,7 +231,7 @@ namespace ClawdTalk.Commands.Scheduling
                 return;
             }
             if (t.Slug != null)
-                await _ledger.ChangeAsync(t.Slug, e => OutreachLedger.Update(e, ev.EventId, r => r["logged"] = true)).ConfigureAwait(false);
+                await _ledger.ChangeAsync(t.Slug, e => EventRecords.Update(e, ev.EventId, r => r["logged"] = true)).ConfigureAwait(false);
         }
     }
 }

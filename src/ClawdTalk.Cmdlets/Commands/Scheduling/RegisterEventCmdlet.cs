@@ -198,7 +198,7 @@ namespace ClawdTalk.Commands.Scheduling
                 ctx.DefaultFrom = Json.Str(entry, StateKeys.AgentPhone);
                 ctx.StepIds = MissionStateStore.StepsOf(entry).Select(s => Json.Str(s, "step_id") ?? "").Where(s => s.Length > 0).ToArray();
                 ctx.Active = (Json.Str(entry, StateKeys.Status) ?? "active") == "active";
-                ctx.Records = OutreachLedger.ReadRecords(entry).Where(r => (Json.Str(r, "run_id") ?? t.RunId) == t.RunId).ToList();
+                ctx.Records = EventRecords.Read(entry).Where(r => (Json.Str(r, "run_id") ?? t.RunId) == t.RunId).ToList();
                 foreach (var r in ctx.Records)
                     if (Json.Str(r, "event_id") != null) Keep(ctx, OutreachLedger.FromRecord(r, t.Slug, t.MissionId, t.RunId), r);
             }

@@ -19,7 +19,7 @@ namespace ClawdTalk.Commands.Scheduling
         public static List<ScheduledEvent> ForRun(MissionCmdlet c, MissionTarget t, EventApi api, bool latestOnly, bool refresh)
         {
             var entry = t.Slug == null ? null : c.Store.Find(t.Slug);
-            var records = OutreachLedger.ReadRecords(entry).Where(r => (Json.Str(r, "run_id") ?? t.RunId) == t.RunId).ToList();
+            var records = EventRecords.Read(entry).Where(r => (Json.Str(r, "run_id") ?? t.RunId) == t.RunId).ToList();
             var result = new List<ScheduledEvent>();
             var byId = new Dictionary<string, ScheduledEvent>(StringComparer.Ordinal);
             foreach (var r in records)

@@ -125,7 +125,7 @@ namespace ClawdTalk.Commands.Scheduling
                             {
                                 try
                                 {
-                                    await ledger.ChangeAsync(slug, e => OutreachLedger.Update(e, ev.EventId, r =>
+                                    await ledger.ChangeAsync(slug, e => EventRecords.Update(e, ev.EventId, r =>
                                     {
                                         OutreachLedger.SetOutcome(r, ev);
                                         r["cancel_reason"] = reason;

@@ -53,7 +53,7 @@ namespace ClawdTalk.Commands.Scheduling
             if (!_whatIf && tr.T != null && !tr.Logged)
             {
                 if (tr.T.Slug != null)
-                    await ledger.ChangeAsync(tr.T.Slug, e => OutreachLedger.Update(e, ev.EventId, r => OutreachLedger.SetOutcome(r, ev))).ConfigureAwait(false);
+                    await ledger.ChangeAsync(tr.T.Slug, e => EventRecords.Update(e, ev.EventId, r => OutreachLedger.SetOutcome(r, ev))).ConfigureAwait(false);
                 if (!ev.IsCanceled)
                 {
                     try
@@ -75,7 +75,7 @@ namespace ClawdTalk.Commands.Scheduling
                     }
                 }
                 if (tr.T.Slug != null)
-                    await ledger.ChangeAsync(tr.T.Slug, e => OutreachLedger.Update(e, ev.EventId, r => r["outcome_logged"] = true)).ConfigureAwait(false);
+                    await ledger.ChangeAsync(tr.T.Slug, e => EventRecords.Update(e, ev.EventId, r => r["outcome_logged"] = true)).ConfigureAwait(false);
             }
             Interlocked.Increment(ref _done);
             if (ev.Status != ScheduledEventStatus.Completed) Interlocked.Increment(ref _failed);
@@ -201,8 +201,8 @@ namespace ClawdTalk.Commands.Scheduling
             if (tr.T?.Slug != null)
                 await ledger.ChangeAsync(tr.T.Slug, e =>
                 {
-                    OutreachLedger.Update(e, old.EventId, r => { OutreachLedger.SetOutcome(r, old); r["retried_by"] = next.EventId; r["outcome_logged"] = true; });
-                    OutreachLedger.Upsert(e, OutreachLedger.RecordOf(next));
+                    EventRecords.Update(e, old.EventId, r => { OutreachLedger.SetOutcome(r, old); r["retried_by"] = next.EventId; r["outcome_logged"] = true; });
+                    EventRecords.Upsert(e, OutreachLedger.RecordOf(next));
                     if (token != null) Reservations.Remove(e, rkey, token); // with the record, in one locked write
                 }).ConfigureAwait(false);
             Reservations.Ended(token);
@@ -222,7 +222,7 @@ namespace ClawdTalk.Commands.Scheduling
                 {
                     await ClawdTalk.Outreach.RunEvents.LogAsync(events.Client, tr.T.MissionId, tr.T.RunId, body2, "retry:" + old.EventId, LogVerbose, ct).ConfigureAwait(false);
                     if (tr.T.Slug != null)
-                        await ledger.ChangeAsync(tr.T.Slug, e => OutreachLedger.Update(e, next.EventId, r => r["logged"] = true)).ConfigureAwait(false);
+                        await ledger.ChangeAsync(tr.T.Slug, e => EventRecords.Update(e, next.EventId, r => r["logged"] = true)).ConfigureAwait(false);
                 }
                 catch (ClawdTalkException ex)
                 {
