@@ -19,6 +19,8 @@ namespace ClawdTalk.Api
         internal static readonly HttpMethod Patch = new HttpMethod("PATCH");
 
         readonly ApiClient _api;
+        /// <summary>The pipeline under this client (for the run-event log, <see cref="RunEventLog"/>).</summary>
+        public ApiClient Client => _api;
         readonly Action<string>? _log;
 
         public MissionsApi(ApiClient api, Action<string>? log = null)
@@ -77,13 +79,6 @@ namespace ClawdTalk.Api
         public async Task<JObject> UpdateStepAsync(string mid, string rid, string stepId, string status, CancellationToken ct) =>
             Obj(await Send(Patch, RunPath(mid, rid) + $"/plan/steps/{E(stepId)}", new JObject { ["status"] = status },
                 RequestKind.Idempotent, "Step", stepId, ct).ConfigureAwait(false), "step");
-
-        /// <summary>
-        /// `POST …/events` without a client key: only MissionCmdlet.LogEvent uses it, until the one run-event log (with
-        /// client keys) takes that over. Not for new code.
-        /// </summary>
-        public async Task<JObject> LogEventAsync(string mid, string rid, JObject body, CancellationToken ct) =>
-            Obj(await Send(HttpMethod.Post, RunPath(mid, rid) + "/events", body, RequestKind.Create, "Run", rid, ct).ConfigureAwait(false), "event");
 
         /// <summary>The run's timeline (`GET …/events`). Logging an event is the run-event log's.</summary>
         public async Task<IReadOnlyList<JObject>> ListEventsAsync(string mid, string rid, CancellationToken ct) =>

@@ -102,7 +102,7 @@ namespace ClawdTalk.Outreach
                 ["channel"] = ev.Channel == ScheduledEventChannel.Sms ? "sms" : "call",
                 ["to"] = ev.To,
                 ["from"] = ev.From,
-                ["scheduled_at"] = ev.ScheduledAt.HasValue ? EventApi.Iso(ev.ScheduledAt.Value) : null,
+                ["scheduled_at"] = ev.ScheduledAt.HasValue ? ScheduledEventsApi.Iso(ev.ScheduledAt.Value) : null,
                 ["run_id"] = ev.RunId,
                 ["step_id"] = ev.StepId,
                 ["attempt"] = ev.Attempt,
@@ -185,48 +185,6 @@ namespace ClawdTalk.Outreach
                 ["attempt"] = r["attempt"], ["event_id"] = r["event_id"], ["scheduled_at"] = r["scheduled_at"],
                 ["status"] = r["status"], ["call_status"] = r["call_status"], ["outcome"] = r["outcome"],
             })).ToArray();
-        }
-    }
-
-    /// <summary>
-    /// Run events logged from worker threads, never twice and never lost: each carries a client key in its payload; when
-    /// the answer to the POST is lost the run's events are read back, and it is sent again only when it is not there.
-    /// </summary>
-    internal static class RunEvents
-    {
-        public static async Task<string?> LogAsync(ApiClient api, string missionId, string runId, JObject body, string clientKey, Action<string> log, CancellationToken ct,
-            bool checkFirst = false)
-        {
-            var path = $"missions/{ApiText.Segment(missionId)}/runs/{ApiText.Segment(runId)}/events";
-            if (!(body["payload"] is JObject payload)) body["payload"] = payload = new JObject();
-            payload["client_key"] = clientKey;
-            if (checkFirst)
-            {
-                var found = await FindAsync(api, path, runId, clientKey, log, ct).ConfigureAwait(false);
-                if (found != null) return found;
-            }
-            for (var send = 1; ; send++)
-            {
-                try
-                {
-                    var token = await api.SendAsync(HttpMethod.Post, path, body, RequestKind.Create, ct, log, "Run", runId).ConfigureAwait(false);
-                    return Json.Str(Json.Unwrap(token, "event"), "id", "event_id") ?? "logged";
-                }
-                catch (RequestOutcomeUnknownException) when (send < 4)
-                {
-                    await Task.Delay(EventApi.SettleDelay, ct).ConfigureAwait(false);
-                    var found = await FindAsync(api, path, runId, clientKey, log, ct).ConfigureAwait(false);
-                    if (found != null) return found;
-                    log($"The run event '{clientKey}' did not land; logging it again.");
-                }
-            }
-        }
-
-        static async Task<string?> FindAsync(ApiClient api, string path, string runId, string clientKey, Action<string> log, CancellationToken ct)
-        {
-            var listed = Json.UnwrapList(await api.SendAsync(HttpMethod.Get, path, null, RequestKind.Idempotent, ct, log, "Run", runId).ConfigureAwait(false), "events");
-            var found = listed.FirstOrDefault(e => Json.Str(e["payload"] as JObject, "client_key") == clientKey);
-            return found == null ? null : Json.Str(found, "id", "event_id") ?? "logged";
         }
     }
 }

@@ -161,12 +161,12 @@ namespace ClawdTalk.Tests.Outreach
                 Ev("e3", "+12125550143", "2026-03-09T14:00:00Z"),
                 Ev("e4", "+12125550142", "2026-03-09T14:00:00.000Z"),
             };
-            var (found, provable) = EventApi.Find(list, body, new HashSet<string>());
+            var (found, provable) = ScheduledEventsApi.Find(list, body, new HashSet<string>());
             Assert.True(provable);
             Assert.Equal("e4", (string?)found!["id"]);
-            Assert.Null(EventApi.Find(list, body, new HashSet<string> { "e4" }).found);
+            Assert.Null(ScheduledEventsApi.Find(list, body, new HashSet<string> { "e4" }).found);
             // a list without the fields to compare proves nothing
-            var (none, unprovable) = EventApi.Find(new List<JObject> { new() { ["id"] = "x", ["status"] = "pending" } }, body, new HashSet<string>());
+            var (none, unprovable) = ScheduledEventsApi.Find(new List<JObject> { new() { ["id"] = "x", ["status"] = "pending" } }, body, new HashSet<string>());
             Assert.Null(none);
             Assert.False(unprovable);
         }

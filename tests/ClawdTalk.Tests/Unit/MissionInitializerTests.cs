@@ -46,7 +46,7 @@ namespace ClawdTalk.Tests.Unit
             {
                 var body = new JObject { ["type"] = Wire.Event(type), ["summary"] = summary, ["agent_id"] = "test" };
                 if (payload != null) body["payload"] = payload;
-                return MissionEvent.From(Call(ct => Missions.LogEventAsync(t.MissionId, t.RunId, body, ct)), t.MissionId, t.RunId, t.Slug);
+                return MissionEvent.From(Call(ct => RunEventLog.LogAsync(Missions.Client, t.MissionId, t.RunId, body, "test:" + Guid.NewGuid().ToString("N"), _ => { }, ct)), t.MissionId, t.RunId, t.Slug);
             }
 
             public string CreateOnce(string slug, string kind, Func<JObject, string?> find, Func<JObject, string> create, Action<JObject, string> record)

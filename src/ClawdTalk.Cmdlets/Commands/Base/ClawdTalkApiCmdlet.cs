@@ -14,6 +14,7 @@ namespace ClawdTalk.Commands.Base
         AssistantsApi? _assistants;
         CommsApi? _comms;
         ApprovalsApi? _approvals;
+        ScheduledEventsApi? _events;
 
         internal ApiClient Api => _api ??= Session.ClientFor(ConnectionResolver.Resolve(Session));
 
@@ -23,6 +24,7 @@ namespace ClawdTalk.Commands.Base
         internal AssistantsApi Assistants => _assistants ??= new AssistantsApi(Api, LogVerbose);
         internal CommsApi Comms => _comms ??= new CommsApi(Api, LogVerbose);
         internal ApprovalsApi Approvals => _approvals ??= new ApprovalsApi(Api, LogVerbose);
+        internal ScheduledEventsApi ScheduledEvents => _events ??= new ScheduledEventsApi(Api, LogVerbose);
 
         // Raw requests, only for code not yet on an endpoint client (Polling/PollerSupport); new code uses Api/'s clients.
         internal JToken? Send(HttpMethod method, string path, JToken? body, RequestKind kind, string? resource = null, object? target = null) =>

@@ -59,7 +59,7 @@ namespace ClawdTalk.Commands.Missions
         /// </summary>
         internal List<JObject> ScheduledEventsOfRun(MissionTarget t, JObject? entry, IReadOnlyList<JObject> agents)
         {
-            var events = new Outreach.EventApi(Api, LogVerbose);
+            var events = ScheduledEvents;
             var found = new List<JObject>();
             foreach (var aid in MissionCheck.CandidateAssistants(entry, agents))
             {
@@ -76,12 +76,18 @@ namespace ClawdTalk.Commands.Missions
         // ---- bookkeeping ----
 
         /// <summary>Logs a run event (the dashboard's timeline).</summary>
-        internal MissionEvent LogEvent(MissionTarget t, MissionEventType type, string summary, string? stepId = null, JToken? payload = null, string? agentId = null)
+        /// <remarks>
+        /// Through the one run-event log: the module's own events carry a client key (never logged twice, even when an
+        /// answer is lost); a user's event (<paramref name="keyed"/> false, Write-ClawdTalkEvent) keeps its payload as given.
+        /// </remarks>
+        internal MissionEvent LogEvent(MissionTarget t, MissionEventType type, string summary, string? stepId = null, JToken? payload = null, string? agentId = null,
+            bool keyed = true)
         {
             var body = new JObject { ["type"] = Wire.Event(type), ["summary"] = summary, ["agent_id"] = agentId ?? DefaultAgentId };
             if (stepId != null) body["step_id"] = stepId;
-            if (payload != null) body["payload"] = payload;
-            var o = Run(ct => Missions.LogEventAsync(t.MissionId, t.RunId, body, ct));
+            if (payload != null) body["payload"] = payload.DeepClone();
+            var key = keyed ? "log:" + Guid.NewGuid().ToString("N") : null;
+            var o = Run(ct => RunEventLog.LogAsync(Api, t.MissionId, t.RunId, body, key, LogVerbose, ct));
             var ev = MissionEvent.From(o, t.MissionId, t.RunId, t.Slug);
             if (ev.Summary == null) { ev.Summary = summary; ev.Type = type; ev.StepId = stepId; }
             WriteVerbose($"Logged a {Wire.Event(type)} event on run {t.RunId}: {summary}");
@@ -220,16 +226,15 @@ namespace ClawdTalk.Commands.Missions
                 if (!(e[StateKeys.Pending] is JObject p)) e[StateKeys.Pending] = p = new JObject();
                 p[kind] = marker;
             });
-            string id;
-            try { id = create(marker); }
-            catch (RequestOutcomeUnknownException)
+            // the one create-once rule; a lost answer that the look-up cannot settle rethrows, and the marker stays: the
+            // next attempt looks again before creating
+            var id = ClawdTalk.Api.CreateOnce.Send(() => create(marker), _ =>
             {
                 string? found = null;
                 try { found = find(marker); }
                 catch (ClawdTalkException ex) { WriteVerbose($"Could not check whether the {kind} was created: {ex.Message}"); }
-                if (found == null) throw; // the marker stays: the next attempt looks again before creating
-                id = found;
-            }
+                return found == null ? LostAnswer<string>.Unknown : LostAnswer<string>.Found(found);
+            }, maxSends: 1);
             Store.UpdateExisting(slug, e => { record(e, id); ClearMarker(e, kind); });
             return id;
         }

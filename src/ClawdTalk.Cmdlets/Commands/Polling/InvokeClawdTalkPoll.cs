@@ -30,6 +30,9 @@ namespace ClawdTalk.Commands.Polling
         [ArgumentCompleter(typeof(SlugCompleter))]
         public string Slug { get; set; } = "";
 
+        internal static ClawdTalkException NoEvent(string eventId) =>
+            new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, $"The service answered without the event {eventId}.", eventId);
+
         protected override void Process()
         {
             var result = new PollResult { At = DateTimeOffset.UtcNow, Slug = Slug };
@@ -75,7 +78,7 @@ namespace ClawdTalk.Commands.Polling
             var records = EventRecords.Of(entry);
             var assistant = Json.Str(entry, StateKeys.AssistantId);
             if (records.Count == 0 && assistant != null)
-                foreach (var ev in PollerSupport.ListEvents(this, assistant)
+                foreach (var ev in Run(ct => ScheduledEvents.ListAsync(assistant, ct))
                              .Where(ev => Json.Str(ev, "mission_id") == t.MissionId && Json.Str(ev, "run_id") == t.RunId))
                 {
                     records.Add(EventRecord.Create(ev, assistant));
@@ -85,7 +88,7 @@ namespace ClawdTalk.Commands.Polling
             {
                 var aid = r.AssistantId ?? assistant;
                 if (aid == null) { WriteWarning($"The event {r.Id} has no assistant id; it cannot be read."); continue; }
-                try { r.Update(PollerSupport.GetEvent(this, aid, r.Id)); }
+                try { r.Update(Run(ct => ScheduledEvents.GetAsync(aid, r.Id, ct)) ?? throw NoEvent(r.Id)); }
                 catch (ClawdTalkApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
                 {
                     r.Json["status"] = "missing";
@@ -194,7 +197,6 @@ namespace ClawdTalk.Commands.Polling
                 var at = next < DateTimeOffset.UtcNow.AddSeconds(90) ? DateTimeOffset.UtcNow.AddSeconds(90) : next; // the service wants a minute ahead
                 var attempt = attemptSoFar + 1;
                 var known = new HashSet<string>(records.Select(x => x.Id), StringComparer.Ordinal);
-                JObject? createdEvent = null;
                 // reserved in the store first (the same key a Wait-ClawdTalkEvent retry takes): nobody is called twice
                 var rkey = "retry:" + r.Id;
                 Reservations.Result res = null!;
@@ -203,7 +205,7 @@ namespace ClawdTalk.Commands.Polling
                 {
                     var stale = res.Stale!;
                     var since = (Reservations.Since(stale) ?? DateTimeOffset.UtcNow).AddMinutes(-2);
-                    var landed = PollerSupport.ListEvents(this, aid).FirstOrDefault(ev => Json.Str(ev, "to") == r.To && !known.Contains(Json.Str(ev, "id", "event_id") ?? "")
+                    var landed = Run(ct => ScheduledEvents.ListAsync(aid, ct)).FirstOrDefault(ev => Json.Str(ev, "to") == r.To && !known.Contains(Json.Str(ev, "id", "event_id") ?? "")
                         && (Json.Str(ev, "run_id") == null || Json.Str(ev, "run_id") == t.RunId) && (Json.Date(ev, "created_at") ?? DateTimeOffset.MaxValue) >= since);
                     if (landed != null)
                     {
@@ -231,36 +233,29 @@ namespace ClawdTalk.Commands.Polling
                     continue;
                 }
                 var token = res.Token;
+                var body = new JObject
+                {
+                    ["channel"] = "call", ["to"] = r.To, ["from"] = from, ["scheduled_at"] = ApiText.Iso(at),
+                    ["mission_id"] = t.MissionId, ["run_id"] = t.RunId,
+                };
+                if (r.StepId != null) body["step_id"] = r.StepId;
                 string id;
                 try
                 {
-                id = CreateOnce(Slug, "retry:" + r.Id,
-                    marker =>
+                    // the one create-once path (a lost answer is settled by reading the assistant's events, never by sending blindly)
+                    var createdEvent = Run(ct => ScheduledEvents.CreateOnceAsync(aid, body, known, ct));
+                    id = Json.Str(createdEvent, "id", "event_id")!;
+                    var fresh = new EventRecord(new JObject
                     {
-                        var found = PollerSupport.ListEvents(this, aid).FirstOrDefault(ev =>
-                            Json.Str(ev, "to") == r.To && !known.Contains(Json.Str(ev, "id", "event_id") ?? "")
-                            && (Json.Str(ev, "run_id") == null || Json.Str(ev, "run_id") == t.RunId) && CreatedSince(ev, marker));
-                        createdEvent = found;
-                        return found == null ? null : Json.Str(found, "id", "event_id");
-                    },
-                    marker =>
+                        ["event_id"] = id, ["assistant_id"] = aid, ["channel"] = "call", ["to"] = r.To, ["from"] = from, ["run_id"] = t.RunId,
+                        ["step_id"] = r.StepId, ["scheduled_at"] = ApiText.Iso(at), ["status"] = "pending", ["attempt"] = attempt, ["retry_of"] = r.Id,
+                        ["recorded_at"] = MissionStateStore.Now(),
+                    });
+                    fresh.Update(createdEvent);
+                    fresh.Json["event_id"] = id;
+                    r.Json["retried_by"] = id;
+                    Store.UpdateExisting(Slug, e =>
                     {
-                        var body = new JObject
-                        {
-                            ["channel"] = "call", ["to"] = r.To, ["from"] = from, ["scheduled_at"] = ApiText.Iso(at),
-                            ["mission_id"] = t.MissionId, ["run_id"] = t.RunId,
-                        };
-                        if (r.StepId != null) body["step_id"] = r.StepId;
-                        createdEvent = PollerSupport.CreateEvent(this, aid, body);
-                        return Json.Str(createdEvent, "id", "event_id") ?? throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, "The scheduled retry has no id.");
-                    },
-                    (e, newId) =>
-                    {
-                        var fresh = createdEvent != null ? EventRecord.Create(createdEvent, aid, attempt, r.Id)
-                            : new EventRecord(new JObject { ["event_id"] = newId, ["assistant_id"] = aid, ["channel"] = "call", ["to"] = r.To, ["from"] = from,
-                                ["step_id"] = r.StepId, ["scheduled_at"] = ApiText.Iso(at), ["status"] = "pending", ["attempt"] = attempt, ["retry_of"] = r.Id });
-                        fresh.Json["event_id"] = newId;
-                        r.Json["retried_by"] = newId;
                         EventRecords.Merge(e, new[] { r, fresh });
                         Reservations.Remove(e, rkey, token); // with the record, in one locked write
                     });

@@ -17,9 +17,9 @@ namespace ClawdTalk.Commands.Polling
     internal static class PollerSupport
     {
         /// <summary>The folder of the imported module (where ClawdTalk.psd1 is), which a poller imports by absolute path.</summary>
-        public static string ModuleBase(PSCmdlet cmdlet)
+        public static string ModuleBase(PSModuleInfo? module)
         {
-            var fromModule = cmdlet.MyInvocation.MyCommand.Module?.ModuleBase;
+            var fromModule = module?.ModuleBase;
             if (!string.IsNullOrEmpty(fromModule) && File.Exists(Path.Combine(fromModule, "ClawdTalk.psd1"))) return fromModule!;
             var location = typeof(PollerSupport).Assembly.Location;
             var dir = string.IsNullOrEmpty(location) ? null : Path.GetDirectoryName(location);
@@ -92,18 +92,5 @@ namespace ClawdTalk.Commands.Polling
                         : $"The {s.Name} scheduler is not available on this machine.", s.Name) { Terminating = true };
             return s;
         }
-
-        // ---- the scheduled-event endpoints (until the outreach cmdlets bring their own) ----
-
-        public static JObject GetEvent(ClawdTalkApiCmdlet c, string assistantId, string eventId) =>
-            Json.Unwrap(c.Get($"assistants/{ClawdTalkApiCmdlet.Esc(assistantId)}/events/{ClawdTalkApiCmdlet.Esc(eventId)}", "ScheduledEvent", eventId), "event")
-            ?? throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, $"The service answered without the event {eventId}.", eventId);
-
-        public static IReadOnlyList<JObject> ListEvents(ClawdTalkApiCmdlet c, string assistantId) =>
-            Json.UnwrapList(c.Get($"assistants/{ClawdTalkApiCmdlet.Esc(assistantId)}/events", "Assistant", assistantId), "events");
-
-        public static JObject CreateEvent(ClawdTalkApiCmdlet c, string assistantId, JObject body) =>
-            Json.Unwrap(c.Send(HttpMethod.Post, $"assistants/{ClawdTalkApiCmdlet.Esc(assistantId)}/events", body, RequestKind.Create, "Assistant", assistantId), "event")
-            ?? throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, "The service answered the scheduling request without an event.");
     }
 }

@@ -69,7 +69,7 @@ namespace ClawdTalk.Commands.Polling
             _scheduler = PollerSupport.RequireScheduler();
             // finds the program to run (pwsh or clawdtalk) before anything is recorded or registered
             WarnIfTheJobCannotConnect();
-            _ = PollerCommand.For("probe", Executable != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(Executable) : null, PollerSupport.ModuleBase(this));
+            _ = PollerCommand.For("probe", Executable != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(Executable) : null, PollerSupport.ModuleBase(MyInvocation.MyCommand.Module));
         }
 
         /// <summary>
@@ -138,7 +138,7 @@ namespace ClawdTalk.Commands.Polling
             foreach (var (eventId, aid) in newEvents)
             {
                 if (records.Any(r => r.Id == eventId)) continue;
-                var ev = PollerSupport.GetEvent(this, aid!, eventId); // the event must exist; its time sets the interval
+                var ev = Run(ct => ScheduledEvents.GetAsync(aid!, eventId, ct)) ?? throw InvokeClawdTalkPollCommand.NoEvent(eventId); // the event must exist; its time sets the interval
                 var mid = Json.Str(ev, "mission_id");
                 if (mid != null && mid != Json.Str(entry, StateKeys.MissionId))
                     throw Errors.Invalid("EventNotOfMission", $"The event {eventId} belongs to mission {mid}, not to '{slug}'.", eventId);
@@ -150,7 +150,7 @@ namespace ClawdTalk.Commands.Polling
             var underWay = records.Any(r => !r.IsFinal && (r.Status == "in_progress" || r.ScheduledAt == null || r.ScheduledAt <= now));
             var next = records.Where(r => !r.IsFinal && r.ScheduledAt > now).Select(r => r.ScheduledAt).Min();
             var interval = PollInterval.For(next, underWay, now);
-            var command = PollerCommand.For(slug, Executable != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(Executable) : null, PollerSupport.ModuleBase(this));
+            var command = PollerCommand.For(slug, Executable != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(Executable) : null, PollerSupport.ModuleBase(MyInvocation.MyCommand.Module));
             var spec = new PollerSpec(slug, interval, command, now);
 
             var what = $"Register a {scheduler.Name} poller {PollInterval.Describe(spec.Interval)} running {command.Program} … Invoke-ClawdTalkPoll -Slug '{slug}'"

@@ -53,7 +53,7 @@ namespace ClawdTalk.Commands.Scheduling
 
         protected override void Process()
         {
-            var api = new EventApi(Api, LogVerbose);
+            var api = ScheduledEvents;
             IEnumerable<ScheduledEvent> events;
             if (ParameterSetName == ByAssistant)
             {

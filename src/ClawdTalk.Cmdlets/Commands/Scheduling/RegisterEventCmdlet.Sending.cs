@@ -29,7 +29,7 @@ namespace ClawdTalk.Commands.Scheduling
                 ["channel"] = Channel == ScheduledEventChannel.Call ? "call" : "sms",
                 ["to"] = p.Target.Phone,
                 ["from"] = p.From,
-                ["scheduled_at"] = EventApi.Iso(p.At),
+                ["scheduled_at"] = ScheduledEventsApi.Iso(p.At),
             };
             if (p.Text != null) body["text_body"] = p.Text;
             if (p.Ctx.NoMission) return body;
@@ -46,7 +46,7 @@ namespace ClawdTalk.Commands.Scheduling
             {
                 if (!p.Flexible)
                     throw Errors.Invalid("ScheduleTooSoon", $"The time {Show(p.At)} of {p.Target} came within a minute before its request could be sent; nothing was scheduled for it.", p.Target.Phone);
-                p.At = EventApi.Ceil(now + DefaultLead);
+                p.At = ScheduledEventsApi.Ceil(now + DefaultLead);
             }
             var t = p.Ctx.T;
             // the target is reserved in the store, under its lock, before its request is sent: another process (a second
@@ -212,7 +212,7 @@ namespace ClawdTalk.Commands.Scheduling
             var payload = new JObject
             {
                 ["scheduled_event_id"] = ev.EventId, ["assistant_id"] = ev.AssistantId, ["channel"] = Channel == ScheduledEventChannel.Call ? "call" : "sms",
-                ["to"] = ev.To, ["scheduled_at"] = ev.ScheduledAt.HasValue ? EventApi.Iso(ev.ScheduledAt.Value) : null, ["attempt"] = ev.Attempt,
+                ["to"] = ev.To, ["scheduled_at"] = ev.ScheduledAt.HasValue ? ScheduledEventsApi.Iso(ev.ScheduledAt.Value) : null, ["attempt"] = ev.Attempt,
             };
             if (ev.Name != null) payload["name"] = ev.Name;
             if (ev.VariablesJson != null) payload["variables"] = ev.VariablesJson.DeepClone();
@@ -222,7 +222,7 @@ namespace ClawdTalk.Commands.Scheduling
             if (t.MissionId.Length == 0) return; // a text without a mission: no run to log it on
             try
             {
-                await RunEvents.LogAsync(_events.Client, t.MissionId, t.RunId, body, "scheduled:" + ev.EventId, LogVerbose, ct, checkFirst: adopted).ConfigureAwait(false);
+                await RunEventLog.LogAsync(_events.Client, t.MissionId, t.RunId, body, "scheduled:" + ev.EventId, LogVerbose, ct, checkFirst: adopted).ConfigureAwait(false);
             }
             catch (ClawdTalkException ex)
             {

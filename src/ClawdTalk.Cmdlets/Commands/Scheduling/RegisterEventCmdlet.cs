@@ -111,7 +111,7 @@ namespace ClawdTalk.Commands.Scheduling
         readonly Dictionary<DateTimeOffset, int> _moved = new Dictionary<DateTimeOffset, int>();
         readonly List<Task> _tasks = new List<Task>();
         SemaphoreSlim _throttle = null!;
-        EventApi _events = null!;
+        ScheduledEventsApi _events = null!;
         OutreachLedger _ledger = null!;
         TimeWindow? _window;
         IReadOnlyList<TimeZoneInfo>? _zoneOverride;
@@ -132,7 +132,7 @@ namespace ClawdTalk.Commands.Scheduling
                 if (at < now + MinimumLead) throw Errors.Invalid("ScheduleTooSoon", $"-At {Show(at)} is less than a minute ahead; the service needs at least a minute. Nothing was scheduled.", At.Value);
                 _start = at;
             }
-            else _start = EventApi.Ceil(now + DefaultLead);
+            else _start = ScheduledEventsApi.Ceil(now + DefaultLead);
             if (Stagger < TimeSpan.Zero) throw Errors.Invalid("InvalidStagger", "-Stagger must not be negative.", Stagger);
             if (ParameterSetName == Standalone)
             {
@@ -148,7 +148,7 @@ namespace ClawdTalk.Commands.Scheduling
             if (TimeZone != null) _zoneOverride = new[] { Zones.Find(TimeZone, "-TimeZone") };
             if (ExcludeList != null) _exclude = Targets.ReadExcludeList(ExcludeList, SessionState.Path.CurrentFileSystemLocation.ProviderPath, WriteWarning);
             CheckBegin();
-            _events = new EventApi(Api, LogVerbose);
+            _events = ScheduledEvents;
             _ledger = new OutreachLedger(Store);
             _throttle = new SemaphoreSlim(ThrottleLimit, ThrottleLimit);
             _progress = new WaitProgress(this, 0x5247 /* "RG" */, $"Scheduling {Noun}s");
@@ -355,7 +355,7 @@ namespace ClawdTalk.Commands.Scheduling
                 windowText = _window.ToString();
             }
             if (zones != null) zoneId = string.Join(",", zones.Select(z => z.Id));
-            at = EventApi.Ceil(at);
+            at = ScheduledEventsApi.Ceil(at);
             _index++;
 
             var plan = new Plan

@@ -16,7 +16,7 @@ namespace ClawdTalk.Commands.Scheduling
     /// </summary>
     internal static class RunEventSource
     {
-        public static List<ScheduledEvent> ForRun(MissionCmdlet c, MissionTarget t, EventApi api, bool latestOnly, bool refresh)
+        public static List<ScheduledEvent> ForRun(MissionCmdlet c, MissionTarget t, ScheduledEventsApi api, bool latestOnly, bool refresh)
         {
             var entry = t.Slug == null ? null : c.Store.Find(t.Slug);
             var records = EventRecords.Read(entry).Where(r => (Json.Str(r, "run_id") ?? t.RunId) == t.RunId).ToList();

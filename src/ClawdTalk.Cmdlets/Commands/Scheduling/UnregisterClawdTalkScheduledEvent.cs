@@ -56,7 +56,7 @@ namespace ClawdTalk.Commands.Scheduling
         /// <summary>"The rest": the run's events that have not started, as the service lists them now.</summary>
         IEnumerable<ScheduledEvent> Pending(MissionTarget t)
         {
-            var all = RunEventSource.ForRun(this, t, new EventApi(Api, LogVerbose), latestOnly: true, refresh: true);
+            var all = RunEventSource.ForRun(this, t, ScheduledEvents, latestOnly: true, refresh: true);
             var pending = all.Where(e => e.Status == ScheduledEventStatus.Pending).ToList();
             WriteVerbose($"Run {t.RunId}: {pending.Count} of {all.Count} scheduled event(s) have not started.");
             return pending;
@@ -74,7 +74,7 @@ namespace ClawdTalk.Commands.Scheduling
 
         protected override void End()
         {
-            var api = new EventApi(Api, LogVerbose);
+            var api = ScheduledEvents;
             var ledger = new OutreachLedger(Store);
             var confirmed = new List<(ScheduledEvent Ev, bool Explicit)>();
             foreach (var (ev, isExplicit) in _targets)
@@ -160,7 +160,7 @@ namespace ClawdTalk.Commands.Scheduling
                 };
                 var key = "cancel:" + string.Join(",", list.Select(e => e.EventId).OrderBy(x => x, StringComparer.Ordinal));
                 if (key.Length > 200) key = $"cancel:{list.Count}:{list.Min(e => e.EventId)}..{list.Max(e => e.EventId)}";
-                try { Run(ct => RunEvents.LogAsync(api.Client, group.Key.Item1, group.Key.Item2, body, key, LogVerbose, ct)); }
+                try { Run(ct => RunEventLog.LogAsync(api.Client, group.Key.Item1, group.Key.Item2, body, key, LogVerbose, ct)); }
                 catch (ClawdTalkException ex) { WriteWarning($"The cancellation was done, but could not be logged on run {group.Key.Item2}: {ex.Message}"); }
             }
             WriteVerbose($"Cancelled {cancelled.Count} of {_targets.Count} event(s).");

@@ -36,7 +36,7 @@ namespace ClawdTalk.Commands.Scheduling
         }
 
         /// <summary>Handles a finished event; true when it is done (output), false when a retry now takes its place.</summary>
-        async Task<bool> FinishAsync(Tracked tr, EventApi events, OutreachLedger ledger, CancellationToken ct)
+        async Task<bool> FinishAsync(Tracked tr, ScheduledEventsApi events, OutreachLedger ledger, CancellationToken ct)
         {
             Resolve(tr);
             var ev = tr.Ev;
@@ -66,7 +66,7 @@ namespace ClawdTalk.Commands.Scheduling
                             ["payload"] = OutcomePayload(ev),
                         };
                         if (ev.StepId != null) body["step_id"] = ev.StepId;
-                        await ClawdTalk.Outreach.RunEvents.LogAsync(events.Client, tr.T.MissionId, tr.T.RunId, body, "outcome:" + ev.EventId, LogVerbose, ct).ConfigureAwait(false);
+                        await RunEventLog.LogAsync(events.Client, tr.T.MissionId, tr.T.RunId, body, "outcome:" + ev.EventId, LogVerbose, ct).ConfigureAwait(false);
                     }
                     catch (ClawdTalkException ex)
                     {
@@ -84,7 +84,7 @@ namespace ClawdTalk.Commands.Scheduling
             return true;
         }
 
-        async Task<bool> TryRetryAsync(Tracked tr, RetryRule rule, EventApi events, OutreachLedger ledger, CancellationToken ct)
+        async Task<bool> TryRetryAsync(Tracked tr, RetryRule rule, ScheduledEventsApi events, OutreachLedger ledger, CancellationToken ct)
         {
             var ev = tr.Ev;
             var now = DateTimeOffset.UtcNow;
@@ -99,7 +99,7 @@ namespace ClawdTalk.Commands.Scheduling
                 try { at = Outreach.TimeWindow.Parse(ev.TimeWindow, null).NextOpening(at, zone); }
                 catch (ClawdTalkException) { }
             }
-            at = EventApi.Ceil(at);
+            at = ScheduledEventsApi.Ceil(at);
             var attempt = ev.Attempt + 1;
             var action = $"Schedule retry {attempt - 1} (attempt {attempt} of at most {rule.MaxAttempts}, {rule.Name}) at {RegisterEventCmdlet.Show(at)} after {ev.CallStatus ?? ev.Outcome} (billable)";
             var target = ev.To + (ev.Name != null ? $" ({ev.Name})" : "");
@@ -110,7 +110,7 @@ namespace ClawdTalk.Commands.Scheduling
             }
             var body = new JObject
             {
-                ["channel"] = "call", ["to"] = ev.To, ["from"] = ev.From, ["scheduled_at"] = EventApi.Iso(at),
+                ["channel"] = "call", ["to"] = ev.To, ["from"] = ev.From, ["scheduled_at"] = ScheduledEventsApi.Iso(at),
             };
             if (ev.MissionId != null) body["mission_id"] = ev.MissionId;
             if (ev.RunId != null) body["run_id"] = ev.RunId;
@@ -186,7 +186,7 @@ namespace ClawdTalk.Commands.Scheduling
             {
                 Json.ToPowerShell(new JObject
                 {
-                    ["attempt"] = ev.Attempt, ["event_id"] = ev.EventId, ["scheduled_at"] = ev.ScheduledAt.HasValue ? EventApi.Iso(ev.ScheduledAt.Value) : null,
+                    ["attempt"] = ev.Attempt, ["event_id"] = ev.EventId, ["scheduled_at"] = ev.ScheduledAt.HasValue ? ScheduledEventsApi.Iso(ev.ScheduledAt.Value) : null,
                     ["status"] = OutreachLedger.Wire(ev.Status), ["call_status"] = ev.CallStatus, ["outcome"] = ev.Outcome,
                 }),
             }).ToArray();
@@ -209,7 +209,7 @@ namespace ClawdTalk.Commands.Scheduling
             if (tr.T != null)
             {
                 var payload = OutcomePayload(old);
-                payload["retry"] = new JObject { ["event_id"] = next.EventId, ["scheduled_at"] = EventApi.Iso(at), ["attempt"] = attempt, ["policy"] = rule.Name, ["max_attempts"] = rule.MaxAttempts };
+                payload["retry"] = new JObject { ["event_id"] = next.EventId, ["scheduled_at"] = ScheduledEventsApi.Iso(at), ["attempt"] = attempt, ["policy"] = rule.Name, ["max_attempts"] = rule.MaxAttempts };
                 var body2 = new JObject
                 {
                     ["type"] = "tool_call",
@@ -220,7 +220,7 @@ namespace ClawdTalk.Commands.Scheduling
                 if (old.StepId != null) body2["step_id"] = old.StepId;
                 try
                 {
-                    await ClawdTalk.Outreach.RunEvents.LogAsync(events.Client, tr.T.MissionId, tr.T.RunId, body2, "retry:" + old.EventId, LogVerbose, ct).ConfigureAwait(false);
+                    await RunEventLog.LogAsync(events.Client, tr.T.MissionId, tr.T.RunId, body2, "retry:" + old.EventId, LogVerbose, ct).ConfigureAwait(false);
                     if (tr.T.Slug != null)
                         await ledger.ChangeAsync(tr.T.Slug, e => EventRecords.Update(e, next.EventId, r => r["logged"] = true)).ConfigureAwait(false);
                 }

@@ -113,13 +113,13 @@ namespace ClawdTalk.Commands.Scheduling
 
         /// <summary>The latest attempt of every target of a run: from the mission's memory, else from its linked assistants' events.</summary>
         IEnumerable<ScheduledEvent> LoadRunEvents(MissionTarget t) =>
-            RunEventSource.ForRun(this, t, new EventApi(Api, LogVerbose), latestOnly: true, refresh: false);
+            RunEventSource.ForRun(this, t, ScheduledEvents, latestOnly: true, refresh: false);
 
         protected override void End()
         {
             if (_tracked.Count == 0) return;
             foreach (var tr in _tracked) Resolve(tr);
-            var events = new EventApi(Api, LogVerbose);
+            var events = ScheduledEvents;
             var ledger = new OutreachLedger(Store);
             var progress = new WaitProgress(this, 0x5745 /* "WE" */, $"Waiting for {_tracked.Count} scheduled event(s)");
             var watch = Stopwatch.StartNew();
@@ -191,7 +191,7 @@ namespace ClawdTalk.Commands.Scheduling
             }
         }
 
-        async Task WatchAsync(List<Tracked> open, EventApi events, OutreachLedger ledger, WaitProgress progress, Stopwatch watch, ServiceOutage outage, CancellationToken ct)
+        async Task WatchAsync(List<Tracked> open, ScheduledEventsApi events, OutreachLedger ledger, WaitProgress progress, Stopwatch watch, ServiceOutage outage, CancellationToken ct)
         {
             var connection = events.Client.Connection;
             var lastLook = false;

@@ -9,7 +9,7 @@ using System.Threading.Tasks;
 using ClawdTalk.Api;
 using Newtonsoft.Json.Linq;
 
-namespace ClawdTalk.Outreach
+namespace ClawdTalk.Api
 {
     /// <summary>
     /// The scheduled-event endpoints (`/assistants/{id}/events`) as async calls on the session's ApiClient, for work that runs
@@ -17,7 +17,7 @@ namespace ClawdTalk.Outreach
     /// connection, timeout) the assistant's events are read back, the one meant is adopted if it landed, and the POST is
     /// sent again only when the list proves it did not.
     /// </summary>
-    internal sealed class EventApi
+    internal sealed class ScheduledEventsApi
     {
         /// <summary>How long to let an unanswered request settle on the server before reading back what it did.</summary>
         internal static TimeSpan SettleDelay = TimeSpan.FromMilliseconds(500);
@@ -26,7 +26,7 @@ namespace ClawdTalk.Outreach
         readonly ApiClient _api;
         readonly Action<string> _log;
 
-        public EventApi(ApiClient api, Action<string> log)
+        public ScheduledEventsApi(ApiClient api, Action<string> log)
         {
             _api = api;
             _log = log;
@@ -81,41 +81,46 @@ namespace ClawdTalk.Outreach
         {
             var path = $"assistants/{E(assistantId)}/events";
             var target = (string?)body["to"];
-            RequestOutcomeUnknownException? last = null;
-            for (var send = 1; send <= MaxSends; send++)
+            var sends = 1;
+            try
             {
-                try
-                {
-                    var token = await _api.SendAsync(HttpMethod.Post, path, body, RequestKind.Create, ct, _log, "Assistant", target).ConfigureAwait(false);
-                    var created = Json.Unwrap(token, "event", "scheduled_event");
-                    if (created == null || Json.Str(created, "id", "event_id") == null)
-                        throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, $"The service scheduled the {body["channel"]} to {target} but sent no event id.", target);
-                    return created;
-                }
-                catch (RequestOutcomeUnknownException ex)
-                {
-                    last = ex;
-                    _log($"The answer to the schedule request for {target} was lost; reading the assistant's events back to see whether it landed.");
-                    await Task.Delay(SettleDelay, ct).ConfigureAwait(false);
-                    var (found, provable) = Find(await ListAsync(assistantId, ct).ConfigureAwait(false), body, known);
-                    if (found != null)
+                return await CreateOnce.SendAsync(
+                    async c =>
                     {
-                        _log($"It landed as {Json.Str(found, "id", "event_id")}; adopted it instead of sending again.");
-                        return found;
-                    }
-                    if (!provable)
-                        throw new ClawdTalkException("ScheduleOutcomeUnknown", ErrorCategory.OperationTimeout,
-                            $"The schedule request for {target} may or may not have reached the service, and its event list does not show enough to tell; it was not sent again, to avoid calling twice.", target, ex)
-                        { RecommendedAction = "Check Get-ClawdTalkScheduledEvent before scheduling this target again." };
-                    _log($"It did not land; sending it again ({send + 1} of {MaxSends}).");
-                }
-                catch (ClawdTalkApiException ex)
-                {
-                    throw Map(ex, body, target);
-                }
+                        try
+                        {
+                            var token = await _api.SendAsync(HttpMethod.Post, path, body, RequestKind.Create, c, _log, "Assistant", target).ConfigureAwait(false);
+                            var created = Json.Unwrap(token, "event", "scheduled_event");
+                            if (created == null || Json.Str(created, "id", "event_id") == null)
+                                throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, $"The service scheduled the {body["channel"]} to {target} but sent no event id.", target);
+                            return created;
+                        }
+                        catch (ClawdTalkApiException ex) { throw Map(ex, body, target); }
+                    },
+                    async (lost, c) =>
+                    {
+                        _log($"The answer to the schedule request for {target} was lost; reading the assistant's events back to see whether it landed.");
+                        await Task.Delay(SettleDelay, c).ConfigureAwait(false);
+                        var (found, provable) = Find(await ListAsync(assistantId, c).ConfigureAwait(false), body, known);
+                        if (found != null)
+                        {
+                            _log($"It landed as {Json.Str(found, "id", "event_id")}; adopted it instead of sending again.");
+                            return LostAnswer<JObject>.Found(found);
+                        }
+                        if (!provable)
+                            throw new ClawdTalkException("ScheduleOutcomeUnknown", ErrorCategory.OperationTimeout,
+                                $"The schedule request for {target} may or may not have reached the service, and its event list does not show enough to tell; it was not sent again, to avoid calling twice.", target, lost)
+                            { RecommendedAction = "Check Get-ClawdTalkScheduledEvent before scheduling this target again." };
+                        if (sends < MaxSends) _log($"It did not land; sending it again ({++sends} of {MaxSends}).");
+                        return LostAnswer<JObject>.NotThere;
+                    },
+                    MaxSends, ct).ConfigureAwait(false);
             }
-            throw new ClawdTalkException("ScheduleOutcomeUnknown", ErrorCategory.OperationTimeout,
-                $"The schedule request for {target} lost its answer {MaxSends} times; each time the list proved it had not landed. Nothing was scheduled for it.", target, last);
+            catch (RequestOutcomeUnknownException last)
+            {
+                throw new ClawdTalkException("ScheduleOutcomeUnknown", ErrorCategory.OperationTimeout,
+                    $"The schedule request for {target} lost its answer {MaxSends} times; each time the list proved it had not landed. Nothing was scheduled for it.", target, last);
+            }
         }
 
         /// <summary>The listed event that <paramref name="body"/> describes; provable=false when the list does not carry the fields to tell.</summary>
