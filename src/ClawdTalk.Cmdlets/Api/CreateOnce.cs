@@ -26,7 +26,7 @@ namespace ClawdTalk.Api
     /// (<see cref="RequestOutcomeUnknownException"/>), the caller's look-up reads the service back; what landed is adopted,
     /// a create that provably did not land is sent again (at most <c>maxSends</c> in all), and anything else rethrows the
     /// lost answer, so nothing is created twice. What the callers add on top: a marker in the slug store before the
-    /// request (<c>MissionCmdlet.CreateOnce</c>, for reruns after a crash), a reservation per target (<see cref="Outreach.Reservations"/>),
+    /// request (<c>MissionCmdlet.CreateOnce</c>, for reruns after a crash), a reservation per target (<see cref="ScheduledEvents.Reservations"/>),
     /// a client key in a run event's payload (<see cref="RunEventLog"/>).
     /// </summary>
     internal static class CreateOnce

@@ -165,9 +165,9 @@ namespace ClawdTalk
         public bool IsCanceled =>
             IsCancelWord(CallStatus) || IsCancelWord(Outcome);
 
-        /// <summary>A call that ended no-answer, busy or failed: a retry policy may call again (<see cref="Outreach.RetryRule.IsRetryableEnd"/>).</summary>
+        /// <summary>A call that ended no-answer, busy or failed: a retry policy may call again (<see cref="ScheduledEvents.RetryRule.IsRetryableEnd"/>).</summary>
         public bool IsRetryable =>
-            Outreach.RetryRule.IsRetryableEnd(Channel == ScheduledEventChannel.Call, IsTerminal, Status == ScheduledEventStatus.Failed, CallStatus ?? Outcome, IsCanceled);
+            ScheduledEvents.RetryRule.IsRetryableEnd(Channel == ScheduledEventChannel.Call, IsTerminal, Status == ScheduledEventStatus.Failed, CallStatus ?? Outcome, IsCanceled);
 
         static bool IsCancelWord(string? s) { var n = Norm(s); return n == "canceled" || n == "cancelled"; }
         internal static string Norm(string? s) => (s ?? "").Trim().ToLowerInvariant().Replace('_', '-');

@@ -4,10 +4,10 @@ namespace ClawdTalk.Pollers
     /// The keys a poller adds to a slug's entry of the state file (the published client ignores keys it does not know):
     /// <list type="bullet">
     /// <item>`retry_policy`: `{max_attempts, delay_seconds}` for calls that end no-answer, busy or failed (read as a
-    /// <see cref="Outreach.RetryRule"/>, the one retry policy).</item>
+    /// <see cref="ScheduledEvents.RetryRule"/>, the one retry policy).</item>
     /// <item>`poller`: how the poller runs (program, arguments, module, carried environment), so a tick can re-register it.</item>
     /// </list>
-    /// The scheduled events a poller follows are the mission's event records (<see cref="Outreach.EventRecords"/>, in
+    /// The scheduled events a poller follows are the mission's event records (<see cref="ScheduledEvents.EventRecords"/>, in
     /// `memory.scheduled_events`), the same ones Register-ClawdTalkCall writes and Wait-ClawdTalkEvent updates.
     /// </summary>
     internal static class PollerStateKeys

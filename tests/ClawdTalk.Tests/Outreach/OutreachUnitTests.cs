@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using ClawdTalk.Api;
-using ClawdTalk.Outreach;
+using ClawdTalk.ScheduledEvents;
 using Newtonsoft.Json.Linq;
 using Xunit;
 

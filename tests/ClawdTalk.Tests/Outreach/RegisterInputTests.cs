@@ -1,7 +1,7 @@
 using System;
 using System.Linq;
 using System.Text.RegularExpressions;
-using ClawdTalk.Outreach;
+using ClawdTalk.ScheduledEvents;
 using ClawdTalk.Tests.Harness;
 using Newtonsoft.Json.Linq;
 using Xunit;

@@ -1,5 +1,5 @@
 using System.Linq;
-using ClawdTalk.Outreach;
+using ClawdTalk.ScheduledEvents;
 using Newtonsoft.Json.Linq;
 using Xunit;
 

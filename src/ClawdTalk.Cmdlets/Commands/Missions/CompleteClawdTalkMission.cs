@@ -4,7 +4,7 @@ using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.Completers;
 using ClawdTalk.Missions;
-using ClawdTalk.Outreach;
+using ClawdTalk.ScheduledEvents;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 

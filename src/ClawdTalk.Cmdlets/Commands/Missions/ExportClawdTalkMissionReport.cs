@@ -7,7 +7,7 @@ using ClawdTalk.Api;
 using ClawdTalk.Completers;
 using ClawdTalk.IO;
 using ClawdTalk.Missions;
-using ClawdTalk.Outreach;
+using ClawdTalk.ScheduledEvents;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 

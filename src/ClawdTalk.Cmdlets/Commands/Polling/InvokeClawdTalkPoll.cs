@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using ClawdTalk.Api;
-using ClawdTalk.Outreach;
+using ClawdTalk.ScheduledEvents;
 using ClawdTalk.Commands.Missions;
 using ClawdTalk.Completers;
 using ClawdTalk.IO;

@@ -5,7 +5,7 @@ using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.Commands.Missions;
 using ClawdTalk.Completers;
-using ClawdTalk.Outreach;
+using ClawdTalk.ScheduledEvents;
 using ClawdTalk.Pollers;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;

@@ -5,11 +5,11 @@ using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.Commands.Missions;
 using ClawdTalk.Completers;
-using ClawdTalk.Outreach;
+using ClawdTalk.ScheduledEvents;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
-namespace ClawdTalk.Commands.Scheduling
+namespace ClawdTalk.Commands.Outreach
 {
     /// <summary>
     /// Cancels scheduled calls and texts that have not started (`DELETE /assistants/{id}/events/{eid}`): those piped in, by
@@ -41,7 +41,7 @@ namespace ClawdTalk.Commands.Scheduling
                     foreach (var item in InputObject ?? Array.Empty<object>())
                     {
                         var isRun = EventInput.IsRun(item);
-                        foreach (var ev in EventInput.Read(this, item, Pending)) Add(ev, !isRun);
+                        foreach (var ev in EventInput.Read(item, s => FromSlug(s), Pending)) Add(ev, !isRun);
                     }
                     break;
                 case ByEvent:
@@ -56,7 +56,7 @@ namespace ClawdTalk.Commands.Scheduling
         /// <summary>"The rest": the run's events that have not started, as the service lists them now.</summary>
         IEnumerable<ScheduledEvent> Pending(MissionTarget t)
         {
-            var all = RunEventSource.ForRun(this, t, ScheduledEvents, latestOnly: true, refresh: true);
+            var all = Run(ct => RunEventSource.ForRunAsync(Store, Missions, ScheduledEvents, t, latestOnly: true, refresh: true, LogVerbose, ct));
             var pending = all.Where(e => e.Status == ScheduledEventStatus.Pending).ToList();
             WriteVerbose($"Run {t.RunId}: {pending.Count} of {all.Count} scheduled event(s) have not started.");
             return pending;

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace ClawdTalk.Outreach
+namespace ClawdTalk.ScheduledEvents
 {
     /// <summary>
     /// How often Wait-ClawdTalkEvent looks, after the service's published guidance: an event weeks or days away is checked

@@ -6,7 +6,7 @@ using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.Commands.Missions;
 
-namespace ClawdTalk.Commands.Scheduling
+namespace ClawdTalk.Commands.Outreach
 {
     /// <summary>
     /// What Wait- and Unregister-ClawdTalkScheduledEvent take from the pipeline: ScheduledEvents, a MissionState (its whole
@@ -22,7 +22,8 @@ namespace ClawdTalk.Commands.Scheduling
             return Prop(item, "EventId") == null && Prop(item, "Slug") != null;
         }
 
-        public static IEnumerable<ScheduledEvent> Read(MissionCmdlet c, object? item, Func<MissionTarget, IEnumerable<ScheduledEvent>> run)
+        /// <param name="fromSlug">How a slug becomes its run (the cmdlet's store).</param>
+        public static IEnumerable<ScheduledEvent> Read(object? item, Func<string, MissionTarget> fromSlug, Func<MissionTarget, IEnumerable<ScheduledEvent>> run)
         {
             var v = item is PSObject p && !(p.BaseObject is PSCustomObject) ? p.BaseObject : item;
             switch (v)
@@ -30,7 +31,7 @@ namespace ClawdTalk.Commands.Scheduling
                 case null: yield break;
                 case ScheduledEvent ev: yield return ev.Clone(); yield break;
                 case MissionState m:
-                    foreach (var e in run(c.FromSlug(m.Slug))) yield return e;
+                    foreach (var e in run(fromSlug(m.Slug))) yield return e;
                     yield break;
             }
             var eventId = Prop(item, "EventId");
@@ -43,7 +44,7 @@ namespace ClawdTalk.Commands.Scheduling
             var slug = Prop(item, "Slug");
             if (slug != null)
             {
-                foreach (var e in run(c.FromSlug(slug))) yield return e;
+                foreach (var e in run(fromSlug(slug))) yield return e;
                 yield break;
             }
             throw Errors.Invalid("InvalidScheduledEvent",

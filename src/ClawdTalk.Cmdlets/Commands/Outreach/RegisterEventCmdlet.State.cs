@@ -11,12 +11,12 @@ using ClawdTalk.Commands.Calls;
 using ClawdTalk.Commands.Missions;
 using ClawdTalk.Completers;
 using ClawdTalk.Missions;
-using ClawdTalk.Outreach;
+using ClawdTalk.ScheduledEvents;
 using ClawdTalk.Phones;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
-namespace ClawdTalk.Commands.Scheduling
+namespace ClawdTalk.Commands.Outreach
 {
     /// <summary>Register-ClawdTalkCall/-Sms: what one invocation keeps per run, per assistant and per target.</summary>
     public abstract partial class RegisterEventCmdlet

@@ -10,7 +10,7 @@ using ClawdTalk.Api;
 using ClawdTalk.Phones;
 using Newtonsoft.Json.Linq;
 
-namespace ClawdTalk.Outreach
+namespace ClawdTalk.ScheduledEvents
 {
     /// <summary>One person or business to call or text, read from what came down the pipeline.</summary>
     internal sealed class OutreachTarget

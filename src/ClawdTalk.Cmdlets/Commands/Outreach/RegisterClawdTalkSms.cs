@@ -1,8 +1,8 @@
 using System.Management.Automation;
 using ClawdTalk.Commands.Sms;
-using ClawdTalk.Outreach;
+using ClawdTalk.ScheduledEvents;
 
-namespace ClawdTalk.Commands.Scheduling
+namespace ClawdTalk.Commands.Outreach
 {
     /// <summary>
     /// Schedules a text to each target for a mission run (`POST /assistants/{id}/events`, channel sms). The message is a

@@ -1,7 +1,7 @@
 using System.Management.Automation;
-using ClawdTalk.Outreach;
+using ClawdTalk.ScheduledEvents;
 
-namespace ClawdTalk.Commands.Scheduling
+namespace ClawdTalk.Commands.Outreach
 {
     /// <summary>
     /// Schedules a call to each target for a mission run (`POST /assistants/{id}/events`, channel call): validated and

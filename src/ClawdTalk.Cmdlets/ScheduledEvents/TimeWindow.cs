@@ -7,7 +7,7 @@ using System.Text.RegularExpressions;
 using ClawdTalk.Api;
 using ClawdTalk.Phones;
 
-namespace ClawdTalk.Outreach
+namespace ClawdTalk.ScheduledEvents
 {
     /// <summary>
     /// When calls may be placed: hours of the day on some days of the week, in the callee's own time zone. Written like

@@ -5,9 +5,9 @@ using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.Commands.Missions;
 using ClawdTalk.Completers;
-using ClawdTalk.Outreach;
+using ClawdTalk.ScheduledEvents;
 
-namespace ClawdTalk.Commands.Scheduling
+namespace ClawdTalk.Commands.Outreach
 {
     /// <summary>
     /// Scheduled calls and texts: of a mission run (every attempt, the memory's records merged with the service's current
@@ -76,7 +76,7 @@ namespace ClawdTalk.Commands.Scheduling
             else
             {
                 var t = ParameterSetName == BySlug ? FromSlug(Slug) : FromIds(MissionId, RunId);
-                events = RunEventSource.ForRun(this, t, api, latestOnly: Latest, refresh: true);
+                events = Run(ct => RunEventSource.ForRunAsync(Store, Missions, api, t, latestOnly: Latest, refresh: true, LogVerbose, ct));
             }
             foreach (var ev in events)
             {

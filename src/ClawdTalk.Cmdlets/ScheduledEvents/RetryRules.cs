@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace ClawdTalk.Outreach
+namespace ClawdTalk.ScheduledEvents
 {
     /// <summary>
     /// When a call that was not answered (no-answer, busy, failed) is tried again, by who the callee is. The published

@@ -11,12 +11,12 @@ using ClawdTalk.Commands.Calls;
 using ClawdTalk.Commands.Missions;
 using ClawdTalk.Completers;
 using ClawdTalk.Missions;
-using ClawdTalk.Outreach;
+using ClawdTalk.ScheduledEvents;
 using ClawdTalk.Phones;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
-namespace ClawdTalk.Commands.Scheduling
+namespace ClawdTalk.Commands.Outreach
 {
     /// <summary>
     /// What Register-ClawdTalkCall and Register-ClawdTalkSms share: targets from the pipeline, validated and normalised before
@@ -26,9 +26,6 @@ namespace ClawdTalk.Commands.Scheduling
     /// </summary>
     public abstract partial class RegisterEventCmdlet : MissionCmdlet
     {
-        /// <summary>The default -At: far enough ahead that the service's one-minute minimum holds when the request arrives.</summary>
-        internal static readonly TimeSpan DefaultLead = TimeSpan.FromSeconds(90);
-        internal static readonly TimeSpan MinimumLead = TimeSpan.FromSeconds(60);
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
         [Alias("Target")]
@@ -108,32 +105,19 @@ namespace ClawdTalk.Commands.Scheduling
         readonly Dictionary<string, RunContext> _contexts = new Dictionary<string, RunContext>(StringComparer.Ordinal);
         readonly Dictionary<string, AssistantInfo> _assistants = new Dictionary<string, AssistantInfo>(StringComparer.Ordinal);
         readonly HashSet<string> _seen = new HashSet<string>(StringComparer.Ordinal);
-        readonly Dictionary<DateTimeOffset, int> _moved = new Dictionary<DateTimeOffset, int>();
         readonly List<Task> _tasks = new List<Task>();
         SemaphoreSlim _throttle = null!;
         ScheduledEventsApi _events = null!;
         OutreachLedger _ledger = null!;
-        TimeWindow? _window;
-        IReadOnlyList<TimeZoneInfo>? _zoneOverride;
+        SchedulePlanner _planner = null!;
         HashSet<string> _exclude = new HashSet<string>(StringComparer.Ordinal);
-        DateTimeOffset _start;
-        int _index, _duplicates, _excluded, _already, _scheduled, _failed;
+        int _duplicates, _excluded, _already, _scheduled, _failed;
         WaitProgress _progress = null!;
         bool _whatIf;
 
         protected override void Begin()
         {
             _whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && w is SwitchParameter sw && sw.IsPresent;
-            var now = DateTimeOffset.UtcNow;
-            if (At.HasValue)
-            {
-                var at = Targets.ParseTime(At.Value, "-At");
-                if (at <= now) throw Errors.Invalid("ScheduleInPast", $"-At {Show(at)} is in the past. Nothing was scheduled.", At.Value);
-                if (at < now + MinimumLead) throw Errors.Invalid("ScheduleTooSoon", $"-At {Show(at)} is less than a minute ahead; the service needs at least a minute. Nothing was scheduled.", At.Value);
-                _start = at;
-            }
-            else _start = ScheduledEventsApi.Ceil(now + DefaultLead);
-            if (Stagger < TimeSpan.Zero) throw Errors.Invalid("InvalidStagger", "-Stagger must not be negative.", Stagger);
             if (ParameterSetName == Standalone)
             {
                 if (Channel == ScheduledEventChannel.Call)
@@ -143,9 +127,10 @@ namespace ClawdTalk.Commands.Scheduling
                 if (From == null)
                     throw Errors.Invalid("NoCallerNumber", "A text without a mission needs -From: the number to send it from (the account's dedicated number).", AssistantId);
             }
-            if (TimeWindow != null) _window = Outreach.TimeWindow.Parse(TimeWindow, Weekday);
-            else if (Weekday != null) throw Errors.Invalid("WeekdayWithoutTimeWindow", "-Weekday only applies with -TimeWindow.", Weekday);
-            if (TimeZone != null) _zoneOverride = new[] { Zones.Find(TimeZone, "-TimeZone") };
+            if (TimeWindow == null && Weekday != null) throw Errors.Invalid("WeekdayWithoutTimeWindow", "-Weekday only applies with -TimeWindow.", Weekday);
+            _planner = new SchedulePlanner(System.TimeProvider.System, At.HasValue ? Targets.ParseTime(At.Value, "-At") : (DateTimeOffset?)null, Stagger,
+                TimeWindow != null ? global::ClawdTalk.ScheduledEvents.TimeWindow.Parse(TimeWindow, Weekday) : null,
+                TimeZone != null ? new[] { Zones.Find(TimeZone, "-TimeZone") } : null);
             if (ExcludeList != null) _exclude = Targets.ReadExcludeList(ExcludeList, SessionState.Path.CurrentFileSystemLocation.ProviderPath, WriteWarning);
             CheckBegin();
             _events = ScheduledEvents;
@@ -154,7 +139,7 @@ namespace ClawdTalk.Commands.Scheduling
             _progress = new WaitProgress(this, 0x5247 /* "RG" */, $"Scheduling {Noun}s");
         }
 
-        internal static string Show(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        internal static string Show(DateTimeOffset t) => SchedulePlanner.Show(t);
 
         protected override void Process()
         {
@@ -314,56 +299,15 @@ namespace ClawdTalk.Commands.Scheduling
             if (!E164.TryNormalize(from, out var fromE164, out var problem, E164.Strictness.Possible))
                 throw Errors.Invalid("InvalidPhoneNumber", $"The caller number '{from}' is not usable: {problem}", from);
 
-            // when
-            var now = DateTimeOffset.UtcNow;
-            DateTimeOffset at;
-            var flexible = false;
-            if (target.At.HasValue)
-            {
-                at = target.At.Value;
-                if (at <= now) throw Errors.Invalid("ScheduleInPast", $"The time {Show(at)} of {target} is in the past; nothing was scheduled for it.", target.Phone);
-                if (at < now + MinimumLead) throw Errors.Invalid("ScheduleTooSoon", $"The time {Show(at)} of {target} is less than a minute ahead; nothing was scheduled for it.", target.Phone);
-            }
-            else
-            {
-                at = _start + TimeSpan.FromTicks(Stagger.Ticks * _index);
-                flexible = !At.HasValue;
-            }
-            string? zoneId = null, windowText = null;
-            IReadOnlyList<TimeZoneInfo>? zones = null;
-            if (target.TimeZone != null) zones = new[] { Zones.Find(target.TimeZone, target.Phone) };
-            else if (_zoneOverride != null) zones = _zoneOverride;
-            if (_window != null)
-            {
-                zones ??= Zones.ForNumber(target.Phone);
-                var opening = _window.NextOpening(at, zones);
-                if (opening == null)
-                {
-                    WriteWarning($"The zones of {target} ({string.Join(", ", zones.Select(z => z.Id))}) never share an opening of {_window}; {zones[0].Id} is used.");
-                    zones = new[] { zones[0] };
-                    opening = _window.NextOpening(at, zones[0]);
-                }
-                if (opening.Value != at)
-                {
-                    var o = opening.Value;
-                    _moved.TryGetValue(o, out var n);
-                    _moved[o] = n + 1;
-                    var spaced = o + TimeSpan.FromTicks(Stagger.Ticks * n);
-                    at = _window.NextOpening(spaced, zones) ?? spaced;
-                    flexible = false;
-                }
-                windowText = _window.ToString();
-            }
-            if (zones != null) zoneId = string.Join(",", zones.Select(z => z.Id));
-            at = ScheduledEventsApi.Ceil(at);
-            _index++;
+            // when (the planner: own time, start plus stagger, the window in the callee's zone)
+            var planned = _planner.Next(target, WriteWarning);
 
             var plan = new Plan
             {
-                Target = target, Ctx = ctx, Assistant = info, From = fromE164, At = at, Flexible = flexible, Zone = zoneId, Window = windowText,
+                Target = target, Ctx = ctx, Assistant = info, From = fromE164, At = planned.At, Flexible = planned.Flexible, Zone = planned.ZoneId, Window = planned.Window,
                 Text = text, RecipientType = RecipientTypeFor(target),
             };
-            var when = Show(at) + (zones != null ? $" ({TimeZoneInfo.ConvertTime(at, zones[0]).ToString("ddd yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} {zones[0].Id})" : "");
+            var when = planned.Describe();
             var action = Channel == ScheduledEventChannel.Call
                 ? $"Schedule a call at {when}{(stepId != null ? $" for step '{stepId}'" : "")} from {fromE164} with assistant {aid} (billable)"
                 : $"Schedule a text of {text!.Length} characters at {when}{(stepId != null ? $" for step '{stepId}'" : "")} from {fromE164} with assistant {aid} (billable)";

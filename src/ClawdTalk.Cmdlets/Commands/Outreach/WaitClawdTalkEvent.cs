@@ -12,11 +12,11 @@ using ClawdTalk.Commands.Calls;
 using ClawdTalk.Commands.Missions;
 using ClawdTalk.Completers;
 using ClawdTalk.Missions;
-using ClawdTalk.Outreach;
+using ClawdTalk.ScheduledEvents;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
-namespace ClawdTalk.Commands.Scheduling
+namespace ClawdTalk.Commands.Outreach
 {
     /// <summary>
     /// Waits for scheduled calls and texts to finish and outputs each one as it does. One list request per assistant per
@@ -71,7 +71,7 @@ namespace ClawdTalk.Commands.Scheduling
         {
             if (Timeout.HasValue && Timeout.Value <= TimeSpan.Zero) throw Errors.Invalid("InvalidTimeout", "-Timeout must be positive.", Timeout);
             if (PollInterval.HasValue && PollInterval.Value < TimeSpan.FromMilliseconds(10)) throw Errors.Invalid("InvalidPollInterval", "-PollInterval must be at least 0.01 seconds.", PollInterval);
-            if (RetryDelay.HasValue && RetryDelay.Value < RegisterEventCmdlet.MinimumLead)
+            if (RetryDelay.HasValue && RetryDelay.Value < SchedulePlanner.MinimumLead)
                 throw Errors.Invalid("InvalidRetryDelay", "-RetryDelay must be at least 60 seconds: the service takes calls scheduled a minute ahead or more.", RetryDelay);
             if (RetryDelay.HasValue && RetryPolicy == RetryPolicy.None && !MaxAttempts.HasValue)
                 throw Errors.Invalid("RetryDelayWithoutRetries", "-RetryDelay applies with -RetryPolicy or -MaxAttempts.", RetryDelay);
@@ -86,7 +86,7 @@ namespace ClawdTalk.Commands.Scheduling
             {
                 case ByInput:
                     foreach (var item in InputObject ?? Array.Empty<object>())
-                        foreach (var ev in EventInput.Read(this, item, e => LoadRunEvents(e))) Track(ev);
+                        foreach (var ev in EventInput.Read(item, s => FromSlug(s), e => LoadRunEvents(e))) Track(ev);
                     break;
                 case ByEvent:
                     foreach (var id in EventId) Track(new ScheduledEvent { AssistantId = AssistantId, EventId = id, Status = ScheduledEventStatus.Unknown });
@@ -113,7 +113,7 @@ namespace ClawdTalk.Commands.Scheduling
 
         /// <summary>The latest attempt of every target of a run: from the mission's memory, else from its linked assistants' events.</summary>
         IEnumerable<ScheduledEvent> LoadRunEvents(MissionTarget t) =>
-            RunEventSource.ForRun(this, t, ScheduledEvents, latestOnly: true, refresh: false);
+            Run(ct => RunEventSource.ForRunAsync(Store, Missions, ScheduledEvents, t, latestOnly: true, refresh: false, LogVerbose, ct));
 
         protected override void End()
         {

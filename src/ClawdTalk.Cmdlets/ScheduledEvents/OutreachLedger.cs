@@ -10,7 +10,7 @@ using ClawdTalk.Api;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
-namespace ClawdTalk.Outreach
+namespace ClawdTalk.ScheduledEvents
 {
     /// <summary>
     /// The bookkeeping of outreach: every scheduled event is a record in its mission's memory (`scheduled_events`, a list
@@ -189,7 +189,7 @@ namespace ClawdTalk.Outreach
     }
 }
 
-namespace ClawdTalk.Outreach
+namespace ClawdTalk.ScheduledEvents
 {
     /// <summary>
     /// One read of the state file, indexed for finding the slug and memory record of many events at once (a wait over a

@@ -1,13 +1,15 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
 using ClawdTalk.Api;
 using ClawdTalk.Commands.Missions;
-using ClawdTalk.Outreach;
+using ClawdTalk.ScheduledEvents;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
-namespace ClawdTalk.Commands.Scheduling
+namespace ClawdTalk.Commands.Outreach
 {
     /// <summary>
     /// The scheduled events of a mission run: the records in its memory (with what the targets carried and how attempts
@@ -16,9 +18,10 @@ namespace ClawdTalk.Commands.Scheduling
     /// </summary>
     internal static class RunEventSource
     {
-        public static List<ScheduledEvent> ForRun(MissionCmdlet c, MissionTarget t, ScheduledEventsApi api, bool latestOnly, bool refresh)
+        public static async Task<List<ScheduledEvent>> ForRunAsync(MissionStateStore store, MissionsApi missions, ScheduledEventsApi api, MissionTarget t,
+            bool latestOnly, bool refresh, Action<string> log, CancellationToken ct)
         {
-            var entry = t.Slug == null ? null : c.Store.Find(t.Slug);
+            var entry = t.Slug == null ? null : store.Find(t.Slug);
             var records = EventRecords.Read(entry).Where(r => (Json.Str(r, "run_id") ?? t.RunId) == t.RunId).ToList();
             var result = new List<ScheduledEvent>();
             var byId = new Dictionary<string, ScheduledEvent>(StringComparer.Ordinal);
@@ -37,14 +40,14 @@ namespace ClawdTalk.Commands.Scheduling
                 foreach (var r in records) Add(Json.Str(r, "assistant_id"));
                 if (entry != null) Add(Json.Str(entry, StateKeys.AssistantId));
                 if (records.Count == 0)
-                    foreach (var a in c.Run(ct => c.Missions.ListAgentsAsync(t.MissionId, t.RunId, ct))) Add(Json.Str(a, "telnyx_agent_id", "agent_id"));
+                    foreach (var a in await missions.ListAgentsAsync(t.MissionId, t.RunId, ct).ConfigureAwait(false)) Add(Json.Str(a, "telnyx_agent_id", "agent_id"));
                 foreach (var aid in assistants)
                 {
                     IReadOnlyList<JObject> listed;
-                    try { listed = c.Run(ct => api.ListAsync(aid, ct)); }
+                    try { listed = await api.ListAsync(aid, ct).ConfigureAwait(false); }
                     catch (ClawdTalkApiException ex) when (ex.ErrorId == ErrorIds.AssistantNotFound)
                     {
-                        c.WriteVerbose($"The assistant {aid} no longer exists; its events are shown as the mission's memory last saw them.");
+                        log($"The assistant {aid} no longer exists; its events are shown as the mission's memory last saw them.");
                         continue;
                     }
                     foreach (var o in listed)

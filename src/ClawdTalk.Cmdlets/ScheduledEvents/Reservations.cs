@@ -6,7 +6,7 @@ using ClawdTalk.Api;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
-namespace ClawdTalk.Outreach
+namespace ClawdTalk.ScheduledEvents
 {
     /// <summary>
     /// Who is scheduling what right now, across processes: before a schedule (or retry) request is sent, its target is

@@ -3,7 +3,7 @@ using System.Management.Automation;
 using ClawdTalk.Commands.Missions;
 using ClawdTalk.Completers;
 
-namespace ClawdTalk.Commands.Scheduling
+namespace ClawdTalk.Commands.Outreach
 {
     /// <summary>
     /// The ways Wait-ClawdTalkEvent and Unregister-ClawdTalkScheduledEvent name the scheduled events they act on: piped

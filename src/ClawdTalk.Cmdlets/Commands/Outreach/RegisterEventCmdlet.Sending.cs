@@ -11,12 +11,12 @@ using ClawdTalk.Commands.Calls;
 using ClawdTalk.Commands.Missions;
 using ClawdTalk.Completers;
 using ClawdTalk.Missions;
-using ClawdTalk.Outreach;
+using ClawdTalk.ScheduledEvents;
 using ClawdTalk.Phones;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
-namespace ClawdTalk.Commands.Scheduling
+namespace ClawdTalk.Commands.Outreach
 {
     /// <summary>Register-ClawdTalkCall/-Sms, the sending half: the target reserved in the store, the request sent once, the record and the run event.</summary>
     public abstract partial class RegisterEventCmdlet
@@ -42,11 +42,11 @@ namespace ClawdTalk.Commands.Scheduling
         async Task ScheduleAsync(Plan p, string key, CancellationToken ct)
         {
             var now = DateTimeOffset.UtcNow;
-            if (p.At < now + MinimumLead + TimeSpan.FromSeconds(1))
+            if (p.At < now + SchedulePlanner.MinimumLead + TimeSpan.FromSeconds(1))
             {
                 if (!p.Flexible)
                     throw Errors.Invalid("ScheduleTooSoon", $"The time {Show(p.At)} of {p.Target} came within a minute before its request could be sent; nothing was scheduled for it.", p.Target.Phone);
-                p.At = ScheduledEventsApi.Ceil(now + DefaultLead);
+                p.At = ScheduledEventsApi.Ceil(now + SchedulePlanner.DefaultLead);
             }
             var t = p.Ctx.T;
             // the target is reserved in the store, under its lock, before its request is sent: another process (a second

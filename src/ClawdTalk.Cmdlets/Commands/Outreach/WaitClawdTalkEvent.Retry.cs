@@ -12,11 +12,11 @@ using ClawdTalk.Commands.Calls;
 using ClawdTalk.Commands.Missions;
 using ClawdTalk.Completers;
 using ClawdTalk.Missions;
-using ClawdTalk.Outreach;
+using ClawdTalk.ScheduledEvents;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
-namespace ClawdTalk.Commands.Scheduling
+namespace ClawdTalk.Commands.Outreach
 {
     /// <summary>Wait-ClawdTalkEvent, the retry half: the policy, the retry reserved in the store and scheduled once (or adopted), every attempt recorded.</summary>
     public sealed partial class WaitClawdTalkEventCommand
@@ -93,10 +93,10 @@ namespace ClawdTalk.Commands.Scheduling
             try { zone = zoneId != null ? Zones.Find(zoneId) : Zones.ForNumber(ev.To!)[0]; }
             catch (ClawdTalkException) { zone = null; }
             var at = rule.NextTime(ev.Attempt, now, ev.ScheduledAt, zone);
-            if (at < now + RegisterEventCmdlet.DefaultLead) at = now + RegisterEventCmdlet.DefaultLead;
+            if (at < now + SchedulePlanner.DefaultLead) at = now + SchedulePlanner.DefaultLead;
             if (ev.TimeWindow != null && zone != null)
             {
-                try { at = Outreach.TimeWindow.Parse(ev.TimeWindow, null).NextOpening(at, zone); }
+                try { at = global::ClawdTalk.ScheduledEvents.TimeWindow.Parse(ev.TimeWindow, null).NextOpening(at, zone); }
                 catch (ClawdTalkException) { }
             }
             at = ScheduledEventsApi.Ceil(at);

@@ -5,7 +5,7 @@ using ClawdTalk.Api;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
-namespace ClawdTalk.Outreach
+namespace ClawdTalk.ScheduledEvents
 {
     /// <summary>
     /// One scheduled event as the state file records it: a view over its JSON record in the slug's
