@@ -71,14 +71,20 @@ namespace ClawdTalk.Commands.Base
         /// <summary>
         /// Runs asynchronous work off the pipeline thread and waits for it here, writing what it queued as it goes,
         /// so Ctrl+C cancels at once and progress/verbose records appear while the work runs.
+        /// When a write on the pipeline thread stops the pipeline (-ErrorAction Stop, Ctrl+C), the work is cancelled too.
         /// </summary>
         internal T Run<T>(Func<CancellationToken, Task<T>> work)
         {
-            var task = Task.Run(() => work(CancelToken));
-            var tasks = new Task[] { task };
-            while (Task.WaitAny(tasks, 50) < 0) Drain();
-            Drain();
-            return task.GetAwaiter().GetResult();
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(CancelToken);
+            var task = Task.Run(() => work(stop.Token));
+            try
+            {
+                var tasks = new Task[] { task };
+                while (Task.WaitAny(tasks, 50) < 0) Drain();
+                Drain();
+                return task.GetAwaiter().GetResult();
+            }
+            finally { stop.Cancel(); }
         }
 
         internal void Run(Func<CancellationToken, Task> work) => Run(async ct => { await work(ct).ConfigureAwait(false); return true; });

@@ -8,7 +8,8 @@ namespace ClawdTalk.Commands.Missions
     /// by -Slug (set BySlug), all three bound from the pipeline by property name, resolved by <see cref="Target"/>.
     /// Every cmdlet that works on one given run derives from it. Slug has no position here, so a derived cmdlet's own
     /// positional parameters (Set-ClawdTalkStep's StepId and Status) keep theirs.
-    /// The variant, declared once:
+    /// Register-ClawdTalkCall and -Sms (RegisterEventCmdlet) add a third set of their own, Standalone (a text without a
+    /// mission). The variant, declared once:
     /// - <see cref="SlugScopedCmdlet"/>: a mission of the state store given by its slug only (positional -Slug), for the
     ///   cmdlets whose bookkeeping lives in the slug's entry (Add-ClawdTalkAgent, Complete-/Stop-ClawdTalkMission,
     ///   Export-ClawdTalkMissionReport).
@@ -21,6 +22,7 @@ namespace ClawdTalk.Commands.Missions
     {
         [Parameter(Mandatory = true, ParameterSetName = BySlug, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(SlugCompleter))]
+        [ValidateNotNullOrEmpty]
         public string Slug { get; set; } = "";
 
         [Parameter(Mandatory = true, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]

@@ -24,26 +24,14 @@ namespace ClawdTalk.Commands.Outreach
     /// targets already scheduled in the run skipped; ShouldProcess per target; then up to -ThrottleLimit schedule requests in
     /// flight, each created exactly once, recorded in the mission's memory and logged on its run.
     /// </summary>
-    public abstract partial class RegisterEventCmdlet : MissionCmdlet
+    public abstract partial class RegisterEventCmdlet : RunScopedCmdlet
     {
-
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
         [Alias("Target")]
         [AllowEmptyCollection]
         public object[] To { get; set; } = Array.Empty<object>();
 
-        [Parameter(Mandatory = true, ParameterSetName = BySlug, ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(SlugCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string Slug { get; set; } = "";
-
-        [Parameter(Mandatory = true, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
-        public string MissionId { get; set; } = "";
-
-        [Parameter(Mandatory = true, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
-        public string RunId { get; set; } = "";
+        // -Slug (BySlug) and -MissionId/-RunId (ById) are RunScopedCmdlet's, the one block
 
         /// <summary>Without a mission (texts only, like the published schedule-sms): -AssistantId and -From, no run.</summary>
         internal const string Standalone = "Standalone";
@@ -174,7 +162,7 @@ namespace ClawdTalk.Commands.Outreach
                 _contexts[key] = ctx;
                 return ctx;
             }
-            var t = ParameterSetName == BySlug ? FromSlug(Slug) : FromIds(MissionId, RunId);
+            var t = Target();
             ctx = new RunContext { T = t };
             if (t.Slug != null)
             {

@@ -126,18 +126,9 @@ namespace ClawdTalk.Commands.Outreach
             var open = new List<Tracked>(_tracked);
             var outage = new ServiceOutage(ServiceOutage.GraceFrom(UnreachableTimeout), $"{_tracked.Count} scheduled event(s)",
                 warning => Post(() => WriteWarning(warning)), LogVerbose);
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(CancelToken);
-            var task = Task.Run(() => WatchAsync(open, events, ledger, progress, watch, outage, stop.Token));
-            try
-            {
-                var tasks = new Task[] { task };
-                while (Task.WaitAny(tasks, 50) < 0) Drain();
-                Drain();
-                task.GetAwaiter().GetResult();
-            }
+            try { Run(ct => WatchAsync(open, events, ledger, progress, watch, outage, ct)); } // the base's pump
             finally
             {
-                stop.Cancel();
                 Drain();
                 progress.Complete();
             }
