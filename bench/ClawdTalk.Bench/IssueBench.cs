@@ -109,7 +109,7 @@ namespace ClawdTalk.Bench
             try { Directory.Delete(tmp, true); } catch (IOException) { }
         }
 
-        static string CreateMission(SandboxServer sandbox, string key)
+        internal static string CreateMission(SandboxServer sandbox, string key)
         {
             using var http = new HttpClient();
             http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
@@ -120,7 +120,7 @@ namespace ClawdTalk.Bench
         }
 
         /// <summary>The pinned pwsh (dotnet tool, see .config/dotnet-tools.json) in the NuGet cache.</summary>
-        static string PwshDll()
+        internal static string PwshDll()
         {
             var root = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
             var unix = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "win" : "unix";

@@ -22,7 +22,7 @@ namespace ClawdTalk.Bench
     {
         static string Repo = "";
         static int Runs = 15;
-        static bool NoPublish, Composite, Issue;
+        static bool NoPublish, Composite, Issue, ImportShare;
 
         /// <summary>`--only sweep`: only the outreach sweep row (no publish, no cold start, no per-cmdlet rows).</summary>
         internal static string? Only;
@@ -40,6 +40,7 @@ namespace ClawdTalk.Bench
                 else if (args[i] == "--composite") Composite = true;       // self-contained, composite ReadyToRun (slow to publish)
                 else if (args[i] == "--only" && i + 1 < args.Length) Only = args[++i]; // "sweep": the outreach sweep alone
                 else if (args[i] == "--issue") Issue = true;               // only issue 15's table and the agent session (IssueBench.cs)
+                else if (args[i] == "--import-share") ImportShare = true;  // only the module's share of a cold pwsh, JIT per phase (ImportShareBench.cs)
             }
             Repo = FindRepo();
             var table = new Table();
@@ -48,6 +49,13 @@ namespace ClawdTalk.Bench
             var key = "bench_" + Guid.NewGuid().ToString("N");
             await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { ApiKey = key, TimeScale = 600 });
 
+            if (ImportShare)
+            {
+                ImportShareBench.Run(table, sandbox, key, Runs);
+                table.Print(Console.Out);
+                Console.WriteLine($"load average at the end {LoadAverage()}");
+                return 0;
+            }
             if (Issue)
             {
                 var exe = Publish();
