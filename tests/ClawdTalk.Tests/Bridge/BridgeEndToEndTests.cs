@@ -174,7 +174,7 @@ namespace ClawdTalk.Tests.Bridge
             BridgeSandbox.WaitUntil(() => _fx.GatewayCalls().Any(c => ((string?)c["message"] ?? "").Contains(call)), "the outcome report of " + call);
             Assert.DoesNotContain(CallFrames(call), f => (string?)f["type"] == "response");
             var report = _fx.GatewayCalls().Single(c => ((string?)c["message"] ?? "").Contains(call));
-            Assert.StartsWith("[ClawdTalk] The call to +12125550199 about \"check in\" was answered and completed after ", (string?)report["message"]);
+            Assert.StartsWith($"[ClawdTalk] The call to {SandboxPhones.Owner} about \"check in\" was answered and completed after ", (string?)report["message"]);
             Assert.Equal(0, (double)report["timeout_seconds"]!); // fire-and-forget
             Assert.Equal("agent:tester:main", (string?)report["session_key"]);
             Assert.Contains(Records(), r => r.Event == "call_started" && r.CallId == call);
