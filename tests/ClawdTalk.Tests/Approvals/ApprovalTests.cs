@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using ClawdTalk.Tests.Calls;
 using ClawdTalk.Tests.Harness;
+using Newtonsoft.Json.Linq;
 using Xunit;
 
 namespace ClawdTalk.Tests.Approvals
@@ -21,8 +22,8 @@ namespace ClawdTalk.Tests.Approvals
         static string UniqueAction(string what) => $"{what} #{Guid.NewGuid():N}"[..40];
 
         /// <summary>The sandbox's approval with this action, once the cmdlet has created it.</summary>
-        JsonObject Pending(string action) => CommsSandbox.WaitFor(
-            () => _sb.Api("approvals?status=pending")["approvals"]!.AsArray().Select(n => n!.AsObject()).FirstOrDefault(a => (string?)a["action"] == action),
+        JObject Pending(string action) => SandboxHarness.WaitFor(
+            () => ((JArray)_sb.Api("approvals?status=pending")).OfType<JObject>().FirstOrDefault(a => (string?)a["action"] == action),
             TimeSpan.FromSeconds(15), "the approval request " + action);
 
         /// <summary>Starts the script on another thread, answers the approval as the owner, and returns what the script produced.</summary>
@@ -41,7 +42,7 @@ namespace ClawdTalk.Tests.Approvals
         [InlineData("expired", ApprovalDecision.Timeout)]
         public void The_owners_answer_is_the_decision(string answer, ApprovalDecision expected)
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             var action = UniqueAction("Deploy to production");
             var mark = _sb.Mark();
             var r = Answered(ps, "Request-ClawdTalkApproval -Action $action -Details 'v2.3, 14 files' -Biometric -Timeout 60", action, answer).Ok();
@@ -74,7 +75,7 @@ namespace ClawdTalk.Tests.Approvals
         [InlineData(0, 2, ApprovalDecision.NoDevicesReached)]
         public void Without_a_reachable_device_the_decision_comes_at_once(int count, int failed, ApprovalDecision expected)
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             _sb.Control("devices", $"{{\"count\":{count},\"failed\":{failed}}}");
             try
             {
@@ -95,7 +96,7 @@ namespace ClawdTalk.Tests.Approvals
         [Fact]
         public void An_unanswered_request_times_out_as_Timeout_without_an_error()
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             var r = ps.Run("Request-ClawdTalkApproval -Action 'Merge the pull request' -Timeout 1").Ok();
             var result = r.Single<ApprovalResult>();
             Assert.Equal(ApprovalDecision.Timeout, result.Decision);
@@ -107,7 +108,7 @@ namespace ClawdTalk.Tests.Approvals
         [Fact]
         public async Task A_server_error_during_the_wait_fails_closed()
         {
-            using var ps = _sb.Connect("-MaxRetryCount 1");
+            using var ps = _sb.Session("-MaxRetryCount 1");
             var action = UniqueAction("Transfer 500 USD");
             var run = Task.Run(() => ps.Run("Request-ClawdTalkApproval -Action $action -Timeout 60", _sb.Vars(("action", action))));
             var request = Pending(action);
@@ -136,7 +137,7 @@ namespace ClawdTalk.Tests.Approvals
         [Fact]
         public void A_server_error_while_requesting_fails_closed_and_creates_nothing()
         {
-            using var ps = _sb.Connect("-MaxRetryCount 0");
+            using var ps = _sb.Session("-MaxRetryCount 0");
             _sb.Control("faults", "{\"rate\":1,\"faults\":[\"503\"]}");
             PsResult r;
             try { r = ps.Run("Request-ClawdTalkApproval -Action 'Delete the old backups'"); }
@@ -147,7 +148,7 @@ namespace ClawdTalk.Tests.Approvals
             Assert.Null(result.RequestId);
             r.Error("ServerError", ErrorCategory.ResourceUnavailable);
             Assert.Null(r.Terminating);
-            Assert.DoesNotContain(_sb.Api("approvals")["approvals"]!.AsArray(), a => (string?)a!["action"] == "Delete the old backups");
+            Assert.DoesNotContain(((JArray)_sb.Api("approvals")), a => (string?)a!["action"] == "Delete the old backups");
         }
 
         [Theory]
@@ -158,7 +159,7 @@ namespace ClawdTalk.Tests.Approvals
         [InlineData("-Action '   '", "EmptyAction")]
         public void Bad_input_is_refused_and_nothing_is_requested(string args, string errorId)
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             var mark = _sb.Mark();
             var r = ps.Run("Request-ClawdTalkApproval " + args);
             r.Error(errorId, ErrorCategory.InvalidArgument);
@@ -169,7 +170,7 @@ namespace ClawdTalk.Tests.Approvals
         [Fact]
         public void NoWait_returns_Pending_and_Get_follows_the_request_by_id_and_by_status()
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             var action = UniqueAction("Publish the blog post");
             var r = ps.Run("Request-ClawdTalkApproval -Action $action -NoWait -Timeout 120", _sb.Vars(("action", action))).Ok();
             var pending = r.Single<ApprovalResult>();
@@ -201,7 +202,7 @@ namespace ClawdTalk.Tests.Approvals
         [Fact]
         public void Get_reports_an_unknown_id_as_ApprovalNotFound()
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             var r = ps.Run("Get-ClawdTalkApproval apr_nope");
             Assert.Equal("apr_nope", r.Error("ApprovalNotFound", ErrorCategory.ObjectNotFound).TargetObject);
             ps.Run("Get-ClawdTalkApproval -Status Unknown").Error("InvalidApprovalStatus", ErrorCategory.InvalidArgument);
@@ -211,7 +212,7 @@ namespace ClawdTalk.Tests.Approvals
         public async Task A_decision_pushed_by_a_running_bridge_ends_the_wait_at_once()
         {
             // The bridge publishes approval.responded to the process-wide hub; the module in this runspace is the same assembly.
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             var action = UniqueAction("Post the tweet");
             var run = Task.Run(() => ps.Run("Request-ClawdTalkApproval -Action $action -Timeout 60", _sb.Vars(("action", action))));
             var request = Pending(action);
@@ -230,7 +231,7 @@ namespace ClawdTalk.Tests.Approvals
         [Fact]
         public void Ctrl_C_stops_the_wait_and_writes_no_decision()
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             var r = ps.RunAndStop("Request-ClawdTalkApproval -Action 'Push to main' -Timeout 60", TimeSpan.FromMilliseconds(800));
             Assert.NotNull(r.StopDuration);
             Assert.True(r.StopDuration < TimeSpan.FromSeconds(5), $"Stop took {r.StopDuration}");
@@ -240,7 +241,7 @@ namespace ClawdTalk.Tests.Approvals
         [Fact]
         public void Table_view_shows_decision_devices_and_action()
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             var action = UniqueAction("Pay the invoice");
             var r = Answered(ps, "Request-ClawdTalkApproval -Action $action | Out-Default", action, "approved");
             Assert.Matches(@"Decision\s+Approved\s+Devices\s+RequestId\s+Action", r.HostText);

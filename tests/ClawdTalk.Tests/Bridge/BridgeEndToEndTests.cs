@@ -3,8 +3,10 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Text.Json.Nodes;
+using System.Net.Http;
 using System.Threading.Tasks;
 using ClawdTalk.Tests.Harness;
+using Newtonsoft.Json.Linq;
 using Xunit;
 
 namespace ClawdTalk.Tests.Bridge
@@ -158,7 +160,7 @@ namespace ClawdTalk.Tests.Bridge
             var frames = CallFrames(inbound);
             var context = Assert.Single(frames, f => (string?)f["type"] == "context_response");
             Assert.Contains("VOICE CALL", (string?)context["context"]!["system_prompt"]);
-            Assert.NotNull(context["context"]!["memory"]);
+            Assert.True(context["context"]!["memory"] is { Type: not JTokenType.Null }, "context.memory is missing or null");
             var greeting = Assert.Single(frames, f => (string?)f["type"] == "response"); // call.started and context_request: greeted once
             Assert.Equal("Hey Ada, what's up?", (string?)greeting["text"]);
 
@@ -168,17 +170,17 @@ namespace ClawdTalk.Tests.Bridge
             Assert.Equal(new[] { "context_response", "response" }, CallFrames(plain).Select(f => (string?)f["type"]));
 
             // an outbound call to the owner: call.started (outbound) must not greet; its end is reported to the agent
-            var call = (string)_fx.ApiPost("calls", new { greeting = "hello", context = new { purpose = "check in" } })["call_id"]!;
+            var call = (string)_fx.Send(HttpMethod.Post, "calls", new { greeting = "hello", context = new { purpose = "check in" } })["call_id"]!;
             BridgeSandbox.WaitUntil(() => _fx.GatewayCalls().Any(c => ((string?)c["message"] ?? "").Contains(call)), "the outcome report of " + call);
             Assert.DoesNotContain(CallFrames(call), f => (string?)f["type"] == "response");
             var report = _fx.GatewayCalls().Single(c => ((string?)c["message"] ?? "").Contains(call));
-            Assert.StartsWith("[ClawdTalk] The call to +12125550199 about \"check in\" was answered and completed after ", (string?)report["message"]);
+            Assert.StartsWith($"[ClawdTalk] The call to {SandboxPhones.Owner} about \"check in\" was answered and completed after ", (string?)report["message"]);
             Assert.Equal(0, (double)report["timeout_seconds"]!); // fire-and-forget
             Assert.Equal("agent:tester:main", (string?)report["session_key"]);
             Assert.Contains(Records(), r => r.Event == "call_started" && r.CallId == call);
         }
 
-        List<JsonObject> CallFrames(string callId) => ((JsonArray)_fx.Read("calls/" + callId + "/frames")["frames"]!).Select(f => (JsonObject)f!).ToList();
+        List<JObject> CallFrames(string callId) => ((JArray)_fx.ControlGet("calls/" + callId + "/frames")["frames"]!).Select(f => (JObject)f!).ToList();
 
         [Fact]
         public void Call_outcomes_reach_the_agent_as_sentences()
@@ -263,8 +265,8 @@ namespace ClawdTalk.Tests.Bridge
             var (_, slow) = _fx.Ask("a slow question");
             var other = (string)_fx.Control("calls/inbound", new { started = false })["call_id"]!;
             _fx.WaitAnswered(slow);
-            var frames = _fx.Frames().Select(f => (JsonObject)f!).ToList();
-            int Seq(Func<JsonObject, bool> match) => (int)frames.First(f => match((JsonObject)f["frame"]!))["seq"]!;
+            var frames = _fx.Frames().Select(f => (JObject)f!).ToList();
+            int Seq(Func<JObject, bool> match) => (int)frames.First(f => match((JObject)f["frame"]!))["seq"]!;
             var otherContext = Seq(f => (string?)f["type"] == "context_response" && (string?)f["call_id"] == other);
             var slowResult = Seq(f => (string?)f["type"] == "deep_tool_result" && (string?)f["request_id"] == slow);
             Assert.True(otherContext < slowResult, "the second call's context waited for the first call's slow answer");
@@ -291,7 +293,7 @@ namespace ClawdTalk.Tests.Bridge
             var id = (string)_fx.Control("walkie", new { transcript = "remind me to water the plants", session_key = "agent:garden:main" })["request_id"]!;
             var answered = _fx.WaitAnswered(id);
             Assert.Equal("Sandbox agent reply to: remind me to water the plants", (string?)answered["result"]);
-            Assert.Null(answered["error"]);
+            Assert.Null((string?)answered["error"]);
             var call = _fx.GatewayCalls().Last();
             Assert.Equal("agent:garden:main", (string?)call["session_key"]);
             Assert.StartsWith("[WALKIE-TALKIE] Push-to-talk message.", (string?)call["message"]);

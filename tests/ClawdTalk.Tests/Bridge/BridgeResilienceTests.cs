@@ -116,7 +116,7 @@ namespace ClawdTalk.Tests.Bridge
         {
             var wrong = Keys.NewApiKey();
             _ps.Secret(wrong);
-            var job = _ps.Run(BridgeSandbox.Start(), _fx.Vars(key: wrong)).Ok().Single<BridgeJob>();
+            var job = _ps.Run(BridgeSandbox.Start(), _fx.Vars(("key", SecureStrings.From(wrong)))).Ok().Single<BridgeJob>();
             BridgeSandbox.WaitUntil(() => job.JobStateInfo.State == JobState.Failed, "the job to fail");
             var error = _ps.Run("Receive-Job $job -Keep").Error("BridgeAuthFailed", ErrorCategory.AuthenticationError);
             Assert.Contains("Invalid API key", error.ErrorDetails.Message);
@@ -131,7 +131,7 @@ namespace ClawdTalk.Tests.Bridge
         {
             var wrong = Keys.NewApiKey();
             _ps.Secret(wrong);
-            var r = _ps.Run(BridgeSandbox.Start("-Wait"), _fx.Vars(key: wrong));
+            var r = _ps.Run(BridgeSandbox.Start("-Wait"), _fx.Vars(("key", SecureStrings.From(wrong))));
             Assert.Contains("Invalid API key", r.Error("BridgeAuthFailed", ErrorCategory.AuthenticationError).ErrorDetails.Message); // statement-terminating: pwsh -Command exits 1
             Start(); // and its lock is gone
             BridgeSandbox.ForgetLock(wrong);
@@ -141,7 +141,7 @@ namespace ClawdTalk.Tests.Bridge
         public void A_dead_connection_is_noticed_and_replaced()
         {
             using var proxy = new FreezableProxy(_fx.Server.BaseUri.Port);
-            var job = _ps.Run(BridgeSandbox.Start("-KeepAliveInterval 00:00:00.200 -KeepAliveTimeout 00:00:00.400"), _fx.Vars(url: proxy.Url)).Ok().Single<BridgeJob>();
+            var job = _ps.Run(BridgeSandbox.Start("-KeepAliveInterval 00:00:00.200 -KeepAliveTimeout 00:00:00.400"), _fx.Vars(("url", proxy.Url))).Ok().Single<BridgeJob>();
             _fx.WaitAuthenticated();
             BridgeSandbox.WaitUntil(() => _fx.ClientFrames("ping").Count >= 2, "keep-alive pings");
             proxy.FreezeAll(); // the path goes silent: no close, no reset
@@ -193,7 +193,7 @@ namespace ClawdTalk.Tests.Bridge
         {
             using var server = new ScriptedServer { Fallback = new ScriptedServer.Reply(404, "{\"error\":\"no websocket here\"}") };
             server.Then(new ScriptedServer.Reply(429, "{\"error\":\"slow down\"}", new Dictionary<string, string> { ["Retry-After"] = "60" }));
-            var job = _ps.Run(BridgeSandbox.Start("-RateLimitDelay 00:00:00.300"), _fx.Vars(url: server.Url)).Ok().Single<BridgeJob>();
+            var job = _ps.Run(BridgeSandbox.Start("-RateLimitDelay 00:00:00.300"), _fx.Vars(("url", server.Url))).Ok().Single<BridgeJob>();
             BridgeSandbox.WaitUntil(() => Records().Count(r => r.Event == "reconnect_scheduled") >= 2, "two reconnects");
             var scheduled = Records().Where(r => r.Event == "reconnect_scheduled").ToList();
             Assert.True((bool)scheduled[0].Data!["rate_limited"]!);

@@ -17,7 +17,7 @@ namespace ClawdTalk.Tests.Calls
         [Fact]
         public void Stop_ends_a_live_call_through_the_pipeline_and_PassThru_shows_it_canceled()
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             var mark = _sb.Mark();
             var r = ps.Run("Start-ClawdTalkCall -To '+1 212 555 0142' -Force | Stop-ClawdTalkCall -Force -PassThru").Ok();
             var call = r.Single<DirectCall>();
@@ -36,7 +36,7 @@ namespace ClawdTalk.Tests.Calls
         [Fact]
         public void Stop_without_PassThru_writes_nothing_and_WhatIf_sends_nothing()
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             var call = ps.Run("Start-ClawdTalkCall -Force").Ok().Single<DirectCall>();
             var mark = _sb.Mark();
             var r = ps.RunFormatted("Stop-ClawdTalkCall -CallId $id -WhatIf", _sb.Vars(("id", call.CallId))).Ok();
@@ -51,7 +51,7 @@ namespace ClawdTalk.Tests.Calls
         [Fact]
         public void Get_reports_each_unknown_id_and_goes_on_with_the_others()
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             var call = ps.Run("Start-ClawdTalkCall -Force").Ok().Single<DirectCall>();
             var r = ps.Run("'call_nope', $id | Get-ClawdTalkCall", _sb.Vars(("id", call.CallId)));
             Assert.Equal(call.CallId, r.Objects<DirectCall>().Single().CallId);
@@ -64,7 +64,7 @@ namespace ClawdTalk.Tests.Calls
         [Fact]
         public void Wait_gives_up_after_Timeout_with_CallWaitTimeout_and_the_last_state()
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             var r = ps.Run("Start-ClawdTalkCall -To '+1 212 555 0142' -Wait -Timeout 1 -Force");
             var call = r.Objects<DirectCall>().Single();
             Assert.False(call.IsEnded);
@@ -78,7 +78,7 @@ namespace ClawdTalk.Tests.Calls
         [Fact]
         public void Ctrl_C_stops_a_wait_promptly()
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             var r = ps.RunAndStop("Start-ClawdTalkCall -Wait -Force", TimeSpan.FromMilliseconds(800));
             Assert.NotNull(r.StopDuration);
             Assert.True(r.StopDuration < TimeSpan.FromSeconds(5), $"Stop took {r.StopDuration}");

@@ -22,7 +22,7 @@ namespace ClawdTalk.Tests.Calls
         [InlineData("+1 212 555 0142", DirectCallStatus.Completed, "answered")]
         public void Wait_follows_a_call_to_its_magic_number_outcome(string number, DirectCallStatus status, string outcome)
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             var mark = _sb.Mark();
             var r = ps.Run("Start-ClawdTalkCall -To $to -Purpose 'Check in' -Wait -Force", _sb.Vars(("to", number))).Ok();
             var call = r.Single<DirectCall>();
@@ -50,7 +50,7 @@ namespace ClawdTalk.Tests.Calls
         [Fact]
         public void Magic_0005_is_not_answered_first_and_answered_on_the_next_attempt()
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             var vars = _sb.Vars(("to", "+1 646 555 0005"));
             var first = ps.Run("Start-ClawdTalkCall -To $to -Wait -Force", vars).Ok().Single<DirectCall>();
             var second = ps.Run("Start-ClawdTalkCall -To $to -Wait -Force", vars).Ok().Single<DirectCall>();
@@ -63,7 +63,7 @@ namespace ClawdTalk.Tests.Calls
         [Fact]
         public void Without_To_it_calls_the_owner_and_sends_no_number()
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             var mark = _sb.Mark();
             var call = ps.Run("Start-ClawdTalkCall -Greeting 'Hi, it is your agent' -Force").Ok().Single<DirectCall>();
             Assert.StartsWith("call_", call.CallId);
@@ -83,7 +83,7 @@ namespace ClawdTalk.Tests.Calls
         [Fact]
         public void External_number_on_a_free_plan_is_PaidPlanRequired_and_the_owner_can_still_be_called()
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             _sb.Control("account", "{\"plan\":\"free\"}");
             try
             {
@@ -115,7 +115,7 @@ namespace ClawdTalk.Tests.Calls
         [InlineData("")]
         public void Invalid_numbers_are_InvalidPhoneNumber_and_nothing_is_sent(string number)
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             var mark = _sb.Mark();
             var r = ps.Run("Start-ClawdTalkCall -To $to -Force", _sb.Vars(("to", number)));
             var e = r.Error("InvalidPhoneNumber", ErrorCategory.InvalidArgument);
@@ -128,13 +128,13 @@ namespace ClawdTalk.Tests.Calls
         public void WhatIf_and_a_declined_confirmation_send_nothing()
         {
             var mark = _sb.Mark();
-            using (var ps = _sb.Connect())
+            using (var ps = _sb.Session())
             {
                 var r = ps.RunFormatted("Start-ClawdTalkCall -To '+1 212 555 0142' -WhatIf").Ok();
                 Assert.Contains("What if", r.HostText);
                 Assert.Contains("+12125550142", r.HostText);
             }
-            using (var ps = _sb.Connect(input: new StringReader("N\n")))
+            using (var ps = _sb.Session(input: new StringReader("N\n")))
             {
                 // ConfirmImpact High: without -Force the user is asked, and "No" sends nothing
                 var r = ps.RunFormatted("Start-ClawdTalkCall -To '+1 212 555 0142'").Ok();
@@ -146,7 +146,7 @@ namespace ClawdTalk.Tests.Calls
         [Fact]
         public void Empty_or_oversized_greeting_and_bad_timeout_are_refused_before_sending()
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             var mark = _sb.Mark();
             ps.Run("Start-ClawdTalkCall -Greeting '  ' -Force").Error("InvalidGreeting", ErrorCategory.InvalidArgument);
             ps.Run("Start-ClawdTalkCall -Purpose ('x' * 2001) -Force").Error("InvalidPurpose", ErrorCategory.InvalidArgument);
@@ -158,7 +158,7 @@ namespace ClawdTalk.Tests.Calls
         [Fact]
         public void A_pipeline_of_numbers_calls_each_valid_one_and_reports_the_invalid_one()
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             var mark = _sb.Mark();
             var r = ps.Run("'+1 212 555 0142', '+1 555 000 0000', '+44 20 7946 0001' | Start-ClawdTalkCall -Force");
             Assert.Equal(new[] { "+12125550142", "+442079460001" }, r.Objects<DirectCall>().Select(c => c.To));
@@ -170,7 +170,7 @@ namespace ClawdTalk.Tests.Calls
         [Fact]
         public void Table_view_shows_id_status_number_and_outcome()
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             var r = ps.RunFormatted("Start-ClawdTalkCall -To '+1 212 555 0003' -Purpose 'Leave a note' -Wait -Force").Ok();
             Assert.Matches(@"CallId\s+Status\s+To\s+Duration\s+Outcome\s+Purpose", r.HostText);
             Assert.Matches(@"call_\d+\s+Completed\s+\+12125550003\s+\d+:\d\d\s+voicemail\s+Leave a note", r.HostText);
@@ -179,7 +179,7 @@ namespace ClawdTalk.Tests.Calls
         [Fact]
         public void Started_calls_complete_by_tab()
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             var call = ps.Run("Start-ClawdTalkCall -Force").Ok().Single<DirectCall>();
             var line = "Get-ClawdTalkCall -CallId ";
             var matches = ps.Run("(TabExpansion2 $line $line.Length).CompletionMatches.CompletionText", _sb.Vars(("line", line))).Ok().Output.Select(o => o.ToString());

@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 using ClawdTalk.Tests.Harness;
+using Newtonsoft.Json.Linq;
 using Xunit;
 
 namespace ClawdTalk.Tests.Calls
@@ -18,12 +19,12 @@ namespace ClawdTalk.Tests.Calls
         [Fact]
         public async Task The_calls_and_sms_example_runs_after_the_owner_approves()
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             var mark = _sb.Mark();
-            var before = _sb.Api("approvals")["approvals"]!.AsArray().Select(a => (string?)a!["request_id"]).ToHashSet();
+            var before = ((JArray)_sb.Api("approvals")).Select(a => (string?)a!["request_id"]).ToHashSet();
             var run = Task.Run(() => ps.Run("& $script -RequireApproval -ApprovalTimeout 600", _sb.Vars(("script", Script))));
-            var request = CommsSandbox.WaitFor(
-                () => _sb.Api("approvals?status=pending")["approvals"]!.AsArray().FirstOrDefault(a => !before.Contains((string?)a!["request_id"])
+            var request = SandboxHarness.WaitFor(
+                () => ((JArray)_sb.Api("approvals?status=pending")).FirstOrDefault(a => !before.Contains((string?)a!["request_id"])
                     && ((string?)a["action"] ?? "").StartsWith("Call and text 4 guests", StringComparison.Ordinal)),
                 TimeSpan.FromSeconds(15), "the example's approval request");
             _sb.Control($"approvals/{(string)request!["request_id"]!}/respond", "{\"decision\":\"approved\"}");
@@ -49,7 +50,7 @@ namespace ClawdTalk.Tests.Calls
         [Fact]
         public void The_example_sends_nothing_when_no_owner_device_can_be_asked()
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             _sb.Control("devices", "{\"count\":0}");
             try
             {

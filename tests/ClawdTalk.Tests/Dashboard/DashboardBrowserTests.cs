@@ -43,7 +43,7 @@ namespace ClawdTalk.Tests.Dashboard
 
             using var ps = _sb.Session();
             _sb.AddNumbers(1);
-            var name = DashboardSandbox.Unique("Oat milk sweep");
+            var name = SandboxHarness.Unique("Oat milk sweep");
             var numbers = new[] { "+12125550001", "+12125550003", "+12125554101", "+12125554102", "+12125554103", "+12125554104" };
             var rehearsal = Task.Run(() => ps.Run(DashboardSandbox.SweepScript, _sb.Vars(("name", name), ("numbers", numbers))));
 
@@ -117,7 +117,7 @@ namespace ClawdTalk.Tests.Dashboard
             b.WaitFor(() => b.Text().Contains("● live"), "the dashboard to connect");
             using var ps = _sb.Session();
             _sb.AddNumbers(1);
-            var name = DashboardSandbox.Unique("Oat milk example");
+            var name = SandboxHarness.Unique("Oat milk example");
             var script = Path.Combine(ModuleLocation.RepoRoot, "examples", "parallel-sweep.ps1");
             var run = Task.Run(() => ps.Run("& $script -Name $name -Count 5", _sb.Vars(("script", script), ("name", name))));
 
@@ -153,7 +153,7 @@ namespace ClawdTalk.Tests.Dashboard
         {
             using var ps = _sb.Session();
             var (slug, _, _, aid, eid) = _sb.BrokenMission(ps);
-            var name = DashboardSandbox.Entry(slug)["mission_name"]!.ToString();
+            var name = StateFile.Entry(slug)["mission_name"]!.ToString();
 
             using var b = new Browser();
             b.Driver.Navigate().GoToUrl(_sb.Server.DashboardUri);

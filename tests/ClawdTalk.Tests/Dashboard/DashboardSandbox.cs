@@ -1,9 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Net.Http;
-using System.Net.Http.Headers;
 using System.Threading;
 using ClawdTalk.Tests.Harness;
 using Newtonsoft.Json.Linq;
@@ -19,18 +17,7 @@ namespace ClawdTalk.Tests.Dashboard
     {
         protected override double TimeScale => 60;
 
-        protected override void Started() => Control(HttpMethod.Post, "/_sandbox/insights", new { pending_reads = 0 });
-
-        protected override void AddVars(Dictionary<string, object?> vars) => vars["scale"] = TimeScale;
-
-        public PsSession Session()
-        {
-            var ps = new PsSession().Secret(Key);
-            ps.Run("Connect-ClawdTalk -ApiKey $key -Server $url", Vars()).Ok();
-            return ps;
-        }
-
-        public static string Unique(string prefix) => $"{prefix} {Guid.NewGuid():N}"[..(prefix.Length + 9)];
+        protected override bool InstantInsights => true;
 
         /// <summary>
         /// A parallel-sweep-like rehearsal through the module: a plan (sweep, report), an agent, calls to
@@ -51,23 +38,6 @@ $null = $m | Complete-ClawdTalkMission -Summary $summary
 $m.Slug
 ";
 
-        /// <summary>The slug's entry in the test process's state file.</summary>
-        public static JObject Entry(string slug) =>
-            (JObject)ClawdTalk.State.MissionStateStore.ReadFile(Environment.GetEnvironmentVariable("CLAWDTALK_STATE")!, "x")[slug]!;
-
-        /// <summary>A REST request as another (careless) client would send it.</summary>
-        public JToken Raw(HttpMethod method, string path, object? body = null)
-        {
-            using var http = new HttpClient();
-            using var req = new HttpRequestMessage(method, Url + "/v1/" + path.TrimStart('/'));
-            req.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Key);
-            if (body != null) req.Content = new StringContent(JToken.FromObject(body).ToString(), System.Text.Encoding.UTF8, "application/json");
-            using var res = http.Send(req);
-            var text = new StreamReader(res.Content.ReadAsStream()).ReadToEnd();
-            Assert.True(res.IsSuccessStatusCode, $"{method} {path}: {(int)res.StatusCode} {text}");
-            return string.IsNullOrWhiteSpace(text) ? new JObject() : JToken.Parse(text);
-        }
-
         /// <summary>
         /// A mission broken the way the service's guidance warns about: set up through the module (plan, agent), then a
         /// careless agent schedules a call with raw REST (no memory record, no timeline event), the run is set back to
@@ -79,24 +49,24 @@ $m.Slug
             var name = Unique("Broken sweep");
             var slug = ps.Run("(Initialize-ClawdTalkMission -Name $name -Instructions 'Broken on purpose' -Request 'Test' -Step calls | Add-ClawdTalkAgent -Instructions 'Be brief.').Slug",
                 Vars(("name", name))).Ok().Output.Select(o => (string)o.BaseObject).Single();
-            var e = Entry(slug);
+            var e = StateFile.Entry(slug);
             string mid = (string)e["mission_id"]!, rid = (string)e["run_id"]!, aid = (string)e["assistant_id"]!;
-            var at = DateTimeOffset.UtcNow.AddSeconds(61).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
-            var ev = (JObject)Raw(HttpMethod.Post, $"assistants/{aid}/events", new
+            var at = DateTimeOffset.UtcNow.AddSeconds(70).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
+            var ev = (JObject)Send(HttpMethod.Post, $"assistants/{aid}/events", new
             {
                 channel = "call", to = "+12125557711", from = (string?)e["agent_phone"] ?? "+15550000101", scheduled_at = at,
                 mission_id = mid, run_id = rid, step_id = "calls",
             })["event"]!;
             var eid = (string)ev["id"]!;
             var deadline = DateTime.UtcNow.AddSeconds(60);
-            while ((string?)Api($"assistants/{aid}/events/{eid}")["status"] != "completed")
+            while ((string?)ScheduledEvent(aid, eid)["status"] != "completed")
             {
                 Assert.True(DateTime.UtcNow < deadline, "the raw call did not complete");
                 Thread.Sleep(100);
             }
             // the service completed the step and ended the run; a careless agent sets it running again and unlinks itself
-            Raw(HttpMethod.Patch, $"missions/{mid}/runs/{rid}", new { status = "running" });
-            Raw(HttpMethod.Delete, $"missions/{mid}/runs/{rid}/agents/{aid}");
+            Send(HttpMethod.Patch, $"missions/{mid}/runs/{rid}", new { status = "running" });
+            Send(HttpMethod.Delete, $"missions/{mid}/runs/{rid}/agents/{aid}");
             return (slug, mid, rid, aid, eid);
         }
     }

@@ -53,7 +53,7 @@ namespace ClawdTalk.Tests.Dashboard
             Assert.Equal("succeeded", (string?)_sb.Api($"missions/{mid}/runs/{rid}")["status"]);
             Assert.Contains(((JArray)_sb.Api($"missions/{mid}/runs/{rid}/agents")).OfType<JObject>(), a => (string?)a["telnyx_agent_id"] == aid);
             Assert.Contains(((JArray)_sb.Api($"missions/{mid}/runs/{rid}/events")).OfType<JObject>(), e => (string?)e["payload"]?["scheduled_event_id"] == eid);
-            var entry = DashboardSandbox.Entry(slug);
+            var entry = StateFile.Entry(slug);
             Assert.Contains(((JArray)entry["memory"]!["scheduled_events"]!).OfType<JObject>(), r => (string?)r["event_id"] == eid && (string?)r["status"] == "completed");
             Assert.Equal("succeeded", (string?)entry["status"]);
             Assert.Empty(Findings(ps.Run("Test-ClawdTalkMission -Slug $slug", _sb.Vars(("slug", slug))).Ok()));
@@ -64,7 +64,7 @@ namespace ClawdTalk.Tests.Dashboard
         {
             using var ps = _sb.Session();
             _sb.AddNumbers(1);
-            var name = DashboardSandbox.Unique("Sweep <b>&amp;");
+            var name = SandboxHarness.Unique("Sweep <b>&amp;");
             var numbers = new[] { "+12125550001", "+12125550003", "+12125553101", "+12125553102" };
             var slug = ps.Run(DashboardSandbox.SweepScript, _sb.Vars(("name", name), ("numbers", numbers))).Ok().Output.Select(o => o.BaseObject).OfType<string>().Last();
 

@@ -18,7 +18,7 @@ namespace ClawdTalk.Tests.Foundation
     /// against the sandbox: every run is made twice, through the resident server and cold, and must print the same.
     /// </summary>
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    public sealed class ResidentFixture : SandboxFixture, IAsyncLifetime
+    public sealed class ResidentFixture : SandboxHarness
     {
         readonly StringBuilder _serverLog = new();
         Process? _server;
@@ -28,7 +28,7 @@ namespace ClawdTalk.Tests.Foundation
         public int ServerPid => _server!.Id;
         public string ServerLog { get { lock (_serverLog) return _serverLog.ToString(); } }
 
-        public new async Task InitializeAsync()
+        public override async Task InitializeAsync()
         {
             await base.InitializeAsync();
             _server = HostResidentTests.Start(new[] { "--serve" }, new Dictionary<string, string?> { ["CLAWDTALK_HOST_SOCKET"] = SocketPath, ["CLAWDTALK_RESIDENT"] = "trace", ["CLAWDTALK_RESIDENT_IDLE"] = "10m" });
@@ -47,7 +47,7 @@ namespace ClawdTalk.Tests.Foundation
             }
         }
 
-        public new async Task DisposeAsync()
+        public override async Task DisposeAsync()
         {
             if (_server != null && !_server.HasExited)
             {
@@ -109,7 +109,7 @@ namespace ClawdTalk.Tests.Foundation
 
         Dictionary<string, string?> Keyed(string? key = null) => new()
         {
-            ["CLAWDTALK_API_KEY"] = key ?? _f.ApiKey,
+            ["CLAWDTALK_API_KEY"] = key ?? _f.Key,
             ["CLAWDTALK_API_URL"] = _f.Server.ApiBaseUri.AbsoluteUri,
         };
 
@@ -153,7 +153,7 @@ namespace ClawdTalk.Tests.Foundation
             Assert.Equal(0, file.Code);
             Assert.Contains("it's x3 loud=True", file.Stdout);
 
-            Assert.DoesNotContain(_f.ApiKey, _f.ServerLog);
+            Assert.DoesNotContain(_f.Key, _f.ServerLog);
         }
 
         [Fact]
@@ -185,7 +185,7 @@ namespace ClawdTalk.Tests.Foundation
         {
             var first = Run(_f, new[] { "-Command", "$global:leak = 'x'; $env:CLAWDTALK_LEAK = 'y'; function Leak { 'z' }; " +
                 "$k = [Security.SecureString]::new(); foreach ($c in $env:K.ToCharArray()) { $k.AppendChar($c) }; Connect-ClawdTalk -ApiKey $k -Server $env:U; (Test-ClawdTalkConnection).Status" },
-                resident: true, new Dictionary<string, string?> { ["K"] = _f.ApiKey, ["U"] = _f.Url });
+                resident: true, new Dictionary<string, string?> { ["K"] = _f.Key, ["U"] = _f.Url });
             Assert.True(first.Served);
             Assert.Equal("Ok", first.Stdout.Trim());
             var second = Run(_f, new[] { "-Command", "$null -eq $global:leak; $null -eq $env:CLAWDTALK_LEAK; $null -eq (Get-Command Leak -ErrorAction SilentlyContinue); Test-ClawdTalkConnection -Quiet" }, resident: true);
@@ -249,8 +249,8 @@ namespace ClawdTalk.Tests.Foundation
 
             // the key reached the server only over the socket: not in its command line, not in anything it printed
             var cmdline = File.ReadAllText($"/proc/{_f.ServerPid}/cmdline");
-            Assert.DoesNotContain(_f.ApiKey, cmdline);
-            Assert.DoesNotContain(_f.ApiKey, _f.ServerLog);
+            Assert.DoesNotContain(_f.Key, cmdline);
+            Assert.DoesNotContain(_f.Key, _f.ServerLog);
         }
 
         [Fact]
@@ -334,7 +334,7 @@ namespace ClawdTalk.Tests.Foundation
             while ((Alive(pid) || File.Exists(socket)) && DateTime.UtcNow < deadline) Thread.Sleep(100);
         }
 
-        Dictionary<string, string?> Keyed() => new() { ["CLAWDTALK_API_KEY"] = _f.ApiKey, ["CLAWDTALK_API_URL"] = _f.Server.ApiBaseUri.AbsoluteUri };
+        Dictionary<string, string?> Keyed() => new() { ["CLAWDTALK_API_KEY"] = _f.Key, ["CLAWDTALK_API_URL"] = _f.Server.ApiBaseUri.AbsoluteUri };
 
         [Fact]
         public void The_first_command_starts_a_server_that_serves_it_and_the_next_ones_and_exits_when_idle()
@@ -369,7 +369,7 @@ namespace ClawdTalk.Tests.Foundation
                 Assert.False(Alive(pid), "the server outlived its idle period");
                 Assert.False(File.Exists(socket));
                 Assert.Contains("exits: idle", File.ReadAllText(Path.Combine(Path.GetDirectoryName(socket)!, "host.log")));
-                Assert.DoesNotContain(_f.ApiKey, File.ReadAllText(Path.Combine(Path.GetDirectoryName(socket)!, "host.log")));
+                Assert.DoesNotContain(_f.Key, File.ReadAllText(Path.Combine(Path.GetDirectoryName(socket)!, "host.log")));
             }
             finally { Stop(socket); }
         }

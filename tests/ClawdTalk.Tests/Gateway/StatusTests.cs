@@ -40,7 +40,7 @@ namespace ClawdTalk.Tests.Gateway
             using var ps = _sb.Session();
             var status = ps.Run("Get-ClawdTalkStatus").Single<ClawdTalk.StatusReport>();
             Assert.Equal("Ok", status.Connection);
-            Assert.Equal(_sb.ApiKey[..6] + "…" + _sb.ApiKey[^4..], status.ApiKey);
+            Assert.Equal(_sb.Key[..6] + "…" + _sb.Key[^4..], status.ApiKey);
             Assert.StartsWith(_sb.Url, status.Server);
             Assert.Equal("NotRunning", status.BridgeState);
             Assert.Equal("ToolNotAllowed", status.GatewayState);

@@ -114,7 +114,7 @@ namespace ClawdTalk.Tests.Missions
             var slug = Names.SlugOf(name);
             using (var ps = _sb.Session()) ps.Run(Init, _sb.Vars(("name", name))).Ok();
             using (var proxy = new CrashingProxy(_sb.Url, q => q.Method == "POST" && q.Path == "/v1/assistants", CrashingProxy.CrashMode.AnswerLost))
-            using (var ps = _sb.Session(proxy.Url, maxRetries: 0))
+            using (var ps = _sb.Session("-MaxRetryCount 0", url: proxy.Url))
             {
                 ps.Run("Add-ClawdTalkAgent -Slug $slug", _sb.Vars(("slug", slug))).Error("RequestOutcomeUnknown");
                 Assert.True(proxy.Crashed);

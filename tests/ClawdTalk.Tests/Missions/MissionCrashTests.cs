@@ -40,7 +40,7 @@ namespace ClawdTalk.Tests.Missions
             var vars = _sb.Vars(("name", name));
 
             using (var proxy = new CrashingProxy(_sb.Url, seen => seen.Index == crashAt, mode))
-            using (var ps = _sb.Session(proxy.Url, maxRetries: 0))
+            using (var ps = _sb.Session("-MaxRetryCount 0", url: proxy.Url))
             {
                 var crashed = ps.Run(Init + " -Verbose", vars);
                 _trace = string.Join("\n", crashed.Verbose) + "\n" + string.Join("\n", crashed.ErrorIds);
@@ -85,7 +85,7 @@ namespace ClawdTalk.Tests.Missions
             var vars = _sb.Vars(("name", name));
             // the service creates the run, but its answer never comes; the user presses Ctrl+C
             using (var proxy = new CrashingProxy(_sb.Url, seen => seen.Method == "POST" && seen.Path.EndsWith("/runs"), CrashingProxy.CrashMode.AnswerHeld))
-            using (var ps = _sb.Session(proxy.Url, maxRetries: 0))
+            using (var ps = _sb.Session("-MaxRetryCount 0", url: proxy.Url))
             {
                 var r = ps.RunAndStop(Init, TimeSpan.FromSeconds(2), vars);
                 Assert.True(proxy.Crashed);

@@ -115,7 +115,7 @@ namespace ClawdTalk.Tests.Outreach
             _sb.AddNumbers(1);
             var a = ps.Run("New-ClawdTalkAssistant -Name 'Number holder'").Ok().Single<Assistant>();
             var all = ps.Run("Get-ClawdTalkPhoneNumber").Ok().Objects<AccountPhoneNumber>();
-            Assert.Contains(all, n => n.PhoneNumber == "+12125550101" && !n.IsAvailable && n.ConnectionId == "conn_seed_voice");
+            Assert.Contains(all, n => n.PhoneNumber == SandboxPhones.CallsFrom && !n.IsAvailable && n.ConnectionId == "conn_seed_voice");
             var free = ps.Run("Get-ClawdTalkPhoneNumber -Available").Ok().Objects<AccountPhoneNumber>();
             Assert.NotEmpty(free);
             Assert.All(free, n => Assert.True(n.IsAvailable));

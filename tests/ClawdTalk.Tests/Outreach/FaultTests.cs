@@ -64,7 +64,7 @@ namespace ClawdTalk.Tests.Outreach
             Assert.Equal(events.Select(e => e.EventId).OrderBy(x => x), records.Select(r => (string)r["event_id"]!).OrderBy(x => x));
             Assert.All(records, r => Assert.True((bool?)r["logged"] == true && (bool?)r["outcome_logged"] == true && (string?)r["outcome"] == "answered",
                 r.ToString(Newtonsoft.Json.Formatting.None) + "\n" + string.Join("\n", sched.Warnings.Concat(waited.Warnings))));
-            var runEvents = _sb.RunEvents(m);
+            var runEvents = _sb.Events(m);
             var keys = runEvents.Select(e => (string?)e["payload"]?["client_key"]).Where(k => k != null).ToList();
             Assert.Equal(100, keys.Count(k => k!.StartsWith("scheduled:", StringComparison.Ordinal)));
             Assert.Equal(100, keys.Count(k => k!.StartsWith("outcome:", StringComparison.Ordinal)));

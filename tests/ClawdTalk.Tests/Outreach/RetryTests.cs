@@ -50,7 +50,7 @@ namespace ClawdTalk.Tests.Outreach
             Assert.All(chain, x => Assert.Equal("no-answer", (string?)x["outcome"]));
             Assert.All(records, x => Assert.True((bool?)x["logged"] == true && (bool?)x["outcome_logged"] == true));
             // retry n goes 5, 10, then 15 minutes after the attempt before it was seen to fail
-            var retries = _sb.RunEvents(m).Where(e => ((string?)e["payload"]?["client_key"] ?? "").StartsWith("retry:", StringComparison.Ordinal) && (string?)e["payload"]?["to"] == "+12125550001").ToList();
+            var retries = _sb.Events(m).Where(e => ((string?)e["payload"]?["client_key"] ?? "").StartsWith("retry:", StringComparison.Ordinal) && (string?)e["payload"]?["to"] == "+12125550001").ToList();
             Assert.Equal(3, retries.Count);
             for (var i = 0; i < 3; i++)
             {
@@ -59,11 +59,11 @@ namespace ClawdTalk.Tests.Outreach
             }
 
             // and on the timeline: 4 scheduled, 7 retries (each with the failed attempt's outcome), 4 final outcomes
-            var keys = _sb.RunEvents(m).Select(e => (string?)e["payload"]?["client_key"]).Where(k => k != null).ToList();
+            var keys = _sb.Events(m).Select(e => (string?)e["payload"]?["client_key"]).Where(k => k != null).ToList();
             Assert.Equal(4, keys.Count(k => k!.StartsWith("scheduled:", StringComparison.Ordinal)));
             Assert.Equal(7, keys.Count(k => k!.StartsWith("retry:", StringComparison.Ordinal)));
             Assert.Equal(4, keys.Count(k => k!.StartsWith("outcome:", StringComparison.Ordinal)));
-            Assert.Contains(_sb.RunEvents(m), e => (string?)e["summary"] == "Call to +12125550001 not reached (no-answer) on attempt 4");
+            Assert.Contains(_sb.Events(m), e => (string?)e["summary"] == "Call to +12125550001 not reached (no-answer) on attempt 4");
         }
 
         [Fact]

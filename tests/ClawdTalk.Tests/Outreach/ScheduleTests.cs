@@ -84,7 +84,7 @@ namespace ClawdTalk.Tests.Outreach
             Assert.Equal(3, r.Objects<ScheduledEvent>().Count);
             Assert.All(_sb.ScheduledEvents(m.AssistantId!).Where(e => events.Any(x => x.EventId == (string?)e["id"])), e => Assert.Equal("canceled", (string?)e["outcome"]));
             Assert.All(OutreachSandbox.Records(m.Slug), rec => { Assert.Equal("canceled", (string?)rec["outcome"]); Assert.Equal("goal met", (string?)rec["cancel_reason"]); });
-            var cancelEvents = _sb.RunEvents(m).Where(e => ((string?)e["summary"] ?? "").StartsWith("Cancelled", StringComparison.Ordinal)).ToList();
+            var cancelEvents = _sb.Events(m).Where(e => ((string?)e["summary"] ?? "").StartsWith("Cancelled", StringComparison.Ordinal)).ToList();
             var cancel = Assert.Single(cancelEvents);
             Assert.Equal("Cancelled 3 scheduled call(s): goal met", (string?)cancel["summary"]);
             // nothing left to cancel; the cancelled ones do not count as scheduled any more
@@ -139,7 +139,7 @@ namespace ClawdTalk.Tests.Outreach
             // the orphan is now in memory and on the timeline, once
             var rec = Assert.Single(OutreachSandbox.Records(m.Slug), x => (string?)x["event_id"] == (string?)orphan["id"]);
             Assert.True((bool?)rec["logged"]);
-            Assert.Single(_sb.RunEvents(m), e => (string?)e["payload"]?["client_key"] == "scheduled:" + (string?)orphan["id"]);
+            Assert.Single(_sb.Events(m), e => (string?)e["payload"]?["client_key"] == "scheduled:" + (string?)orphan["id"]);
             // a third run finds everything in order and writes nothing
             var mark2 = _sb.Mark();
             ps.Run("$targets + '+1 303 555 7303' | Register-ClawdTalkCall -Slug $slug -StepId calls -At $at -Force", _sb.Vars(("slug", m.Slug), ("targets", targets), ("at", at.UtcDateTime))).Ok();
@@ -165,7 +165,7 @@ namespace ClawdTalk.Tests.Outreach
             Assert.All(done, e => Assert.Equal(ScheduledEventChannel.Sms, e.Channel));
             Assert.Equal(ScheduledEventStatus.Failed, done.Single(e => e.To == "+13035550004").Status); // 0004: the text fails
             Assert.Equal(2, done.Count(e => e.Status == ScheduledEventStatus.Completed));
-            Assert.Contains(_sb.RunEvents(m), e => (string?)e["summary"] == "Text to +13035550004 (Cy) failed");
+            Assert.Contains(_sb.Events(m), e => (string?)e["summary"] == "Text to +13035550004 (Cy) failed");
         }
 
         [Fact]

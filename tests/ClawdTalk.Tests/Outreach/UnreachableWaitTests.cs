@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading.Tasks;
-using ClawdTalk.Sandbox;
 using ClawdTalk.Tests.Harness;
 using Xunit;
 
@@ -19,17 +18,12 @@ namespace ClawdTalk.Tests.Outreach
         [Fact]
         public async Task A_sandbox_stopped_mid_wait_ends_Wait_ClawdTalkEvent_with_the_last_ErrorId_after_its_grace_period()
         {
-            var key = Keys.NewApiKey();
-            var sandbox = await SandboxServer.StartAsync(new SandboxOptions { ApiKey = key, TimeScale = 600 });
+            var sandbox = await SandboxHarness.StartAsync();
             var stopped = false;
             try
             {
-                using var ps = new PsSession().Secret(key);
-                var vars = new System.Collections.Generic.Dictionary<string, object?>
-                {
-                    ["key"] = SecureStrings.From(key), ["url"] = sandbox.BaseUri.AbsoluteUri.TrimEnd('/'), ["name"] = "Unreachable " + Guid.NewGuid().ToString("N")[..8],
-                };
-                ps.Run("Connect-ClawdTalk -ApiKey $key -Server $url -MaxRetryCount 0", vars).Ok();
+                using var ps = sandbox.Session("-MaxRetryCount 0");
+                var vars = sandbox.Vars(("name", "Unreachable " + Guid.NewGuid().ToString("N")[..8]));
                 ps.Run("$script:m = Initialize-ClawdTalkMission -Name $name -Instructions 'x' -Request 'x' | Add-ClawdTalkAgent -Instructions 'Be brief.'; " +
                        "$script:events = '+1 303 555 9701' | Register-ClawdTalkCall -Slug $m.Slug -At ([datetime]::UtcNow.AddDays(1)) -Force", vars).Ok();
 

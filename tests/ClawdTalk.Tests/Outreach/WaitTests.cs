@@ -127,7 +127,7 @@ namespace ClawdTalk.Tests.Outreach
             Assert.Equal(2, byId.Count);
             Assert.All(byId, e => { Assert.Equal("answered", e.Outcome); Assert.Equal(m.Slug, e.Slug); });
             // waiting again does not log the outcomes again
-            Assert.Equal(2, _sb.RunEvents(m).Count(e => ((string?)e["payload"]?["client_key"] ?? "").StartsWith("outcome:", StringComparison.Ordinal)));
+            Assert.Equal(2, _sb.Events(m).Count(e => ((string?)e["payload"]?["client_key"] ?? "").StartsWith("outcome:", StringComparison.Ordinal)));
         }
     }
 }

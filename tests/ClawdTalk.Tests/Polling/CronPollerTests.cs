@@ -17,47 +17,8 @@ using Xunit;
 
 namespace ClawdTalk.Tests.Polling
 {
-    /// <summary>The sandbox plus what the poller tests need: scheduling calls the way the service's clients do.</summary>
-    public sealed class PollerSandbox : SandboxFixture
-    {
-        readonly HttpClient _api = new() { Timeout = TimeSpan.FromSeconds(30) };
-
-        public JObject Api(HttpMethod method, string path, object? body = null)
-        {
-            using var req = new HttpRequestMessage(method, Url + "/v1/" + path.TrimStart('/'));
-            req.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
-            if (body != null) req.Content = new StringContent(JToken.FromObject(body).ToString(), Encoding.UTF8, "application/json");
-            using var res = _api.Send(req);
-            var text = new StreamReader(res.Content.ReadAsStream()).ReadToEnd();
-            Assert.True(res.IsSuccessStatusCode, $"{method} {path}: {(int)res.StatusCode} {text}");
-            var o = JObject.Parse(text);
-            return o.Count == 1 && o.Properties().First().Value is JObject inner ? inner : o;
-        }
-
-        /// <summary>Schedules a call (at least a minute ahead in real time, as the service requires); returns the event id.</summary>
-        public string ScheduleCall(string assistantId, string from, string to, string missionId, string runId, string? stepId, TimeSpan ahead)
-        {
-            var body = new Dictionary<string, object?>
-            {
-                ["channel"] = "call", ["to"] = to, ["from"] = from, ["mission_id"] = missionId, ["run_id"] = runId,
-                ["scheduled_at"] = DateTime.UtcNow.Add(ahead).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
-            };
-            if (stepId != null) body["step_id"] = stepId;
-            return (string)Api(HttpMethod.Post, $"assistants/{assistantId}/events", body)["id"]!;
-        }
-
-        public JObject Event(string assistantId, string eventId) => Api(HttpMethod.Get, $"assistants/{assistantId}/events/{eventId}");
-
-        public void WaitFor(Func<bool> done, string what, int seconds = 20)
-        {
-            var deadline = DateTime.UtcNow.AddSeconds(seconds);
-            while (!done())
-            {
-                Assert.True(DateTime.UtcNow < deadline, "timed out waiting for " + what);
-                Thread.Sleep(50);
-            }
-        }
-    }
+    /// <summary>The poller tests' sandbox: the harness with its defaults (time 600 times faster).</summary>
+    public sealed class PollerSandbox : SandboxHarness { }
 
     /// <summary>
     /// Pollers against the real crontab and the sandbox: registration, interval changes, removal when a mission
@@ -84,7 +45,7 @@ namespace ClawdTalk.Tests.Polling
         /// <summary>A mission with an agent (assistant and number) and the steps 'call-a' and 'call-b'.</summary>
         (PsSession ps, MissionState state) NewMission()
         {
-            _sb.ControlPost("_sandbox/numbers", new { count = 1 });
+            _sb.AddNumbers(1);
             var ps = _sb.Session();
             var name = NewName();
             var state = ps.Run("Initialize-ClawdTalkMission -Name $n -Instructions 'Call two plumbers' -Request 'Find a plumber' -Step @{StepId='call-a'; Description='Call A'}, @{StepId='call-b'; Description='Call B'} | Add-ClawdTalkAgent",
@@ -117,7 +78,7 @@ namespace ClawdTalk.Tests.Polling
                 var line = Assert.Single(Crontab.LinesOf(m.Slug));
                 Assert.Contains($"{Host} -NoProfile -NonInteractive -Command 'Invoke-ClawdTalkPoll -Slug '\\''{m.Slug}'\\'''", line);
                 Assert.Contains("CLAWDTALK_STATE=", line);
-                Assert.DoesNotContain(_sb.ApiKey, line);
+                Assert.DoesNotContain(_sb.Key, line);
                 Assert.DoesNotContain("CLAWDTALK_API", line);
                 Assert.StartsWith(user, Crontab.Read());
                 if (!OperatingSystem.IsWindows())
@@ -178,7 +139,7 @@ namespace ClawdTalk.Tests.Polling
                     Assert.Empty(Crontab.LinesOf(m.Slug));
                     Assert.Contains(r.Verbose, v => v.Contains("Removed the cron poller of '" + m.Slug + "'", StringComparison.Ordinal));
                     // the closing event on the dashboard says what was cleaned up
-                    var closing = ((JArray)_sb.Api(HttpMethod.Get, $"missions/{m.MissionId}/runs/{m.RunId}/events")["data"]!).OfType<JObject>().Last();
+                    var closing = _sb.Events(m.MissionId!, m.RunId!).Last();
                     Assert.Contains($"poller cron '{m.Slug}'", closing["payload"]!["cleaned_up"]!.Values<string>());
                 }
             }
@@ -196,8 +157,8 @@ namespace ClawdTalk.Tests.Polling
                 ["event_id"] = "evt_far", ["assistant_id"] = "ast_1", ["channel"] = "call", ["to"] = "+15551230007", ["status"] = "pending",
                 ["scheduled_at"] = when.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
             });
-            using var ps = new PsSession().Secret(_sb.ApiKey);
-            ps.Run("Connect-ClawdTalk -ApiKey $k -Server $u", new Dictionary<string, object?> { ["k"] = SecureStrings.From(_sb.ApiKey), ["u"] = server.Url }).Ok();
+            using var ps = new PsSession().Secret(_sb.Key);
+            ps.Run("Connect-ClawdTalk -ApiKey $k -Server $u", new Dictionary<string, object?> { ["k"] = SecureStrings.From(_sb.Key), ["u"] = server.Url }).Ok();
             try
             {
                 var info = ps.Run("Register-ClawdTalkPoller -Slug $s -Executable $exe", V(("s", slug))).Single<PollerInfo>();
@@ -308,7 +269,7 @@ namespace ClawdTalk.Tests.Polling
                 var line = Assert.Single(Crontab.LinesOf(m.Slug));
                 var command = CronScheduler.CommandOf(line)!;
 
-                _sb.WaitFor(() => _sb.Event(m.AssistantId!, a)["status"]!.ToString() == "completed" && _sb.Event(m.AssistantId!, b)["status"]!.ToString() == "failed", "both calls to end");
+                SandboxHarness.WaitUntil(() => _sb.ScheduledEvent(m.AssistantId!, a)["status"]!.ToString() == "completed" && _sb.ScheduledEvent(m.AssistantId!, b)["status"]!.ToString() == "failed", "both calls to end", 20);
                 var first = RunAsCron(command, info.LogPath!);
                 Assert.Contains("Advanced", first);
                 var entry = StateFile.Entry(m.Slug!);
@@ -324,24 +285,24 @@ namespace ClawdTalk.Tests.Polling
                                                 && ((string?)r["body"] ?? "").Contains("\"running\"", StringComparison.Ordinal));
 
                 var retryId = (string)retry["event_id"]!;
-                _sb.WaitFor(() => _sb.Event(m.AssistantId!, retryId)["status"]!.ToString() == "completed", "the retry to be answered");
+                SandboxHarness.WaitUntil(() => _sb.ScheduledEvent(m.AssistantId!, retryId)["status"]!.ToString() == "completed", "the retry to be answered", 20);
                 var second = RunAsCron(Assert.Single(Crontab.LinesOf(m.Slug)) is var l2 && CronScheduler.CommandOf(l2) is string c2 ? c2 : command, info.LogPath!);
                 Assert.Contains("Ended", second);
 
                 // the mission is complete everywhere, and its poller is gone
                 entry = StateFile.Entry(m.Slug!);
                 Assert.Equal("succeeded", (string?)entry["status"]);
-                Assert.Equal("succeeded", (string?)_sb.Api(HttpMethod.Get, $"missions/{m.MissionId}/runs/{m.RunId}")["status"]);
+                Assert.Equal("succeeded", (string?)_sb.Run(m.MissionId!, m.RunId!)["status"]);
                 Assert.Empty(Crontab.LinesOf(m.Slug));
                 Assert.NotNull(entry["memory"]!["event:" + retryId]!["conversation_id"]);
-                var events = ((JArray)_sb.Api(HttpMethod.Get, $"missions/{m.MissionId}/runs/{m.RunId}/events")["data"]!).OfType<JObject>().ToList();
+                var events = _sb.Events(m.MissionId!, m.RunId!).ToList();
                 Assert.Contains(events, e => (string?)e["type"] == "step_completed" && (string?)e["step_id"] == "call-a");
                 Assert.Contains(events, e => (string?)e["type"] == "custom" && ((string?)e["summary"])!.Contains("retrying (attempt 2 of 2)", StringComparison.Ordinal));
                 Assert.Contains(events, e => (string?)e["type"] == "step_completed" && (string?)e["step_id"] == "call-b");
                 Assert.Contains("Mission succeeded", (string?)events.Last()["summary"]);
                 // exactly one retry call was placed, whatever ran twice
-                Assert.Equal(3, ((JArray)_sb.Api(HttpMethod.Get, $"assistants/{m.AssistantId}/events")["events"]!).Count(e => (string?)e["mission_id"] == m.MissionId));
-                Assert.DoesNotContain(_sb.ApiKey, File.ReadAllText(info.LogPath!));
+                Assert.Equal(3, _sb.ScheduledEvents(m.AssistantId!).Count(e => (string?)e["mission_id"] == m.MissionId));
+                Assert.DoesNotContain(_sb.Key, File.ReadAllText(info.LogPath!));
             }
         }
 
@@ -353,14 +314,14 @@ namespace ClawdTalk.Tests.Polling
             {
                 var b = _sb.ScheduleCall(m.AssistantId!, m.AgentPhone!, "+15551240001", m.MissionId!, m.RunId!, "call-b", TimeSpan.FromSeconds(90));
                 ps.Run("Register-ClawdTalkPoller -Slug $s -EventId $b -Executable $exe -MaxAttempts 3", V(("s", m.Slug), ("b", b))).Ok();
-                _sb.WaitFor(() => _sb.Event(m.AssistantId!, b)["status"]!.ToString() == "failed", "the call to go unanswered");
+                SandboxHarness.WaitUntil(() => _sb.ScheduledEvent(m.AssistantId!, b)["status"]!.ToString() == "failed", "the call to go unanswered", 20);
                 var eventsPath = $"/v1/assistants/{m.AssistantId}/events";
 
                 // the tick's process dies right after the service created the retry: the answer never arrives
                 using (var proxy = new CrashingProxy(_sb.Url, s => s.Method == "POST" && s.Path == eventsPath, CrashingProxy.CrashMode.AnswerLost))
-                using (var dying = new PsSession().Secret(_sb.ApiKey))
+                using (var dying = new PsSession().Secret(_sb.Key))
                 {
-                    dying.Run("Connect-ClawdTalk -ApiKey $k -Server $u -MaxRetryCount 0", new Dictionary<string, object?> { ["k"] = SecureStrings.From(_sb.ApiKey), ["u"] = proxy.Url }).Ok();
+                    dying.Run("Connect-ClawdTalk -ApiKey $k -Server $u -MaxRetryCount 0", new Dictionary<string, object?> { ["k"] = SecureStrings.From(_sb.Key), ["u"] = proxy.Url }).Ok();
                     var crashed = dying.Run("Invoke-ClawdTalkPoll -Slug $s", V(("s", m.Slug)));
                     Assert.True(proxy.Crashed);
                     Assert.NotEmpty(crashed.ErrorIds);
@@ -386,7 +347,7 @@ namespace ClawdTalk.Tests.Polling
         }
 
         List<JObject> Calls(MissionState m) =>
-            ((JArray)_sb.Api(HttpMethod.Get, $"assistants/{m.AssistantId}/events")["events"]!).OfType<JObject>().Where(e => (string?)e["mission_id"] == m.MissionId).ToList();
+            _sb.ScheduledEvents(m.AssistantId!).OfType<JObject>().Where(e => (string?)e["mission_id"] == m.MissionId).ToList();
 
         /// <summary>Runs a crontab line's command the way cron does (/bin/sh -c, a bare environment plus the connection) and returns the log it appended.</summary>
         string RunAsCron(string command, string logPath)
@@ -398,7 +359,7 @@ namespace ClawdTalk.Tests.Polling
             psi.Environment.Clear();
             psi.Environment["PATH"] = "/usr/bin:/bin";
             psi.Environment["HOME"] = Environment.GetEnvironmentVariable("HOME") ?? "/tmp";
-            psi.Environment["CLAWDTALK_API_KEY"] = _sb.ApiKey;
+            psi.Environment["CLAWDTALK_API_KEY"] = _sb.Key;
             psi.Environment["CLAWDTALK_API_URL"] = _sb.Url + "/v1";
             using var p = Process.Start(psi)!;
             var o = p.StandardOutput.ReadToEndAsync();

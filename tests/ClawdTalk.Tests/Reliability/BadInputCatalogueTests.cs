@@ -10,17 +10,12 @@ using Xunit;
 namespace ClawdTalk.Tests.Reliability
 {
     /// <summary>A mission, config and state file that every catalogue entry must leave exactly as they were.</summary>
-    public sealed class CatalogueFixture : SandboxFixture
+    public sealed class CatalogueFixture : SandboxHarness
     {
         public string Dir { get; } = TestEnvironment.NewTempDir();
         public string ConfigPath => Path.Combine(Dir, "skill-config.json");
         public string StatePath => Path.Combine(Dir, "missions_state.json");
         public string Slug { get; private set; } = "";
-
-        public new async System.Threading.Tasks.Task InitializeAsync()
-        {
-            await base.InitializeAsync();
-        }
 
         /// <summary>Creates the known mission once (under this collection's environment).</summary>
         public void EnsureMission()
@@ -127,7 +122,7 @@ namespace ClawdTalk.Tests.Reliability
             using var ps = _fx.Session();
             var r = ps.Run(script, new Dictionary<string, object?>
             {
-                ["key"] = SecureStrings.From(_fx.ApiKey), ["spaced"] = SecureStrings.From("abc def ghi jkl"), ["url"] = _fx.Url,
+                ["key"] = SecureStrings.From(_fx.Key), ["spaced"] = SecureStrings.From("abc def ghi jkl"), ["url"] = _fx.Url,
                 ["brokenState"] = broken, ["brokenGateway"] = broken, ["gwtoken"] = SecureStrings.From(_fx.GatewayToken),
                 ["exe"] = Path.Combine(AppContext.BaseDirectory, "clawdtalk"),
             });
@@ -156,9 +151,9 @@ namespace ClawdTalk.Tests.Reliability
             using var server = new ScriptedServer { Fallback = new ScriptedServer.Reply(status, body) };
             var config = File.ReadAllBytes(_fx.ConfigPath);
             var state = File.ReadAllBytes(_fx.StatePath);
-            using var ps = new PsSession().Secret(_fx.ApiKey);
+            using var ps = new PsSession().Secret(_fx.Key);
             var r = ps.Run("Connect-ClawdTalk -ApiKey $k -Server $u -MaxRetryCount 0; Get-ClawdTalkMission -MissionId mis_1",
-                new Dictionary<string, object?> { ["k"] = SecureStrings.From(_fx.ApiKey), ["u"] = server.Url });
+                new Dictionary<string, object?> { ["k"] = SecureStrings.From(_fx.Key), ["u"] = server.Url });
             r.Error(errorId, category);
             Assert.Null(r.TerminatingException?.InnerException as NullReferenceException);
             Assert.True(config.SequenceEqual(File.ReadAllBytes(_fx.ConfigPath)), what + ": the config file changed");

@@ -38,7 +38,7 @@ namespace ClawdTalk.Tests.Reliability
             psi.Environment["CLAWDTALK_MODULE"] = "none"; // the script imports the module itself, after the other module's Polly
             psi.Environment.Remove("CLAWDTALK_NO_ISOLATION");
             if (!isolation) psi.Environment["CLAWDTALK_NO_ISOLATION"] = "1";
-            psi.Environment["CLAWDTALK_API_KEY"] = _sandbox.ApiKey;
+            psi.Environment["CLAWDTALK_API_KEY"] = _sandbox.Key;
             psi.Environment["CLAWDTALK_API_URL"] = _sandbox.Url + "/v1";
             using var p = Process.Start(psi)!;
             var o = p.StandardOutput.ReadToEndAsync(); var e = p.StandardError.ReadToEndAsync();
@@ -63,7 +63,7 @@ $r = Test-ClawdTalkConnection
             Assert.Contains("loaded Polly.Core 7.0.0.0 in Default", stdout);      // the other module's stays where it was
             Assert.Contains("loaded Polly.Core 8.0.0.0 in ClawdTalk", stdout);    // ours is private
             Assert.Contains("loaded Newtonsoft.Json 13.0.0.0 in ClawdTalk", stdout);
-            Assert.DoesNotContain(_sandbox.ApiKey, stdout + stderr);
+            Assert.DoesNotContain(_sandbox.Key, stdout + stderr);
         }
 
         [Fact]

@@ -16,11 +16,11 @@ namespace ClawdTalk.Tests.Reliability
         [Fact]
         public void A_server_that_stalls_forever_is_cut_off_by_the_timeouts()
         {
-            _fx.ControlPost("_sandbox/reset");
+            _fx.Control("_sandbox/reset");
             using var ps = _fx.Session();
             ps.Run("Connect-ClawdTalk -ApiKey $k -Server $u -TimeoutSec 1 -MaxRetryCount 1",
-                new Dictionary<string, object?> { ["k"] = SecureStrings.From(_fx.ApiKey), ["u"] = _fx.Url }).Ok();
-            _fx.ControlPost("_sandbox/faults", new { rate = 1.0, faults = new[] { "stall" }, stall_seconds = 3600 });
+                new Dictionary<string, object?> { ["k"] = SecureStrings.From(_fx.Key), ["u"] = _fx.Url }).Ok();
+            _fx.Control("_sandbox/faults", new { rate = 1.0, faults = new[] { "stall" }, stall_seconds = 3600 });
             try
             {
                 // a read: each attempt is cut at 1 s, retried once, then reported
@@ -34,19 +34,19 @@ namespace ClawdTalk.Tests.Reliability
             }
             finally
             {
-                _fx.ControlPost("_sandbox/faults", new { rate = 0.0 });
+                _fx.Control("_sandbox/faults", new { rate = 0.0 });
             }
         }
 
         [Fact]
         public void Ctrl_C_during_a_stalled_request_ends_it_at_once_and_leaves_the_session_usable()
         {
-            _fx.ControlPost("_sandbox/reset");
+            _fx.Control("_sandbox/reset");
             using var ps = _fx.Session();
-            _fx.ControlPost("_sandbox/faults", new { rate = 1.0, faults = new[] { "stall" }, stall_seconds = 3600 });
+            _fx.Control("_sandbox/faults", new { rate = 1.0, faults = new[] { "stall" }, stall_seconds = 3600 });
             PsResult r;
             try { r = ps.RunAndStop("Get-ClawdTalkMission -MissionId mis_000001", TimeSpan.FromMilliseconds(800)); }
-            finally { _fx.ControlPost("_sandbox/faults", new { rate = 0.0 }); }
+            finally { _fx.Control("_sandbox/faults", new { rate = 0.0 }); }
             Assert.NotNull(r.StopDuration);
             Assert.True(r.StopDuration < TimeSpan.FromSeconds(5), $"Stop took {r.StopDuration}");
             ps.Run("Test-ClawdTalkConnection").Ok();

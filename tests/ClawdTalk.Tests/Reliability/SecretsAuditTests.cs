@@ -46,11 +46,11 @@ namespace ClawdTalk.Tests.Reliability
         {
             var vars = new Dictionary<string, object?>
             {
-                ["k"] = SecureStrings.From(_fx.ApiKey), ["t"] = SecureStrings.From(_fx.GatewayToken), ["u"] = _fx.Url,
+                ["k"] = SecureStrings.From(_fx.Key), ["t"] = SecureStrings.From(_fx.GatewayToken), ["u"] = _fx.Url,
                 ["gw"] = _fx.Server.GatewayUri!.AbsoluteUri, ["log"] = Path.Combine(_dir, "bridge-logs", "bridge.jsonl"),
                 ["exe"] = Path.Combine(AppContext.BaseDirectory, "clawdtalk"),
             };
-            using var ps = new PsSession().Secret(_fx.ApiKey, _fx.GatewayToken);
+            using var ps = new PsSession().Secret(_fx.Key, _fx.GatewayToken);
             ps.Run(@"
 Connect-ClawdTalk -ApiKey $k -Server $u -Persist -Verbose
 Set-ClawdTalkConfiguration -GatewayToken $t -GatewayUrl $gw -OwnerName Ada -Verbose
@@ -62,7 +62,7 @@ $b = Start-ClawdTalkBridge -Name audit -LogPath $log -Verbose -ReconnectDelay 00
 
             var deadline = DateTime.UtcNow.AddSeconds(30);
             while (!(bool)(_fx.ControlGet("_sandbox/ws")["connected"] ?? false) && DateTime.UtcNow < deadline) Thread.Sleep(50);
-            var inbound = _fx.ControlPost("_sandbox/calls/inbound", new { query = "check the weather", started = true });
+            var inbound = _fx.Control("_sandbox/calls/inbound", new { query = "check the weather", started = true });
             var id = (string)inbound["request_id"]!;
             while (_fx.ControlGet($"_sandbox/requests/{id}")["result"]?.Type is null or JTokenType.Null && DateTime.UtcNow < deadline) Thread.Sleep(50);
             Assert.False(_fx.ControlGet($"_sandbox/requests/{id}")["result"]?.Type is null or JTokenType.Null, "the bridge did not answer the call");
@@ -85,7 +85,7 @@ $null = Get-ClawdTalkMissionState -Slug secrets-audit", vars).Ok();
                     Assert.NotEmpty(entry);
                     foreach (var line in entry)
                     {
-                        Assert.DoesNotContain(_fx.ApiKey, line);
+                        Assert.DoesNotContain(_fx.Key, line);
                         Assert.DoesNotContain(_fx.GatewayToken, line);
                     }
                     ps.Run("Unregister-ClawdTalkPoller -Slug secrets-audit -Force").Ok();
@@ -99,10 +99,10 @@ $null = Get-ClawdTalkMissionState -Slug secrets-audit", vars).Ok();
             foreach (var f in files)
             {
                 var text = File.ReadAllText(f);
-                Assert.False(text.Contains(_fx.ApiKey, StringComparison.Ordinal), "the API key is in " + f);
+                Assert.False(text.Contains(_fx.Key, StringComparison.Ordinal), "the API key is in " + f);
                 Assert.False(text.Contains(_fx.GatewayToken, StringComparison.Ordinal), "the gateway token is in " + f);
             }
-            Assert.Contains(_fx.ApiKey, File.ReadAllText(ConfigPath)); // -Persist put it where it belongs
+            Assert.Contains(_fx.Key, File.ReadAllText(ConfigPath)); // -Persist put it where it belongs
             if (!OperatingSystem.IsWindows())
                 foreach (var f in new[] { ConfigPath, StatePath })
                     Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(f));

@@ -4,6 +4,7 @@ using System.Management.Automation;
 using System.Text.Json.Nodes;
 using ClawdTalk.Tests.Calls;
 using ClawdTalk.Tests.Harness;
+using Newtonsoft.Json.Linq;
 using Xunit;
 
 namespace ClawdTalk.Tests.Sms
@@ -14,12 +15,12 @@ namespace ClawdTalk.Tests.Sms
         readonly FastSandbox _sb;
         public SmsTests(FastSandbox sb) => _sb = sb;
 
-        static JsonObject Body(JsonObject logEntry) => JsonNode.Parse((string)logEntry["body"]!)!.AsObject();
+        static JsonObject Body(JObject logEntry) => JsonNode.Parse((string)logEntry["body"]!)!.AsObject();
 
         [Fact]
         public void Send_normalizes_the_number_and_returns_the_message()
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             var mark = _sb.Mark();
             var m = ps.Run("Send-ClawdTalkSms -To '+1 (303) 555-0101' -Message 'Your table is ready.' -Force").Ok().Single<SmsMessage>();
             Assert.StartsWith("msg_", m.MessageId);
@@ -38,7 +39,7 @@ namespace ClawdTalk.Tests.Sms
         [Fact]
         public void Media_urls_are_sent_and_kept_on_the_object()
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             var mark = _sb.Mark();
             var m = ps.Run("Send-ClawdTalkSms '+1 303 555 0102' 'Menu attached' -MediaUrl 'https://example.com/menu.png', 'http://example.com/a b.jpg'.Replace(' ', '%20') -Force")
                 .Ok().Single<SmsMessage>();
@@ -50,7 +51,7 @@ namespace ClawdTalk.Tests.Sms
         [Fact]
         public void A_pipeline_of_recipients_sends_to_each_valid_one_once()
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             var mark = _sb.Mark();
             var r = ps.Run(@"
                 [pscustomobject]@{ PhoneNumber = '+1 303 555 0103' },
@@ -66,7 +67,7 @@ namespace ClawdTalk.Tests.Sms
         [Fact]
         public void Objects_with_their_own_messages_are_a_mail_merge()
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             var r = ps.Run(@"
                 [pscustomobject]@{ To = '+1 303 555 0105'; Message = 'Hi Ann' },
                 [pscustomobject]@{ To = '+1 303 555 0106'; Message = 'Hi Bob' } | Send-ClawdTalkSms -Force").Ok();
@@ -76,7 +77,7 @@ namespace ClawdTalk.Tests.Sms
         [Fact]
         public void A_failed_delivery_is_an_error_and_the_other_recipients_still_get_theirs()
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             var r = ps.Run("'+1 303 555 0004', '+1 303 555 0107' | Send-ClawdTalkSms -Message 'Hello' -Force");
             Assert.Equal("+13035550107", r.Objects<SmsMessage>().Single().To);
             var e = Assert.Single(r.Errors);
@@ -91,7 +92,7 @@ namespace ClawdTalk.Tests.Sms
         [InlineData("('x' * 1601)", "MessageTooLong")]
         public void Bad_messages_are_refused_once_and_nothing_is_sent(string message, string errorId)
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             var mark = _sb.Mark();
             var r = ps.Run($"'+1 303 555 0108', '+1 303 555 0109' | Send-ClawdTalkSms -Message {message} -Force");
             Assert.Equal(errorId, Assert.Single(r.ErrorIds));
@@ -103,7 +104,7 @@ namespace ClawdTalk.Tests.Sms
         [Fact]
         public void A_message_of_exactly_1600_characters_is_sent()
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             var m = ps.Run("Send-ClawdTalkSms -To '+1 303 555 0110' -Message ('y' * 1600) -Force").Ok().Single<SmsMessage>();
             Assert.Equal(1600, m.Body.Length);
         }
@@ -119,7 +120,7 @@ namespace ClawdTalk.Tests.Sms
         [InlineData("")]
         public void Unusable_media_urls_are_InvalidMediaUrl_and_nothing_is_sent(string url)
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             var mark = _sb.Mark();
             var r = ps.Run("Send-ClawdTalkSms -To '+1 303 555 0111' -Message 'pic' -MediaUrl 'https://example.com/ok.png', $u -Force", _sb.Vars(("u", url)));
             r.Error("InvalidMediaUrl", ErrorCategory.InvalidArgument);
@@ -130,7 +131,7 @@ namespace ClawdTalk.Tests.Sms
         [Fact]
         public void More_than_ten_attachments_are_refused()
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             var mark = _sb.Mark();
             ps.Run("Send-ClawdTalkSms -To '+1 303 555 0112' -Message 'pics' -MediaUrl (1..11 | ForEach-Object { \"https://example.com/$_.png\" }) -Force")
                 .Error("TooManyMediaUrls", ErrorCategory.InvalidArgument);
@@ -143,7 +144,7 @@ namespace ClawdTalk.Tests.Sms
         [InlineData("+1-800-FLOWERS")]
         public void Invalid_recipients_are_InvalidPhoneNumber_and_nothing_is_sent(string number)
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             var mark = _sb.Mark();
             ps.Run("Send-ClawdTalkSms -To $to -Message 'hi' -Force", _sb.Vars(("to", number))).Error("InvalidPhoneNumber", ErrorCategory.InvalidArgument);
             Assert.Empty(_sb.Log(mark));
@@ -152,7 +153,7 @@ namespace ClawdTalk.Tests.Sms
         [Fact]
         public void WhatIf_describes_and_sends_nothing()
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             var mark = _sb.Mark();
             var r = ps.RunFormatted("'+1 303 555 0114', '+1 303 555 0115' | Send-ClawdTalkSms -Message 'hi there' -WhatIf").Ok();
             Assert.Contains("+13035550114", r.HostText);
@@ -176,7 +177,7 @@ namespace ClawdTalk.Tests.Sms
         [Fact]
         public void Get_message_filters_by_contact_and_direction_newest_first_with_paging()
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             var contact = History(ps, "+13035550120", "+13035550121");
             var vars = _sb.Vars(("c", "+1 (303) 555-0120"));
 
@@ -207,7 +208,7 @@ namespace ClawdTalk.Tests.Sms
         [Fact]
         public void Conversations_show_the_latest_message_and_pipe_into_Get_message()
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             var contact = History(ps, "+13035550130", "+13035550131");
             var c = ps.Run("Get-ClawdTalkConversation -Contact '+1 303 555 0130'").Ok().Single<SmsConversation>();
             Assert.Equal(contact, c.Contact);
@@ -223,7 +224,7 @@ namespace ClawdTalk.Tests.Sms
         [Fact]
         public void Table_views_show_arrows_and_one_line_previews()
         {
-            using var ps = _sb.Connect();
+            using var ps = _sb.Session();
             History(ps, "+13035550140", "+13035550141");
             var r = ps.RunFormatted("Get-ClawdTalkMessage -Contact '+13035550140'").Ok();
             Assert.Matches(@"Time\s+Dir\s+Contact\s+Status\s+Message", r.HostText);
