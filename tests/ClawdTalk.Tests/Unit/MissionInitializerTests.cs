@@ -8,6 +8,7 @@ using ClawdTalk.Api;
 using ClawdTalk.Commands.Missions;
 using ClawdTalk.Missions;
 using ClawdTalk.State;
+using ClawdTalk.Tests.Harness;
 using ClawdTalk.Tests.Missions;
 using Newtonsoft.Json.Linq;
 using Xunit;
