@@ -25,14 +25,5 @@ namespace ClawdTalk.Commands.Base
         internal CommsApi Comms => _comms ??= new CommsApi(Api, LogVerbose);
         internal ApprovalsApi Approvals => _approvals ??= new ApprovalsApi(Api, LogVerbose);
         internal ScheduledEventsApi ScheduledEvents => _events ??= new ScheduledEventsApi(Api, LogVerbose);
-
-        // Raw requests, only for code not yet on an endpoint client (Polling/PollerSupport); new code uses Api/'s clients.
-        internal JToken? Send(HttpMethod method, string path, JToken? body, RequestKind kind, string? resource = null, object? target = null) =>
-            Run(ct => Api.SendAsync(method, path, body, kind, ct, LogVerbose, resource, target));
-
-        internal JToken? Get(string path, string? resource = null, object? target = null) =>
-            Send(HttpMethod.Get, path, null, RequestKind.Idempotent, resource, target);
-
-        internal static string Esc(string segment) => ApiText.Segment(segment);
     }
 }
