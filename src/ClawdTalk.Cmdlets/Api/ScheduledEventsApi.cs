@@ -36,8 +36,6 @@ namespace ClawdTalk.Api
 
         static string E(string s) => ApiText.Segment(s);
 
-        public static string Iso(DateTimeOffset t) => ApiText.Iso(t);
-
         /// <summary>Rounds up to a whole second, so the time sent is never earlier than the one checked.</summary>
         public static DateTimeOffset Ceil(DateTimeOffset t)
         {

@@ -102,7 +102,7 @@ namespace ClawdTalk.ScheduledEvents
                 ["channel"] = ev.Channel == ScheduledEventChannel.Sms ? "sms" : "call",
                 ["to"] = ev.To,
                 ["from"] = ev.From,
-                ["scheduled_at"] = ev.ScheduledAt.HasValue ? ScheduledEventsApi.Iso(ev.ScheduledAt.Value) : null,
+                ["scheduled_at"] = ev.ScheduledAt.HasValue ? ApiText.Iso(ev.ScheduledAt.Value) : null,
                 ["run_id"] = ev.RunId,
                 ["step_id"] = ev.StepId,
                 ["attempt"] = ev.Attempt,

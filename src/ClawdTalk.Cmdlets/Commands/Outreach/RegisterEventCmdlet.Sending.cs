@@ -29,7 +29,7 @@ namespace ClawdTalk.Commands.Outreach
                 ["channel"] = Channel == ScheduledEventChannel.Call ? "call" : "sms",
                 ["to"] = p.Target.Phone,
                 ["from"] = p.From,
-                ["scheduled_at"] = ScheduledEventsApi.Iso(p.At),
+                ["scheduled_at"] = ApiText.Iso(p.At),
             };
             if (p.Text != null) body["text_body"] = p.Text;
             if (p.Ctx.NoMission) return body;
@@ -212,7 +212,7 @@ namespace ClawdTalk.Commands.Outreach
             var payload = new JObject
             {
                 ["scheduled_event_id"] = ev.EventId, ["assistant_id"] = ev.AssistantId, ["channel"] = Channel == ScheduledEventChannel.Call ? "call" : "sms",
-                ["to"] = ev.To, ["scheduled_at"] = ev.ScheduledAt.HasValue ? ScheduledEventsApi.Iso(ev.ScheduledAt.Value) : null, ["attempt"] = ev.Attempt,
+                ["to"] = ev.To, ["scheduled_at"] = ev.ScheduledAt.HasValue ? ApiText.Iso(ev.ScheduledAt.Value) : null, ["attempt"] = ev.Attempt,
             };
             if (ev.Name != null) payload["name"] = ev.Name;
             if (ev.VariablesJson != null) payload["variables"] = ev.VariablesJson.DeepClone();

@@ -110,7 +110,7 @@ namespace ClawdTalk.Commands.Outreach
             }
             var body = new JObject
             {
-                ["channel"] = "call", ["to"] = ev.To, ["from"] = ev.From, ["scheduled_at"] = ScheduledEventsApi.Iso(at),
+                ["channel"] = "call", ["to"] = ev.To, ["from"] = ev.From, ["scheduled_at"] = ApiText.Iso(at),
             };
             if (ev.MissionId != null) body["mission_id"] = ev.MissionId;
             if (ev.RunId != null) body["run_id"] = ev.RunId;
@@ -186,7 +186,7 @@ namespace ClawdTalk.Commands.Outreach
             {
                 Json.ToPowerShell(new JObject
                 {
-                    ["attempt"] = ev.Attempt, ["event_id"] = ev.EventId, ["scheduled_at"] = ev.ScheduledAt.HasValue ? ScheduledEventsApi.Iso(ev.ScheduledAt.Value) : null,
+                    ["attempt"] = ev.Attempt, ["event_id"] = ev.EventId, ["scheduled_at"] = ev.ScheduledAt.HasValue ? ApiText.Iso(ev.ScheduledAt.Value) : null,
                     ["status"] = OutreachLedger.Wire(ev.Status), ["call_status"] = ev.CallStatus, ["outcome"] = ev.Outcome,
                 }),
             }).ToArray();
@@ -209,7 +209,7 @@ namespace ClawdTalk.Commands.Outreach
             if (tr.T != null)
             {
                 var payload = OutcomePayload(old);
-                payload["retry"] = new JObject { ["event_id"] = next.EventId, ["scheduled_at"] = ScheduledEventsApi.Iso(at), ["attempt"] = attempt, ["policy"] = rule.Name, ["max_attempts"] = rule.MaxAttempts };
+                payload["retry"] = new JObject { ["event_id"] = next.EventId, ["scheduled_at"] = ApiText.Iso(at), ["attempt"] = attempt, ["policy"] = rule.Name, ["max_attempts"] = rule.MaxAttempts };
                 var body2 = new JObject
                 {
                     ["type"] = "tool_call",
