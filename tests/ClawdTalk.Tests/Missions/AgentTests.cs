@@ -170,7 +170,7 @@ namespace ClawdTalk.Tests.Missions
 
             var next = ps.Run(Init, _sb.Vars(("name", name))).Single<MissionState>();
             Assert.NotEqual(s.RunId, next.RunId);
-            var ended = Assert.Single(_hook.ForRun(s.RunId!));
+            var ended = Assert.Single(_hook.ForRun(s.RunId!, _sb.Url));
             Assert.Equal(RunStatus.Succeeded, ended.Status);
             var history = StateFile.Entry(s.Slug)["previous_runs"]!.Single();
             Assert.Equal("succeeded", (string?)history["status"]);

@@ -344,7 +344,7 @@ namespace ClawdTalk.Tests.Missions
             Assert.Equal(runs[1].RunId, runs[2].RunId);
 
             ps.Run("Set-ClawdTalkRun -MissionId $m -RunId $r -Status cancelled -Summary 'by hand'", _sb.Vars(("m", mission.MissionId), ("r", runs[1].RunId))).Ok();
-            var ended = Assert.Single(_hook.ForRun(runs[1].RunId));
+            var ended = Assert.Single(_hook.ForRun(runs[1].RunId, _sb.Url));
             Assert.Null(ended.Slug);
             Assert.Equal(RunStatus.Cancelled, ended.Status);
             Assert.Equal("cancelled", (string?)_sb.Run(mission.MissionId, runs[1].RunId)["status"]);

@@ -26,7 +26,12 @@ namespace ClawdTalk.Tests.Missions
         }
 
         public List<MissionTerminalContext> For(string slug) => _seen.Where(c => c.Slug == slug).ToList();
-        public List<MissionTerminalContext> ForRun(string runId) => _seen.Where(c => c.RunId == runId).ToList();
+        /// <summary>
+        /// The ends of one run of one sandbox: hooks are registered process-wide, so a hook also hears the test classes
+        /// that run beside its own, and every sandbox numbers its runs from run_000001.
+        /// </summary>
+        public List<MissionTerminalContext> ForRun(string runId, string server) =>
+            _seen.Where(c => c.RunId == runId && (c.Api?.Connection.ApiBase.AbsoluteUri ?? "").StartsWith(server.TrimEnd('/') + "/", StringComparison.Ordinal)).ToList();
 
         public void Dispose() => MissionLifecycle.Unregister(this);
     }
