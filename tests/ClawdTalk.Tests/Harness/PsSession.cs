@@ -47,7 +47,14 @@ namespace ClawdTalk.Tests.Harness
         /// <summary>Starts a script, waits <paramref name="stopAfter"/>, presses Ctrl+C (PowerShell.Stop) and returns what it left.</summary>
         public PsResult RunAndStop(string script, TimeSpan stopAfter, IDictionary<string, object?>? variables = null) => Invoke(script, variables, false, stopAfter);
 
-        PsResult Invoke(string script, IDictionary<string, object?>? variables, bool formatted, TimeSpan? stopAfter)
+        /// <summary>
+        /// Starts a script and presses Ctrl+C once <paramref name="when"/> holds (checked every 20 ms), so a loaded machine
+        /// that is slow to reach the moment still stops there; presses it after <paramref name="atMost"/> regardless.
+        /// </summary>
+        public PsResult RunAndStop(string script, Func<bool> when, TimeSpan atMost, IDictionary<string, object?>? variables = null) =>
+            Invoke(script, variables, false, atMost, when);
+
+        PsResult Invoke(string script, IDictionary<string, object?>? variables, bool formatted, TimeSpan? stopAfter, Func<bool>? when = null)
         {
             using var ps = PowerShell.Create();
             ps.Runspace = _session.Runspace;
@@ -64,7 +71,14 @@ namespace ClawdTalk.Tests.Harness
                 if (stopAfter.HasValue)
                 {
                     var async = ps.BeginInvoke();
-                    if (!async.AsyncWaitHandle.WaitOne(stopAfter.Value))
+                    var finished = false;
+                    if (when == null) finished = async.AsyncWaitHandle.WaitOne(stopAfter.Value);
+                    else
+                    {
+                        var deadline = System.Diagnostics.Stopwatch.StartNew();
+                        while (!(finished = async.AsyncWaitHandle.WaitOne(20)) && !when() && deadline.Elapsed < stopAfter.Value) { }
+                    }
+                    if (!finished)
                     {
                         var stopWatch = System.Diagnostics.Stopwatch.StartNew();
                         ps.Stop();

@@ -87,7 +87,7 @@ namespace ClawdTalk.Tests.Missions
             using (var proxy = new CrashingProxy(_sb.Url, seen => seen.Method == "POST" && seen.Path.EndsWith("/runs"), CrashingProxy.CrashMode.AnswerHeld))
             using (var ps = _sb.Session("-MaxRetryCount 0", url: proxy.Url))
             {
-                var r = ps.RunAndStop(Init, TimeSpan.FromSeconds(2), vars);
+                var r = ps.RunAndStop(Init, () => proxy.Crashed, TimeSpan.FromSeconds(30), vars);
                 Assert.True(proxy.Crashed);
                 Assert.NotNull(r.StopDuration);
                 Assert.True(r.StopDuration < TimeSpan.FromSeconds(5), $"Ctrl+C took {r.StopDuration}");
