@@ -44,16 +44,18 @@ namespace ClawdTalk.Api
         });
 
         readonly ClawdTalkConnection _connection;
-        readonly ResiliencePipeline<HttpResponseMessage> _idempotent;
-        readonly ResiliencePipeline<HttpResponseMessage> _create;
-        readonly ResiliencePipeline<HttpResponseMessage> _once;
+        // Built on first use: a command that only reads never builds (and validates) the other two, which a cold pwsh
+        // would otherwise pay for on its first request.
+        readonly Lazy<ResiliencePipeline<HttpResponseMessage>> _idempotent;
+        readonly Lazy<ResiliencePipeline<HttpResponseMessage>> _create;
+        readonly Lazy<ResiliencePipeline<HttpResponseMessage>> _once;
 
         public ApiClient(ClawdTalkConnection connection)
         {
             _connection = connection;
-            _idempotent = Build(connection, RequestKind.Idempotent, connection.MaxRetries);
-            _create = Build(connection, RequestKind.Create, connection.MaxRetries);
-            _once = Build(connection, RequestKind.Idempotent, 0);
+            _idempotent = new Lazy<ResiliencePipeline<HttpResponseMessage>>(() => Build(connection, RequestKind.Idempotent, connection.MaxRetries));
+            _create = new Lazy<ResiliencePipeline<HttpResponseMessage>>(() => Build(connection, RequestKind.Create, connection.MaxRetries));
+            _once = new Lazy<ResiliencePipeline<HttpResponseMessage>>(() => Build(connection, RequestKind.Idempotent, 0));
         }
 
         public ClawdTalkConnection Connection => _connection;
@@ -134,7 +136,7 @@ namespace ClawdTalk.Api
         {
             var uri = new Uri(_connection.ApiBase, path.TrimStart('/'));
             var shownPath = "/" + uri.AbsoluteUri.Substring(_connection.ApiBase.AbsoluteUri.Length);
-            var pipeline = noRetry ? _once : kind == RequestKind.Create ? _create : _idempotent;
+            var pipeline = (noRetry ? _once : kind == RequestKind.Create ? _create : _idempotent).Value;
             var payload = body?.ToString(Formatting.None);
             var context = ResilienceContextPool.Shared.Get(ct);
             context.Properties.Set(LogKey, log);
