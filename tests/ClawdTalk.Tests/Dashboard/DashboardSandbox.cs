@@ -22,13 +22,15 @@ namespace ClawdTalk.Tests.Dashboard
         /// <summary>
         /// A parallel-sweep-like rehearsal through the module: a plan (sweep, report), an agent, calls to
         /// <paramref name="numbers"/> on step sweep, a wait for all of them, the insights, the report step and the completion.
+        /// With $lead (minutes) the calls start that far ahead, so whoever watches has that long to see the sweep under way.
         /// </summary>
         public const string SweepScript = @"
 $m = Initialize-ClawdTalkMission -Name $name -Instructions 'Ask shops whether they stock oat milk.' -Request 'Oat milk sweep' `
     -Step @{ StepId = 'sweep'; Description = 'Call every shop' }, @{ StepId = 'report'; Description = 'Report the answers' } |
     Add-ClawdTalkAgent -Instructions 'Ask about oat milk, then hang up.'
+$when = if ($lead) { @{ At = [datetime]::UtcNow.AddMinutes($lead) } } else { @{} }
 $answers = $numbers | ForEach-Object -Begin { $i = 0 } -Process { $i++; [pscustomobject]@{ Name = ""Shop $i""; Phone = $_ } } |
-    Register-ClawdTalkCall -Slug $m.Slug -StepId sweep -Force -WarningAction SilentlyContinue |
+    Register-ClawdTalkCall -Slug $m.Slug -StepId sweep -Force -WarningAction SilentlyContinue @when |
     Wait-ClawdTalkEvent |
     ForEach-Object { [pscustomobject]@{ Phone = $_.To; Outcome = $_.Outcome; Insight = if ($_.ConversationId) { ($_ | Get-ClawdTalkInsight -PollInterval 0.1).Summary } } }
 $reached = @($answers | Where-Object Outcome -eq 'answered').Count
