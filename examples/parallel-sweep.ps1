@@ -34,7 +34,11 @@ param(
 
     # Schedule requests in flight at once.
     [ValidateRange(1, 32)]
-    [int] $ThrottleLimit = 8
+    [int] $ThrottleLimit = 8,
+
+    # When the first call starts (the others follow a few seconds apart); by default at once. For example the next
+    # opening hour: -At (Get-Date).Date.AddDays(1).AddHours(9)
+    [datetime] $At
 )
 
 $ErrorActionPreference = 'Stop'
@@ -52,8 +56,9 @@ $mission = Initialize-ClawdTalkMission -Name $Name -Instructions 'Ask shops whet
 $mission = $mission | Add-ClawdTalkAgent -Instructions 'You are calling a shop. Ask whether they stock oat milk and what a litre costs. Be brief and polite, then hang up.'
 
 # 3. Call everyone, wait for every call (retrying the unanswered ones), and read the insights as the calls finish.
+$when = if ($PSBoundParameters.ContainsKey('At')) { @{ At = $At } } else { @{} }
 $answers = $shops |
-    Register-ClawdTalkCall -Slug $mission.Slug -StepId sweep -ExcludeList $DoNotCall -ThrottleLimit $ThrottleLimit -RecipientType Business -Force -WarningAction SilentlyContinue |
+    Register-ClawdTalkCall -Slug $mission.Slug -StepId sweep -ExcludeList $DoNotCall -ThrottleLimit $ThrottleLimit -RecipientType Business -Force -WarningAction SilentlyContinue @when |
     Wait-ClawdTalkEvent -RetryPolicy ByRecipientType -Force |
     ForEach-Object {
         $insight = if ($_.ConversationId) { $_ | Get-ClawdTalkInsight }
