@@ -105,13 +105,20 @@ namespace ClawdTalk.Commands.Outreach
         /// <summary>The record of the target's event in the run, if one is there (any attempt, not cancelled).</summary>
         JObject? RecordedFor(JObject entry, Plan p, string key)
         {
+            // runs once per target over every record of the run: the cheap comparisons first, the number parsed only when
+            // another writer left it unnormalized, the record read as an event only when it matches
             foreach (var r in EventRecords.Read(entry))
             {
-                if (Json.Str(r, "event_id") == null || OutreachLedger.FromRecord(r, null, null, null).IsCanceled) continue;
-                if (!E164.TryNormalize(Json.Str(r, "to"), out var to, E164.Strictness.Possible)) continue;
+                if (Json.Str(r, "event_id") == null) continue;
                 var channel = Json.Str(r, "channel") == "sms" ? ScheduledEventChannel.Sms : ScheduledEventChannel.Call;
                 if (channel != Channel) continue;
-                if (Key(Json.Str(r, "run_id") ?? p.Ctx.T.RunId, to, Json.Str(r, "step_id"), Json.Str(r, "text")) == key) return r;
+                var written = Json.Str(r, "to");
+                string to;
+                if (E164.IsWritten(written)) to = written!;
+                else if (!E164.TryNormalize(written, out to, E164.Strictness.Possible)) continue;
+                if (Key(Json.Str(r, "run_id") ?? p.Ctx.T.RunId, to, Json.Str(r, "step_id"), Json.Str(r, "text")) != key) continue;
+                if (OutreachLedger.FromRecord(r, null, null, null).IsCanceled) continue;
+                return r;
             }
             return null;
         }
@@ -131,7 +138,7 @@ namespace ClawdTalk.Commands.Outreach
             {
                 Reservations.Result res = null!;
                 JObject? record = null;
-                string? DoneBy(JObject e) { record = RecordedFor(e, p, key); return record == null ? null : Json.Str(record, "event_id"); }
+                string? DoneBy(JObject e) { record = (JObject?)RecordedFor(e, p, key)?.DeepClone(); return record == null ? null : Json.Str(record, "event_id"); }
                 await _ledger.ChangeAsync(slug, e => res = Reservations.Reserve(e, rkey, DoneBy)).ConfigureAwait(false);
                 if (res.State == Reservations.State.Stale)
                 {
