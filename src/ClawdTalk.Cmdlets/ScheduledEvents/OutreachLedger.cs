@@ -16,7 +16,8 @@ namespace ClawdTalk.ScheduledEvents
     /// The bookkeeping of outreach: every scheduled event is a record in its mission's memory (`scheduled_events`, a list
     /// the published client reads too) as soon as it exists, and an event on the run's timeline. Memory writes from many
     /// workers are committed together (one locked read-modify-write of the state file for all that are waiting), and are
-    /// not cancelled by Ctrl+C: an event that exists is always recorded.
+    /// not cancelled by Ctrl+C: an event that exists is always recorded. The changes run on the tree the ledger wrote last
+    /// (reused while the file is unchanged): they must not keep references into it.
     /// </summary>
     internal sealed class OutreachLedger
     {
@@ -61,7 +62,7 @@ namespace ClawdTalk.ScheduledEvents
             var failures = new Dictionary<Pending, Exception>();
             try
             {
-                _store.Mutate(root =>
+                _store.MutateReusing(root =>
                 {
                     foreach (var p in batch)
                     {

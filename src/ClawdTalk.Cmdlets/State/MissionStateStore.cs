@@ -64,19 +64,23 @@ namespace ClawdTalk.State
         /// <summary>The whole file; empty when it does not exist. An invalid file is reported, never overwritten.</summary>
         public JObject ReadAll() => ReadFile(Path, "StateFileInvalid");
 
-        internal static JObject ReadFile(string path, string invalidId)
+        internal static JObject ReadFile(string path, string invalidId) =>
+            Parse(path, File.Exists(path) ? ReadText(path) : null, invalidId);
+
+        static string? ReadText(string path)
         {
-            string text;
-            try
-            {
-                if (!File.Exists(path)) return new JObject();
-                text = File.ReadAllText(path);
-            }
+            try { return File.ReadAllText(path); }
+            catch (FileNotFoundException) { return null; }
+            catch (DirectoryNotFoundException) { return null; }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
                 throw new ClawdTalkException("StateFileUnreadable", ErrorCategory.ReadError, $"The mission state file {path} cannot be read: {ex.Message}", path, ex);
             }
-            if (string.IsNullOrWhiteSpace(text)) return new JObject();
+        }
+
+        static JObject Parse(string path, string? text, string invalidId)
+        {
+            if (text == null || string.IsNullOrWhiteSpace(text)) return new JObject();
             JToken token;
             try { token = Json.Parse(text); }
             catch (JsonException ex)
@@ -143,6 +147,33 @@ namespace ClawdTalk.State
                 var root = ReadAll();
                 change(root);
                 AtomicFile.WriteAllText(Path, root.ToString(Formatting.Indented) + "\n");
+            }
+        }
+
+        readonly object _reuseGate = new object();
+        string? _written;
+        JObject? _tree;
+
+        /// <summary>
+        /// <see cref="Mutate"/> for a writer that commits many changes in a row (the outreach ledger): the tree it wrote is
+        /// kept and reused while the file still holds exactly the text written (no other writer since), because parsing a
+        /// file of hundreds of records again is most of a write's cost. <paramref name="change"/> must not keep references
+        /// into the tree after it returns (copy what it hands out).
+        /// </summary>
+        public void MutateReusing(Action<JObject> change)
+        {
+            lock (_reuseGate)
+            using (FileLock.Acquire(Path, LockTimeout))
+            {
+                JObject root;
+                var text = File.Exists(Path) ? ReadText(Path) : null;
+                if (_tree != null && text != null && string.Equals(text, _written, StringComparison.Ordinal)) root = _tree;
+                else root = Parse(Path, text, "StateFileInvalid");
+                _tree = null; _written = null; // a change or write that fails leaves nothing reusable
+                change(root);
+                var next = root.ToString(Formatting.Indented) + "\n";
+                AtomicFile.WriteAllText(Path, next);
+                _tree = root; _written = next;
             }
         }
 

@@ -28,6 +28,25 @@ namespace ClawdTalk.Tests.Missions
             ["assistant_id"] = null, ["agent_phone"] = null, ["phone_number_id"] = null, ["memory"] = new JObject(), ["last_updated"] = "2026-01-05T10:00:00.123456",
         };
 
+        [Fact]
+        public void A_writer_reusing_its_tree_keeps_what_another_writer_wrote_and_nothing_of_a_change_that_failed()
+        {
+            var path = NewStateFile(new JObject { ["a"] = Entry("A") });
+            var mine = new MissionStateStore(path);
+            mine.MutateReusing(root => root["a"]!["memory"]!["n"] = 1);
+            new MissionStateStore(path).Mutate(root => root["b"] = Entry("B")); // another writer in between
+            mine.MutateReusing(root => root["a"]!["memory"]!["n"] = 2);
+            mine.MutateReusing(root => root["a"]!["memory"]!["m"] = 3);         // no writer in between: the tree is reused
+            Assert.Throws<InvalidOperationException>(() => mine.MutateReusing(root => { root["a"]!["memory"]!["lost"] = true; throw new InvalidOperationException("fails"); }));
+            mine.MutateReusing(root => root["a"]!["memory"]!["k"] = 4);
+
+            var all = JObject.Parse(File.ReadAllText(path));
+            Assert.Equal("B", (string?)all["b"]!["mission_name"]);
+            var memory = (JObject)all["a"]!["memory"]!;
+            Assert.Equal(new[] { "n", "m", "k" }, memory.Properties().Select(p => p.Name));
+            Assert.Equal(new[] { 2, 3, 4 }, memory.Properties().Select(p => (int)p.Value));
+        }
+
         [Theory]
         [InlineData("Lead Outreach", "lead-outreach")]
         [InlineData("  Q3: call *every* lead!! ", "q3-call-every-lead")]
