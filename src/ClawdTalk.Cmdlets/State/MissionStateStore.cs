@@ -64,9 +64,9 @@ namespace ClawdTalk.State
         /// <summary>The whole file; empty when it does not exist. An invalid file is reported, never overwritten.</summary>
         public JObject ReadAll() => ReadFile(Path, "StateFileInvalid");
 
-        internal static JObject ReadFile(string path, string invalidId) =>
-            Parse(path, File.Exists(path) ? ReadText(path) : null, invalidId);
+        internal static JObject ReadFile(string path, string invalidId) => Parse(path, ReadText(path), invalidId);
 
+        /// <summary>The file's text; null when it does not exist.</summary>
         static string? ReadText(string path)
         {
             try { return File.ReadAllText(path); }
@@ -140,19 +140,7 @@ namespace ClawdTalk.State
             })!;
 
         /// <summary>Read-modify-write of the whole file under the cross-process lock.</summary>
-        public void Mutate(Action<JObject> change)
-        {
-            using (FileLock.Acquire(Path, LockTimeout))
-            {
-                var root = ReadAll();
-                change(root);
-                AtomicFile.WriteAllText(Path, root.ToString(Formatting.Indented) + "\n");
-            }
-        }
-
-        readonly object _reuseGate = new object();
-        string? _written;
-        JObject? _tree;
+        public void Mutate(Action<JObject> change) => Write(change, reuse: false);
 
         /// <summary>
         /// <see cref="Mutate"/> for a writer that commits many changes in a row (the outreach ledger): the tree it wrote is
@@ -160,20 +148,26 @@ namespace ClawdTalk.State
         /// file of hundreds of records again is most of a write's cost. <paramref name="change"/> must not keep references
         /// into the tree after it returns (copy what it hands out).
         /// </summary>
-        public void MutateReusing(Action<JObject> change)
+        public void MutateReusing(Action<JObject> change) => Write(change, reuse: true);
+
+        readonly object _writeGate = new object();
+        string? _written;
+        JObject? _tree;
+
+        void Write(Action<JObject> change, bool reuse)
         {
-            lock (_reuseGate)
+            lock (_writeGate)
             using (FileLock.Acquire(Path, LockTimeout))
             {
-                JObject root;
-                var text = File.Exists(Path) ? ReadText(Path) : null;
-                if (_tree != null && text != null && string.Equals(text, _written, StringComparison.Ordinal)) root = _tree;
-                else root = Parse(Path, text, "StateFileInvalid");
+                var text = ReadText(Path);
+                var root = reuse && _tree != null && text != null && string.Equals(text, _written, StringComparison.Ordinal)
+                    ? _tree
+                    : Parse(Path, text, "StateFileInvalid");
                 _tree = null; _written = null; // a change or write that fails leaves nothing reusable
                 change(root);
                 var next = root.ToString(Formatting.Indented) + "\n";
                 AtomicFile.WriteAllText(Path, next);
-                _tree = root; _written = next;
+                if (reuse) { _tree = root; _written = next; }
             }
         }
 
