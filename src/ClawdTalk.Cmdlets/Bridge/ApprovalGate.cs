@@ -106,8 +106,6 @@ namespace ClawdTalk.Bridge
     /// <summary>E.164 handling for the SMS allowlist, through libphonenumber.</summary>
     internal static class PhoneText
     {
-        static readonly Regex E164 = new Regex(@"^\+[1-9]\d{6,14}$", RegexOptions.Compiled);
-
         /// <summary>The number in E.164 form, or null when it is not a possible international number.</summary>
         public static string? Normalize(string? text)
         {
@@ -119,12 +117,12 @@ namespace ClawdTalk.Bridge
                 var n = util.Parse(t, null);
                 if (!util.IsPossibleNumber(n)) return null;
                 var e = util.Format(n, PhoneNumbers.PhoneNumberFormat.E164);
-                return E164.IsMatch(e) ? e : null;
+                return Phones.E164.IsCanonical(e) ? e : null;
             }
             catch (PhoneNumbers.NumberParseException)
             {
                 var digits = new string(t.Where(c => char.IsDigit(c) || c == '+').ToArray());
-                return E164.IsMatch(digits) ? digits : null;
+                return Phones.E164.IsCanonical(digits) ? digits : null;
             }
         }
     }

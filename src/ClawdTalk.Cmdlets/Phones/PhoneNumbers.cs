@@ -48,12 +48,12 @@ namespace ClawdTalk.Phones
         }
 
         /// <summary>
-        /// Whether <paramref name="s"/> is already written in E.164 (<c>+</c>, a non-zero digit, at most 15 digits in all):
-        /// a number this module stored itself, which a comparison can take as it is instead of parsing it again.
+        /// Whether <paramref name="s"/> is written in E.164 form: <c>+</c>, a non-zero digit, 7 to 15 digits in all, nothing
+        /// else. A number this module stored itself is, so a comparison can take it as it is instead of parsing it again.
         /// </summary>
-        public static bool IsWritten(string? s)
+        public static bool IsCanonical(string? s)
         {
-            if (s == null || s.Length < 3 || s.Length > 16 || s[0] != '+' || s[1] == '0') return false;
+            if (s == null || s.Length < 8 || s.Length > 16 || s[0] != '+' || s[1] == '0') return false;
             for (var i = 1; i < s.Length; i++) if (s[i] < '0' || s[i] > '9') return false;
             return true;
         }

@@ -114,7 +114,7 @@ namespace ClawdTalk.Commands.Outreach
                 if (channel != Channel) continue;
                 var written = Json.Str(r, "to");
                 string to;
-                if (E164.IsWritten(written)) to = written!;
+                if (E164.IsCanonical(written)) to = written!;
                 else if (!E164.TryNormalize(written, out to, E164.Strictness.Possible)) continue;
                 if (Key(Json.Str(r, "run_id") ?? p.Ctx.T.RunId, to, Json.Str(r, "step_id"), Json.Str(r, "text")) != key) continue;
                 if (OutreachLedger.FromRecord(r, null, null, null).IsCanceled) continue;
