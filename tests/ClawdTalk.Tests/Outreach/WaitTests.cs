@@ -47,11 +47,11 @@ namespace ClawdTalk.Tests.Outreach
         {
             using var ps = _sb.Session();
             var m = _sb.Mission(ps, "Stream");
-            // 20 minutes ahead, then 10 minutes apart: at 600 times real time the calls end 2, 3 and 4 s after they are
-            // scheduled, so a loaded machine that takes a while to schedule them still sees them end one by one
+            // an hour ahead, then 10 minutes apart: at 600 times real time the calls end 6, 7 and 8 s after they are
+            // scheduled, so a loaded machine that takes seconds to schedule them (a full run saw it) still sees them end one by one
             var r = ps.Run(@"
                 '+1 303 555 9301', '+1 303 555 9302', '+1 303 555 9303' |
-                    Register-ClawdTalkCall -Slug $slug -At ([datetime]::UtcNow.AddMinutes(20)) -Stagger 600 -Force |
+                    Register-ClawdTalkCall -Slug $slug -At ([datetime]::UtcNow.AddMinutes(60)) -Stagger 600 -Force |
                     Wait-ClawdTalkEvent |
                     Get-ClawdTalkInsight -PollInterval 0.1 |
                     ForEach-Object { [pscustomobject]@{ Conversation = $_.ConversationId; Slug = $_.Slug; Seen = [datetime]::UtcNow } }", _sb.Vars(("slug", m.Slug))).Ok();
