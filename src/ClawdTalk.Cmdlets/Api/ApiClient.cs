@@ -188,7 +188,7 @@ namespace ClawdTalk.Api
                 }
                 if (!response.IsSuccessStatusCode) throw MapError(response, text, method.Method, shownPath, resource, target);
                 if (string.IsNullOrWhiteSpace(text)) return null;
-                try { return Json.Parse(text); }
+                try { return Json.ParseOutside(text); }
                 catch (JsonException ex)
                 {
                     throw new ClawdTalkApiException("InvalidServerResponse", ErrorCategory.InvalidResult,

@@ -7,13 +7,14 @@ namespace ClawdTalk.Api
     /// <summary>
     /// Every failure the module reports crosses one boundary: it is (or is wrapped in) a ClawdTalkException, which
     /// carries a stable PascalCase ErrorId, an ErrorCategory, a target and the server's message. The cmdlet base turns
-    /// it into an ErrorRecord. Messages never contain secrets: callers pass only redacted text.
+    /// it into an ErrorRecord. Messages never contain secrets: callers pass only redacted text. A message may quote
+    /// outside text (a name, the service's own message): its control characters are made visible here, once.
     /// </summary>
     public class ClawdTalkException : Exception
     {
         public ClawdTalkException(string errorId, ErrorCategory category, string message, object? target = null,
             Exception? inner = null, bool terminating = false)
-            : base(message, inner)
+            : base(Boundary.OutsideText.Visible(message), inner)
         {
             ErrorId = errorId;
             Category = category;
@@ -27,7 +28,8 @@ namespace ClawdTalk.Api
         /// <summary>True when nothing can proceed (no key, bad config): the cmdlet throws a terminating error.</summary>
         public bool Terminating { get; set; }
         /// <summary>A recommended action shown in ErrorDetails.</summary>
-        public string? RecommendedAction { get; set; }
+        public string? RecommendedAction { get => _recommended; set => _recommended = value == null ? null : Boundary.OutsideText.Visible(value); }
+        string? _recommended;
 
         public ErrorRecord ToErrorRecord()
         {

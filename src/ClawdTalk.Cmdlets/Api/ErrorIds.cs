@@ -40,5 +40,18 @@ namespace ClawdTalk.Api
         public const string StateLocked = "StateLocked";
         public const string EventNotCancellable = "EventNotCancellable";
         public const string WaitTimeout = "WaitTimeout";
+
+        // the boundary: outside data validated where it enters, refused where it would reach a sink (Boundary/)
+        public const string ControlCharacterInText = "ControlCharacterInText";
+        public const string TextTooLong = "TextTooLong";
+        public const string InvalidSlug = "InvalidSlug";
+        public const string InvalidId = "InvalidId";
+        public const string UnsafeSinkValue = "UnsafeSinkValue";
+        public const string FileIsSymbolicLink = "FileIsSymbolicLink";
+        public const string FileTooLarge = "FileTooLarge";
+        public const string StateFileInvalid = "StateFileInvalid";
+        public const string StateEntryInvalid = "StateEntryInvalid";
+        public const string InvalidScheduleTime = "InvalidScheduleTime";
+        public const string ScheduleTooFar = "ScheduleTooFar";
     }
 }

@@ -22,6 +22,23 @@ namespace ClawdTalk.Api
         }
 
         /// <summary>
+        /// A service's answer: <see cref="Parse"/>, then every text value made visible (Boundary/OutsideText), so what the
+        /// service says reaches views, messages, files and reports as data, whatever characters it holds.
+        /// </summary>
+        public static JToken ParseOutside(string text)
+        {
+            var token = Parse(text);
+            var values = token is JContainer c ? c.DescendantsAndSelf().OfType<JValue>() : new[] { (JValue)token };
+            foreach (var v in values)
+                if (v.Type == JTokenType.String && v.Value is string s)
+                {
+                    var shown = Boundary.OutsideText.Visible(s);
+                    if (!ReferenceEquals(shown, s)) v.Value = shown;
+                }
+            return token;
+        }
+
+        /// <summary>
         /// Returns the object inside the first envelope key present (`{"mission":{…}}`, `{"data":{…}}`), else the value
         /// itself when it is an object.
         /// </summary>
@@ -89,7 +106,10 @@ namespace ClawdTalk.Api
             return s != null && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var d) ? d : (DateTimeOffset?)null;
         }
 
-        /// <summary>Turns JSON into what PowerShell users expect: PSObjects with note properties, object[] for arrays.</summary>
+        /// <summary>
+        /// Turns JSON into what PowerShell users expect: PSObjects with note properties, object[] for arrays. Texts come out
+        /// with control characters made visible: these objects are what views and scripts show (Raw, Memory).
+        /// </summary>
         public static object? ToPowerShell(JToken? token)
         {
             switch (token)
@@ -97,7 +117,11 @@ namespace ClawdTalk.Api
                 case null: return null;
                 case JObject o:
                     var ps = new PSObject();
-                    foreach (var p in o.Properties()) ps.Properties.Add(new PSNoteProperty(p.Name, ToPowerShell(p.Value)));
+                    foreach (var p in o.Properties())
+                    {
+                        var name = Boundary.OutsideText.Visible(p.Name);
+                        if (ps.Properties[name] == null) ps.Properties.Add(new PSNoteProperty(name, ToPowerShell(p.Value)));
+                    }
                     return ps;
                 case JArray a: return a.Select(ToPowerShell).ToArray();
                 case JValue v:
@@ -105,6 +129,7 @@ namespace ClawdTalk.Api
                     {
                         case JTokenType.Null:
                         case JTokenType.Undefined: return null;
+                        case JTokenType.String: return v.Value is string s ? Boundary.OutsideText.Visible(s) : v.Value;
                         case JTokenType.Integer: return v.Value is long l && l >= int.MinValue && l <= int.MaxValue ? (object)(int)l : v.Value;
                         default: return v.Value;
                     }

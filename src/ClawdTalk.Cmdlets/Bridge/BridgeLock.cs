@@ -52,6 +52,7 @@ namespace ClawdTalk.Bridge
             var lockPath = Path.Combine(dir, hash + ".lock");
             var infoPath = Path.Combine(dir, hash + ".json");
             FileStream stream;
+            Links.Refuse(lockPath);
             try
             {
                 stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);

@@ -69,7 +69,8 @@ namespace ClawdTalk.Bridge
             }
         }
 
-        string Redact(string text) => Secrets.Redact(text ?? "", _secrets);
+        // what a record says is shown to a person (Get-ClawdTalkBridge, Receive-Job, the console): secrets out, controls visible
+        string Redact(string text) => Boundary.OutsideText.Visible(Secrets.Redact(text ?? "", _secrets));
 
         IDictionary<string, object?> RedactData(IDictionary<string, object?> data)
         {
@@ -141,6 +142,7 @@ namespace ClawdTalk.Bridge
         void Open()
         {
             var created = !File.Exists(_path);
+            Links.Refuse(_path);
             _stream = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read, 4096, FileOptions.None);
             if (created) UnixPermissions.SetPrivate(_path, directory: false);
         }

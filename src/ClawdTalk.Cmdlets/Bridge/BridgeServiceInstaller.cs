@@ -60,7 +60,7 @@ namespace ClawdTalk.Bridge
             _ => d.TaskName,
         };
 
-        public static string EnvironmentFilePath(string name) => Path.Combine(BridgeFiles.Directory, "service-" + name + ".env");
+        public static string EnvironmentFilePath(string name) => Boundary.SinkText.FileIn(BridgeFiles.Directory, "service-" + name + ".env", "the service's environment file");
 
         public BridgeServiceInfo Install(BridgeServiceDefinition d, BridgeServicePlatform p, string unitDirectory, string envFile,
             IEnumerable<KeyValuePair<string, string>> envValues, bool start)
@@ -70,9 +70,9 @@ namespace ClawdTalk.Bridge
             AtomicFile.EnsureDirectory(unitDirectory);
             switch (p)
             {
-                case BridgeServicePlatform.Systemd: File.WriteAllText(unitPath, BridgeServiceUnits.Systemd(d), new UTF8Encoding(false)); break;
-                case BridgeServicePlatform.Launchd: File.WriteAllText(unitPath, BridgeServiceUnits.Launchd(d), new UTF8Encoding(false)); break;
-                default: File.WriteAllText(unitPath, BridgeServiceUnits.TaskXml(d), new UnicodeEncoding(false, true)); break;
+                case BridgeServicePlatform.Systemd: AtomicFile.WriteAllText(unitPath, BridgeServiceUnits.Systemd(d)); break;
+                case BridgeServicePlatform.Launchd: AtomicFile.WriteAllText(unitPath, BridgeServiceUnits.Launchd(d)); break;
+                default: AtomicFile.WriteAllText(unitPath, BridgeServiceUnits.TaskXml(d), new UnicodeEncoding(false, true)); break;
             }
             var info = new BridgeServiceInfo
             {

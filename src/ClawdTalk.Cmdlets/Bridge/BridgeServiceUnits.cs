@@ -47,8 +47,28 @@ namespace ClawdTalk.Bridge
     /// </summary>
     internal static class BridgeServiceUnits
     {
+        static readonly System.Text.RegularExpressions.Regex VariableName = new System.Text.RegularExpressions.Regex("^[A-Za-z_][A-Za-z0-9_]*$");
+
+        /// <summary>Every value a unit is made of, refused when it holds a control character (Boundary/SinkText) or names no variable.</summary>
+        static BridgeServiceDefinition Checked(BridgeServiceDefinition d, string unit)
+        {
+            Boundary.SinkText.Lines(new[] { d.Name, d.Program, d.WorkingDirectory, d.ConsoleLog, d.UserId }, unit);
+            Boundary.SinkText.Lines(d.Arguments, unit);
+            Boundary.SinkText.Lines(d.Environment.Values, unit);
+            CheckNames(d.Environment.Keys, unit);
+            return d;
+        }
+
+        static void CheckNames(IEnumerable<string> names, string unit)
+        {
+            foreach (var k in names)
+                if (!VariableName.IsMatch(k))
+                    throw Api.Errors.Invalid(Api.ErrorIds.UnsafeSinkValue, $"'{Boundary.OutsideText.Visible(k)}' is not an environment variable name for {unit}.", k);
+        }
+
         public static string Systemd(BridgeServiceDefinition d)
         {
+            Checked(d, "the systemd unit");
             var sb = new StringBuilder();
             sb.Append("# Written by Install-ClawdTalkBridgeService; Uninstall-ClawdTalkBridgeService removes it.\n");
             sb.Append("# Secrets are not in this file: they come from the ClawdTalk configuration or the environment file named below (0600).\n");
@@ -72,6 +92,7 @@ namespace ClawdTalk.Bridge
 
         public static string Launchd(BridgeServiceDefinition d)
         {
+            Checked(d, "the launchd agent");
             XElement Key(string k) => new XElement("key", k);
             XElement Str(string v) => new XElement("string", v);
             var dict = new XElement("dict",
@@ -96,6 +117,7 @@ namespace ClawdTalk.Bridge
 
         public static string TaskXml(BridgeServiceDefinition d)
         {
+            Checked(d, "the scheduled task");
             XElement E(string name, params object[] content) => new XElement(TaskNs + name, content);
             var doc = new XDocument(new XDeclaration("1.0", "UTF-16", null),
                 E("Task", new XAttribute("version", "1.2"),
@@ -135,7 +157,10 @@ namespace ClawdTalk.Bridge
         public static string EnvironmentFile(IEnumerable<KeyValuePair<string, string>> values)
         {
             var sb = new StringBuilder("# ClawdTalk bridge service environment (Install-ClawdTalkBridgeService). Keep it private: chmod 600.\n");
-            foreach (var kv in values) sb.Append(kv.Key).Append('=').Append(kv.Value.IndexOfAny(new[] { ' ', '#', '"', '\'' }) >= 0 ? "\"" + kv.Value.Replace("\"", "") + "\"" : kv.Value).Append('\n');
+            var list = values.ToList();
+            CheckNames(list.Select(kv => kv.Key), "the environment file");
+            Boundary.SinkText.Lines(list.Select(kv => kv.Value), "the environment file");
+            foreach (var kv in list) sb.Append(kv.Key).Append('=').Append(kv.Value.IndexOfAny(new[] { ' ', '#', '"', '\'' }) >= 0 ? "\"" + kv.Value.Replace("\"", "") + "\"" : kv.Value).Append('\n');
             return sb.ToString();
         }
     }

@@ -50,16 +50,15 @@ namespace ClawdTalk.Config
         {
             if (Directory.Exists(path))
                 throw Errors.Terminating("ConfigUnreadable", ErrorCategory.ReadError, $"The configuration path {path} is a folder, not a file.", path);
-            if (!File.Exists(path)) return new JObject();
-            string text;
-            try { text = File.ReadAllText(path); }
+            string? text;
+            try { text = Links.ReadText(path, 1024 * 1024, "The configuration file"); }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
                 throw Errors.Terminating("ConfigUnreadable", ErrorCategory.ReadError, $"The configuration file {path} cannot be read: {ex.Message}", path, ex);
             }
             if (string.IsNullOrWhiteSpace(text)) return new JObject();
             JToken token;
-            try { token = Json.Parse(text); }
+            try { token = Json.Parse(text!); }
             catch (JsonException ex)
             {
                 throw Errors.Terminating("ConfigInvalid", ErrorCategory.ParserError,

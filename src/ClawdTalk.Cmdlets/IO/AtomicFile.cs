@@ -18,18 +18,23 @@ namespace ClawdTalk.IO
     {
         static readonly UTF8Encoding Utf8NoBom = new UTF8Encoding(false);
 
-        public static void WriteAllText(string path, string text)
+        /// <summary>Writes <paramref name="text"/> (UTF-8 without BOM unless <paramref name="encoding"/> says otherwise); never through a symbolic link.</summary>
+        public static void WriteAllText(string path, string text, Encoding? encoding = null)
         {
             var full = Path.GetFullPath(path);
             var dir = Path.GetDirectoryName(full)!;
             EnsureDirectory(dir);
+            Links.Refuse(full);
             var temp = Path.Combine(dir, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp");
             try
             {
                 using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.None))
                 {
                     UnixPermissions.SetPrivate(temp, directory: false);
-                    var bytes = Utf8NoBom.GetBytes(text);
+                    var enc = encoding ?? Utf8NoBom;
+                    var preamble = enc.GetPreamble();
+                    if (preamble.Length > 0) fs.Write(preamble, 0, preamble.Length);
+                    var bytes = enc.GetBytes(text);
                     fs.Write(bytes, 0, bytes.Length);
                     fs.Flush(true);
                 }
@@ -51,6 +56,47 @@ namespace ClawdTalk.IO
     }
 
     /// <summary>
+    /// The module's own files (state, config, locks, logs, units, reports) are never read or written through a symbolic
+    /// link: a link planted in their place could make a write land anywhere the user can write, or change that file's
+    /// mode. Folders on the way may be links (a home folder or a dotfiles folder often is); the file itself may not.
+    /// Checked just before the file is opened.
+    /// </summary>
+    internal static class Links
+    {
+        public static bool IsLink(string path)
+        {
+            var info = new FileInfo(path);
+            return info.Exists && (info.Attributes & FileAttributes.ReparsePoint) != 0;
+        }
+
+        public static void Refuse(string path)
+        {
+            if (IsLink(path))
+                throw new ClawdTalkException(ErrorIds.FileIsSymbolicLink, ErrorCategory.SecurityError,
+                    $"{path} is a symbolic link; ClawdTalk does not read or write its files through links (a link could point anywhere). " +
+                    "Replace the link with the file itself, or point ClawdTalk at the real file.", path)
+                { Terminating = true };
+        }
+
+        /// <summary>
+        /// The text of a file the module keeps, or null when there is none; refuses a link and a file larger than
+        /// <paramref name="maxBytes"/> (FileTooLarge: reading it whole would exhaust memory long before it could be used).
+        /// </summary>
+        public static string? ReadText(string path, long maxBytes, string what)
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists) return null;
+            Refuse(path);
+            if (info.Length > maxBytes)
+                throw new ClawdTalkException(ErrorIds.FileTooLarge, ErrorCategory.LimitsExceeded,
+                    $"{what} {path} is {info.Length / (1024.0 * 1024.0):0.#} MiB; ClawdTalk reads such files only up to {maxBytes / (1024 * 1024)} MiB. " +
+                    "It was left as it is: move it aside, or archive finished missions from it.", path)
+                { Terminating = true };
+            return File.ReadAllText(path);
+        }
+    }
+
+    /// <summary>
     /// An exclusive, cross-process lock held through a `.lock` file (FileShare.None, which .NET maps to flock on Unix,
     /// released by the OS if the holder dies).
     /// </summary>
@@ -63,6 +109,7 @@ namespace ClawdTalk.IO
         {
             var lockPath = Path.GetFullPath(path) + ".lock";
             AtomicFile.EnsureDirectory(Path.GetDirectoryName(lockPath)!);
+            Links.Refuse(lockPath);
             var watch = Stopwatch.StartNew();
             var delay = 5;
             while (true)

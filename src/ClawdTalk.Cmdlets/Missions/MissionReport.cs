@@ -84,7 +84,8 @@ namespace ClawdTalk.Missions
             ["scheduled"] = "#d0d5dd", ["in progress"] = "#53b1fd",
         };
 
-        static string H(string? s) => WebUtility.HtmlEncode(s ?? "");
+        // every value is outside data: its control characters made visible, then HTML-encoded
+        static string H(string? s) => WebUtility.HtmlEncode(Boundary.OutsideText.Visible(s ?? ""));
         static string Color(string outcome) => Colors.TryGetValue(outcome, out var c) ? c : "#667085";
         static string Time(DateTimeOffset? t) => t.HasValue ? t.Value.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) : "";
         static string Duration(int? s) => s == null ? "" : s < 60 ? $"{s} s" : $"{s / 60} min {s % 60:00} s";

@@ -6,6 +6,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Text.RegularExpressions;
 using ClawdTalk.Api;
+using ClawdTalk.Boundary;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 

@@ -84,7 +84,7 @@ namespace ClawdTalk.Pollers
         /// <summary>The crontab lines of a poller.</summary>
         public static IReadOnlyList<string> LinesFor(PollerSpec spec)
         {
-            var tag = " # " + Describe(spec);
+            var tag = " # " + Boundary.SinkText.Line(Describe(spec), "the crontab");
             var i = spec.Interval;
             var minute = StableMinute(spec.Slug);
             if (i < TimeSpan.FromMinutes(1))
@@ -119,7 +119,7 @@ namespace ClawdTalk.Pollers
             sb.Append(CommandLine.QuoteSh(c.Program));
             foreach (var a in c.Arguments()) sb.Append(' ').Append(CommandLine.QuoteSh(a));
             sb.Append(" >> ").Append(CommandLine.QuoteSh(c.LogPath)).Append(" 2>&1");
-            return sb.ToString().Replace("%", "\\%");
+            return Boundary.SinkText.Line(sb.ToString(), "the crontab").Replace("%", "\\%");
         }
 
         static readonly Regex Line = new Regex(@"^\s*(?<schedule>(?:@\w+)|(?:\S+\s+){4}\S+)\s+(?<command>.*?)\s+#\s*" + Tag + ":", RegexOptions.Compiled);

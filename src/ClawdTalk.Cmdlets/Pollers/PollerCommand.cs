@@ -38,10 +38,11 @@ namespace ClawdTalk.Pollers
             }
         }
 
-        public static string LogFile(string slug) => Path.Combine(Directory, slug + ".log");
+        /// <summary>The log of a mission's poller: a file of this folder named by the slug (checked, so the path cannot leave the folder).</summary>
+        public static string LogFile(string slug) => Boundary.SinkText.FileIn(Directory, Boundary.Slugs.Check(slug, "The poller's slug") + ".log", "the poller's log");
 
         /// <summary>Held by a tick of this mission (FileLock adds `.lock`).</summary>
-        public static string TickLock(string slug) => Path.Combine(Directory, slug + ".tick");
+        public static string TickLock(string slug) => Boundary.SinkText.FileIn(Directory, Boundary.Slugs.Check(slug, "The poller's slug") + ".tick", "the poller's lock");
 
         /// <summary>Held around every read-modify-write of the scheduler, so registrations and removals never interleave.</summary>
         public static string SchedulerLock => Path.Combine(Directory, "scheduler");

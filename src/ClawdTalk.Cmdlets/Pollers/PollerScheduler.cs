@@ -84,6 +84,7 @@ namespace ClawdTalk.Pollers
 
         public bool Register(PollerSpec spec, bool onlyIfPresent = false) => Locked(() =>
         {
+            Boundary.Slugs.Check(spec.Slug, "The poller's slug");
             var existing = ListUnlocked().Where(e => e.Slug == spec.Slug).ToList();
             if (onlyIfPresent && existing.Count == 0) return false;
             RegisterUnlocked(spec, existing);
@@ -94,6 +95,7 @@ namespace ClawdTalk.Pollers
 
         public int Unregister(string slug) => Locked(() =>
         {
+            Boundary.Slugs.Check(slug, "The poller's slug");
             var existing = ListUnlocked().Where(e => e.Slug == slug).ToList();
             return UnregisterUnlocked(slug, existing);
         });

@@ -82,6 +82,7 @@ namespace ClawdTalk.Pollers
         /// <summary>One argument for a Windows-style command line (also how .NET splits ProcessStartInfo.Arguments on Unix).</summary>
         public static string QuoteWindows(string arg)
         {
+            Boundary.SinkText.Line(arg, "a command line");
             if (arg.Length > 0 && arg.IndexOfAny(new[] { ' ', '\t', '\n', '\v', '"' }) < 0) return arg;
             var sb = new StringBuilder("\"");
             var backslashes = 0;
@@ -99,9 +100,13 @@ namespace ClawdTalk.Pollers
 
         /// <summary>A POSIX shell word: single quotes, with a quote written as '\''.</summary>
         public static string QuoteSh(string s) =>
-            s.Length > 0 && s.All(c => char.IsLetterOrDigit(c) || "/._-:+,@".IndexOf(c) >= 0) ? s : "'" + s.Replace("'", "'\\''") + "'";
+            Boundary.SinkText.Line(s, "a shell command").Length > 0 && s.All(c => (c < 0x80 && char.IsLetterOrDigit(c)) || "/._-:+,@".IndexOf(c) >= 0) ? s : "'" + s.Replace("'", "'\\''") + "'";
 
-        /// <summary>A PowerShell single-quoted string.</summary>
-        public static string QuotePs(string s) => "'" + s.Replace("'", "''").Replace("\u2018", "\u2018\u2018").Replace("\u2019", "\u2019\u2019") + "'";
+        /// <summary>
+        /// A PowerShell single-quoted string, escaped by PowerShell's own rule (CodeGeneration: every single-quote
+        /// character the parser knows, U+2018–U+201B included, is doubled).
+        /// </summary>
+        public static string QuotePs(string s) =>
+            "'" + System.Management.Automation.Language.CodeGeneration.EscapeSingleQuotedStringContent(Boundary.SinkText.Line(s, "a PowerShell command")) + "'";
     }
 }

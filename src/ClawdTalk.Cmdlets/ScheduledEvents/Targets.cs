@@ -101,10 +101,12 @@ namespace ClawdTalk.ScheduledEvents
                 throw Errors.Invalid("InvalidTarget", $"The target {shown} has no phone property ({string.Join(", ", PhoneKeys)}); nothing was scheduled for it.", shown);
             var phoneText = Text(Get(phoneKey));
             var t = new OutreachTarget { Input = phoneText ?? "", Phone = E164.Normalize(phoneText, "target number") };
-            t.Name = Text(Get("Name"));
-            t.TimeZone = Text(Get("TimeZone"));
-            t.AssistantId = Text(Get("AssistantId"));
-            t.Message = Text(Get("Message", "Text", "Body"));
+            // a row's texts are outside data going out: refused with a control character, as parameters are (Boundary/)
+            t.Name = Clean(Text(Get("Name")), $"The name of {t.Phone}", Boundary.ParameterRules.MaxNameLength);
+            t.TimeZone = Clean(Text(Get("TimeZone")), $"The time zone of {t.Phone}", 100);
+            var assistant = Text(Get("AssistantId"));
+            t.AssistantId = assistant == null ? null : Boundary.Ids.Check(assistant, $"The AssistantId of {t.Phone}");
+            t.Message = Clean(Text(Get("Message", "Text", "Body")), $"The message for {t.Phone}", Boundary.ParameterRules.MaxTextLength);
             var rt = Get("RecipientType");
             if (rt != null)
             {
@@ -134,6 +136,13 @@ namespace ClawdTalk.ScheduledEvents
             return t;
         }
 
+        static string? Clean(string? text, string what, int maxLength)
+        {
+            if (text == null) return null;
+            Boundary.ParameterRules.Length(text, what, maxLength);
+            return Boundary.OutsideText.Clean(text, what);
+        }
+
         static string? Text(object? v)
         {
             var s = v == null ? null : Convert.ToString(v, CultureInfo.InvariantCulture);
@@ -160,16 +169,33 @@ namespace ClawdTalk.ScheduledEvents
             }
         }
 
+        /// <summary>
+        /// A time as given (DateTime, DateTimeOffset or text) in UTC. Times outside what a schedule can be (before 2000, or
+        /// so far ahead that the arithmetic of a stagger would overflow: DateTime.MaxValue) are InvalidScheduleTime, not an
+        /// ArgumentOutOfRangeException; the planner refuses what is in the past or more than a year ahead.
+        /// </summary>
         public static DateTimeOffset ParseTime(object value, object? target)
         {
-            switch (value)
+            DateTimeOffset? t = null;
+            try
             {
-                case DateTimeOffset dto: return dto.ToUniversalTime();
-                case DateTime dt: return dt.Kind == DateTimeKind.Unspecified ? new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Local)).ToUniversalTime() : new DateTimeOffset(dt).ToUniversalTime();
+                switch (value)
+                {
+                    case DateTimeOffset dto: t = dto.ToUniversalTime(); break;
+                    case DateTime dt: t = dt.Kind == DateTimeKind.Unspecified ? new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Local)).ToUniversalTime() : new DateTimeOffset(dt).ToUniversalTime(); break;
+                    default:
+                        var s = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+                        if (DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces | DateTimeStyles.AssumeLocal, out var parsed)) t = parsed.ToUniversalTime();
+                        break;
+                }
             }
-            var s = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
-            if (DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces | DateTimeStyles.AssumeLocal, out var parsed)) return parsed.ToUniversalTime();
-            throw Errors.Invalid("InvalidScheduleTime", $"The time '{s}' of {target} is not a date and time; nothing was scheduled for it.", target);
+            catch (ArgumentOutOfRangeException) { t = null; }
+            var shown = Boundary.OutsideText.Visible(Convert.ToString(value, CultureInfo.InvariantCulture) ?? "");
+            if (t == null)
+                throw Errors.Invalid(ErrorIds.InvalidScheduleTime, $"The time '{shown}' of {target} is not a date and time a call or text can be scheduled for; nothing was scheduled for it.", target);
+            if (t.Value.Year < 2000 || t.Value.Year > 9000)
+                throw Errors.Invalid(ErrorIds.InvalidScheduleTime, $"The time '{shown}' of {target} is outside the range a schedule can have; nothing was scheduled for it.", target);
+            return t.Value;
         }
 
         static readonly Regex Placeholder = new Regex(@"\{\{\s*(?<name>[A-Za-z_][A-Za-z0-9_.]*)\s*\}\}", RegexOptions.CultureInvariant);

@@ -6,6 +6,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Text;
 using ClawdTalk.Api;
+using ClawdTalk.Boundary;
 using ClawdTalk.Config;
 using ClawdTalk.IO;
 using Newtonsoft.Json;
@@ -13,22 +14,6 @@ using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.State
 {
-    /// <summary>The published client's slug rule: lowercase, every char outside a-z0-9 → '-', runs collapse, '-' trimmed.</summary>
-    internal static class Slugs
-    {
-        public static string From(string? name)
-        {
-            var sb = new StringBuilder();
-            var dash = false;
-            foreach (var c in (name ?? "").ToLowerInvariant())
-            {
-                if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) { sb.Append(c); dash = false; }
-                else if (!dash) { sb.Append('-'); dash = true; }
-            }
-            return sb.ToString().Trim('-');
-        }
-    }
-
     /// <summary>Keys of a slug's entry: the published ones, then ours (which the published client ignores).</summary>
     internal static class StateKeys
     {
@@ -51,6 +36,8 @@ namespace ClawdTalk.State
     internal sealed class MissionStateStore
     {
         static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(30);
+        /// <summary>The largest state file read (10,000 scheduled events take a few MiB).</summary>
+        public const long MaxFileBytes = 64L * 1024 * 1024;
 
         public MissionStateStore(string path) { Path = System.IO.Path.GetFullPath(path); }
 
@@ -69,7 +56,7 @@ namespace ClawdTalk.State
         /// <summary>The file's text; null when it does not exist.</summary>
         static string? ReadText(string path)
         {
-            try { return File.ReadAllText(path); }
+            try { return Links.ReadText(path, MaxFileBytes, "The mission state file"); }
             catch (FileNotFoundException) { return null; }
             catch (DirectoryNotFoundException) { return null; }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
@@ -93,7 +80,15 @@ namespace ClawdTalk.State
             return o;
         }
 
-        public JObject? Find(string slug) => ReadAll()[slug] as JObject;
+        /// <summary>The entry of <paramref name="slug"/>, null when there is none; StateEntryInvalid when it cannot be used (<see cref="Problem"/>).</summary>
+        public JObject? Find(string slug)
+        {
+            if (!(ReadAll()[slug] is JObject e)) return null;
+            var problem = Problem(slug, e);
+            if (problem != null)
+                throw new ClawdTalkException(ErrorIds.StateEntryInvalid, ErrorCategory.InvalidData, $"{problem} in {Path}; nothing was done with it. Fix or remove the entry.", slug);
+            return e;
+        }
 
         /// <summary>The entry of <paramref name="slug"/>, or a MissionStateNotFound error.</summary>
         public JObject Require(string slug) => Find(slug) ?? throw NotFound(slug, Path);
@@ -231,8 +226,40 @@ namespace ClawdTalk.State
         public static IReadOnlyList<JObject> StepsOf(JObject e) =>
             e[StateKeys.Steps] is JArray a ? a.OfType<JObject>().ToList() : (IReadOnlyList<JObject>)Array.Empty<JObject>();
 
-        /// <summary>Every slug of the file whose value is an entry (other values are kept but not listed).</summary>
+        /// <summary>
+        /// Every slug of the file whose value is a usable entry. Values that are not entries, and entries another program
+        /// wrote under a key that is not a slug or with ids that are not ids (<see cref="Problem"/>), are kept in the file
+        /// as they are but never listed, so no command acts on them: <see cref="Unusable"/> names them.
+        /// </summary>
         public IEnumerable<KeyValuePair<string, JObject>> Entries() =>
-            ReadAll().Properties().Where(p => p.Value is JObject).Select(p => new KeyValuePair<string, JObject>(p.Name, (JObject)p.Value));
+            ReadAll().Properties().Where(p => p.Value is JObject o && Problem(p.Name, o) == null).Select(p => new KeyValuePair<string, JObject>(p.Name, (JObject)p.Value));
+
+        /// <summary>What is wrong with each entry of the file that <see cref="Entries"/> leaves out (the key made visible, and why).</summary>
+        public IReadOnlyList<string> Unusable() =>
+            ReadAll().Properties().Where(p => p.Value is JObject o && Problem(p.Name, o) != null).Select(p => Problem(p.Name, (JObject)p.Value)!).ToList();
+
+        /// <summary>
+        /// Why an entry read from a file (ours, the published client's, an import) cannot be used, or null: its key must be
+        /// a slug and its ids must be ids, because they reach crontab lines, file names, request paths and the screen.
+        /// </summary>
+        public static string? Problem(string slug, JObject entry)
+        {
+            if (!Slugs.IsValid(slug))
+                return $"The entry '{Short(slug)}' has a key that is not a mission slug (lowercase letters, digits and single hyphens, at most {Slugs.MaxLength} characters)";
+            foreach (var key in new[] { StateKeys.MissionId, StateKeys.RunId, StateKeys.AssistantId, StateKeys.PhoneNumberId })
+            {
+                var v = entry[key];
+                if (v == null || v.Type == JTokenType.Null) continue;
+                if (v.Type != JTokenType.String || !Ids.IsValid((string?)v))
+                    return $"The entry '{slug}' has a {key} that is not an id ('{Short(v.ToString(Formatting.None))}')";
+            }
+            return null;
+        }
+
+        static string Short(string s)
+        {
+            var v = OutsideText.Visible(s);
+            return v.Length > 60 ? v.Substring(0, 60) + "…" : v;
+        }
     }
 }

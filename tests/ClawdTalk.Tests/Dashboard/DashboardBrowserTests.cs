@@ -144,7 +144,7 @@ namespace ClawdTalk.Tests.Dashboard
             Assert.Contains("answered: 5", card.Legend);
             Assert.Contains("No findings", card.Text);
 
-            var slug = ClawdTalk.State.Slugs.From(name);
+            var slug = ClawdTalk.Boundary.Slugs.From(name);
             var path = Path.GetFullPath(Path.Combine(Browser.ScreenshotFolder, "..", "report-" + slug + ".html"));
             ps.Run("Export-ClawdTalkMissionReport -Slug $slug -Path $path", _sb.Vars(("slug", slug), ("path", path))).Ok();
             b.Driver.Navigate().GoToUrl(new Uri(path).AbsoluteUri);

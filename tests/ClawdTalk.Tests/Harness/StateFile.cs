@@ -7,7 +7,7 @@ namespace ClawdTalk.Tests.Harness
     public static class Names
     {
         public static string Unique(string prefix) => SandboxHarness.Unique(prefix);
-        public static string SlugOf(string name) => ClawdTalk.State.Slugs.From(name);
+        public static string SlugOf(string name) => ClawdTalk.Boundary.Slugs.From(name);
     }
 
     /// <summary>The slug store file the test process uses (CLAWDTALK_STATE, set by TestEnvironment).</summary>

@@ -54,7 +54,7 @@ namespace ClawdTalk.Tests.Missions
         [InlineData("a__b--c  d", "a-b-c-d")]
         [InlineData("---", "")]
         [InlineData("ABC123", "abc123")]
-        public void Slugs_follow_the_published_rule(string name, string slug) => Assert.Equal(slug, Slugs.From(name));
+        public void Slugs_follow_the_published_rule(string name, string slug) => Assert.Equal(slug, ClawdTalk.Boundary.Slugs.From(name));
 
         [Fact]
         public async Task Eight_processes_appending_25_items_each_at_once_keep_all_200()

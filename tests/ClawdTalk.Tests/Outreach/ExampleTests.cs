@@ -29,7 +29,7 @@ namespace ClawdTalk.Tests.Outreach
             var vars = _sb.Vars(("script", Script(name)), ("name", mission));
             foreach (var kv in more ?? new()) vars[kv.Key] = kv.Value;
             var r = ps.Run($"& $script -Name $name {args}", vars).Ok();
-            return (r, ClawdTalk.State.Slugs.From(mission));
+            return (r, ClawdTalk.Boundary.Slugs.From(mission));
         }
 
         static List<string> Lines(PsResult r) => r.Output.Where(o => o.BaseObject is string).Select(o => (string)o.BaseObject).ToList();

@@ -1,9 +1,11 @@
 using System;
 using System.Collections.Concurrent;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using ClawdTalk.Api;
+using ClawdTalk.Boundary;
 using ClawdTalk.Session;
 
 namespace ClawdTalk.Commands.Base
@@ -26,8 +28,10 @@ namespace ClawdTalk.Commands.Base
 
         protected override void StopProcessing() => _cts.Cancel();
 
-        protected sealed override void BeginProcessing() => Guard(Begin, terminating: true);
-        protected sealed override void ProcessRecord() => Guard(Process, terminating: false);
+        // the text parameters are checked before the cmdlet's own code (Boundary/ParameterRules): in Begin those of the
+        // command line (a bad one stops the command), in Process those of each pipeline object too (a bad row is one error)
+        protected sealed override void BeginProcessing() => Guard(() => { ParameterRules.Check(this); Begin(); }, terminating: true);
+        protected sealed override void ProcessRecord() => Guard(() => { ParameterRules.Check(this); Process(); }, terminating: false);
         protected sealed override void EndProcessing() => Guard(End, terminating: false);
 
         protected virtual void Begin() { }
@@ -52,6 +56,38 @@ namespace ClawdTalk.Commands.Base
             {
                 throw new PipelineStoppedException();
             }
+        }
+
+        // Every message a ClawdTalk cmdlet shows may carry outside text (a name from a state file, a service's answer):
+        // these hide Cmdlet's own, so whatever a cmdlet writes reaches the host with its control characters made visible.
+        internal new void WriteWarning(string? text) => base.WriteWarning(OutsideText.Visible(text ?? ""));
+        internal new void WriteVerbose(string? text) => base.WriteVerbose(OutsideText.Visible(text ?? ""));
+        internal new void WriteDebug(string? text) => base.WriteDebug(OutsideText.Visible(text ?? ""));
+        internal new void WriteObject(object? value)
+        {
+            OutputText.MakeVisible(value);
+            base.WriteObject(value);
+        }
+
+        internal new void WriteObject(object? value, bool enumerateCollection)
+        {
+            if (enumerateCollection && value is System.Collections.IEnumerable items && !(value is string) && !(value is System.Collections.IDictionary))
+            {
+                // a lazy sequence is enumerated once, here
+                var list = value as System.Collections.ICollection ?? new System.Collections.ArrayList(items.Cast<object?>().ToArray());
+                foreach (var item in list) OutputText.MakeVisible(item);
+                base.WriteObject(list, true);
+                return;
+            }
+            OutputText.MakeVisible(value);
+            base.WriteObject(value, enumerateCollection);
+        }
+
+        internal new void WriteProgress(ProgressRecord record)
+        {
+            if (!string.IsNullOrEmpty(record.StatusDescription)) record.StatusDescription = OutsideText.Visible(record.StatusDescription);
+            if (record.CurrentOperation != null) record.CurrentOperation = OutsideText.Visible(record.CurrentOperation);
+            base.WriteProgress(record);
         }
 
         /// <summary>Reports a failure for one item and goes on with the next.</summary>

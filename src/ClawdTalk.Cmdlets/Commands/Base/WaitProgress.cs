@@ -10,14 +10,14 @@ namespace ClawdTalk.Commands.Base
     internal sealed class WaitProgress
     {
         static readonly TimeSpan MinInterval = TimeSpan.FromMilliseconds(250);
-        readonly Cmdlet _cmdlet;
+        readonly ClawdTalkCmdlet _cmdlet;
         readonly int _activityId;
         readonly string _activity;
         string _status = "Starting";
         DateTime _last = DateTime.MinValue;
         bool _shown, _done;
 
-        public WaitProgress(Cmdlet cmdlet, int activityId, string activity)
+        public WaitProgress(ClawdTalkCmdlet cmdlet, int activityId, string activity)
         {
             _cmdlet = cmdlet;
             _activityId = activityId;

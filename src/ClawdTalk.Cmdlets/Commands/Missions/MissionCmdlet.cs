@@ -48,7 +48,9 @@ namespace ClawdTalk.Commands.Missions
             try { return Store.SlugOf(missionId, runId); }
             catch (ClawdTalkException ex)
             {
-                WriteVerbose($"The state store was not consulted: {ex.Message}");
+                // said before anything is sent: the work goes ahead by its ids, but the store cannot keep its bookkeeping
+                WriteWarning($"The mission state store cannot be used ({ex.ErrorId}: {ex.Message}). This command goes on by -MissionId and -RunId, " +
+                    "but records nothing in the store (no memory, no event records for Wait-ClawdTalkEvent or a poller). Fix or move the file first if you need them.");
                 return null;
             }
         }

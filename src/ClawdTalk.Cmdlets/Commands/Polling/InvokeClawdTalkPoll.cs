@@ -26,7 +26,6 @@ namespace ClawdTalk.Commands.Polling
     public sealed class InvokeClawdTalkPollCommand : MissionCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [ValidatePattern("^[a-z0-9]+(-[a-z0-9]+)*$")]
         [ArgumentCompleter(typeof(SlugCompleter))]
         public string Slug { get; set; } = "";
 

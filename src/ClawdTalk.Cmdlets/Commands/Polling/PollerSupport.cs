@@ -30,6 +30,7 @@ namespace ClawdTalk.Commands.Polling
         public static void PrepareLog(string logPath)
         {
             AtomicFile.EnsureDirectory(Path.GetDirectoryName(logPath)!);
+            Links.Refuse(logPath);
             if (!File.Exists(logPath))
             {
                 using (new FileStream(logPath, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite)) { }
@@ -43,7 +44,7 @@ namespace ClawdTalk.Commands.Polling
             try
             {
                 var info = new FileInfo(logPath);
-                if (!info.Exists || info.Length <= 1024 * 1024) return;
+                if (!info.Exists || info.Length <= 1024 * 1024 || Links.IsLink(logPath)) return;
                 using var fs = new FileStream(logPath, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
                 var keep = new byte[256 * 1024];
                 fs.Seek(-keep.Length, SeekOrigin.End);

@@ -26,7 +26,6 @@ namespace ClawdTalk.Commands.Polling
         readonly List<string> _order = new List<string>();
 
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = BySlug, ValueFromPipelineByPropertyName = true)]
-        [ValidatePattern("^[a-z0-9]+(-[a-z0-9]+)*$")]
         [ArgumentCompleter(typeof(SlugCompleter))]
         public string Slug { get; set; } = "";
 

@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Management.Automation;
 using ClawdTalk.Api;
+using ClawdTalk.Boundary;
 using ClawdTalk.Commands.Base;
 using ClawdTalk.Completers;
 using ClawdTalk.State;
@@ -42,6 +43,12 @@ namespace ClawdTalk.Commands.State
                 if (!(p.Value is JObject entry))
                 {
                     WriteWarning($"'{p.Name}' in {source} is not a mission entry; skipped.");
+                    continue;
+                }
+                var problem = MissionStateStore.Problem(p.Name, entry);
+                if (problem != null)
+                {
+                    WriteError(new ClawdTalkException(ErrorIds.StateEntryInvalid, ErrorCategory.InvalidData, $"{problem} in {source}; it was not imported.", OutsideText.Visible(p.Name)));
                     continue;
                 }
                 var existing = store.Find(p.Name);
