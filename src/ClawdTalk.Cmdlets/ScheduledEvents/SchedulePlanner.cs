@@ -32,8 +32,8 @@ namespace ClawdTalk.ScheduledEvents
     {
         public static readonly TimeSpan DefaultLead = TimeSpan.FromSeconds(90);
         public static readonly TimeSpan MinimumLead = TimeSpan.FromSeconds(60);
-        /// <summary>The furthest ahead a call or text is scheduled: a time beyond it is almost always a mistake (a wrong year).</summary>
-        public static readonly TimeSpan MaximumLead = TimeSpan.FromDays(366);
+        /// <summary>The furthest ahead a call or text is scheduled: a time beyond it is a mistake (a wrong century, DateTime.MaxValue).</summary>
+        public static readonly TimeSpan MaximumLead = TimeSpan.FromDays(3653);
 
         readonly TimeProvider _clock;
         readonly TimeSpan _stagger;
@@ -52,7 +52,7 @@ namespace ClawdTalk.ScheduledEvents
             if (at.HasValue)
             {
                 if (at.Value <= now) throw Errors.Invalid("ScheduleInPast", $"-At {Show(at.Value)} is in the past. Nothing was scheduled.", at.Value);
-                if (at.Value > now + MaximumLead) throw Errors.Invalid(ErrorIds.ScheduleTooFar, $"-At {Show(at.Value)} is more than a year ahead. Nothing was scheduled.", at.Value);
+                if (at.Value > now + MaximumLead) throw Errors.Invalid(ErrorIds.ScheduleTooFar, $"-At {Show(at.Value)} is more than ten years ahead. Nothing was scheduled.", at.Value);
                 if (at.Value < now + MinimumLead) throw Errors.Invalid("ScheduleTooSoon", $"-At {Show(at.Value)} is less than a minute ahead; the service needs at least a minute. Nothing was scheduled.", at.Value);
                 _start = at.Value;
                 _fixedStart = true;
@@ -75,14 +75,14 @@ namespace ClawdTalk.ScheduledEvents
             {
                 slot.At = target.At.Value;
                 if (slot.At <= now) throw Errors.Invalid("ScheduleInPast", $"The time {Show(slot.At)} of {target} is in the past; nothing was scheduled for it.", target.Phone);
-                if (slot.At > now + MaximumLead) throw Errors.Invalid(ErrorIds.ScheduleTooFar, $"The time {Show(slot.At)} of {target} is more than a year ahead; nothing was scheduled for it.", target.Phone);
+                if (slot.At > now + MaximumLead) throw Errors.Invalid(ErrorIds.ScheduleTooFar, $"The time {Show(slot.At)} of {target} is more than ten years ahead; nothing was scheduled for it.", target.Phone);
                 if (slot.At < now + MinimumLead) throw Errors.Invalid("ScheduleTooSoon", $"The time {Show(slot.At)} of {target} is less than a minute ahead; nothing was scheduled for it.", target.Phone);
             }
             else
             {
                 slot.At = _start + TimeSpan.FromTicks(_stagger.Ticks * _index);
                 slot.Flexible = !_fixedStart;
-                if (slot.At > now + MaximumLead) throw Errors.Invalid(ErrorIds.ScheduleTooFar, $"With -Stagger, the time {Show(slot.At)} of {target} would be more than a year ahead; nothing was scheduled for it.", target.Phone);
+                if (slot.At > now + MaximumLead) throw Errors.Invalid(ErrorIds.ScheduleTooFar, $"With -Stagger, the time {Show(slot.At)} of {target} would be more than ten years ahead; nothing was scheduled for it.", target.Phone);
             }
             IReadOnlyList<TimeZoneInfo>? zones = null;
             if (target.TimeZone != null) zones = new[] { Zones.Find(target.TimeZone, target.Phone) };
