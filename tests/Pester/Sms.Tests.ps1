@@ -46,3 +46,20 @@ Describe 'Get-ClawdTalkMessage and Get-ClawdTalkConversation' {
         (Get-ClawdTalkConversation -Contact '+12125550142').MessageCount | Should -BeGreaterOrEqual 1
     }
 }
+
+Describe 'Text from strangers and to people is data' {
+    It 'shows the control characters of an inbound text instead of obeying them' {
+        $esc = [char]27
+        $null = Invoke-TestSandbox -Sandbox $sb -Method POST -Path '/_sandbox/sms/inbound' -Body @{ from = '+12125550170'; body = "hi$esc]0;PWNED$([char]7)$esc[2Jbye" }
+        $shown = Get-ClawdTalkMessage -Contact '+12125550170' | Format-Table | Out-String -Width 200
+        $shown | Should -Not -Match ([regex]::Escape([string]$esc))
+        $shown | Should -Match ([regex]::Escape("hi$([char]0x241B)]0;PWNED$([char]0x2407)"))
+        (Get-ClawdTalkConversation -Contact '+12125550170' | Out-String) | Should -Not -Match ([regex]::Escape([string]$esc))
+    }
+    It 'refuses to send a text holding a control character, and sends nothing' {
+        $before = @(Get-ClawdTalkMessage -Contact '+12125550171').Count
+        { Send-ClawdTalkSms -To '+1 212 555 0171' -Message "clear$([char]27)[2J" -Force -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ControlCharacterInText,ClawdTalk.Commands.Sms.SendClawdTalkSmsCommand'
+        @(Get-ClawdTalkMessage -Contact '+12125550171').Count | Should -Be $before
+    }
+}
