@@ -182,19 +182,18 @@ namespace ClawdTalk.ScheduledEvents
         }
     }
 
-    /// <summary>Time zones by id (IANA on Linux and macOS; IANA or Windows ids on Windows with .NET 6+), with the module's errors.</summary>
+    /// <summary>
+    /// Time zones by IANA or Windows id on every runtime, with the module's errors. TimeZoneConverter maps between the two
+    /// (libphonenumber gives IANA ids, which .NET Framework, under Windows PowerShell 5.1, does not know).
+    /// </summary>
     internal static class Zones
     {
-        public static TimeZoneInfo Find(string id, object? target = null)
-        {
-            try { return TimeZoneInfo.FindSystemTimeZoneById(id.Trim()); }
-            catch (Exception ex) when (ex is TimeZoneNotFoundException || ex is InvalidTimeZoneException || ex is ArgumentException)
-            {
-                throw new ClawdTalkException("UnknownTimeZone", ErrorCategory.InvalidArgument,
-                    $"The time zone '{id}' is not known on this system. Nothing was scheduled for {target ?? id}.", target ?? id)
-                { RecommendedAction = "Give -TimeZone as an IANA id like 'America/New_York' (or a Windows id like 'Eastern Standard Time' on Windows PowerShell)." };
-            }
-        }
+        static TimeZoneInfo? TryFind(string id) => TimeZoneConverter.TZConvert.TryGetTimeZoneInfo(id.Trim(), out var zone) ? zone : null;
+
+        public static TimeZoneInfo Find(string id, object? target = null) =>
+            TryFind(id) ?? throw new ClawdTalkException("UnknownTimeZone", ErrorCategory.InvalidArgument,
+                $"The time zone '{id}' is not known on this system. Nothing was scheduled for {target ?? id}.", target ?? id)
+            { RecommendedAction = "Give -TimeZone as an IANA id like 'America/New_York' or a Windows id like 'Eastern Standard Time'." };
 
         /// <summary>The zones of the number's area (libphonenumber); UnknownTimeZone when the number gives none and no override is set.</summary>
         public static IReadOnlyList<TimeZoneInfo> ForNumber(string e164)
@@ -206,10 +205,7 @@ namespace ClawdTalk.ScheduledEvents
                 { RecommendedAction = "Give the target a TimeZone property, or -TimeZone for every target." };
             var list = new List<TimeZoneInfo>();
             foreach (var id in ids.Distinct(StringComparer.Ordinal))
-            {
-                try { list.Add(TimeZoneInfo.FindSystemTimeZoneById(id)); }
-                catch (Exception ex) when (ex is TimeZoneNotFoundException || ex is InvalidTimeZoneException) { }
-            }
+                if (TryFind(id) is TimeZoneInfo zone) list.Add(zone);
             if (list.Count == 0)
                 throw new ClawdTalkException("UnknownTimeZone", ErrorCategory.InvalidArgument,
                     $"The time zone of {e164} ({string.Join(", ", ids)}) is not known on this system. Nothing was scheduled for it.", e164)

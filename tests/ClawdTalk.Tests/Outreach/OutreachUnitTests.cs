@@ -42,6 +42,20 @@ namespace ClawdTalk.Tests.Outreach
         }
 
         [Fact]
+        public void Zones_take_IANA_and_Windows_ids_alike_and_the_numbers_zones_are_found()
+        {
+            // libphonenumber gives IANA ids; .NET Framework (Windows PowerShell 5.1) knows only Windows ids: TimeZoneConverter maps both ways
+            var iana = Zones.Find("America/New_York");
+            var windows = Zones.Find("Eastern Standard Time");
+            var july = new DateTimeOffset(2027, 7, 1, 16, 0, 0, TimeSpan.Zero);
+            Assert.Equal(TimeSpan.FromHours(-4), iana.GetUtcOffset(july));
+            Assert.Equal(iana.GetUtcOffset(july), windows.GetUtcOffset(july));
+            Assert.Equal(iana.GetUtcOffset(july.AddMonths(6)), windows.GetUtcOffset(july.AddMonths(6)));
+            Assert.Equal(TimeSpan.FromHours(-6), Assert.Single(Zones.ForNumber("+13035550100")).GetUtcOffset(july)); // Denver, summer time
+            Assert.Equal("UnknownTimeZone", Assert.ThrowsAny<ClawdTalkException>(() => Zones.Find("Mars/Olympus_Mons")).ErrorId);
+        }
+
+        [Fact]
         public void A_window_without_days_uses_the_given_days_and_no_days_is_empty()
         {
             Assert.Equal("Sat,Sun 09:00-17:00", TimeWindow.Parse("09:00-17:00", new[] { DayOfWeek.Saturday, DayOfWeek.Sunday }).ToString());
