@@ -5,15 +5,6 @@ using System.Text.RegularExpressions;
 
 namespace ClawdTalk.Bridge
 {
-    /// <summary>How strict the approval gate is (config key `approval_mode`, Start-ClawdTalkBridge -ApprovalMode).</summary>
-    public enum ApprovalMode
-    {
-        /// <summary>Requests whose intent is sensitive ask for approval (the default).</summary>
-        Intent,
-        /// <summary>Anything that is not a question asks for approval, and so do sensitive questions.</summary>
-        Strict,
-    }
-
     /// <summary>
     /// The approval gate's classifier: which requests need the owner's approval. Deterministic and local (no network, no
     /// model). It reads the text as <see cref="GateText"/> normalises it (compatibility forms, look-alike letters, case,
