@@ -233,7 +233,8 @@ namespace ClawdTalk.Tests.Bridge
             Assert.Equal(GatewayState.Unreachable, status.GatewayState);
             Assert.Contains("127.0.0.1:9", status.GatewayProblem);
             var report = _ps.Run("Get-ClawdTalkStatus -Offline").Single<StatusReport>();
-            var bridge = Assert.Single(report.Bridges);
+            // every bridge of this user on the machine is listed (other tests' too): this one by its instance
+            var bridge = Assert.Single(report.Bridges, b => b.InstanceId == status.InstanceId);
             Assert.Equal("http://127.0.0.1:9/", bridge.GatewayUrl!.AbsoluteUri);
             Assert.Contains(report.Problems, p => p.Contains("cannot use its agent gateway at http://127.0.0.1:9/"));
         }
