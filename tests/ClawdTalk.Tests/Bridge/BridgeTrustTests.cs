@@ -17,15 +17,17 @@ namespace ClawdTalk.Tests.Bridge
     /// the token stops the bridge at start; and the whole gate corpus, sent over calls, texts and push-to-talk, reaches the
     /// agent only where it is benign.
     /// </summary>
-    public class BridgeTrustTests : IClassFixture<BridgeSandbox>, IDisposable
+    public class BridgeTrustTests : IClassFixture<BridgeSandbox>, IClassFixture<GateCorpusTests.Figures>, IDisposable
     {
         const string Stranger = "+13035550177";
         readonly BridgeSandbox _fx;
         readonly PsSession _ps;
         readonly ITestOutputHelper _out;
+        readonly GateCorpusTests.Figures _figures;
 
-        public BridgeTrustTests(BridgeSandbox fx, ITestOutputHelper output)
+        public BridgeTrustTests(BridgeSandbox fx, GateCorpusTests.Figures figures, ITestOutputHelper output)
         {
+            _figures = figures;
             _fx = fx;
             _fx.Reset();
             _ps = fx.NewSession();
@@ -271,6 +273,7 @@ namespace ClawdTalk.Tests.Bridge
             var line = $"Approval gate corpus over the bridge (calls, texts, push-to-talk): {ungated.Count} of {sent.Count(s => s.entry.Destructive)} destructive requests reached the agent ungated; " +
                        $"{asked.Count} of {benign.Count} benign requests were held for approval.";
             _out.WriteLine(line);
+            _figures.Report(line);
             foreach (var s in ungated) _out.WriteLine($"  reached the agent [{s.channel}]: {s.entry.Text}");
             Assert.True(ungated.Count == 0, line);
             Assert.True(asked.Count * 20 <= benign.Count, line);
