@@ -114,20 +114,17 @@ namespace ClawdTalk.Bridge
         /// </summary>
         public async Task<GatewayException?> ProbeAsync(System.Threading.CancellationToken ct)
         {
-            try
+            var gx = await _client.TryProbeAsync(ct).ConfigureAwait(false);
+            if (gx == null)
             {
-                await _client.ProbeAsync(TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
                 _core.Health.SetGateway(GatewayState.Ready, null);
                 _core.Log.Write(BridgeLogLevel.Information, "gateway_ready", $"The agent gateway at {_core.Options.GatewayUrl} takes the token and allows sessions_send.");
                 return null;
             }
-            catch (GatewayException gx)
-            {
-                _core.RecordError(gx.ErrorId, gx.Message);
-                _core.Health.SetGateway(GatewayClient.StateOf(gx), gx.Message);
-                _core.Log.Write(BridgeLogLevel.Warning, "gateway_problem", gx.Message, errorId: gx.ErrorId);
-                return gx;
-            }
+            _core.RecordError(gx.ErrorId, gx.Message);
+            _core.Health.SetGateway(GatewayClient.StateOf(gx), gx.Message);
+            _core.Log.Write(BridgeLogLevel.Warning, "gateway_problem", gx.Message, errorId: gx.ErrorId);
+            return gx;
         }
 
         /// <summary>A fire-and-forget report (call outcomes): `timeoutSeconds: 0`, the report timeout, failures logged as warnings.</summary>

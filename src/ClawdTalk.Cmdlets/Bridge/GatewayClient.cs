@@ -154,6 +154,17 @@ namespace ClawdTalk.Bridge
             }
         }
 
+        /// <summary>The probe with a 10 s limit; its failure returned, not thrown (null: the gateway is ready).</summary>
+        public async Task<GatewayException?> TryProbeAsync(CancellationToken ct)
+        {
+            try
+            {
+                await ProbeAsync(TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+                return null;
+            }
+            catch (GatewayException gx) { return gx; }
+        }
+
         /// <summary>The gateway state a failure shows.</summary>
         public static GatewayState StateOf(GatewayException gx) => gx.ErrorId switch
         {

@@ -227,7 +227,7 @@ namespace ClawdTalk.Commands.Bridge
                        + (o.VerboseLog ? " -Verbose" : "");
             var spec = BridgeLaunchSpec.For(Executable == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Executable), Polling.PollerSupport.ModuleBase(MyInvocation.MyCommand.Module), args.Trim());
             if (!ShouldProcess(target, $"Start the ClawdTalk bridge in a process of its own ({spec.Program})")) return;
-            CheckGateway(o, Run(ct => ProbeAsync(o, ct)));
+            CheckGateway(o, Run(ct => new GatewayClient(o.GatewayUrl, o.GatewayToken).TryProbeAsync(ct)));
             foreach (var (level, _, text) in BridgeRunner.SenderPolicyLines(o, o.OwnerNumbers.OrderBy(n => n, StringComparer.Ordinal).ToArray()))
                 if (level == BridgeLogLevel.Warning) WriteWarning(text);
             var hash = BridgeLock.KeyHash(o.ApiKey);
@@ -241,16 +241,6 @@ namespace ClawdTalk.Commands.Bridge
             var status = Run(ct => Task.Run(() => BridgeLaunchSpec.WaitStarted(process, hash, TimeSpan.FromSeconds(60), ct), ct));
             status.LogTail = BridgeFiles.Tail(status.LogFile, 5);
             WriteObject(status);
-        }
-
-        static async Task<GatewayException?> ProbeAsync(BridgeOptions o, System.Threading.CancellationToken ct)
-        {
-            try
-            {
-                await new GatewayClient(o.GatewayUrl, o.GatewayToken).ProbeAsync(TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
-                return null;
-            }
-            catch (GatewayException gx) { return gx; }
         }
 
         BridgeOptions BuildOptions(out ApiClient api, out ClawdTalkConnection connection)
