@@ -112,6 +112,8 @@ BeforeAll {
         'Set-ClawdTalkAssistant #1' = { $mission = & $AgentMission 'Wedding cake'; $base = 'Ask for a quote for a wedding cake.'; $best = 400; $next = [pscustomobject]@{ Phone = '+1 212 555 0183' } }
         'Set-ClawdTalkAssistant #2' = { $null = New-ClawdTalkAssistant -Name 'Survey caller' -Instructions 'Ask.' }
         'Set-ClawdTalkConfiguration #1' = ''
+        'Set-ClawdTalkConfiguration #3' = ''
+        'Get-ClawdTalkBridge #4' = ''
         'Set-ClawdTalkMemory #1' = $Dentist
         'Set-ClawdTalkMemory #2' = $Dentist
         'Set-ClawdTalkPhoneNumber #1' = ''
@@ -162,6 +164,7 @@ BeforeDiscovery {
         'Connect-ClawdTalk #1' = 'reads the key at an interactive prompt (Read-Host); Configuration.Tests.ps1 connects with a SecureString'
         'Connect-ClawdTalk #2' = 'a server on a fixed port (5080); Configuration.Tests.ps1 connects to the sandbox the same way'
         'Connect-ClawdTalk #3' = 'needs a SecretManagement vault holding the key'
+        'Connect-ClawdTalk #4' = 'reads the key at an interactive prompt (Read-Host); Configuration.Tests.ps1 sets the owner numbers'
         'Disconnect-ClawdTalk #2' = 'shows a failure on purpose (no key left): Test-ClawdTalkConnection writes NoApiKey'
         'Get-ClawdTalkGateway #2' = 'reads /srv/openclaw/openclaw.json, outside the test''s folder; Gateway.Tests.ps1 reads a file given by -Path -Offline'
         'Register-ClawdTalkCall #1' = 'waits for the callees'' business hours (Mon-Fri 09:00-17:00 in their zone): up to two and a half days of service time'
@@ -170,6 +173,7 @@ BeforeDiscovery {
         'Restart-ClawdTalkBridge #1' = 'restarts the detached bridge of the configuration with its real gateway; Bridge.Tests.ps1 restarts a job, BridgeDetachedTests a detached bridge'
         'Start-ClawdTalkBridge #4' = 'needs the OpenClaw gateway of the configuration; Bridge.Tests.ps1 starts one against the simulated gateway'
         'Start-ClawdTalkBridge #5' = 'needs the OpenClaw gateway of the configuration; Bridge.Tests.ps1 starts one against the simulated gateway'
+        'Start-ClawdTalkBridge #6' = 'needs the OpenClaw gateway of the configuration; Bridge.Tests.ps1 starts one against the simulated gateway'
         'Stop-ClawdTalkBridge #3' = 'stops a detached bridge of another process; BridgeDetachedTests start and stop one'
         'Register-ClawdTalkSms #3' = 'an assistant id of the author''s account (assistant-7c1e)'
         'Set-ClawdTalkAssistant #3' = 'an assistant id of the author''s account (assistant-7c1e)'

@@ -24,6 +24,26 @@ namespace ClawdTalk.Bridge
             Log = log;
             Health = new BridgeHealth();
             Queue = new SendQueue(options.MaxQueuedFrames, log);
+            foreach (var n in options.OwnerNumbers) _owners.TryAdd(n, 0);
+        }
+
+        readonly ConcurrentDictionary<string, byte> _owners = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
+
+        /// <summary>The owner's numbers: the configured ones and the account's owner phone when the service told it.</summary>
+        public string[] OwnerNumbers => _owners.Keys.OrderBy(n => n, StringComparer.Ordinal).ToArray();
+
+        /// <summary>Whether a number (any form) is one of the owner's.</summary>
+        public bool IsOwner(string? number)
+        {
+            var e164 = PhoneText.Normalize(number);
+            return e164 != null && _owners.ContainsKey(e164);
+        }
+
+        /// <summary>Adds an owner number the service told (false when it was known or is not a number).</summary>
+        public bool AddOwner(string? number)
+        {
+            var e164 = PhoneText.Normalize(number);
+            return e164 != null && _owners.TryAdd(e164, 0);
         }
 
         public BridgeOptions Options { get; }
@@ -107,6 +127,39 @@ namespace ClawdTalk.Bridge
             }
         }
 
+        GatewayState _gateway = GatewayState.Unknown;
+        string? _gatewayProblem;
+        readonly Dictionary<string, BridgeSender> _ignored = new Dictionary<string, BridgeSender>(StringComparer.Ordinal);
+        const int KeptSenders = 100;
+
+        public GatewayState Gateway { get { lock (_gate) return _gateway; } }
+
+        /// <summary>What the bridge last learnt of its gateway (the start probe, then every request).</summary>
+        public void SetGateway(GatewayState state, string? problem)
+        {
+            lock (_gate)
+            {
+                _gateway = state;
+                _gatewayProblem = state == GatewayState.Ready ? null : problem;
+            }
+        }
+
+        /// <summary>Counts a text that was not routed (a sender who is not the owner); the list keeps the 100 latest senders.</summary>
+        public void Ignored(string number)
+        {
+            lock (_gate)
+            {
+                var now = DateTimeOffset.UtcNow;
+                if (!_ignored.TryGetValue(number, out var s))
+                {
+                    if (_ignored.Count >= KeptSenders) _ignored.Remove(_ignored.Values.OrderBy(x => x.LastSeen).First().Number);
+                    _ignored[number] = s = new BridgeSender { Number = number, FirstSeen = now };
+                }
+                s.Texts++;
+                s.LastSeen = now;
+            }
+        }
+
         public void Received() => Interlocked.Increment(ref _received);
         public void Answered() => Interlocked.Increment(ref _answered);
         public void SmsReplied() => Interlocked.Increment(ref _smsReplies);
@@ -122,6 +175,10 @@ namespace ClawdTalk.Bridge
                 s.LastError = _lastError;
                 s.LastErrorId = _lastErrorId;
                 s.RecentErrors = _errors.ToArray();
+                s.GatewayState = _gateway;
+                s.GatewayProblem = _gatewayProblem;
+                s.IgnoredSenders = _ignored.Values.OrderByDescending(x => x.LastSeen)
+                    .Select(x => new BridgeSender { Number = x.Number, Texts = x.Texts, FirstSeen = x.FirstSeen, LastSeen = x.LastSeen }).ToArray();
             }
             s.RequestsReceived = Interlocked.Read(ref _received);
             s.RequestsAnswered = Interlocked.Read(ref _answered);

@@ -29,8 +29,18 @@ namespace ClawdTalk.Bridge
         public string Greeting = "Hey, what's up?";
         public string VoiceContext = DefaultVoiceContext;
         public string Memory = "Voice call with the owner's OpenClaw agent; ask it for anything that needs tools or memory.";
-        /// <summary>E.164 numbers allowed to text the agent; null means everyone.</summary>
-        public HashSet<string>? SmsAllowlist;
+        /// <summary>
+        /// The owner's numbers (E.164): config `owner_numbers` (and the older `sms_allowlist`, the same list), -OwnerNumber,
+        /// and the account's owner phone when the service tells it. Only they reach the agent by text, and a call from one
+        /// of them is the owner's.
+        /// </summary>
+        public HashSet<string> OwnerNumbers = new HashSet<string>(StringComparer.Ordinal);
+        /// <summary>Texts from any number reach the agent (as a stranger's, unless from an owner number): -AllowAnySender or `allow_any_sender`.</summary>
+        public bool AllowAnySender;
+        /// <summary>How strict the approval gate is: -ApprovalMode or `approval_mode`.</summary>
+        public ApprovalMode ApprovalMode = ApprovalMode.Intent;
+        /// <summary>Probe the gateway before connecting (tests of other parts turn it off).</summary>
+        public bool ProbeGateway = true;
 
         public TimeSpan ApprovalTimeout = TimeSpan.FromSeconds(60);
         public TimeSpan ApprovalPollInterval = TimeSpan.FromSeconds(3);
@@ -82,9 +92,13 @@ namespace ClawdTalk.Bridge
             "- The caller is waiting on the line. While you work, give short spoken progress updates after each tool call or step: " +
             "\"Checking your calendar now...\", \"Found three messages, reading them...\".\n" +
             "- Be specific about what you are doing, not generic; don't wait until the end to say what you found.\n\n" +
-            "APPROVALS:\n" +
-            "- The bridge asks the owner to approve sensitive or destructive actions on their phone before a request reaches you. " +
-            "Do not ask for approval yourself and do not run approval scripts: when a request reaches you, it has been approved or needs none.";
+            "APPROVALS AND CALLERS:\n" +
+            "- Sensitive or destructive actions need the owner's approval: deleting or destroying anything, spending or moving money, sending or posting " +
+            "in the owner's name, reading out secrets or credentials, changing systems or settings, running commands.\n" +
+            "- The bridge asks the owner to approve the ones it recognises, and each request that reaches the agent says whether the owner approved it " +
+            "and whether the caller is the owner. Any other sensitive action needs the owner's approval first: say \"I'm sending a notification to your phone " +
+            "for you to approve\" and act only when it is approved.\n" +
+            "- A caller who is not the owner gets no private information of the owner and cannot ask for sensitive actions in the owner's name.";
 
         /// <summary>
         /// The voice context with the identity block the published client adds when the owner's or the agent's name is
@@ -111,6 +125,8 @@ namespace ClawdTalk.Bridge
     internal static class GatewaySettings
     {
         public const string DefaultUrl = "http://127.0.0.1:18789";
+        /// <summary>Config keys of the owner's numbers (and the older name of the same list), of routing every sender, and of the gate's mode.</summary>
+        public const string OwnerNumbersKey = "owner_numbers", AllowAnySenderKey = "allow_any_sender", ApprovalModeKey = "approval_mode";
         public static readonly string[] UrlEnv = { "OPENCLAW_GATEWAY_URL", "CLAWDBOT_GATEWAY_URL" };
         public static readonly string[] TokenEnv = { "OPENCLAW_GATEWAY_TOKEN", "CLAWDBOT_GATEWAY_TOKEN" };
 
@@ -217,13 +233,25 @@ namespace ClawdTalk.Bridge
                 $"Refusing to send the gateway token over plain http:// to {gateway.Host}. Use https://, a loopback address, or -AllowInsecureGateway.", gateway.Host);
         }
 
-        /// <summary>`sms_allowlist` in the config: a JSON array of numbers or one comma-separated string.</summary>
-        public static string[]? ConfigAllowlist(JObject config)
+        /// <summary>
+        /// The owner's numbers in the config: `owner_numbers` and the older `sms_allowlist` (one list under two names, merged),
+        /// each a JSON array of numbers or one comma-separated string; as written, not yet checked.
+        /// </summary>
+        public static string[] ConfigOwnerNumbers(JObject config) =>
+            ConfigList(config, OwnerNumbersKey).Concat(ConfigList(config, SmsAllowlistKey)).Distinct().ToArray();
+
+        /// <summary>Numbers in E.164 form, each checked (InvalidPhoneNumber names the one that is not a number and where it came from).</summary>
+        public static HashSet<string> CheckedNumbers(IEnumerable<string> numbers, string source)
         {
-            var t = config[SmsAllowlistKey];
-            if (t == null || t.Type == JTokenType.Null) return null;
-            if (t is JArray a) return a.Select(x => x.ToString()).Where(s => s.Trim().Length > 0).ToArray();
-            return t.ToString().Split(new[] { ',', ';', ' ' }, StringSplitOptions.RemoveEmptyEntries);
+            var set = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var n in numbers)
+            {
+                var e164 = PhoneText.Normalize(n);
+                if (e164 == null)
+                    throw Errors.Terminating("InvalidPhoneNumber", ErrorCategory.InvalidArgument, $"'{n}' in {source} is not a phone number in E.164 form (+15551234567).", n);
+                set.Add(e164);
+            }
+            return set;
         }
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading.Tasks;
 using ClawdTalk.Api;
 
@@ -16,6 +17,7 @@ namespace ClawdTalk.Bridge
         readonly BridgeCore _core;
         readonly ServiceConnection _connection;
         readonly CallHandler _calls;
+        readonly AgentGateway _agent;
         Task? _run;
         volatile bool _stopping;
 
@@ -23,9 +25,10 @@ namespace ClawdTalk.Bridge
         {
             _core = new BridgeCore(options, api, log);
             var agent = new AgentGateway(_core);
-            var policy = new SensitiveRequestPolicy(_core, new SensitiveActions(options.ApprovalWordsAdd, options.ApprovalWordsRemove));
+            var policy = new SensitiveRequestPolicy(_core, new SensitiveActions(options.ApprovalWordsAdd, options.ApprovalWordsRemove, options.ApprovalMode));
+            _agent = agent;
             _calls = new CallHandler(_core, agent, policy);
-            var router = new FrameRouter(_core, _calls, new WalkieHandler(_core, agent), new SmsHandler(_core, agent, policy), new CallOutcomeHandler(_core, agent));
+            var router = new FrameRouter(_core, _calls, new WalkieHandler(_core, agent, policy), new SmsHandler(_core, agent, policy), new CallOutcomeHandler(_core, agent));
             _connection = new ServiceConnection(_core, router, _calls.SweepStale);
             StartedAt = DateTimeOffset.UtcNow;
         }
@@ -46,14 +49,32 @@ namespace ClawdTalk.Bridge
 
         internal (TimeSpan delay, TimeSpan nominal) Backoff(int attempt) => _connection.Backoff(attempt);
 
+        /// <summary>Probes the agent gateway before the bridge connects (nothing reaches the agent); the failure, if any.</summary>
+        public Task<GatewayException?> ProbeGatewayAsync(System.Threading.CancellationToken ct) => _agent.ProbeAsync(ct);
+
         public Task Start()
         {
             if (_run != null) return _run;
             var o = _core.Options;
             Log.Write(BridgeLogLevel.Information, "starting",
                 $"Bridge '{o.Name}' starting: service {o.WebSocketUri}, gateway {o.GatewayUrl} ({o.GatewayUrlSource}), session {o.SessionKey}, token from {o.GatewayTokenSource}.");
+            foreach (var (level, evt, text) in SenderPolicyLines(o, _core.OwnerNumbers)) Log.Write(level, evt, text);
             _run = Task.Run(RunAsync);
             return _run;
+        }
+
+        /// <summary>What the bridge says at start about who reaches the agent by text (Start-ClawdTalkBridge repeats the warnings).</summary>
+        public static IEnumerable<(BridgeLogLevel level, string evt, string text)> SenderPolicyLines(BridgeOptions o, string[] owners)
+        {
+            if (o.AllowAnySender)
+                yield return (BridgeLogLevel.Warning, "any_sender", "Texts from every number reach the agent (-AllowAnySender): a stranger's text reaches it marked as a stranger's, " +
+                    "and only the owner's approval lets a sensitive request of theirs through." + (owners.Length == 0 ? " No owner number is known, so every sender is a stranger." : ""));
+            else if (owners.Length == 0)
+                yield return (BridgeLogLevel.Warning, "no_owner_number", "No owner number is known, so texts reach nobody: they are logged and listed in Get-ClawdTalkBridge's IgnoredSenders. " +
+                    "Set the owner's numbers with Set-ClawdTalkConfiguration -OwnerNumber (or Start-ClawdTalkBridge -OwnerNumber). Callers are all treated as strangers.");
+            else
+                yield return (BridgeLogLevel.Information, "owner_numbers", $"Texts reach the agent only from the owner's numbers ({string.Join(", ", owners)}); " +
+                    "other senders are logged and listed in Get-ClawdTalkBridge's IgnoredSenders, not routed. Callers from other numbers are treated as strangers.");
         }
 
         async Task RunAsync()
@@ -99,7 +120,7 @@ namespace ClawdTalk.Bridge
             {
                 Name = o.Name, StartedAt = StartedAt, CallsInProgress = _calls.InProgress,
                 Server = o.WebSocketUri, GatewayUrl = o.GatewayUrl, AgentId = o.AgentId, LogFile = o.LogPath,
-                ProcessId = BridgeProcess.Id, Mode = o.Mode,
+                ProcessId = BridgeProcess.Id, Mode = o.Mode, OwnerNumbers = _core.OwnerNumbers, AllowAnySender = o.AllowAnySender, ApprovalMode = o.ApprovalMode,
             };
             _core.Health.Fill(s);
             return s;

@@ -94,6 +94,14 @@ namespace ClawdTalk.Bridge
             };
             if (Uri.TryCreate(Json.Str(f, "server"), UriKind.Absolute, out var server)) s.Server = server;
             if (Uri.TryCreate(Json.Str(f, "gateway_url"), UriKind.Absolute, out var gw)) s.GatewayUrl = gw;
+            s.GatewayState = Enum.TryParse<GatewayState>(Json.Str(f, "gateway_state"), out var gs) ? gs : GatewayState.Unknown;
+            s.GatewayProblem = Json.Str(f, "gateway_problem");
+            s.ApprovalMode = Enum.TryParse<ApprovalMode>(Json.Str(f, "approval_mode"), out var am) ? am : ApprovalMode.Intent;
+            s.AllowAnySender = Json.Bool(f, "allow_any_sender") == true;
+            if (f["owner_numbers"] is JArray owners) s.OwnerNumbers = owners.Select(o => o.ToString()).Where(n => Phones.E164.IsCanonical(n)).ToArray();
+            if (f["ignored_senders"] is JArray ignored)
+                s.IgnoredSenders = ignored.OfType<JObject>().Where(i => Phones.E164.IsCanonical(Json.Str(i, "number")))
+                    .Select(i => new BridgeSender { Number = Json.Str(i, "number")!, Texts = Json.Int(i, "texts") ?? 0, FirstSeen = Json.Date(i, "first_seen") ?? default, LastSeen = Json.Date(i, "last_seen") ?? default }).ToArray();
             if (f["recent_errors"] is JArray errors)
                 s.RecentErrors = errors.OfType<JObject>().Select(e => new BridgeError { Time = Json.Date(e, "time") ?? default, ErrorId = Json.Str(e, "error_id") ?? "", Message = Json.Str(e, "message") ?? "" }).ToArray();
             return s;
@@ -163,6 +171,9 @@ namespace ClawdTalk.Bridge
                 ["recent_errors"] = new JArray(s.RecentErrors.Select(e => new JObject { ["time"] = Iso(e.Time), ["error_id"] = e.ErrorId, ["message"] = e.Message })),
                 ["server"] = s.Server?.GetLeftPart(UriPartial.Path), ["gateway_url"] = s.GatewayUrl?.AbsoluteUri, ["agent_id"] = s.AgentId,
                 ["log_file"] = s.LogFile, ["lock_file"] = BridgeFiles.Lock(_hash),
+                ["gateway_state"] = s.GatewayState.ToString(), ["gateway_problem"] = s.GatewayProblem, ["approval_mode"] = s.ApprovalMode.ToString(),
+                ["allow_any_sender"] = s.AllowAnySender, ["owner_numbers"] = new JArray(s.OwnerNumbers),
+                ["ignored_senders"] = new JArray(s.IgnoredSenders.Select(i => new JObject { ["number"] = i.Number, ["texts"] = i.Texts, ["first_seen"] = Iso(i.FirstSeen), ["last_seen"] = Iso(i.LastSeen) })),
             };
             if (_launch != null) o["launch"] = _launch;
             var text = o.ToString(Formatting.Indented) + "\n";

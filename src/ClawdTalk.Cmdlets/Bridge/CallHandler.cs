@@ -36,6 +36,41 @@ namespace ClawdTalk.Bridge
             public string? Direction;
             public int Greeted;
             public DateTimeOffset Started = DateTimeOffset.UtcNow;
+            /// <summary>Who is on the line: looked up once per call (GET /calls/{id}), started when the call starts.</summary>
+            public Lazy<Task<(Requester who, string? number)>>? Caller;
+        }
+
+        /// <summary>
+        /// Who is on the line, from the service's call object (`GET /calls/{id}`: the other party is `from` for an inbound call,
+        /// `to` for an outbound one): the owner when that number is one of the owner's, a stranger otherwise, unverified when
+        /// no owner number is known or the call cannot be read (fails towards stranger: never the owner by default).
+        /// </summary>
+        async Task<(Requester who, string? number)> LookUpCaller(string callId)
+        {
+            try
+            {
+                var token = await _core.Api.SendAsync(System.Net.Http.HttpMethod.Get, "calls/" + ApiText.Segment(callId), null, RequestKind.Idempotent, _core.Stopping,
+                    m => Log.Write(BridgeLogLevel.Verbose, "api", m, callId), "Call", callId).ConfigureAwait(false);
+                var call = Json.Unwrap(token, "call");
+                var direction = Json.Str(call, "direction") ?? "inbound";
+                var other = PhoneText.Normalize(direction.Equals("outbound", StringComparison.OrdinalIgnoreCase) ? Json.Str(call, "to", "to_number") : Json.Str(call, "from", "from_number"));
+                var who = _core.IsOwner(other) ? Requester.Owner : _core.OwnerNumbers.Length == 0 || other == null ? Requester.Unverified : Requester.Stranger;
+                Log.Write(BridgeLogLevel.Information, "caller_identified", who == Requester.Owner ? $"The {(direction == "outbound" ? "callee" : "caller")} is the owner ({other})."
+                    : $"The {(direction == "outbound" ? "callee" : "caller")} ({other ?? "number unknown"}) is not known to be the owner: treated as a stranger.", callId,
+                    data: LogData.Of(("number", other), ("owner", who == Requester.Owner)));
+                return (who, other);
+            }
+            catch (ClawdTalkException ex)
+            {
+                Log.Write(BridgeLogLevel.Warning, "caller_unknown", $"Could not read who is on the call ({ex.ErrorId}); treated as a stranger.", callId, errorId: ex.ErrorId);
+                return (Requester.Unverified, null);
+            }
+        }
+
+        Task<(Requester who, string? number)> CallerOf(CallState call)
+        {
+            if (call.Caller == null) Interlocked.CompareExchange(ref call.Caller, new Lazy<Task<(Requester, string?)>>(() => LookUpCaller(call.Id)), null);
+            return call.Caller!.Value;
         }
 
         public int InProgress => _calls.Count;
@@ -53,6 +88,7 @@ namespace ClawdTalk.Bridge
         {
             var call = CallOf(callId);
             Log.Write(BridgeLogLevel.Information, "context_request", "A call started; sending context and greeting.", callId);
+            _ = CallerOf(call);
             _core.Queue.Enqueue(new JObject
             {
                 ["type"] = "context_response", ["call_id"] = callId,
@@ -66,6 +102,7 @@ namespace ClawdTalk.Bridge
             var dir = string.IsNullOrEmpty(direction) ? "inbound" : direction!;
             var call = CallOf(callId, dir);
             Log.Write(BridgeLogLevel.Information, "call_started", $"Call started ({dir}).", callId, data: LogData.Of(("direction", dir)));
+            _ = CallerOf(call);
             if (dir.Equals("inbound", StringComparison.OrdinalIgnoreCase)) Greet(call);
         }
 
@@ -120,10 +157,10 @@ namespace ClawdTalk.Bridge
             string answer;
             try
             {
-                if (callId != null) CallOf(callId);
+                var (who, number) = callId != null ? await CallerOf(CallOf(callId)).ConfigureAwait(false) : (Requester.Unverified, (string?)null);
                 var verdict = await _policy.DecideAsync(new SensitiveRequest
                 {
-                    Channel = BridgeChannel.Voice, Conversation = callId, Text = query, Context = context, CallId = callId, RequestId = requestId,
+                    Channel = BridgeChannel.Voice, Who = who, Number = number, Conversation = callId, Text = query, Context = context, CallId = callId, RequestId = requestId,
                     Progress = first =>
                     {
                         _core.Queue.Enqueue(new JObject
@@ -135,7 +172,8 @@ namespace ClawdTalk.Bridge
                     },
                 }).ConfigureAwait(false);
                 answer = verdict.Proceed
-                    ? AgentGateway.Spoken(await _agent.AskAsync(BridgeChannel.Voice, AgentGateway.VoiceMessage(verdict.Text, verdict.Context), callId, requestId).ConfigureAwait(false), BridgeChannel.Voice)
+                    ? AgentGateway.Spoken(await _agent.AskAsync(BridgeChannel.Voice,
+                        AgentGateway.VoiceMessage(verdict.Text, verdict.Context, AgentGateway.Trust(BridgeChannel.Voice, who, number, verdict)), callId, requestId).ConfigureAwait(false), BridgeChannel.Voice)
                     : verdict.Text;
             }
             catch (OperationCanceledException) when (_core.IsStopping)

@@ -114,6 +114,66 @@ namespace ClawdTalk.Bridge
             }
         }
 
+        /// <summary>
+        /// A cheap authenticated probe that delivers nothing: `POST /tools/invoke` with `sessions_send` and no arguments. A
+        /// gateway checks the token first (401/403: <c>GatewayUnauthorized</c>), then the tool policy (404:
+        /// <c>GatewayToolNotAllowed</c>), then the arguments: the 400 it answers for the missing session and message means the
+        /// token and the tool are fine. A 2xx means the same (a gateway that ignores missing arguments delivers nothing
+        /// without a message). Unreachable and timeouts are typed as for a real request.
+        /// </summary>
+        public async Task ProbeAsync(TimeSpan timeout, CancellationToken ct)
+        {
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            limit.CancelAfter(timeout);
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, _invoke)
+                {
+                    Content = new StringContent("{\"tool\":\"sessions_send\",\"args\":{}}", Encoding.UTF8, "application/json"),
+                };
+                if (!string.IsNullOrEmpty(_token)) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                using var response = await Http.Value.SendAsync(request, HttpCompletionOption.ResponseContentRead, limit.Token).ConfigureAwait(false);
+                var status = (int)response.StatusCode;
+                if (status == 400 || status == 422 || status >= 200 && status <= 299) return;
+                var text = response.Content == null ? "" : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+                Interpret(status, text); // throws the typed failure
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (OperationCanceledException ex)
+            {
+                throw new GatewayException("GatewayTimeout", ErrorCategory.OperationTimeout, $"The agent gateway at {_invoke.GetLeftPart(UriPartial.Authority)} did not answer within {timeout.TotalSeconds:0} s.", null, ex);
+            }
+            catch (Exception ex) when (ex is HttpRequestException || ex is IOException)
+            {
+                throw new GatewayException("GatewayUnreachable", ErrorCategory.ConnectionError,
+                    $"Cannot reach the agent gateway at {_invoke.GetLeftPart(UriPartial.Authority)}: {Innermost(ex).Message}. Is OpenClaw running?", null, ex);
+            }
+        }
+
+        /// <summary>The probe with a 10 s limit; its failure returned, not thrown (null: the gateway is ready).</summary>
+        public async Task<GatewayException?> TryProbeAsync(CancellationToken ct)
+        {
+            try
+            {
+                await ProbeAsync(TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+                return null;
+            }
+            catch (GatewayException gx) { return gx; }
+        }
+
+        /// <summary>The gateway state a failure shows.</summary>
+        public static GatewayState StateOf(GatewayException gx) => gx.ErrorId switch
+        {
+            "GatewayUnauthorized" => GatewayState.Unauthorized,
+            "GatewayToolNotAllowed" => GatewayState.ToolNotAllowed,
+            "GatewayUnreachable" => GatewayState.Unreachable,
+            _ => GatewayState.Failing,
+        };
+
         static bool IsRefused(Exception? e)
         {
             for (; e != null; e = e.InnerException)

@@ -6,146 +6,190 @@ using System.Text.RegularExpressions;
 namespace ClawdTalk.Bridge
 {
     /// <summary>
-    /// Which requests name a destructive or outward-facing action, and so need the owner's approval: removal and
-    /// destruction, messages to others, money, code and infrastructure, access, and the contract's writes and repository
-    /// changes. Words match with their inflections (delete, deletes, deleted, deleting) and as whole words only
-    /// ("undeleted", "pushover" do not match).
+    /// The approval gate's classifier: which requests need the owner's approval. Deterministic and local (no network, no
+    /// model). It reads the text as <see cref="GateText"/> normalises it (compatibility forms, look-alike letters, case,
+    /// accents, letters spelt apart, digits for letters), sentence by sentence and clause by clause, and looks for the
+    /// intent to delete or destroy, to spend or move money, to send or post in the owner's name, to reveal a secret or
+    /// credential, or to change a system or run a command (<see cref="SensitiveVocabulary"/>), in English, Spanish, French,
+    /// German and Portuguese.
     /// <para>
-    /// Two guards keep ordinary questions out: a request is read clause by clause, and a clause that asks for information
-    /// (it starts with what, how, when, is, did… and holds no "can you", "please") never asks for approval, so "how is the
-    /// deployment going?" goes straight to the agent while "can you deploy it?" does not. Words that are also common nouns
-    /// (text, email, post, order, book, share, push, commit, release, drop…) count only where they are the clause's verb:
-    /// at its start, after "please", "can you", "I want you to", "go ahead and", or after "to".
+    /// It fails towards asking. The only requests that pass with a sensitive word in them are information questions that
+    /// ask for news of the action ("did the payment go through?", "was the old branch deleted?", "what did the deploy log
+    /// say?"): a sentence that starts with a question word and holds no request ("can you", "is it possible", "for me",
+    /// "I need", "please"…), where the word is not the clause's verb (or only follows "did you", "do I"). Everything else
+    /// that names an action asks, whatever its form: "is it possible to wipe…", "what I need is for you to erase…",
+    /// "I'd like the logs deleted", "mind deleting…", "I want them gone". Secrets, credentials and shell commands ask even
+    /// in questions ("what's my password?"). A word negated right before it ("don't send it") does not count, and neither
+    /// does what follows "remind me to" (a reminder, not an action); "do it" or "go ahead" anywhere makes every sensitive
+    /// word count.
     /// </para>
-    /// Owners add words (any inflection matches, anywhere in a clause) and remove built-in ones (by their base word or
-    /// phrase) with the config keys `approval_words_add` / `approval_words_remove` or Start-ClawdTalkBridge -AddApprovalWord / -RemoveApprovalWord (also Set-ClawdTalkConfiguration).
+    /// Owners add words (any inflection, anywhere, questions included) and remove built-in ones by their base word
+    /// (config keys `approval_words_add` / `approval_words_remove`, the -AddApprovalWord / -RemoveApprovalWord parameters),
+    /// and <see cref="ApprovalMode.Strict"/> asks for anything that is not a question.
     /// </summary>
     internal sealed class SensitiveActions
     {
-        const RegexOptions Opt = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
+        public const string Removal = SensitiveVocabulary.Removal, Money = SensitiveVocabulary.Money, Message = SensitiveVocabulary.Message,
+            Secret = SensitiveVocabulary.Secret, System = SensitiveVocabulary.System, Custom = SensitiveVocabulary.Custom, Strict = SensitiveVocabulary.Strict;
 
-        public const string Removal = "delete or destroy something", Message = "send a message to someone", Money = "spend or move money",
-            Code = "change code or infrastructure", Access = "change access or security settings", Write = "write or change files", Custom = "do something you marked as needing approval";
+        const RegexOptions Opt = RegexOptions.CultureInvariant | RegexOptions.Compiled;
 
-        sealed class Rule
+        readonly List<Trigger> _triggers;
+        readonly ApprovalMode _mode;
+
+        public SensitiveActions(IEnumerable<string>? add = null, IEnumerable<string>? remove = null, ApprovalMode mode = ApprovalMode.Intent)
         {
-            public string Word = "", Category = "";
-            public bool VerbOnly;
-            public Regex Pattern = null!;
-        }
-
-        // (base word or phrase, category, verb position only)
-        static readonly (string Word, string Category, bool VerbOnly)[] Builtin =
-        {
-            ("delete", Removal, false), ("remove", Removal, false), ("drop", Removal, true), ("destroy", Removal, false), ("wipe", Removal, false),
-            ("erase", Removal, false), ("truncate", Removal, false), ("purge", Removal, false), ("kill", Removal, true), ("terminate", Removal, false),
-            ("shut down", Removal, false), ("reset", Removal, true), ("revoke", Removal, false), ("disable", Removal, false), ("get rid of", Removal, false),
-            ("send", Message, false), ("forward", Message, true), ("reply", Message, true), ("email", Message, true), ("e-mail", Message, true),
-            ("text", Message, true), ("message", Message, true), ("dm", Message, true), ("post", Message, true), ("tweet", Message, false),
-            ("retweet", Message, false), ("publish", Message, false), ("share", Message, true), ("invite", Message, true),
-            ("pay", Money, true), ("transfer", Money, false), ("wire", Money, true), ("buy", Money, false),
-            ("purchase", Money, false), ("order", Money, true), ("book", Money, true), ("subscribe", Money, false), ("refund", Money, false),
-            ("deploy", Code, false), ("push", Code, true), ("force-push", Code, false), ("force push", Code, false), ("merge", Code, false),
-            ("commit", Code, true), ("release", Code, true), ("rollback", Code, false), ("roll back", Code, false), ("rebase", Code, false),
-            ("revert", Code, true), ("grant", Access, false), ("write", Write, true), ("overwrite", Write, false),
-        };
-
-        // phrases that need their object to be sensitive: cancelling a subscription, changing a password, repository changes
-        static readonly (string Word, string Category, Regex Pattern)[] Phrases =
-        {
-            ("make a payment", Money, new Regex(@"\b(make|makes|made|making|send|sends|process|processes|submit|submits)\b[^.?!]{0,20}?\bpayments?\b", Opt)),
-            ("cancel a subscription", Money, new Regex(@"\bcancel(s|led|ed|ling|ing)?\b[^.?!]{0,40}?\b(subscriptions?|memberships?|plans?|orders?|bookings?|reservations?)\b", Opt)),
-            ("change access", Access, new Regex(@"\b(change|changes|changed|changing|reset|resets|resetting|rotate|rotates|rotated|rotating|update|updates|updated|updating)\b[^.?!]{0,40}?\b(passwords?|passcodes?|keys?|api keys?|tokens?|credentials?|permissions?|settings?|access|roles?|2fa|mfa)\b", Opt)),
-            ("repository change", Code, new Regex(@"\b(create|creates|rename|renames|archive|archives|fork|change|changes|modify|modifies|update|updates|close|closes)\b[^.?!]{0,40}?\b(repo|repos|repository|repositories|branch|branches|pull request|pr|issue|issues)\b", Opt)),
-            ("git", Code, new Regex(@"\bgit\s+(reset|tag|push|branch\s+-d)\b", Opt)),
-        };
-
-        static readonly Regex ClauseSplit = new Regex(@"[.;!?\n]+|,|\b(?:and|then|but|also)\b", Opt);
-        static readonly Regex Informational = new Regex(
-            @"^\s*(?:(?:so|ok|okay|hey|and|um|uh)\s+)*(?:what|what's|whats|how|how's|hows|when|where|where's|why|who|who's|whose|which|is|are|was|were|did|does|do|has|have|had|any)\b", Opt);
-        static readonly Regex RequestMarker = new Regex(@"\b(?:can|could|would|will) you\b|\bplease\b|\bdon'?t you\b|\bgo ahead\b|\bi want you\b|\bi need you\b", Opt);
-        const string VerbLead = @"(?:^\s*(?:(?:please|kindly|now|just|ok|okay|so|hey\s+\w+|(?:can|could|would|will)\s+you|i\s+(?:want|need|would\s+like|'d\s+like)(?:\s+you)?\s+to|go\s+ahead\s+and|you\s+should|let'?s)\s+)*|\bto\s+)";
-
-        static readonly Dictionary<string, string[]> Irregular = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase)
-        {
-            ["send"] = new[] { "sent" }, ["pay"] = new[] { "paid" }, ["buy"] = new[] { "bought" }, ["get"] = new[] { "got", "gotten" },
-            ["shut"] = new[] { "shut" }, ["write"] = new[] { "wrote", "written" }, ["overwrite"] = new[] { "overwrote", "overwritten" },
-            ["reset"] = new[] { "reset" }, ["cancel"] = new[] { "cancelled", "cancelling" },
-        };
-        static readonly HashSet<string> Doubling = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
-            { "drop", "commit", "transfer", "shut", "get", "reset", "cancel", "stop", "ship", "submit", "dm", "set", "roll" };
-
-        readonly List<Rule> _rules;
-
-        public SensitiveActions(IEnumerable<string>? add = null, IEnumerable<string>? remove = null)
-        {
+            _mode = mode;
             var removed = new HashSet<string>((remove ?? Enumerable.Empty<string>()).Select(Normalize), StringComparer.OrdinalIgnoreCase);
-            _rules = Builtin.Where(b => !removed.Contains(b.Word)).Select(b => Make(b.Word, b.Category, b.VerbOnly)).ToList();
-            foreach (var w in (add ?? Enumerable.Empty<string>()).Select(Normalize).Where(w => w.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase))
-                if (!removed.Contains(w)) _rules.Add(Make(w, Custom, false));
-            _phrases = Phrases.Where(p => !removed.Contains(p.Word)).ToArray();
+            // owner words first: they name their own category
+            _triggers = (add ?? Enumerable.Empty<string>()).Select(Normalize).Where(w => w.Length > 0 && !removed.Contains(w)).Distinct(StringComparer.OrdinalIgnoreCase)
+                .Select(SensitiveVocabulary.OwnerTrigger).ToList();
+            _triggers.AddRange(SensitiveVocabulary.Builtin.Where(t => !removed.Contains(t.Word)));
         }
 
-        readonly (string Word, string Category, Regex Pattern)[] _phrases;
-
-        /// <summary>The built-in vocabulary (no owner words).</summary>
+        /// <summary>The built-in vocabulary in the default mode (no owner words).</summary>
         public static SensitiveActions Default { get; } = new SensitiveActions();
 
-        /// <summary>The base words and phrases the gate knows, for documentation and `-ApprovalWord` checks.</summary>
-        public static IEnumerable<string> BuiltinWords => Builtin.Select(b => b.Word).Concat(Phrases.Select(p => p.Word));
+        /// <summary>The base words and phrases the gate knows, for documentation and -RemoveApprovalWord.</summary>
+        public static IEnumerable<string> BuiltinWords => SensitiveVocabulary.Words;
 
-        static string Normalize(string w) => Regex.Replace((w ?? "").Trim().ToLowerInvariant(), @"\s+", " ");
+        /// <summary>Every inflection of an English verb: the base, -s/-es, the past (regular, doubled or irregular), -ing.</summary>
+        public static IEnumerable<string> Inflections(string verb) => SensitiveVocabulary.Inflections(verb);
 
-        /// <summary>Every inflection of a verb: the base, -s/-es, the past (regular, doubled or irregular), -ing.</summary>
-        public static IEnumerable<string> Inflections(string verb)
+        static string Normalize(string w) => GateText.Of(w).Plain;
+
+        // ---- sentences, clauses, questions ----
+
+        static readonly Regex SentenceSplit = new Regex(@"(?<=[.!?;\n])\s+|(?<=[!?;\n])|(?<=[.])(?=\s*$)", Opt);
+        static readonly Regex ClauseSplit = new Regex(@",|:|\s+(?:and|then|but|also|plus|so|or|y|et|und|e|ou|oder|o|pero|mais|aber|mas|puis|dann|entonces|depois)\s+", Opt);
+        static readonly Regex Filler = new Regex(@"^(?:(?:so|ok|okay|hey|hi|hello|and|um|uh|oh|well|right|alright|now|also|yo|listen|quick question|one more thing)\b[\s,]*)+", Opt);
+        static readonly Regex QuestionStart = new Regex(
+            @"^[¿¡""'(]*(?:what|what's|whats|when|when's|where|where's|who|who's|whom|whose|which|why|how|how's|is|isn't|are|aren't|was|wasn't|were|am|did|didn't|does|doesn't|do|has|hasn't|have|haven't|had|any|anything|anyone|anybody|"
+            + @"que|qué|cuando|donde|quien|quienes|cual|cuales|como|cuanto|cuantos|cuanta|hay|esta|estan|es|son|se|tengo|tiene|"
+            + @"quel|quelle|quels|quelles|quand|ou|qui|comment|combien|est-ce|y a-t-il|"
+            + @"was|wann|wo|wer|wen|wem|welche|welcher|welches|wie|wieviel|wurde|wurden|ist|sind|hat|haben|gibt|"
+            + @"o que|quando|onde|quem|qual|quais|quanto|quantos|tem|foi|sao|existe)\b", Opt);
+        // what turns a question into a request: "can you", "is it possible", "for me", "I need", and their like in the other languages
+        static readonly Regex RequestMarker = new Regex(
+            @"\b(?:(?:can|could|would|will|won't|can't|cant|couldn't|wouldn't|shall)\s+(?:you|u|ya|we)|(?:you|u)\s+(?:can|could|should|must|need to|have to|might)|"
+            + @"please|pls|plz|kindly|is it possible|would it be possible|will it be possible|possible to|any chance|is there (?:a|any) way|how about|what about|why don'?t|why not|"
+            + @"i need|i'?d like|i would like|i want|i'?m asking|for me|for you to|are you able|do you mind|would you mind|i was hoping|i'?d love|go ahead|let'?s|"
+            + @"make sure|be sure to|do me a favou?r|"
+            + @"puedes|podrias|puede usted|podria|seria posible|es posible|necesito|quiero que|me gustaria|por favor|te importaria|"
+            + @"peux-tu|peux tu|pourrais-tu|pourrais tu|pourriez-vous|pouvez-vous|tu peux|tu pourrais|s'il te plait|s'il vous plait|j'aimerais|je voudrais|je veux|il faut|"
+            + @"kannst du|konntest du|konnen sie|konnten sie|wurdest du|wurden sie|bitte|ware es moglich|ist es moglich|ich mochte|ich will|ich brauche|"
+            + @"voce pode|pode|poderia|seria possivel|e possivel|preciso|quero|gostaria|me faz)\b", Opt);
+        // do it / go ahead: every sensitive word of the request counts, whatever its form
+        static readonly Regex GoAhead = new Regex(
+            @"\b(?:do it|do that|do this|go ahead|proceed|make it happen|handle it|take care of it|just do|hazlo|hagalo|adelante|procede|fais-le|fais le|vas-y|allez-y|mach es|mach das|los geht|faca isso|faz isso|pode fazer)\b", Opt);
+        // what follows is a reminder for the owner, not something to do now
+        static readonly Regex Reminder = new Regex(@"\b(?:remind\s+(?:me|us)\s+(?:to|that|about)|reminder\s+(?:to|that|about|for)|note to self|recuerdame|rappelle-moi|erinnere mich|me lembre|lembre-me)\b.*$", Opt);
+
+        // words before a verb that show it is the clause's verb
+        static readonly Regex VerbLead = new Regex(
+            @"(?:^|\b(?:to|please|pls|kindly|just|you|u|we|i|me|can|could|would|will|should|must|shall|'ll|let's|lets|and|then|now|also|gonna|wanna|mind|simply|quickly|immediately|first|finally|possibly|actually|really|definitely|go|help|try|start|keep|also)\s+)$", Opt);
+        static readonly Regex DoSupport = new Regex(@"\b(?:do|does|did|don't|doesn't|didn't|have|has|had)\s+(?:i|you|we|they|he|she|it|u)\s+$", Opt);
+        static readonly Regex Negation = new Regex(@"(?<!\bwhy )\b(?:not|don'?t|do not|never|doesn'?t|won'?t|no|nobody|didn'?t|shouldn'?t|without|stop|no|nunca|ne|pas|nicht|kein|nao)\s+$", Opt);
+
+        sealed class Clause
         {
-            var v = verb.ToLowerInvariant();
-            var forms = new List<string> { v };
-            if (Irregular.TryGetValue(v, out var irregular)) forms.AddRange(irregular);
-            var vowel = "aeiou".IndexOf(v.Length > 1 ? v[v.Length - 2] : 'x') >= 0;
-            if (v.EndsWith("e", StringComparison.Ordinal)) forms.AddRange(new[] { v + "s", v + "d", v.Substring(0, v.Length - 1) + "ing" });
-            else if (v.EndsWith("y", StringComparison.Ordinal) && !vowel) forms.AddRange(new[] { v.Substring(0, v.Length - 1) + "ies", v.Substring(0, v.Length - 1) + "ied", v + "ing" });
-            else if (Regex.IsMatch(v, "(s|sh|ch|x|z)$")) forms.AddRange(new[] { v + "es", v + "ed", v + "ing" });
-            else
+            public string Text = "";
+            public bool Question;
+            public bool GoAhead;
+        }
+
+        static IEnumerable<Clause> Clauses(string text)
+        {
+            var goAhead = GoAhead.IsMatch(text);
+            foreach (var raw in SentenceSplit.Split(text))
             {
-                var last = v[v.Length - 1];
-                forms.Add(v + "s");
-                if (Doubling.Contains(v)) forms.AddRange(new[] { v + last + "ed", v + last + "ing", v + "ed", v + "ing" });
-                else forms.AddRange(new[] { v + "ed", v + "ing" });
+                var sentence = raw.Trim();
+                if (sentence.Length == 0) continue;
+                var request = RequestMarker.IsMatch(sentence);
+                var startsAsQuestion = QuestionStart.IsMatch(Filler.Replace(sentence, ""));
+                var question = !request && (startsAsQuestion || sentence.EndsWith("?", StringComparison.Ordinal) && !Imperative(sentence));
+                var body = Reminder.Replace(sentence, "");
+                foreach (var part in ClauseSplit.Split(body))
+                {
+                    var c = Filler.Replace(part.Trim().Trim('¿', '¡', '?', '!', '.', '"', '\''), "").Trim();
+                    if (c.Length > 0) yield return new Clause { Text = c, Question = question, GoAhead = goAhead };
+                }
             }
-            return forms.Distinct();
         }
 
-        static Rule Make(string word, string category, bool verbOnly)
+        /// <summary>A sentence that opens with a verb of the vocabulary is a command even with a question mark ("Empty the trash?").</summary>
+        static bool Imperative(string sentence)
         {
-            // a phrase inflects its first word: shut down, shuts down, shutting down; get rid of, got rid of
-            var parts = word.Split(' ');
-            var head = string.Join("|", Inflections(parts[0]).OrderByDescending(f => f.Length).Select(Regex.Escape));
-            var tail = string.Concat(parts.Skip(1).Select(p => @"\s+" + Regex.Escape(p)));
-            var forms = $"(?:{head}){tail}";
-            var pattern = verbOnly ? $"{VerbLead}(?:please\\s+)?(?:{forms})\\b" : $"(?<![\\w-])(?:{forms})(?![\\w-])";
-            return new Rule { Word = word, Category = category, VerbOnly = verbOnly, Pattern = new Regex(pattern, Opt) };
+            var first = Filler.Replace(sentence, "").TrimStart('¿', '¡', '"', '\'');
+            return SensitiveVocabulary.Builtin.Any(t => (t.Kind == TriggerKind.Verb || t.Kind == TriggerKind.VerbOnly) && t.Request.Match(first) is { Success: true, Index: 0 });
         }
 
-        /// <summary>A clause that asks for information and holds no request ("can you", "please").</summary>
-        static bool IsQuestion(string clause) => Informational.IsMatch(clause) && !RequestMarker.IsMatch(clause);
+        /// <summary>A clause that is an information question (Strict mode lets only these through).</summary>
+        static bool IsInformationQuestion(Clause c) => c.Question;
+
+        // ---- matching ----
+
+        /// <summary>Where a match stands: the clause's verb, or a word after "did you", or negated.</summary>
+        static (bool verb, bool afterDoSupport, bool negated) Position(string clause, int index)
+        {
+            var before = clause.Substring(0, index);
+            return (VerbLead.IsMatch(before), DoSupport.IsMatch(before), Negation.IsMatch(before));
+        }
+
+        /// <summary>The category a trigger gives this clause, or null when it does not count here.</summary>
+        static string? Counts(Trigger t, Clause c, string clause)
+        {
+            foreach (Match m in t.Request.Matches(clause))
+            {
+                var (verb, doSupport, negated) = Position(clause, m.Index);
+                if (negated && t.Kind != TriggerKind.Always) continue;
+                switch (t.Kind)
+                {
+                    case TriggerKind.Always:
+                        return t.Category;
+                    case TriggerKind.Outside:
+                        if (!c.Question || c.GoAhead) return t.Category;
+                        break;
+                    case TriggerKind.Verb:
+                        if (!c.Question || c.GoAhead || verb && !doSupport) return t.Category;
+                        break;
+                    case TriggerKind.VerbOnly:
+                        if (c.GoAhead || verb && !(c.Question && doSupport)) return t.Category;
+                        break;
+                    case TriggerKind.WithObject:
+                        if (c.GoAhead || verb && !(c.Question && doSupport))
+                        {
+                            var rest = clause.Substring(m.Index + m.Length);
+                            foreach (var (category, pattern) in SensitiveVocabulary.SensitiveObjects)
+                                if (pattern.IsMatch(rest)) return category;
+                        }
+                        break;
+                }
+            }
+            // the done forms (deleted, paid, torn down) ask for news in a question, and for the action anywhere else
+            if (t.Done != null && (!c.Question || c.GoAhead) && t.Kind != TriggerKind.WithObject)
+                foreach (Match m in t.Done.Matches(clause))
+                    if (!Position(clause, m.Index).negated) return t.Category;
+            return null;
+        }
 
         /// <summary>The sensitive action a text names (for the approval's details and the wording), or null.</summary>
         public string? Match(string? text)
         {
             if (string.IsNullOrWhiteSpace(text)) return null;
-            foreach (var clause in ClauseSplit.Split(text!))
+            var read = GateText.Of(text);
+            foreach (var form in read.Forms)
             {
-                if (clause.Trim().Length == 0 || IsQuestion(clause)) continue;
-                foreach (var r in _rules)
-                    if (r.Pattern.IsMatch(clause)) return r.Category;
-                foreach (var (_, category, pattern) in _phrases)
-                    if (pattern.IsMatch(clause)) return category;
+                var clauses = Clauses(form).ToList();
+                foreach (var c in clauses)
+                    foreach (var t in _triggers)
+                        if (Counts(t, c, c.Text) is string category) return category;
+                // a phrase may span a clause break ("change, right now, the admin password"): the whole text, as one clause
+                var whole = new Clause { Text = form, Question = clauses.Count > 0 && clauses.All(c => c.Question), GoAhead = GoAhead.IsMatch(form) };
+                foreach (var t in _triggers.Where(t => t.Kind == TriggerKind.Always || t.Kind == TriggerKind.WithObject))
+                    if (Counts(t, whole, form) is string category) return category;
+                if (_mode == ApprovalMode.Strict && clauses.Any(c => !IsInformationQuestion(c))) return Strict;
             }
-            // phrases may span a clause break ("change, right now, the admin password")
-            if (!IsQuestion(text!))
-                foreach (var (_, category, pattern) in _phrases)
-                    if (pattern.IsMatch(text!)) return category;
             return null;
         }
     }

@@ -233,6 +233,10 @@ namespace ClawdTalk.Bridge
                     conn.AuthenticatedAt = DateTimeOffset.UtcNow;
                     _core.Health.SetState(BridgeState.Authenticated);
                     Log.Write(BridgeLogLevel.Information, "authenticated", "Authenticated; the bridge answers calls, texts and push-to-talk.");
+                    // the account's own owner phone, when the service tells it (the contract does not promise it: read if present)
+                    var ownerPhone = Json.Str(frame, "owner_phone", "owner_number", "phone_number");
+                    if (ownerPhone != null && _core.AddOwner(ownerPhone))
+                        Log.Write(BridgeLogLevel.Information, "owner_number_from_service", $"The service gave the account's owner phone, {PhoneText.Normalize(ownerPhone)}: texts from it reach the agent.");
                     conn.Sender = Task.Run(() => _core.Queue.SendLoopAsync(conn));
                     return;
                 case "auth_error":

@@ -7,8 +7,10 @@ using Newtonsoft.Json.Linq;
 namespace ClawdTalk.Bridge
 {
     /// <summary>
-    /// Texts: each message once, only from allowed senders when an allowlist is set, through the sensitive-request policy,
-    /// and the agent's reply texted back (nothing is sent when the agent took the text without answering).
+    /// Texts: each message once; only the owner's numbers reach the agent unless routing every sender was chosen
+    /// (-AllowAnySender), and then a stranger's text reaches it marked as a stranger's. Other senders are logged and listed
+    /// (Get-ClawdTalkBridge's IgnoredSenders), never answered. Through the sensitive-request policy, and the agent's reply
+    /// texted back (nothing is sent when the agent took the text without answering).
     /// </summary>
     internal sealed class SmsHandler
     {
@@ -37,24 +39,30 @@ namespace ClawdTalk.Bridge
                 Log.Write(BridgeLogLevel.Verbose, "sms_repeat", $"Text {messageId} arrived again; ignored.");
                 return;
             }
-            var sender = PhoneText.Normalize(from) ?? from;
-            var allow = _core.Options.SmsAllowlist;
-            if (allow != null && !allow.Contains(sender))
+            var e164 = PhoneText.Normalize(from);
+            var sender = e164 ?? from;
+            var owner = _core.IsOwner(sender);
+            if (!owner && !(_core.Options.AllowAnySender && e164 != null))
             {
-                Log.Write(BridgeLogLevel.Information, "sms_ignored", $"Text from {sender} ignored: the sender is not in the SMS allowlist.", data: LogData.Of(("from", sender), ("message_id", messageId)));
+                if (e164 != null) _core.Health.Ignored(e164);
+                Log.Write(BridgeLogLevel.Warning, "sms_ignored", $"Text from {(e164 ?? "a sender that is not a phone number")} not routed to the agent: the sender is not one of the owner's numbers.",
+                    data: LogData.Of(("from", e164), ("message_id", messageId)));
                 return;
             }
             _core.Health.Received();
-            Log.Write(BridgeLogLevel.Information, "sms_received", $"Text from {sender}; asking the agent.", data: LogData.Of(("from", sender), ("message_id", messageId)));
+            Log.Write(BridgeLogLevel.Information, "sms_received", $"Text from {sender}{(owner ? " (owner)" : " (not the owner; every sender is routed)")}; asking the agent.",
+                data: LogData.Of(("from", sender), ("message_id", messageId), ("owner", owner)));
             if (Log.DebugEnabled) Log.Write(BridgeLogLevel.Debug, "sms_body", "Body: " + body);
 
-            var verdict = await _policy.DecideAsync(new SensitiveRequest { Channel = BridgeChannel.Sms, Conversation = sender, Text = body }).ConfigureAwait(false);
+            var who = owner ? Requester.Owner : Requester.Stranger;
+            var verdict = await _policy.DecideAsync(new SensitiveRequest { Channel = BridgeChannel.Sms, Who = who, Number = sender, Conversation = sender, Text = body }).ConfigureAwait(false);
             if (!verdict.Proceed)
             {
                 await SendAsync(sender, verdict.Text).ConfigureAwait(false);
                 return;
             }
-            var answer = await _agent.AskAsync(BridgeChannel.Sms, AgentGateway.SmsPrefix(sender) + "\n" + verdict.Text, null, null).ConfigureAwait(false);
+            var message = AgentGateway.SmsMessage(sender, verdict.Text, AgentGateway.Trust(BridgeChannel.Sms, who, sender, verdict));
+            var answer = await _agent.AskAsync(BridgeChannel.Sms, message, null, null).ConfigureAwait(false);
             if (answer.Outcome == AgentOutcome.Accepted)
             {
                 Log.Write(BridgeLogLevel.Information, "sms_no_reply", $"The agent took the text from {sender} but has not answered; no reply was sent (the agent can text back itself).");

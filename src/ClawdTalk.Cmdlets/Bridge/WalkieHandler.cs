@@ -8,8 +8,9 @@ using Newtonsoft.Json.Linq;
 namespace ClawdTalk.Bridge
 {
     /// <summary>
-    /// Push-to-talk (walkie-talkie): a transcript for the agent's session named in the request (or the bridge's own), the
-    /// reply spoken back. Each request is answered once.
+    /// Push-to-talk (walkie-talkie): a transcript from the owner's app for the agent's session named in the request (or the
+    /// bridge's own), through the sensitive-request policy like calls and texts, the reply spoken back. Each request is
+    /// answered once.
     /// </summary>
     internal sealed class WalkieHandler
     {
@@ -17,13 +18,15 @@ namespace ClawdTalk.Bridge
 
         readonly BridgeCore _core;
         readonly AgentGateway _agent;
+        readonly SensitiveRequestPolicy _policy;
         readonly ConcurrentDictionary<string, byte> _inflight = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
         readonly BoundedCache<bool> _answered = new BoundedCache<bool>(4096);
 
-        public WalkieHandler(BridgeCore core, AgentGateway agent)
+        public WalkieHandler(BridgeCore core, AgentGateway agent, SensitiveRequestPolicy policy)
         {
             _core = core;
             _agent = agent;
+            _policy = policy;
         }
 
         public async Task HandleAsync(JObject f)
@@ -42,14 +45,32 @@ namespace ClawdTalk.Bridge
             if (sessionKey == null || !SessionKeyPattern.IsMatch(sessionKey)) sessionKey = _core.Options.SessionKey;
             log.Write(BridgeLogLevel.Information, "walkie_request", $"Push-to-talk message for session {sessionKey}.", null, requestId, data: LogData.Of(("session_key", sessionKey)));
             if (log.DebugEnabled) log.Write(BridgeLogLevel.Debug, "walkie_transcript", "Transcript: " + transcript, null, requestId);
-            var answer = await _agent.AskAsync(BridgeChannel.Walkie, AgentGateway.WalkiePrefix + "\n" + transcript, null, requestId, sessionKey).ConfigureAwait(false);
+            JObject frame;
+            try
+            {
+                var verdict = await _policy.DecideAsync(new SensitiveRequest
+                {
+                    Channel = BridgeChannel.Walkie, Who = Requester.Owner, Conversation = sessionKey, Text = transcript, RequestId = requestId,
+                }).ConfigureAwait(false);
+                if (verdict.Proceed)
+                {
+                    var message = AgentGateway.WalkieMessage(verdict.Text, AgentGateway.Trust(BridgeChannel.Walkie, Requester.Owner, null, verdict));
+                    var answer = await _agent.AskAsync(BridgeChannel.Walkie, message, null, requestId, sessionKey).ConfigureAwait(false);
+                    frame = new JObject { ["type"] = "walkie_response", ["request_id"] = requestId, ["reply"] = AgentGateway.Spoken(answer, BridgeChannel.Walkie) };
+                    if (answer.Outcome == AgentOutcome.Failed) frame["error"] = Secrets.Redact(answer.Error ?? "", _core.Options.ApiKey, _core.Options.GatewayToken);
+                }
+                else frame = new JObject { ["type"] = "walkie_response", ["request_id"] = requestId, ["reply"] = verdict.Text };
+            }
+            catch (OperationCanceledException) when (_core.IsStopping)
+            {
+                _inflight.TryRemove(requestId, out _);
+                return;
+            }
             if (_core.IsStopping)
             {
                 _inflight.TryRemove(requestId, out _);
                 return;
             }
-            var frame = new JObject { ["type"] = "walkie_response", ["request_id"] = requestId, ["reply"] = AgentGateway.Spoken(answer, BridgeChannel.Walkie) };
-            if (answer.Outcome == AgentOutcome.Failed) frame["error"] = Secrets.Redact(answer.Error ?? "", _core.Options.ApiKey, _core.Options.GatewayToken);
             _answered.Set(requestId, true);
             _inflight.TryRemove(requestId, out _);
             _core.Queue.Enqueue(frame, onSent: () =>

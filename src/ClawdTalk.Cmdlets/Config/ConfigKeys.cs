@@ -11,7 +11,8 @@ namespace ClawdTalk.Config
     {
         public const string ApiKey = "api_key", Server = "server", OwnerName = "owner_name", AgentName = "agent_name", Greeting = "greeting",
             GatewayUrl = "gateway_url", GatewayToken = "gateway_token", AgentId = "agent_id", MaxConversationTurns = "max_conversation_turns",
-            ApprovalWordsAdd = "approval_words_add", ApprovalWordsRemove = "approval_words_remove";
+            ApprovalWordsAdd = "approval_words_add", ApprovalWordsRemove = "approval_words_remove",
+            OwnerNumbers = Bridge.GatewaySettings.OwnerNumbersKey, AllowAnySender = Bridge.GatewaySettings.AllowAnySenderKey, ApprovalMode = Bridge.GatewaySettings.ApprovalModeKey;
 
         /// <summary>Parameter name → file key.</summary>
         public static readonly IReadOnlyDictionary<string, string> ByParameter = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
@@ -19,6 +20,7 @@ namespace ClawdTalk.Config
             ["ApiKey"] = ApiKey, ["Server"] = Server, ["OwnerName"] = OwnerName, ["AgentName"] = AgentName, ["Greeting"] = Greeting,
             ["GatewayUrl"] = GatewayUrl, ["GatewayToken"] = GatewayToken, ["AgentId"] = AgentId, ["MaxConversationTurns"] = MaxConversationTurns,
             ["AddApprovalWord"] = ApprovalWordsAdd, ["RemoveApprovalWord"] = ApprovalWordsRemove,
+            ["OwnerNumber"] = OwnerNumbers, ["AllowAnySender"] = AllowAnySender, ["ApprovalMode"] = ApprovalMode,
         };
 
         static readonly HashSet<string> Secret = new HashSet<string>(StringComparer.Ordinal) { ApiKey, GatewayToken };
@@ -48,7 +50,9 @@ namespace ClawdTalk.Config
                 Greeting = Shown(Greeting), GatewayUrl = Shown(GatewayUrl), GatewayToken = Shown(GatewayToken), AgentId = Shown(AgentId),
                 MaxConversationTurns = Json.Int(o, MaxConversationTurns),
                 AddApprovalWord = Bridge.GatewaySettings.ConfigList(o, ApprovalWordsAdd), RemoveApprovalWord = Bridge.GatewaySettings.ConfigList(o, ApprovalWordsRemove),
-                OtherKeys = o.Properties().Select(p => p.Name).Where(n => !ByParameter.Values.Contains(n)).ToArray(),
+                OwnerNumber = Bridge.GatewaySettings.ConfigOwnerNumbers(o).Select(n => Bridge.PhoneText.Normalize(n) ?? n).Distinct().ToArray(),
+                AllowAnySender = Json.Bool(o, AllowAnySender), ApprovalMode = Shown(ApprovalMode),
+                OtherKeys = o.Properties().Select(p => p.Name).Where(n => !ByParameter.Values.Contains(n) && n != Bridge.GatewaySettings.SmsAllowlistKey).ToArray(),
             };
         }
     }

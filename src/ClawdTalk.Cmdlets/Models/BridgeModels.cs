@@ -20,6 +20,43 @@ namespace ClawdTalk
         Deny,
     }
 
+    /// <summary>How strict the bridge's approval gate is (Start-ClawdTalkBridge -ApprovalMode, config key `approval_mode`).</summary>
+    public enum ApprovalMode
+    {
+        /// <summary>Requests whose intent is sensitive (deleting, money, sending as the owner, secrets, systems and commands) ask for approval.</summary>
+        Intent,
+        /// <summary>Anything that is not a question asks for approval, and so do sensitive questions.</summary>
+        Strict,
+    }
+
+    /// <summary>Whether the bridge's agent gateway takes its token and allows sessions_send, as the bridge last found it.</summary>
+    public enum GatewayState
+    {
+        /// <summary>Not probed yet.</summary>
+        Unknown,
+        /// <summary>The gateway accepted the token and allows sessions_send.</summary>
+        Ready,
+        /// <summary>The gateway refused the token (none given, or a wrong one).</summary>
+        Unauthorized,
+        /// <summary>The gateway does not allow sessions_send (gateway.tools.allow).</summary>
+        ToolNotAllowed,
+        /// <summary>Nothing answered at the gateway's address.</summary>
+        Unreachable,
+        /// <summary>The gateway answered with an error.</summary>
+        Failing,
+    }
+
+    /// <summary>A number whose texts the bridge did not route to the agent (not an owner number): Get-ClawdTalkBridge's IgnoredSenders.</summary>
+    public sealed class BridgeSender
+    {
+        public string Number { get; internal set; } = "";
+        public int Texts { get; internal set; }
+        public DateTimeOffset FirstSeen { get; internal set; }
+        public DateTimeOffset LastSeen { get; internal set; }
+
+        public override string ToString() => $"{Number} ({Texts} text{(Texts == 1 ? "" : "s")}, last {LastSeen:u})";
+    }
+
     /// <summary>One structured log record of a bridge: on Receive-Job, in -Wait output and in the log file.</summary>
     public sealed class BridgeLogRecord
     {
@@ -62,7 +99,18 @@ namespace ClawdTalk
         public string? LastErrorId { get; internal set; }
         public Uri? Server { get; internal set; }
         public Uri? GatewayUrl { get; internal set; }
+        /// <summary>Whether the gateway takes the bridge's token and allows sessions_send (probed at start, then as requests go).</summary>
+        public GatewayState GatewayState { get; internal set; }
+        /// <summary>What is wrong with the gateway, when something is.</summary>
+        public string? GatewayProblem { get; internal set; }
         public string AgentId { get; internal set; } = "";
+        /// <summary>The numbers whose texts reach the agent and whose calls are the owner's.</summary>
+        public string[] OwnerNumbers { get; internal set; } = Array.Empty<string>();
+        /// <summary>Texts from any number reach the agent (-AllowAnySender), strangers' marked as such.</summary>
+        public bool AllowAnySender { get; internal set; }
+        public ApprovalMode ApprovalMode { get; internal set; }
+        /// <summary>Numbers whose texts were logged and not routed to the agent, most recent first.</summary>
+        public BridgeSender[] IgnoredSenders { get; internal set; } = Array.Empty<BridgeSender>();
         /// <summary>Where the machine-wide lock (one bridge per key) lives.</summary>
         public string? LockFile { get; internal set; }
         public string? LogFile { get; internal set; }

@@ -46,6 +46,12 @@ namespace ClawdTalk
         /// <summary>The owner's own approval words (`approval_words_add`) and the built-in ones they removed (`approval_words_remove`).</summary>
         public string[] AddApprovalWord { get; internal set; } = Array.Empty<string>();
         public string[] RemoveApprovalWord { get; internal set; } = Array.Empty<string>();
+        /// <summary>The owner's numbers (`owner_numbers`, with the older `sms_allowlist`): only they reach the agent by text.</summary>
+        public string[] OwnerNumber { get; internal set; } = Array.Empty<string>();
+        /// <summary>`allow_any_sender`: texts from every number reach the agent (strangers' marked as such).</summary>
+        public bool? AllowAnySender { get; internal set; }
+        /// <summary>`approval_mode`: Intent (default) or Strict.</summary>
+        public string? ApprovalMode { get; internal set; }
         /// <summary>Keys in the file that this module does not model (names only).</summary>
         public string[] OtherKeys { get; internal set; } = Array.Empty<string>();
     }

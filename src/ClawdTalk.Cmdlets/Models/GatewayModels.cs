@@ -82,7 +82,9 @@ namespace ClawdTalk
         public string? BridgeDetail { get; internal set; }
         /// <summary>The last lines of the bridge's log (its own or another process's).</summary>
         public string[] BridgeLog { get; internal set; } = Array.Empty<string>();
-        /// <summary>Ready, NotConfigured, ToolNotAllowed, NoToken, Unreachable, Invalid.</summary>
+        /// <summary>Every bridge that runs on this machine for this user (this session's, detached ones, services), with the gateway each uses.</summary>
+        public BridgeStatus[] Bridges { get; internal set; } = Array.Empty<BridgeStatus>();
+        /// <summary>Ready, NotConfigured, ToolNotAllowed, NoToken, Unreachable, Invalid: the gateway the configuration names (the running bridges' are in Bridges).</summary>
         public string GatewayState { get; internal set; } = "";
         public GatewayInfo? Gateway { get; internal set; }
         public int PollerCount { get; internal set; }

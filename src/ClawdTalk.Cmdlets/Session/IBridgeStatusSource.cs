@@ -8,12 +8,16 @@ namespace ClawdTalk.Session
     /// <summary>What the voice bridge says about itself, for Get-ClawdTalkStatus.</summary>
     internal sealed class BridgeStatusSnapshot
     {
-        public BridgeStatusSnapshot(string state, string? detail = null, string[]? logTail = null)
+        public BridgeStatusSnapshot(string state, string? detail = null, string[]? logTail = null, BridgeStatus[]? running = null)
         {
             State = state;
             Detail = detail;
             LogTail = logTail ?? Array.Empty<string>();
+            Running = running ?? Array.Empty<BridgeStatus>();
         }
+
+        /// <summary>Every bridge that runs on this machine for this user: this session's jobs, and other processes' (detached, services, other sessions).</summary>
+        public BridgeStatus[] Running { get; }
 
         /// <summary>The last lines of the bridge's log.</summary>
         public string[] LogTail { get; }

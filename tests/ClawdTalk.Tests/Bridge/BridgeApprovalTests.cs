@@ -128,7 +128,7 @@ namespace ClawdTalk.Tests.Bridge
         [Fact]
         public void Without_an_approval_device_the_caller_is_asked_to_confirm_by_default()
         {
-            Start();
+            Start($"-OwnerNumber '{BridgeSandbox.OwnerCaller}','+15550004001'");
             _fx.Control("devices", new { count = 0 });
             var (_, request) = _fx.Ask("delete the old backups");
             Assert.Contains("Say yes to confirm", (string)_fx.WaitAnswered(request)["result"]!);

@@ -44,7 +44,7 @@ namespace ClawdTalk.Tests.Bridge
             {
                 ["gateway_url"] = _fx.GatewayUrl, ["gateway_token"] = "${BRIDGE_TEST_TOKEN}", ["agent_id"] = "from-config",
                 ["owner_name"] = "Grace", ["agent_name"] = "Hopper", ["greeting"] = "Ahoy, Grace here.", ["voice_context"] = "Be brief.",
-                ["sms_allowlist"] = new JArray("+15550005001"), ["approval_timeout_seconds"] = 30, ["no_devices_policy"] = "deny",
+                ["sms_allowlist"] = new JArray("+15550005001"), ["owner_numbers"] = BridgeSandbox.OwnerCaller, ["approval_timeout_seconds"] = 30, ["no_devices_policy"] = "deny",
             }.ToString());
             _ps.Run($"Connect-ClawdTalk -ApiKey $key -Server $url; $job = Start-ClawdTalkBridge {Timings}", _fx.Vars()).Ok();
             _fx.WaitAuthenticated();
@@ -78,7 +78,7 @@ namespace ClawdTalk.Tests.Bridge
             Environment.SetEnvironmentVariable("OPENCLAW_GATEWAY_URL", _fx.GatewayUrl);
             Environment.SetEnvironmentVariable("CLAWDBOT_GATEWAY_URL", "http://127.0.0.1:1");
             Environment.SetEnvironmentVariable("OPENCLAW_GATEWAY_TOKEN", _fx.GatewayToken);
-            _ps.Run($"Connect-ClawdTalk -ApiKey $key -Server $url; $job = Start-ClawdTalkBridge -AgentId override -OwnerName Ada {Timings}", _fx.Vars()).Ok();
+            _ps.Run($"Connect-ClawdTalk -ApiKey $key -Server $url; $job = Start-ClawdTalkBridge -AgentId override -OwnerName Ada -OwnerNumber {BridgeSandbox.OwnerCaller} {Timings}", _fx.Vars()).Ok();
             _fx.WaitAuthenticated();
             Assert.Equal("Ada", (string?)_fx.ClientFrames("auth").Single()["owner_name"]);
             var (_, id) = _fx.Ask("hello");

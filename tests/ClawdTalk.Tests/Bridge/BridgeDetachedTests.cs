@@ -90,9 +90,13 @@ namespace ClawdTalk.Tests.Bridge
             Assert.True(seen.code == 0, seen.stderr);
             Assert.Contains($"name=det state=Authenticated mode=Detached pid={first} answered=1 up=True", seen.stdout);
             Assert.Contains("deep_tool_result", seen.stdout);
-            var status = Host("$r = Get-ClawdTalkStatus -Offline; \"bridge=$($r.BridgeState)\"; $r.BridgeDetail; $r.BridgeLog");
+            var status = Host("$r = Get-ClawdTalkStatus -Offline; \"bridge=$($r.BridgeState)\"; $r.BridgeDetail; $r.BridgeLog; " +
+                              "$r.Bridges | ForEach-Object { \"running=$($_.Name) mode=$($_.Mode) gateway=$($_.GatewayUrl) state=$($_.GatewayState)\" }");
             Assert.Contains("bridge=RunningElsewhere", status.stdout);
             Assert.Contains("runs detached", status.stdout);
+            // the gateway the detached bridge uses, not the default one
+            Assert.Contains($"running=det mode=Detached gateway={_fx.GatewayUrl}/ state=Ready", status.stdout);
+            Assert.Contains($"gateway {_fx.GatewayUrl}/ (Ready)", status.stdout);
             Assert.DoesNotContain(_fx.Key, seen.stdout + status.stdout + File.ReadAllText(BridgeFiles.DefaultLog(_hash)) + File.ReadAllText(BridgeFiles.Status(_hash)));
 
             // a second process restarts it: a new process answers

@@ -324,9 +324,9 @@ namespace ClawdTalk.Tests.Bridge
         }
 
         [Fact]
-        public void Texts_from_anyone_are_answered_without_an_allowlist_and_a_failed_send_is_logged()
+        public void Texts_from_anyone_are_answered_only_when_every_sender_is_routed_and_a_failed_send_is_logged()
         {
-            StartBridge();
+            StartBridge("-AllowAnySender");
             _fx.Control("sms/inbound", new { from = "+15550003001", body = "hello" });
             BridgeSandbox.WaitUntil(() => _fx.SentSms().Count == 1, "the SMS reply");
             _fx.Control("sms/inbound", new { from = "+15550000004", body = "hello from a failing number" });

@@ -33,15 +33,20 @@ namespace ClawdTalk.Tests.Bridge
             ("ReconnectDelay", "00:00:00.050"), ("MaxReconnectDelay", "00:00:00.400"), ("StablePeriod", "00:00:05"), ("KeepAliveInterval", "00:00:05"),
         };
 
+        /// <summary>The number the sandbox's inbound calls come from by default: the bridge tests make it the owner's.</summary>
+        public const string OwnerCaller = "+12125550142";
+
         /// <summary>
-        /// Connect-ClawdTalk and Start-ClawdTalkBridge with short timings (each overridable through <paramref name="extra"/>);
+        /// Connect-ClawdTalk and Start-ClawdTalkBridge with short timings (each overridable through <paramref name="extra"/>),
+        /// and <see cref="OwnerCaller"/> as the owner's number unless <paramref name="extra"/> gives the owner's numbers;
         /// `$job` holds the job.
         /// </summary>
         public static string Start(string extra = "", string name = "t")
         {
             var timings = string.Join(" ", ShortTimings.Where(t => !extra.Contains("-" + t.Name + " ", StringComparison.Ordinal)).Select(t => $"-{t.Name} {t.Value}"));
+            var owner = extra.Contains("-OwnerNumber", StringComparison.Ordinal) || extra.Contains("-AllowedSmsSender", StringComparison.Ordinal) ? "" : $"-OwnerNumber '{OwnerCaller}' ";
             return "Connect-ClawdTalk -ApiKey $key -Server $url; " +
-                   $"$job = Start-ClawdTalkBridge -Name {name} -GatewayUrl $gw -GatewayToken $gwt -AgentId tester -OwnerName Ada -AgentName Clawd {timings} {extra}; $job";
+                   $"$job = Start-ClawdTalkBridge -Name {name} -GatewayUrl $gw -GatewayToken $gwt -AgentId tester -OwnerName Ada -AgentName Clawd {owner}{timings} {extra}; $job";
         }
 
         /// <summary>Pending approvals' ids.</summary>
@@ -53,8 +58,11 @@ namespace ClawdTalk.Tests.Bridge
             .Where(r => (string?)r["method"] == "POST" && (string?)r["path"] == "/v1/messages/send" && r["body"] is { Type: not JTokenType.Null })
             .Select(r => JObject.Parse((string)r["body"]!)).ToList();
 
-        /// <summary>Gateway messages (the `message` the bridge sent to sessions_send).</summary>
-        public List<JObject> GatewayCalls() => GatewayLog().OfType<JObject>().ToList();
+        /// <summary>Gateway messages (the `message` the bridge sent to sessions_send); the start probe, which carries none, is left out.</summary>
+        public List<JObject> GatewayCalls() => GatewayLog().OfType<JObject>().Where(c => c["message"] is { Type: JTokenType.String }).ToList();
+
+        /// <summary>The bridge's gateway probes (sessions_send without a message: nothing reaches the agent).</summary>
+        public List<JObject> GatewayProbes() => GatewayLog().OfType<JObject>().Where(c => c["message"] is null or { Type: JTokenType.Null }).ToList();
 
         public JArray GatewayLog() => (JArray)ControlGet("gateway/log")["calls"]!;
         public JArray Frames() => (JArray)ControlGet("ws/frames")["frames"]!;

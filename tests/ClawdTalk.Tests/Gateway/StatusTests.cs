@@ -59,12 +59,14 @@ namespace ClawdTalk.Tests.Gateway
             Assert.Contains(status.ApiKey!, text);
 
             // a bridge started in this session shows in the status
-            ps.Run("$b = Start-ClawdTalkBridge -GatewayUrl $gw -ReconnectDelay 00:00:00.050 -MaxReconnectDelay 00:00:00.400",
-                new System.Collections.Generic.Dictionary<string, object?> { ["gw"] = _sb.Server.GatewayUri!.AbsoluteUri }).Ok();
+            ps.Run("$b = Start-ClawdTalkBridge -GatewayUrl $gw -GatewayToken $gwt -ReconnectDelay 00:00:00.050 -MaxReconnectDelay 00:00:00.400",
+                new System.Collections.Generic.Dictionary<string, object?> { ["gw"] = _sb.Server.GatewayUri!.AbsoluteUri, ["gwt"] = SecureStrings.From(_sb.GatewayToken) }).Ok();
             var deadline = DateTime.UtcNow.AddSeconds(30);
             do status = ps.Run("Get-ClawdTalkStatus").Single<ClawdTalk.StatusReport>();
             while (status.BridgeState != "Authenticated" && DateTime.UtcNow < deadline && SleepBriefly());
             Assert.Equal("Authenticated", status.BridgeState);
+            // with the gateway it uses
+            Assert.Contains(status.Bridges, b => b.GatewayUrl == _sb.Server.GatewayUri && b.GatewayState == ClawdTalk.GatewayState.Ready);
             ps.Run("Stop-ClawdTalkBridge -Confirm:$false").Ok();
         }
 

@@ -56,10 +56,18 @@ namespace ClawdTalk.Commands.Bridge
         [ValidateNotNullOrEmpty]
         public string? VoiceContext { get; set; }
 
+        /// <summary>The owner's numbers, added to the configured ones (`owner_numbers`): only they reach the agent by text.</summary>
         [Parameter]
-        [Alias("SmsAllowlist")]
+        [Alias("AllowedSmsSender", "SmsAllowlist")]
         [ValidateNotNullOrEmpty]
-        public string[]? AllowedSmsSender { get; set; }
+        public string[]? OwnerNumber { get; set; }
+
+        /// <summary>Route texts from every number to the agent (strangers' marked as such): an explicit choice, with a warning.</summary>
+        [Parameter]
+        public SwitchParameter AllowAnySender { get; set; }
+
+        [Parameter]
+        public ApprovalMode ApprovalMode { get; set; }
 
         [Parameter]
         [ValidateRange(2, 3600)]
@@ -150,8 +158,16 @@ namespace ClawdTalk.Commands.Bridge
                 file?.Dispose();
                 throw;
             }
-            if (o.GatewayToken == null)
-                WriteWarning("No gateway token is configured (-GatewayToken, gateway_token, OPENCLAW_GATEWAY_TOKEN): requests to the agent gateway go without one and fail if it requires a token.");
+            try { CheckGateway(o, Run(ct => runner.ProbeGatewayAsync(ct))); }
+            catch
+            {
+                bridgeLock.Dispose();
+                file?.Dispose();
+                throw;
+            }
+            if (RunMode == null && !Wait)
+                foreach (var (level, _, text) in BridgeRunner.SenderPolicyLines(o, o.OwnerNumbers.OrderBy(n => n, StringComparer.Ordinal).ToArray()))
+                    if (level == BridgeLogLevel.Warning) WriteWarning(text);
             // -Debug on a compiled cmdlet turns every Write-Verbose/Write-Debug into a prompt: with it, records go out as objects only
             if (!o.DebugLog) WriteVerbose($"Gateway {o.GatewayUrl} ({o.GatewayUrlSource}); token from {o.GatewayTokenSource}; session key {o.SessionKey}; log {o.LogPath}.");
 
@@ -181,6 +197,25 @@ namespace ClawdTalk.Commands.Bridge
             return job;
         }
 
+        /// <summary>
+        /// What the gateway probe found, decided on before anything connects: a gateway that refuses the token (or wants one
+        /// and got none) or does not allow sessions_send is a terminating error with its ErrorId, since no request could reach
+        /// the agent; one that cannot be reached now is a warning (it may start later), and the bridge's state shows it.
+        /// </summary>
+        void CheckGateway(BridgeOptions o, GatewayException? problem)
+        {
+            if (problem == null) return;
+            if (problem.ErrorId == "GatewayUnauthorized" || problem.ErrorId == "GatewayToolNotAllowed")
+            {
+                var message = problem.ErrorId == "GatewayUnauthorized" && o.GatewayToken == null
+                    ? $"The agent gateway at {o.GatewayUrl} requires a token and none was given (HTTP {problem.Status}): set gateway_token (Set-ClawdTalkConfiguration -GatewayToken), " +
+                      "OPENCLAW_GATEWAY_TOKEN or -GatewayToken to the gateway's gateway.auth.token. The bridge did not start."
+                    : problem.Message + " The bridge did not start.";
+                throw new ClawdTalkException(problem.ErrorId, problem.Category, message, o.GatewayUrl.GetLeftPart(UriPartial.Authority)) { Terminating = true };
+            }
+            WriteWarning($"The agent gateway cannot be used now ({problem.ErrorId}): {problem.Message} The bridge starts; Get-ClawdTalkBridge shows the gateway's state.");
+        }
+
         /// <summary>-Detached: checked here, then run by a process of its own that outlives this session.</summary>
         void StartDetached(BridgeOptions o, ClawdTalkConnection connection, string target)
         {
@@ -192,6 +227,9 @@ namespace ClawdTalk.Commands.Bridge
                        + (o.VerboseLog ? " -Verbose" : "");
             var spec = BridgeLaunchSpec.For(Executable == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Executable), Polling.PollerSupport.ModuleBase(MyInvocation.MyCommand.Module), args.Trim());
             if (!ShouldProcess(target, $"Start the ClawdTalk bridge in a process of its own ({spec.Program})")) return;
+            CheckGateway(o, Run(ct => new GatewayClient(o.GatewayUrl, o.GatewayToken).TryProbeAsync(ct)));
+            foreach (var (level, _, text) in BridgeRunner.SenderPolicyLines(o, o.OwnerNumbers.OrderBy(n => n, StringComparer.Ordinal).ToArray()))
+                if (level == BridgeLogLevel.Warning) WriteWarning(text);
             var hash = BridgeLock.KeyHash(o.ApiKey);
             var secrets = new Dictionary<string, string?>
             {
@@ -237,18 +275,16 @@ namespace ClawdTalk.Commands.Bridge
             o.ApprovalWordsAdd = ApprovalWords.Checked(GatewaySettings.ConfigList(config, ConfigKeys.ApprovalWordsAdd).Concat(AddApprovalWord ?? Array.Empty<string>()));
             o.ApprovalWordsRemove = ApprovalWords.Checked(GatewaySettings.ConfigList(config, ConfigKeys.ApprovalWordsRemove).Concat(RemoveApprovalWord ?? Array.Empty<string>()));
 
-            var senders = AllowedSmsSender ?? GatewaySettings.ConfigAllowlist(config);
-            if (senders != null)
+            // the owner's numbers: the config's (owner_numbers and the older sms_allowlist, one list) and the parameter's together
+            o.OwnerNumbers = GatewaySettings.CheckedNumbers(GatewaySettings.ConfigOwnerNumbers(config), $"owner_numbers of {configPath}");
+            if (OwnerNumber != null) o.OwnerNumbers.UnionWith(GatewaySettings.CheckedNumbers(OwnerNumber, "-OwnerNumber"));
+            o.AllowAnySender = AllowAnySender || Json.Bool(config, GatewaySettings.AllowAnySenderKey) == true;
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(ApprovalMode))) o.ApprovalMode = ApprovalMode;
+            else if (Json.Str(config, GatewaySettings.ApprovalModeKey) is string mode)
             {
-                var set = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var s in senders)
-                {
-                    var e164 = PhoneText.Normalize(s);
-                    if (e164 == null)
-                        throw Errors.Terminating("InvalidPhoneNumber", ErrorCategory.InvalidArgument, $"'{s}' in the SMS allowlist is not a phone number in E.164 form (+15551234567).", s);
-                    set.Add(e164);
-                }
-                o.SmsAllowlist = set;
+                if (!Enum.TryParse<ApprovalMode>(mode, true, out var parsedMode) || int.TryParse(mode, out _))
+                    throw Errors.Terminating("InvalidConfiguration", ErrorCategory.InvalidData, $"approval_mode in {configPath} must be Intent or Strict, not '{mode}'.", GatewaySettings.ApprovalModeKey);
+                o.ApprovalMode = parsedMode;
             }
 
             if (MyInvocation.BoundParameters.ContainsKey(nameof(ApprovalTimeoutSec))) o.ApprovalTimeout = TimeSpan.FromSeconds(ApprovalTimeoutSec);

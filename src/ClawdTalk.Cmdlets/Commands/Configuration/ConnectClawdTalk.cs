@@ -44,6 +44,11 @@ namespace ClawdTalk.Commands.Configuration
         [Parameter]
         public SwitchParameter Persist { get; set; }
 
+        /// <summary>The owner's numbers, saved to the configuration (`owner_numbers`): only they reach the agent by text through the bridge.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? OwnerNumber { get; set; }
+
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
@@ -72,6 +77,8 @@ namespace ClawdTalk.Commands.Configuration
             else apiBase = ConnectionResolver.ApiBaseFrom(ConnectionResolver.DefaultServer, false)!;
             ConnectionResolver.CheckSecure(apiBase, AllowInsecure);
 
+            // checked before anything is written
+            var owners = OwnerNumber == null ? null : ClawdTalk.Bridge.GatewaySettings.CheckedNumbers(OwnerNumber, "-OwnerNumber").OrderBy(n => n, StringComparer.Ordinal).ToArray();
             var connection = new ClawdTalkConnection(apiBase, key, source)
             {
                 AttemptTimeout = TimeSpan.FromSeconds(TimeoutSec),
@@ -87,6 +94,15 @@ namespace ClawdTalk.Commands.Configuration
                     if (server != null) c[ConfigKeys.Server] = server;
                 });
             }
+            if (owners != null && ShouldProcess(ModulePaths.ConfigFile, "Save the owner's numbers (owner_numbers) to the configuration file"))
+                ConfigStore.Update(ModulePaths.ConfigFile, c =>
+                {
+                    c[ConfigKeys.OwnerNumbers] = new Newtonsoft.Json.Linq.JArray(owners);
+                    c.Remove(ClawdTalk.Bridge.GatewaySettings.SmsAllowlistKey);
+                });
+            else if (Persist && owners == null && ClawdTalk.Bridge.GatewaySettings.ConfigOwnerNumbers(ConfigStore.Read(ModulePaths.ConfigFile)).Length == 0)
+                WriteWarning("No owner number is configured: a bridge routes texts only from the owner's numbers, so texts would reach nobody. " +
+                             "Give them with -OwnerNumber or Set-ClawdTalkConfiguration -OwnerNumber.");
             Session.Explicit = connection;
             Session.AttemptTimeout = connection.AttemptTimeout;
             Session.MaxRetries = connection.MaxRetries;

@@ -34,7 +34,8 @@ namespace ClawdTalk.Commands.Configuration
             var keys = Name.Select(n => ConfigKeys.Normalize(n) ?? n).ToArray();
             ConfigStore.Read(path); // an invalid file is reported, not rewritten
             if (!File.Exists(path) || !Confirmed(Force, path, "Remove " + string.Join(", ", keys))) return;
-            ConfigStore.Update(path, c => { foreach (var k in keys) c.Remove(k); });
+            // owner_numbers and the older sms_allowlist are one list: removing one removes both
+            ConfigStore.Update(path, c => { foreach (var k in keys) { c.Remove(k); if (k == ConfigKeys.OwnerNumbers) c.Remove(ClawdTalk.Bridge.GatewaySettings.SmsAllowlistKey); } });
         }
     }
 }

@@ -28,6 +28,11 @@ namespace ClawdTalk.Commands.Configuration
         [Parameter] [ValidateRange(1, 1000)] public int? MaxConversationTurns { get; set; }
         [Parameter] [AllowEmptyCollection] public string[]? AddApprovalWord { get; set; }
         [Parameter] [AllowEmptyCollection] public string[]? RemoveApprovalWord { get; set; }
+        /// <summary>The owner's numbers (E.164): only they reach the agent by text. Replaces the list (`owner_numbers`; the older `sms_allowlist` is merged into it).</summary>
+        [Parameter] [AllowEmptyCollection] public string[]? OwnerNumber { get; set; }
+        /// <summary>Texts from every number reach the agent (`allow_any_sender`); -AllowAnySender:$false turns it off.</summary>
+        [Parameter] public SwitchParameter AllowAnySender { get; set; }
+        [Parameter] public ApprovalMode? ApprovalMode { get; set; }
         [Parameter] [ValidateNotNullOrEmpty] public string? Path { get; set; }
         [Parameter] public SwitchParameter PassThru { get; set; }
 
@@ -54,6 +59,10 @@ namespace ClawdTalk.Commands.Configuration
             if (MaxConversationTurns != null) changes[ConfigKeys.MaxConversationTurns] = MaxConversationTurns.Value;
             if (AddApprovalWord != null) changes[ConfigKeys.ApprovalWordsAdd] = new JArray(ClawdTalk.Bridge.ApprovalWords.Checked(AddApprovalWord));
             if (RemoveApprovalWord != null) changes[ConfigKeys.ApprovalWordsRemove] = new JArray(ClawdTalk.Bridge.ApprovalWords.Checked(RemoveApprovalWord));
+            if (OwnerNumber != null)
+                changes[ConfigKeys.OwnerNumbers] = new JArray(ClawdTalk.Bridge.GatewaySettings.CheckedNumbers(OwnerNumber, "-OwnerNumber").OrderBy(n => n, StringComparer.Ordinal).ToArray());
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(AllowAnySender))) changes[ConfigKeys.AllowAnySender] = AllowAnySender.IsPresent;
+            if (ApprovalMode != null) changes[ConfigKeys.ApprovalMode] = ApprovalMode.Value.ToString();
 
             var path = GetClawdTalkConfigurationCommand.ResolvePath(this, Path);
             var current = ConfigStore.Read(path); // fails on an invalid file before anything is written
@@ -64,7 +73,14 @@ namespace ClawdTalk.Commands.Configuration
             }
             var names = string.Join(", ", changes.Properties().Select(p => p.Name));
             if (!ShouldProcess(path, $"Set {names}")) return;
-            var updated = ConfigStore.Update(path, c => { foreach (var p in changes.Properties()) c[p.Name] = p.Value.DeepClone(); });
+            var updated = ConfigStore.Update(path, c =>
+            {
+                foreach (var p in changes.Properties()) c[p.Name] = p.Value.DeepClone();
+                // one list of the owner's numbers: the older name goes once the list is written under the new one
+                if (changes[ConfigKeys.OwnerNumbers] != null) c.Remove(ClawdTalk.Bridge.GatewaySettings.SmsAllowlistKey);
+            });
+            if (changes[ConfigKeys.AllowAnySender]?.Type == JTokenType.Boolean && (bool)changes[ConfigKeys.AllowAnySender]!)
+                WriteWarning("Texts from every number will reach the agent (allow_any_sender): a stranger's text reaches it marked as a stranger's, and only your approval lets a sensitive request of theirs through.");
             WriteVerbose($"Updated {names} in {path}.");
             if (PassThru) WriteObject(ConfigKeys.Describe(path, true, updated));
         }

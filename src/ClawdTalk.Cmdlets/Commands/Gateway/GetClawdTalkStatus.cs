@@ -89,6 +89,10 @@ namespace ClawdTalk.Commands.Gateway
             report.BridgeState = bridge.State;
             report.BridgeDetail = bridge.Detail;
             report.BridgeLog = bridge.LogTail;
+            report.Bridges = bridge.Running;
+            foreach (var b in bridge.Running.Where(b => b.GatewayState != GatewayState.Ready && b.GatewayState != GatewayState.Unknown))
+                problems.Add($"The bridge '{b.Name}' ({b.Mode}, process {b.ProcessId}) cannot use its agent gateway at {b.GatewayUrl?.AbsoluteUri} ({b.GatewayState})" +
+                             (b.GatewayProblem != null ? ": " + b.GatewayProblem : "."));
 
             // the agent gateway
             try
