@@ -43,6 +43,21 @@ namespace ClawdTalk.Bridge
             return sb.ToString();
         }
 
+        /// <summary>
+        /// The lock file opened exclusively. Another process asking whether a bridge runs (BridgeFiles.IsHeld, e.g.
+        /// Get-ClawdTalkStatus) holds it for an instant: a refusal is tried again for half a second before it means that a
+        /// bridge runs.
+        /// </summary>
+        static FileStream OpenExclusive(string lockPath)
+        {
+            var until = DateTime.UtcNow.AddMilliseconds(500);
+            while (true)
+            {
+                try { return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None); }
+                catch (IOException) when (DateTime.UtcNow < until) { System.Threading.Thread.Sleep(20); }
+            }
+        }
+
         /// <summary>Takes the lock or throws BridgeAlreadyRunning saying where the other bridge runs.</summary>
         public static BridgeLock Acquire(string apiKey, string bridgeName, Uri server)
         {
@@ -55,7 +70,7 @@ namespace ClawdTalk.Bridge
             Links.Refuse(lockPath);
             try
             {
-                stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+                stream = OpenExclusive(lockPath);
                 UnixPermissions.SetPrivate(lockPath, directory: false);
             }
             catch (IOException ex)
