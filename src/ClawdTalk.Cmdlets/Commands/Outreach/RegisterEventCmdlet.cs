@@ -105,7 +105,7 @@ namespace ClawdTalk.Commands.Outreach
 
         protected override void Begin()
         {
-            _whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && w is SwitchParameter sw && sw.IsPresent;
+            _whatIf = WhatIfInEffect;
             if (ParameterSetName == Standalone)
             {
                 if (Channel == ScheduledEventChannel.Call)
@@ -275,7 +275,8 @@ namespace ClawdTalk.Commands.Outreach
                 if (existing.VariablesJson == null && target.Variables.Count > 0) existing.SetVariables(target.Variables);
                 _recordOf.TryGetValue(existing.EventId, out var record);
                 var slot = _outSeq++;
-                if (ctx.T.Slug != null && (record == null || record["logged"]?.Type != JTokenType.Boolean || !(bool)record["logged"]!))
+                if (ctx.T.Slug != null && (record == null || record["logged"]?.Type != JTokenType.Boolean || !(bool)record["logged"]!)
+                    && Recording(target.ToString(), $"Record the {Noun} {existing.EventId} (already on the service) in the mission's memory and log it on run {ctx.T.RunId}"))
                     Start(slot, ct => AdoptAsync(existing, ctx, record == null, slot, ct));
                 else Output(slot, existing);
                 return;

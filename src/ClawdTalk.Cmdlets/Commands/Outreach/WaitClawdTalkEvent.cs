@@ -77,7 +77,7 @@ namespace ClawdTalk.Commands.Outreach
                 throw Errors.Invalid("RetryDelayWithoutRetries", "-RetryDelay applies with -RetryPolicy or -MaxAttempts.", RetryDelay);
             if (UnreachableTimeout.HasValue && UnreachableTimeout.Value <= TimeSpan.Zero)
                 throw Errors.Invalid("InvalidUnreachableTimeout", "-UnreachableTimeout must be positive.", UnreachableTimeout);
-            _whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && w is SwitchParameter sw && sw.IsPresent;
+            _whatIf = WhatIfInEffect;
         }
 
         protected override void Process()

@@ -20,8 +20,10 @@ namespace ClawdTalk.Commands.Polling
     /// bookkeeping (event, memory), ends the run when the plan is done or the service ended it, re-registers the poller
     /// when the next event comes nearer, and removes the poller when the mission has ended. Two ticks of the same
     /// mission never run at once (the second one returns Busy), and a tick that crashed is simply redone by the next.
+    /// A tick schedules calls (billable) and writes the state file, so it is ShouldProcess'd (ConfirmImpact Low: the
+    /// scheduler runs it unattended); under -WhatIf it does nothing at all.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "ClawdTalkPoll")]
+    [Cmdlet(VerbsLifecycle.Invoke, "ClawdTalkPoll", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(PollResult))]
     public sealed class InvokeClawdTalkPollCommand : MissionCmdlet
     {
@@ -35,6 +37,7 @@ namespace ClawdTalk.Commands.Polling
 
         protected override void Process()
         {
+            if (!ShouldProcess(Slug, "Run one poll tick: read the mission's scheduled events, schedule retries of calls that were not answered (billable), advance its steps, update its state file and its poller")) return;
             var result = new PollResult { At = DateTimeOffset.UtcNow, Slug = Slug };
             PollerSupport.TrimLog(PollerPaths.LogFile(Slug));
             FileLock tickLock;
