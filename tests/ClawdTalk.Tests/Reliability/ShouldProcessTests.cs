@@ -59,6 +59,8 @@ namespace ClawdTalk.Tests.Reliability
             public string Cleanup { get; init; } = "";
             public Func<Fixture, string>? Probe { get; init; }
             public Action<Fixture>? Ready { get; init; }
+            /// <summary>Files a process of the setup keeps writing by itself (a running bridge's own log), left out of the snapshots.</summary>
+            public string? Ignores { get; init; }
             /// <summary>Bookkeeping of what exists (adoption) asks no confirmation: the confirmation modes do not apply.</summary>
             public bool AsksNothing { get; init; }
             /// <summary>
@@ -81,6 +83,8 @@ namespace ClawdTalk.Tests.Reliability
                                      "Set-Content -LiteralPath (Join-Path $dir .openclaw/openclaw.json) -Value ('{ gateway: { port: 18789, auth: { token: \"gw-secret-for-trust\" } } }')";
         const string Bridge = "$job = Start-ClawdTalkBridge -Name t -GatewayUrl $gw -GatewayToken $gwt -AgentId tester -ReconnectDelay 00:00:00.050 -MaxReconnectDelay 00:00:00.400";
         const string StopBridges = "Get-ClawdTalkBridge | Stop-ClawdTalkBridge -Force; Get-Job | Remove-Job -Force";
+        /// <summary>The log a running bridge appends to by itself (its connection's life), whatever the command under test does.</summary>
+        const string BridgeLog = @"^\.config/clawdtalk/bridge/[0-9a-f]+\.log$";
 
         static string BridgeProbe(Fixture fx)
         {
@@ -122,7 +126,7 @@ namespace ClawdTalk.Tests.Reliability
             new("Remove-ClawdTalkMissionState", Mission, "Remove-ClawdTalkMissionState -Slug $m.Slug -Force", Sends: false, Writes: true),
             new("Request-ClawdTalkApproval", "", "Request-ClawdTalkApproval -Action 'Deploy the release' -NoWait", Sends: true, Writes: false),
             new("Restart-ClawdTalkBridge", Bridge, "Restart-ClawdTalkBridge -Name t", Sends: false, Writes: false)
-                { Ready = Connected, Probe = BridgeProbe, Cleanup = StopBridges },
+                { Ready = Connected, Probe = BridgeProbe, Cleanup = StopBridges, Ignores = BridgeLog },
             new("Send-ClawdTalkSms", "", "Send-ClawdTalkSms -To '+13035550101' -Message 'Hello' -Force", Sends: true, Writes: false),
             new("Set-ClawdTalkAssistant", "$a = New-ClawdTalkAssistant -Name $name", "Set-ClawdTalkAssistant -AssistantId $a.AssistantId -Greeting 'Hello there'", Sends: true, Writes: false),
             new("Set-ClawdTalkConfiguration", "", "Set-ClawdTalkConfiguration -OwnerName Ada", Sends: false, Writes: true),
@@ -133,7 +137,7 @@ namespace ClawdTalk.Tests.Reliability
             new("Start-ClawdTalkBridge", "", Bridge, Sends: false, Writes: true) { Probe = BridgeProbe, Cleanup = StopBridges },
             new("Start-ClawdTalkCall", "", "Start-ClawdTalkCall -Force", Sends: true, Writes: false),
             new("Stop-ClawdTalkBridge", Bridge, "Stop-ClawdTalkBridge -Name t -Force", Sends: false, Writes: false)
-                { Ready = Connected, Probe = BridgeProbe, Cleanup = StopBridges },
+                { Ready = Connected, Probe = BridgeProbe, Cleanup = StopBridges, Ignores = BridgeLog },
             new("Stop-ClawdTalkCall", "$c = Start-ClawdTalkCall -Force", "Stop-ClawdTalkCall -CallId $c.CallId -Force", Sends: true, Writes: false),
             new("Stop-ClawdTalkMission", MissionWithAgent, "Stop-ClawdTalkMission -Slug $m.Slug -Reason 'No longer needed' -Force", Sends: true, Writes: true),
             new("Test-ClawdTalkMission", MissionWithAgent + ForeignCall, "Test-ClawdTalkMission -Slug $m.Slug -Fix", Sends: true, Writes: true),
@@ -158,7 +162,7 @@ namespace ClawdTalk.Tests.Reliability
             new("Disconnect-ClawdTalk", "", "Disconnect-ClawdTalk", false, false),
             new("Get-ClawdTalkApproval", "$null = Request-ClawdTalkApproval -Action 'Deploy the release' -NoWait", "Get-ClawdTalkApproval", false, false),
             new("Get-ClawdTalkAssistant", "$a = New-ClawdTalkAssistant -Name $name", "Get-ClawdTalkAssistant", false, false),
-            new("Get-ClawdTalkBridge", Bridge, "Get-ClawdTalkBridge", false, false) { Ready = Connected, Cleanup = StopBridges },
+            new("Get-ClawdTalkBridge", Bridge, "Get-ClawdTalkBridge", false, false) { Ready = Connected, Cleanup = StopBridges, Ignores = BridgeLog },
             new("Get-ClawdTalkCall", "$c = Start-ClawdTalkCall -Force", "Get-ClawdTalkCall -CallId $c.CallId", false, false),
             new("Get-ClawdTalkConfiguration", "Set-ClawdTalkConfiguration -OwnerName Ada", "Get-ClawdTalkConfiguration", false, false),
             new("Get-ClawdTalkConversation", "$null = Send-ClawdTalkSms -To '+13035550101' -Message 'Hello' -Force", "Get-ClawdTalkConversation", false, false),
@@ -224,13 +228,13 @@ namespace ClawdTalk.Tests.Reliability
             {
                 if (r.Setup.Length > 0) ps.Run(r.Setup, vars).Ok();
                 r.Ready?.Invoke(_fx);
-                var files = home.Snapshot();
+                var files = home.Snapshot(r.Ignores);
                 var mark = _fx.Mark();
                 var result = ps.Run(r.Action, vars).Ok();
                 Assert.True(result.Output.Count > 0 || cmdlet == "Disconnect-ClawdTalk", $"{cmdlet} read nothing: the recipe does not exercise it");
                 var writes = SandboxHarness.Writes(_fx.Log(mark)).Select(e => $"{e["method"]} {e["path"]}").ToList();
                 Assert.True(writes.Count == 0, $"{cmdlet} sent: {string.Join(", ", writes)}");
-                var changed = PrivateHome.Changes(files, home.Snapshot());
+                var changed = PrivateHome.Changes(files, home.Snapshot(r.Ignores));
                 Assert.True(changed.Count == 0, $"{cmdlet} changed files: {string.Join(", ", changed)}");
             }
             finally
@@ -277,12 +281,12 @@ namespace ClawdTalk.Tests.Reliability
             {
                 if (r.Setup.Length > 0) ps.Run(r.Setup, vars).Ok();
                 r.Ready?.Invoke(_fx);
-                var files = home.Snapshot();
+                var files = home.Snapshot(r.Ignores);
                 var mark = _fx.Mark();
                 var probe = r.Probe?.Invoke(_fx);
 
                 var result = ps.Run(Script(r.Action, m), vars);
-                var after = home.Snapshot();
+                var after = home.Snapshot(r.Ignores);
                 var writes = SandboxHarness.Writes(_fx.Log(mark)).Select(e => $"{e["method"]} {e["path"]}").ToList();
                 var changed = PrivateHome.Changes(files, after);
                 if (m == Mode.Acts)
@@ -364,7 +368,7 @@ namespace ClawdTalk.Tests.Reliability
             /// Every file of the home with a hash of its content; the shims aside, and empty lock files (a reader takes the
             /// lock of what it reads, e.g. the poller scheduler's, and leaves the empty file: it holds nothing).
             /// </summary>
-            public Dictionary<string, string> Snapshot()
+            public Dictionary<string, string> Snapshot(string? ignores = null)
             {
                 var d = new Dictionary<string, string>(StringComparer.Ordinal);
                 foreach (var f in Directory.EnumerateFiles(Path, "*", SearchOption.AllDirectories))
@@ -372,6 +376,7 @@ namespace ClawdTalk.Tests.Reliability
                     var rel = System.IO.Path.GetRelativePath(Path, f);
                     if (rel.StartsWith(".bin", StringComparison.Ordinal)) continue;
                     if (rel.EndsWith(".lock", StringComparison.Ordinal) && new FileInfo(f).Length == 0) continue;
+                    if (ignores != null && System.Text.RegularExpressions.Regex.IsMatch(rel, ignores)) continue;
                     try { d[rel] = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))); }
                     catch (IOException) { d[rel] = "(unreadable)"; }
                 }
