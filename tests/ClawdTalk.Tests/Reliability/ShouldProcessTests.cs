@@ -218,11 +218,29 @@ namespace ClawdTalk.Tests.Reliability
         public void A_cmdlet_without_ShouldProcess_sends_nothing_and_writes_nothing(string cmdlet, string mode)
         {
             Assert.True(mode != "NoRecipe", $"{cmdlet} does not support ShouldProcess and has no read-only recipe here: a cmdlet that sends, bills, notifies or writes a file needs SupportsShouldProcess (and a recipe in Recipes); one that only reads needs a recipe in ReadOnly.");
-            var r = ReadOnly.Single(x => x.Cmdlet == cmdlet);
+            Case(ReadOnly.Single(x => x.Cmdlet == cmdlet), r => r.Action, o =>
+            {
+                o.Result.Ok();
+                Assert.True(o.Result.Output.Count > 0 || cmdlet == "Disconnect-ClawdTalk", $"{cmdlet} read nothing: the recipe does not exercise it");
+                Assert.True(o.Writes.Count == 0, $"{cmdlet} sent: {string.Join(", ", o.Writes)}");
+                Assert.True(o.Changed.Count == 0, $"{cmdlet} changed files: {string.Join(", ", o.Changed)}");
+            });
+        }
+
+        /// <summary>What one run of an action showed: its streams, the requests that changed something, the files of the home that changed, and the probe before it.</summary>
+        sealed record Outcome(PsResult Result, List<string> Writes, List<string> Changed, string? ProbeBefore);
+
+        /// <summary>
+        /// One case: a fresh private home, the sandbox reset, a session whose every confirmation is answered No, the
+        /// recipe's setup; then <paramref name="script"/> runs, and <paramref name="check"/> sees what it did before the
+        /// recipe's cleanup.
+        /// </summary>
+        void Case(Recipe r, Func<Recipe, string> script, Action<Outcome> check)
+        {
             using var home = new PrivateHome();
             _fx.Reset();
             _fx.AddNumbers(1);
-            using var ps = _fx.Session();
+            using var ps = _fx.Session(input: new StringReader(string.Concat(Enumerable.Repeat("N\n", 100))));
             var vars = _fx.Vars(("name", SandboxHarness.Unique("Trust")), ("dir", home.Path), ("exe", Path.Combine(AppContext.BaseDirectory, "clawdtalk")));
             try
             {
@@ -230,12 +248,10 @@ namespace ClawdTalk.Tests.Reliability
                 r.Ready?.Invoke(_fx);
                 var files = home.Snapshot(r.Ignores);
                 var mark = _fx.Mark();
-                var result = ps.Run(r.Action, vars).Ok();
-                Assert.True(result.Output.Count > 0 || cmdlet == "Disconnect-ClawdTalk", $"{cmdlet} read nothing: the recipe does not exercise it");
+                var probe = r.Probe?.Invoke(_fx);
+                var result = ps.Run(script(r), vars);
                 var writes = SandboxHarness.Writes(_fx.Log(mark)).Select(e => $"{e["method"]} {e["path"]}").ToList();
-                Assert.True(writes.Count == 0, $"{cmdlet} sent: {string.Join(", ", writes)}");
-                var changed = PrivateHome.Changes(files, home.Snapshot(r.Ignores));
-                Assert.True(changed.Count == 0, $"{cmdlet} changed files: {string.Join(", ", changed)}");
+                check(new Outcome(result, writes, PrivateHome.Changes(files, home.Snapshot(r.Ignores)), probe));
             }
             finally
             {
@@ -269,32 +285,17 @@ namespace ClawdTalk.Tests.Reliability
         public void WhatIf_in_every_form_sends_nothing_and_writes_nothing_and_the_recipe_acts_without_it(string recipe, string mode)
         {
             Assert.True(mode != "NoRecipe", $"{recipe} supports ShouldProcess but has no recipe here: add one that acts, so its -WhatIf is proved.");
-            var r = Recipes.Single(x => x.Name == recipe);
             var m = Enum.Parse<Mode>(mode);
-            using var home = new PrivateHome();
-            _fx.Reset();
-            _fx.AddNumbers(1);
-            // every confirmation is answered No
-            using var ps = _fx.Session(input: new StringReader(string.Concat(Enumerable.Repeat("N\n", 100))));
-            var vars = _fx.Vars(("name", SandboxHarness.Unique("Trust")), ("dir", home.Path), ("exe", Path.Combine(AppContext.BaseDirectory, "clawdtalk")));
-            try
+            var r = Recipes.Single(x => x.Name == recipe);
+            Case(r, x => Script(x.Action, m), o =>
             {
-                if (r.Setup.Length > 0) ps.Run(r.Setup, vars).Ok();
-                r.Ready?.Invoke(_fx);
-                var files = home.Snapshot(r.Ignores);
-                var mark = _fx.Mark();
-                var probe = r.Probe?.Invoke(_fx);
-
-                var result = ps.Run(Script(r.Action, m), vars);
-                var after = home.Snapshot(r.Ignores);
-                var writes = SandboxHarness.Writes(_fx.Log(mark)).Select(e => $"{e["method"]} {e["path"]}").ToList();
-                var changed = PrivateHome.Changes(files, after);
+                var (result, writes, changed) = (o.Result, o.Writes, o.Changed);
                 if (m == Mode.Acts)
                 {
                     result.Ok();
                     if (r.Sends) Assert.True(writes.Count > 0, $"{r.Name} sent no request that changes anything: the recipe does not act");
                     if (r.Writes) Assert.True(changed.Count > 0, $"{r.Name} changed no file of the home: the recipe does not act");
-                    if (r.Probe != null) SandboxHarness.WaitUntil(() => r.Probe(_fx) != probe, $"{r.Name} to change the sandbox's state from {probe}", 15);
+                    if (r.Probe != null) SandboxHarness.WaitUntil(() => r.Probe(_fx) != o.ProbeBefore, $"{r.Name} to change the sandbox's state from {o.ProbeBefore}", 15);
                     return;
                 }
                 Assert.True(result.Terminating == null, $"{r.Name} {m}: {result.Terminating}");
@@ -302,18 +303,14 @@ namespace ClawdTalk.Tests.Reliability
                 if (Asks(m) && r.RecordedWhenDeclined != null) writes = writes.Where(w => !r.RecordedWhenDeclined(w)).ToList();
                 Assert.True(writes.Count == 0, $"{r.Name} {m} sent: {string.Join(", ", writes)}");
                 if (!(Asks(m) && r.RecordedWhenDeclined != null)) Assert.True(changed.Count == 0, $"{r.Name} {m} changed files: {string.Join(", ", changed)}");
-                if (r.Probe != null) Assert.Equal(probe, r.Probe(_fx));
+                if (r.Probe != null) Assert.Equal(o.ProbeBefore, r.Probe(_fx));
                 if (Asks(m))
                 {
                     Assert.Contains("Are you sure you want to perform this action?", result.HostText);
                     Assert.DoesNotContain("What if:", result.HostText);
                 }
                 else Assert.Contains("What if:", result.HostText);
-            }
-            finally
-            {
-                if (r.Cleanup.Length > 0) ps.Run(r.Cleanup, vars);
-            }
+            });
         }
 
         /// <summary>The action under a mode: its own switch, through a function called with it, or under the preference variable.</summary>
