@@ -95,10 +95,20 @@ Describe 'Register-ClawdTalkCall and Wait-ClawdTalkEvent' {
         Register-ClawdTalkCall -Slug $m.Slug -To '+1 212 555 0148' -At (Get-Date).AddMinutes(2) -WhatIf
         @(Get-TestSandboxLog $sb | Where-Object { $_.method -eq 'POST' -and $_.path -like '/v1/assistants/*/events' }).Count | Should -Be $before
     }
-    It 'refuses a time less than a minute ahead with a stable ErrorId' {
-        $m = New-AgentMission 'Too soon'
-        try { Register-ClawdTalkCall -Slug $m.Slug -To '+1 212 555 0149' -At (Get-Date).AddSeconds(5) -Force -ErrorAction Stop; throw 'no error' }
-        catch { $_.FullyQualifiedErrorId | Should -Match '^ScheduleTooSoon|^InvalidScheduledTime|^ScheduleInPast' }
+    It 'moves -At (Get-Date).AddMinutes(1) to the service''s minimum with a warning, and schedules it' {
+        $m = New-AgentMission 'A minute ahead'
+        $asked = (Get-Date).AddMinutes(1)
+        $ev = Register-ClawdTalkCall -Slug $m.Slug -To '+1 212 555 0149' -StepId calls -At $asked -Force -WarningVariable warned -WarningAction SilentlyContinue -ErrorAction Stop
+        $ev.EventId | Should -Not -BeNullOrEmpty
+        ($warned -join ' ') | Should -Match 'moved to'
+        $ev.ScheduledAt | Should -BeGreaterThan ([datetimeoffset]$asked)
+        $applied = @(Get-TestSandboxLog $sb | Where-Object { $_.method -eq 'POST' -and $_.path -like '/v1/assistants/*/events' -and $_.status -eq 201 -and $_.body -like '*+12125550149*' })
+        $applied.Count | Should -Be 1
+    }
+    It 'refuses a time in the past with a stable ErrorId' {
+        $m = New-AgentMission 'Too late'
+        try { Register-ClawdTalkCall -Slug $m.Slug -To '+1 212 555 0149' -At (Get-Date).AddSeconds(-5) -Force -ErrorAction Stop; throw 'no error' }
+        catch { $_.FullyQualifiedErrorId | Should -Match '^ScheduleInPast,' }
     }
 }
 

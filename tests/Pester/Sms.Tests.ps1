@@ -20,7 +20,7 @@ Describe 'Send-ClawdTalkSms' {
     }
     It 'reports a failed text (magic 0004) as an error with a stable ErrorId' {
         try { Send-ClawdTalkSms -To '+1 212 555 0004' -Message 'x' -Force -ErrorAction Stop; throw 'no error' }
-        catch { $_.FullyQualifiedErrorId | Should -Match '^ValidationFailed,' }
+        catch { $_.FullyQualifiedErrorId | Should -Match '^MessageFailed,' }
     }
     It 'sends nothing with -WhatIf' {
         Send-ClawdTalkSms -To '+1 212 555 0145' -Message 'never' -WhatIf

@@ -230,6 +230,10 @@ namespace ClawdTalk.Api
             var status = (int)response.StatusCode;
             var server = message ?? response.ReasonPhrase ?? "no message";
             string id; ErrorCategory cat; string text;
+            var failure = ServiceFailure(status, code);
+            if (failure != null)
+                return new ClawdTalkApiException(failure, ErrorCategory.InvalidResult, $"{method} {path}: The service could not do it ({code}): {server}",
+                    response.StatusCode, code, method, path, target ?? path, null, RetryAfter(response));
             switch (status)
             {
                 case 400: id = "BadRequest"; cat = ErrorCategory.InvalidArgument; text = $"The service rejected the request: {server}"; break;
@@ -248,6 +252,23 @@ namespace ClawdTalk.Api
                     text = $"The service answered {status}: {server}"; break;
             }
             return new ClawdTalkApiException(id, cat, $"{method} {path}: {text}", response.StatusCode, code, method, path, target ?? path, null, RetryAfter(response));
+        }
+
+        /// <summary>
+        /// The ErrorId of a failure the service reports as its own (a 4xx other than the auth, plan, not-found, conflict and
+        /// rate-limit answers, whose error code says something failed: `message_failed`, `call_failed`…), or null. Such
+        /// an answer is not bad input: the request was valid and the service could not carry it out.
+        /// </summary>
+        internal static string? ServiceFailure(int status, string? code)
+        {
+            if (status < 400 || status >= 500 || status == 401 || status == 402 || status == 403 || status == 404 || status == 409 || status == 429) return null;
+            if (code == null || !(code.Equals("failed", StringComparison.OrdinalIgnoreCase) || code.EndsWith("_failed", StringComparison.OrdinalIgnoreCase))) return null;
+            return code.ToLowerInvariant() switch
+            {
+                "message_failed" or "sms_failed" => ErrorIds.MessageFailed,
+                "call_failed" => ErrorIds.CallFailed,
+                _ => ErrorIds.ServiceFailed,
+            };
         }
 
         static bool IsPlanError(string? code, string message) =>

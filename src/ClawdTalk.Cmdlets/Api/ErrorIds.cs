@@ -14,6 +14,10 @@ namespace ClawdTalk.Api
         public const string RateLimited = "RateLimited";
         public const string Conflict = "Conflict";
         public const string ValidationFailed = "ValidationFailed";
+        // the service reports that it failed to do what was asked (an error code `<thing>_failed`): its failure, not bad input
+        public const string MessageFailed = "MessageFailed";
+        public const string CallFailed = "CallFailed";
+        public const string ServiceFailed = "ServiceFailed";
         public const string PaidPlanRequired = "PaidPlanRequired";
         public const string RequestOutcomeUnknown = "RequestOutcomeUnknown";
         public const string InvalidServerResponse = "InvalidServerResponse";
@@ -53,5 +57,6 @@ namespace ClawdTalk.Api
         public const string StateEntryInvalid = "StateEntryInvalid";
         public const string InvalidScheduleTime = "InvalidScheduleTime";
         public const string ScheduleTooFar = "ScheduleTooFar";
+        public const string RunEnded = "RunEnded";
     }
 }

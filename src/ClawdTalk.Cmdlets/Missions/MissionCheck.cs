@@ -74,7 +74,7 @@ namespace ClawdTalk.Missions
     {
         public const string RunStillRunning = "RunStillRunning", StepPendingEventDone = "StepPendingEventDone",
             EventNotInMemory = "EventNotInMemory", EventNotOnTimeline = "EventNotOnTimeline", AgentNotLinked = "AgentNotLinked",
-            PollerLeftBehind = "PollerLeftBehind", RunFailedWithoutError = "RunFailedWithoutError";
+            PollerLeftBehind = "PollerLeftBehind", RunFailedWithoutError = "RunFailedWithoutError", RunEndedWithEventsPending = "RunEndedWithEventsPending";
 
         static bool StepTerminal(string? s) => s == "completed" || s == "skipped" || s == "failed";
         static bool RunTerminal(string? s) => s == "succeeded" || s == "failed" || s == "cancelled" || s == "canceled";
@@ -97,6 +97,16 @@ namespace ClawdTalk.Missions
             var runStatus = Json.Str(i.Run, "status")?.ToLowerInvariant();
             var steps = (i.Plan?["steps"] as JArray)?.OfType<JObject>().ToList() ?? new List<JObject>();
             var events = i.ServiceEvents;
+
+            // 0. "Succeeded" too early: the run has ended while calls or texts of it are still to come (scheduled on the run
+            //    after the service had ended it, by something that did not set it running again first)
+            var pending = events.Where(e => !EventTerminal(Json.Str(e, "status"))).ToList();
+            var storeActive = i.Entry == null || (Json.Str(i.Entry, StateKeys.Status) ?? "active") == "active";
+            if (RunTerminal(runStatus) && pending.Count > 0)
+                Add(RunEndedWithEventsPending, FindingSeverity.Error,
+                    $"The run is {runStatus} though {pending.Count} of its scheduled event(s) are still to come ({string.Join(", ", pending.Take(5).Select(e => Json.Str(e, "id", "event_id") + " to " + Json.Str(e, "to") + " " + Json.Str(e, "status")))}{(pending.Count > 5 ? ", …" : "")}): the dashboard shows it ended while calls go on.",
+                    runStatus == "succeeded" && storeActive ? "Test-ClawdTalkMission -Fix" : "Unregister-ClawdTalkScheduledEvent",
+                    canFix: runStatus == "succeeded" && storeActive);
 
             // 1. "Running" forever: every step is terminal, the run is not.
             if ((runStatus == "running" || runStatus == "pending") && steps.Count > 0 && steps.All(s => StepTerminal(Json.Str(s, "status"))))
@@ -158,7 +168,7 @@ namespace ClawdTalk.Missions
 
             // 5. A poller left for a terminal mission.
             var storeStatus = i.Entry == null ? null : Json.Str(i.Entry, StateKeys.Status);
-            var terminal = RunTerminal(runStatus) || (storeStatus != null && storeStatus != "active");
+            var terminal = (RunTerminal(runStatus) && pending.Count == 0) || (storeStatus != null && storeStatus != "active");
             if (terminal && i.Pollers != null)
                 foreach (var p in i.Pollers)
                     Add(PollerLeftBehind, FindingSeverity.Warning,

@@ -5,8 +5,8 @@ namespace ClawdTalk
 
     /// <summary>
     /// One way a mission looks wrong on the ClawdTalk dashboard, found by Test-ClawdTalkMission: a stable id
-    /// (RunStillRunning, StepPendingEventDone, EventNotInMemory, EventNotOnTimeline, AgentNotLinked, PollerLeftBehind,
-    /// RunFailedWithoutError), what was seen, and the cmdlet that repairs it.
+    /// (RunEndedWithEventsPending, RunStillRunning, StepPendingEventDone, EventNotInMemory, EventNotOnTimeline, AgentNotLinked,
+    /// PollerLeftBehind, RunFailedWithoutError), what was seen, and the cmdlet that repairs it.
     /// </summary>
     public sealed class MissionFinding
     {

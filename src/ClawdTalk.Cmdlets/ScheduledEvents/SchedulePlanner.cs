@@ -10,7 +10,8 @@ namespace ClawdTalk.ScheduledEvents
     internal sealed class ScheduleSlot
     {
         public DateTimeOffset At;
-        /// <summary>True when the time is the default start plus stagger (no -At, no window move): a "too soon" answer may move it.</summary>
+        /// <summary>True when the time is the default start plus stagger (no -At, no window move), or a time already moved to the
+        /// service's minimum: a request that goes later than planned may move it again.</summary>
         public bool Flexible;
         /// <summary>The zones the time was chosen in (the target's, -TimeZone's or its number's), null when no zone mattered.</summary>
         public IReadOnlyList<TimeZoneInfo>? Zones;
@@ -24,7 +25,8 @@ namespace ClawdTalk.ScheduledEvents
 
     /// <summary>
     /// The planning of Register-ClawdTalkCall and -Sms, without the engine: the start (-At, else 90 seconds from now, so
-    /// the service's one-minute minimum holds when the request arrives), the stagger between targets, a target's own time,
+    /// the service's one-minute minimum holds when the request arrives; an -At or a target's time up to a minute short of
+    /// that minimum is moved to it with a warning), the stagger between targets, a target's own time,
     /// and -TimeWindow in the callee's zone (targets moved to the same opening are spaced by the stagger too). Time comes
     /// from a <see cref="TimeProvider"/>.
     /// </summary>
@@ -34,6 +36,29 @@ namespace ClawdTalk.ScheduledEvents
         public static readonly TimeSpan MinimumLead = TimeSpan.FromSeconds(60);
         /// <summary>The furthest ahead a call or text is scheduled: a time beyond it is a mistake (a wrong century, DateTime.MaxValue).</summary>
         public static readonly TimeSpan MaximumLead = TimeSpan.FromDays(3653);
+        /// <summary>What a time moved to the service's minimum keeps in hand for its request to arrive.</summary>
+        public static readonly TimeSpan SendMargin = TimeSpan.FromSeconds(5);
+
+        /// <summary>The earliest time the module asks for: the service's minimum (a minute ahead) when the request arrives.</summary>
+        public static DateTimeOffset Earliest(DateTimeOffset now) => ScheduledEventsApi.Ceil(now + MinimumLead + SendMargin);
+
+        /// <summary>
+        /// A fixed time checked against the service's minimum (a minute ahead): in the past is ScheduleInPast; up to a
+        /// minute short of the minimum (now or later, e.g. `(Get-Date).AddMinutes(1)` by the time it is planned) is moved
+        /// to <see cref="Earliest"/> with a warning, and <paramref name="moved"/> says so.
+        /// </summary>
+        static DateTimeOffset Checked(DateTimeOffset at, DateTimeOffset now, string what, object? target, Action<string>? warn, out bool moved)
+        {
+            moved = false;
+            if (at < now) throw Errors.Invalid("ScheduleInPast", $"{what} {Show(at)} is in the past. Nothing was scheduled{(target is string t ? " for " + t : "")}.", target ?? at);
+            if (at > now + MaximumLead) throw Errors.Invalid(ErrorIds.ScheduleTooFar, $"{what} {Show(at)} is more than ten years ahead. Nothing was scheduled{(target is string t2 ? " for " + t2 : "")}.", target ?? at);
+            if (at >= now + MinimumLead + SendMargin) return at;
+            var earliest = Earliest(now);
+            if (at >= earliest) return at;
+            moved = true;
+            warn?.Invoke($"{what} {Show(at)} is less than the service's minimum of a minute ahead; it was moved to {Show(earliest)}.");
+            return earliest;
+        }
 
         readonly TimeProvider _clock;
         readonly TimeSpan _stagger;
@@ -45,17 +70,16 @@ namespace ClawdTalk.ScheduledEvents
         int _index;
 
         /// <param name="at">-At (already parsed), null for the default start.</param>
-        public SchedulePlanner(TimeProvider clock, DateTimeOffset? at, TimeSpan stagger, TimeWindow? window, IReadOnlyList<TimeZoneInfo>? zoneOverride)
+        /// <param name="warn">Hears of an -At moved to the service's minimum.</param>
+        public SchedulePlanner(TimeProvider clock, DateTimeOffset? at, TimeSpan stagger, TimeWindow? window, IReadOnlyList<TimeZoneInfo>? zoneOverride, Action<string>? warn = null)
         {
             _clock = clock;
             var now = clock.GetUtcNow();
             if (at.HasValue)
             {
-                if (at.Value <= now) throw Errors.Invalid("ScheduleInPast", $"-At {Show(at.Value)} is in the past. Nothing was scheduled.", at.Value);
-                if (at.Value > now + MaximumLead) throw Errors.Invalid(ErrorIds.ScheduleTooFar, $"-At {Show(at.Value)} is more than ten years ahead. Nothing was scheduled.", at.Value);
-                if (at.Value < now + MinimumLead) throw Errors.Invalid("ScheduleTooSoon", $"-At {Show(at.Value)} is less than a minute ahead; the service needs at least a minute. Nothing was scheduled.", at.Value);
-                _start = at.Value;
-                _fixedStart = true;
+                _start = Checked(at.Value, now, "-At", null, warn, out var moved);
+                // a start moved to the minimum may move again when its request goes later than planned
+                _fixedStart = !moved;
             }
             else _start = ScheduledEventsApi.Ceil(now + DefaultLead);
             if (stagger < TimeSpan.Zero || stagger > TimeSpan.FromDays(1)) throw Errors.Invalid("InvalidStagger", "-Stagger must be between 0 and one day.", stagger);
@@ -73,10 +97,8 @@ namespace ClawdTalk.ScheduledEvents
             var slot = new ScheduleSlot();
             if (target.At.HasValue)
             {
-                slot.At = target.At.Value;
-                if (slot.At <= now) throw Errors.Invalid("ScheduleInPast", $"The time {Show(slot.At)} of {target} is in the past; nothing was scheduled for it.", target.Phone);
-                if (slot.At > now + MaximumLead) throw Errors.Invalid(ErrorIds.ScheduleTooFar, $"The time {Show(slot.At)} of {target} is more than ten years ahead; nothing was scheduled for it.", target.Phone);
-                if (slot.At < now + MinimumLead) throw Errors.Invalid("ScheduleTooSoon", $"The time {Show(slot.At)} of {target} is less than a minute ahead; nothing was scheduled for it.", target.Phone);
+                slot.At = Checked(target.At.Value, now, $"The time of {target}", target.Phone, warn, out var moved);
+                slot.Flexible = moved;
             }
             else
             {
@@ -112,6 +134,31 @@ namespace ClawdTalk.ScheduledEvents
             slot.At = ScheduledEventsApi.Ceil(slot.At);
             _index++;
             return slot;
+        }
+    }
+
+    /// <summary>
+    /// Which plan step a call or text belongs to, known when it is placed (sent as its step_id, so the service completes
+    /// that step when it finishes and nothing has to guess later): the one asked for (-StepId), else the plan's only step,
+    /// else the one step in progress, else the last open step (a plan of research then calls: calls). None when the run
+    /// has no plan or every step has ended.
+    /// </summary>
+    internal static class StepPlacement
+    {
+        public static string? For(Newtonsoft.Json.Linq.JObject? plan, out string reason)
+        {
+            var steps = (plan?["steps"] as Newtonsoft.Json.Linq.JArray)?.OfType<Newtonsoft.Json.Linq.JObject>()
+                .OrderBy(x => Json.Int(x, "sequence") ?? 0).ToList() ?? new List<Newtonsoft.Json.Linq.JObject>();
+            string? Id(Newtonsoft.Json.Linq.JObject x) => Json.Str(x, "step_id");
+            static bool Ended(string? status) => status == "completed" || status == "skipped" || status == "failed";
+            if (steps.Count == 0) { reason = "the run has no plan"; return null; }
+            if (steps.Count == 1) { reason = "the plan's only step"; return Id(steps[0]); }
+            var inProgress = steps.Where(x => Json.Str(x, "status") == "in_progress").ToList();
+            if (inProgress.Count == 1) { reason = "the step in progress"; return Id(inProgress[0]); }
+            var open = steps.Where(x => !Ended(Json.Str(x, "status"))).ToList();
+            if (open.Count > 0) { reason = "the last open step"; return Id(open[open.Count - 1]); }
+            reason = "every step of the plan has ended";
+            return null;
         }
     }
 }

@@ -9,8 +9,12 @@ namespace ClawdTalk.Host.Resident
     /// The client half of resident mode: hands a -Command/-File run, with this process's environment, working
     /// directory and console facts, to a running `clawdtalk --serve`, and replays what it prints. Shared by the managed
     /// host (before it loads the engine) and the native launcher. Returns false, having printed nothing, whenever the
-    /// command should start cold instead: no server, another user's server, another version or module, or a server busy
-    /// with another environment.
+    /// command should start cold instead: no server, another user's server, another version or module, a server busy
+    /// with another environment, and a server that cannot be heard (stopped, wedged: silent for the answer limit) or
+    /// answers what the protocol does not allow (a typed <see cref="MalformedFrameException"/>). Nothing runs on the
+    /// server before this client says Go, so a command never runs both there and cold. Once it runs, a server that goes
+    /// silent for a minute or breaks the protocol ends the client with exit 1 and a message: the command may have done
+    /// part of its work, so it is not run again.
     /// </summary>
     internal static class ResidentClient
     {
@@ -18,12 +22,14 @@ namespace ClawdTalk.Host.Resident
 
         static bool Trace => ResidentSettings.Has("trace");
 
-        enum Outcome { Served, NoServer, Refused, Stale }
+        enum Outcome { Served, NoServer, Refused, Stale, Unheard }
 
         /// <summary>
         /// Runs the command through the resident server, starting one first when none answers (unless
-        /// CLAWDTALK_RESIDENT=manual). <paramref name="serverCommand"/> gives the program and arguments that start
-        /// `clawdtalk --serve` for this installation. False, having printed nothing, when the command must start cold.
+        /// CLAWDTALK_RESIDENT=manual). A server that cannot be heard is replaced the same way: the new one takes the
+        /// socket, and the old one exits when it wakes to find its socket gone. <paramref name="serverCommand"/> gives the
+        /// program and arguments that start `clawdtalk --serve` for this installation. False, having printed nothing, when
+        /// the command must start cold.
         /// </summary>
         public static bool TryRun(HostArguments args, string? modulePath, string hostVersion, Func<string[]>? serverCommand, out int exitCode)
         {
@@ -52,50 +58,86 @@ namespace ClawdTalk.Host.Resident
             {
                 var request = BuildRequest(args, modulePath, hostVersion);
                 try { ResidentWire.WriteFrame(stream, ResidentWire.Request, request.Encode()); }
-                catch (IOException) { Say("the resident server closed the connection"); return Outcome.NoServer; }
+                catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException) { Say("the resident server did not take the request"); return Outcome.Unheard; }
 
-                var accepted = false;
+                // 1. until accepted: nothing has run; anything wrong means "start cold"
                 while (true)
                 {
                     (byte type, byte[] payload)? frame;
-                    try { frame = ResidentWire.ReadFrame(stream); }
-                    catch (Exception ex) when (ex is IOException || ex is InvalidDataException) { frame = null; }
+                    try { frame = ResidentWire.ReadFrame(stream, ResidentWire.AnswerLimit); }
+                    catch (PeerSilentException ex) { Say($"the resident server did not answer ({ex.Message})"); return Outcome.Unheard; }
+                    catch (MalformedFrameException ex) { Say(ex.Message); return Outcome.Unheard; }
+                    catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException) { frame = null; }
+                    if (frame == null) { Say("the resident server closed the connection"); return Outcome.NoServer; }
+                    var (type, payload) = frame.Value;
+                    if (type == ResidentWire.Heartbeat) continue;
+                    if (type == ResidentWire.Fallback)
+                    {
+                        var why = Encoding.UTF8.GetString(payload);
+                        if (why.StartsWith(ResidentWire.StalePrefix, StringComparison.Ordinal))
+                        {
+                            if (Trace) Console.Error.WriteLine("clawdtalk: resident: " + why + "; the server exits");
+                            return Outcome.Stale;
+                        }
+                        Say(why);
+                        return Outcome.Refused;
+                    }
+                    if (type != ResidentWire.Accepted) { Say(new MalformedFrameException($"a frame of type {ResidentWire.Describe(type)} before the command was accepted").Message); return Outcome.Unheard; }
+                    try { ResidentWire.WriteFrame(stream, ResidentWire.Go, ReadOnlySpan<byte>.Empty); }
+                    catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException) { Say("the resident server went away before the command ran"); return Outcome.NoServer; }
+                    break;
+                }
+                if (Trace) Console.Error.WriteLine($"clawdtalk: resident: served by {path} (engine loaded: {EngineLoaded()})");
+
+                // 2. the command runs: its output as it comes, the server's heartbeat in between
+                while (true)
+                {
+                    (byte type, byte[] payload)? frame;
+                    string? broken = null;
+                    try { frame = ResidentWire.ReadFrame(stream, ResidentWire.RunSilenceLimit); }
+                    catch (PeerSilentException ex) { frame = null; broken = $"stopped answering ({ex.Message})"; }
+                    catch (MalformedFrameException ex) { frame = null; broken = "sent a " + ex.Message.Replace("malformed answer from the resident server: ", "malformed answer: "); }
+                    catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException) { frame = null; }
                     if (frame == null)
                     {
-                        if (!accepted) { Say("the resident server closed the connection"); return Outcome.NoServer; }
                         // The command may have done part of its work: running it again could repeat a call or a text.
-                        Console.Error.WriteLine("clawdtalk: the resident server stopped before the command finished.");
+                        Console.Out.Flush();
+                        Console.Error.WriteLine(broken == null
+                            ? "clawdtalk: the resident server stopped before the command finished."
+                            : $"clawdtalk: the resident server {broken} before the command finished; it may have done part of its work, so it was not run again.");
                         exitCode = 1;
                         return Outcome.Served;
                     }
                     var (type, payload) = frame.Value;
                     switch (type)
                     {
-                        case ResidentWire.Fallback when !accepted:
-                            var why = Encoding.UTF8.GetString(payload);
-                            if (why.StartsWith(ResidentWire.StalePrefix, StringComparison.Ordinal))
-                            {
-                                if (Trace) Console.Error.WriteLine("clawdtalk: resident: " + why + "; the server exits");
-                                return Outcome.Stale;
-                            }
-                            Say(why);
-                            return Outcome.Refused;
-                        case ResidentWire.Accepted:
-                            accepted = true;
-                            if (Trace) Console.Error.WriteLine($"clawdtalk: resident: served by {path} (engine loaded: {EngineLoaded()})");
-                            break;
+                        case ResidentWire.Heartbeat: break;
                         case ResidentWire.Stdout: Console.Out.Write(Encoding.UTF8.GetString(payload)); break;
                         case ResidentWire.Stderr: Console.Error.Write(Encoding.UTF8.GetString(payload)); break;
                         case ResidentWire.Exit:
-                            exitCode = BitConverter.ToInt32(payload, 0);
+                            int code;
+                            try { code = ResidentWire.ExitCodeOf(payload); }
+                            catch (MalformedFrameException ex)
+                            {
+                                Console.Out.Flush();
+                                Console.Error.WriteLine($"clawdtalk: the resident server sent a {ex.Message.Replace("malformed answer from the resident server: ", "malformed answer: ")} at the end of the command.");
+                                exitCode = 1;
+                                return Outcome.Served;
+                            }
+                            exitCode = code;
                             Console.Out.Flush();
+                            return Outcome.Served;
+                        default:
+                            Console.Out.Flush();
+                            Console.Error.WriteLine($"clawdtalk: the resident server sent a malformed answer (a frame of type {ResidentWire.Describe(type)}) while the command ran; it may have done part of its work, so it was not run again.");
+                            exitCode = 1;
                             return Outcome.Served;
                     }
                 }
             }
         }
 
-        /// <summary>Sends a ping or stop request; true when a server answered.</summary>
+        /// <summary>Sends a ping or stop request; true when a server answered within the answer limit (a malformed answer is none).</summary>
         public static bool Control(byte kind, string hostVersion)
         {
             using var stream = ResidentWire.Connect(ResidentWire.SocketPath());
@@ -103,9 +145,9 @@ namespace ClawdTalk.Host.Resident
             try
             {
                 ResidentWire.WriteFrame(stream, ResidentWire.Request, new ResidentRequest { Kind = kind, HostVersion = hostVersion }.Encode());
-                return ResidentWire.ReadFrame(stream) != null;
+                return ResidentWire.ReadFrame(stream, ResidentWire.AnswerLimit) is { } frame && frame.type == ResidentWire.Accepted;
             }
-            catch (IOException) { return false; }
+            catch (Exception ex) when (ex is IOException || ex is TimeoutException || ex is ObjectDisposedException) { return false; }
         }
 
         static ResidentRequest BuildRequest(HostArguments args, string modulePath, string hostVersion)
@@ -135,7 +177,7 @@ namespace ClawdTalk.Host.Resident
 
         static void Say(string why)
         {
-            if (Trace) Console.Error.WriteLine($"clawdtalk: resident: {why}; starting cold (engine loaded: {EngineLoaded()})");
+            if (Trace) Console.Error.WriteLine($"clawdtalk: resident: {why}; not served by it (engine loaded: {EngineLoaded()})");
         }
 
         static bool EngineLoaded()

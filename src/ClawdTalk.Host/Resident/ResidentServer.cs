@@ -42,6 +42,8 @@ namespace ClawdTalk.Host.Resident
         readonly Dictionary<string, string> _startEnv;
         readonly CancellationTokenSource _stop = new CancellationTokenSource();
         Socket? _listener;
+        /// <summary>When this server's socket file was made: a server started while this one could not answer makes a new one.</summary>
+        DateTime _socketStamp;
 
         ResidentServer(string socketPath, string modulePath, string hostVersion, Dictionary<string, string> startEnv, TimeSpan idle)
         {
@@ -98,7 +100,8 @@ namespace ClawdTalk.Host.Resident
                     while (!_stop.IsCancellationRequested)
                     {
                         Socket client;
-                        try { client = _listener!.Accept(); }
+                        // polled, so that stopping never has to close the listener from another thread (see Shutdown)
+                        try { if (!_listener!.Poll(250_000, SelectMode.SelectRead)) continue; client = _listener.Accept(); }
                         catch (Exception) when (_stop.IsCancellationRequested) { break; }
                         catch (SocketException) { continue; }
                         StartHandler(() =>
@@ -112,8 +115,14 @@ namespace ClawdTalk.Host.Resident
             }
             finally
             {
-                _listener?.Dispose();
-                if (!ResidentWire.IsWindows) try { File.Delete(_socketPath); } catch (IOException) { }
+                // Only our own socket goes with us. .NET unlinks a Unix socket's path when the socket that bound it is
+                // disposed, whatever the path holds by then: when a server that replaced this one (while it could not
+                // answer) owns the path, the listener is left for the process's exit to close, which unlinks nothing.
+                if (_listener != null && (!File.Exists(_socketPath) || File.GetLastWriteTimeUtc(_socketPath) == _socketStamp))
+                {
+                    _listener.Dispose();
+                    try { File.Delete(_socketPath); } catch (IOException) { }
+                }
                 _pool.Dispose();
             }
             return 0;
@@ -133,6 +142,7 @@ namespace ClawdTalk.Host.Resident
             _listener.Bind(new UnixDomainSocketEndPoint(_socketPath));
             File.SetUnixFileMode(_socketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             _listener.Listen(64);
+            _socketStamp = File.GetLastWriteTimeUtc(_socketPath);
             return null;
         }
 
@@ -176,6 +186,7 @@ namespace ClawdTalk.Host.Resident
                 if (_idle > TimeSpan.Zero && DateTime.UtcNow - new DateTime(Interlocked.Read(ref _lastActivity), DateTimeKind.Utc) >= _idle)
                     why = $"idle for {_idle.TotalSeconds:0.#} s";
                 else if (!ResidentWire.IsWindows && !File.Exists(_socketPath)) why = "the socket was removed";
+                else if (!ResidentWire.IsWindows && File.GetLastWriteTimeUtc(_socketPath) != _socketStamp) why = "another server took the socket (this one did not answer)";
                 else if (ModuleStamp(_modulePath) != _moduleStamp) why = "the module changed";
                 else if (HostStamp() != _hostStamp) why = "the host changed";
                 if (why == null) continue;
@@ -198,13 +209,15 @@ namespace ClawdTalk.Host.Resident
         void Shutdown()
         {
             if (_stop.IsCancellationRequested) return;
-            _stop.Cancel();
-            try { _listener?.Dispose(); } catch (ObjectDisposedException) { }
+            _stop.Cancel(); // the accept loop sees it within a quarter of a second; the named-pipe wait is cancelled by it
         }
 
         void Handle(Stream stream)
         {
-            var frame = ResidentWire.ReadFrame(stream);
+            // a client that connects and says nothing does not hold a thread for ever
+            (byte type, byte[] payload)? frame;
+            try { frame = ResidentWire.ReadFrame(stream, ResidentWire.AnswerLimit); }
+            catch (Exception ex) when (ex is TimeoutException || ex is IOException) { Log("a client sent no request: " + ex.Message); return; }
             if (frame == null || frame.Value.type != ResidentWire.Request) return;
             var request = ResidentRequest.Decode(frame.Value.payload);
             if (request.Protocol != ResidentWire.ProtocolVersion) { ResidentWire.WriteFrame(stream, ResidentWire.Fallback, "protocol version differs"); return; }
@@ -223,12 +236,16 @@ namespace ClawdTalk.Host.Resident
         void Run(Stream stream, ResidentRequest request)
         {
             Interlocked.Exchange(ref _lastActivity, DateTime.UtcNow.Ticks);
+            // every frame of this client goes through the sink, the heartbeat's too: the client hears from this server at
+            // least every second from now until the run ends, however long a session takes to open or a command to print
+            var sink = new FrameSink(stream);
+            using var heartbeat = new Timer(_ => sink.Frame(ResidentWire.Heartbeat), null, ResidentWire.HeartbeatInterval, ResidentWire.HeartbeatInterval);
             var stale = Stale(request);
             if (stale != null)
             {
                 // Out of date: the client starts a new server once this one has gone (after its runs in progress).
                 Log("exits: " + stale);
-                ResidentWire.WriteFrame(stream, ResidentWire.Fallback, ResidentWire.StalePrefix + stale);
+                sink.Frame(ResidentWire.Fallback, ResidentWire.StalePrefix + stale);
                 new Thread(() =>
                 {
                     while (Volatile.Read(ref _running) > 0) Thread.Sleep(20);
@@ -241,14 +258,14 @@ namespace ClawdTalk.Host.Resident
             if (why != null)
             {
                 Log("sent back to start cold: " + why);
-                ResidentWire.WriteFrame(stream, ResidentWire.Fallback, why);
+                sink.Frame(ResidentWire.Fallback, why);
                 return;
             }
             var target = _lease.Target(request.Environment);
             if (!_lease.TryEnter(target, request.WorkingDirectory, out why))
             {
                 Log("sent back to start cold: " + why);
-                ResidentWire.WriteFrame(stream, ResidentWire.Fallback, why!);
+                sink.Frame(ResidentWire.Fallback, why!);
                 return;
             }
             PooledSession? pooled = null;
@@ -256,10 +273,14 @@ namespace ClawdTalk.Host.Resident
             try
             {
                 pooled = _pool.Take();
-                var sink = new FrameSink(stream);
                 pooled.Bind(sink, request.Width, request.Ansi);
                 pooled.Session.SetLocation(request.WorkingDirectory);
-                ResidentWire.WriteFrame(stream, ResidentWire.Accepted, ReadOnlySpan<byte>.Empty);
+                sink.Frame(ResidentWire.Accepted);
+                // nothing runs before the client says Go: a client that stopped waiting has started cold instead
+                (byte type, byte[] payload)? go;
+                try { go = ResidentWire.ReadFrame(stream, ResidentWire.AnswerLimit); }
+                catch (Exception ex) when (ex is IOException || ex is TimeoutException || ex is ObjectDisposedException) { go = null; }
+                if (go == null || go.Value.type != ResidentWire.Go) { Log("the client did not confirm; nothing was run"); return; }
                 var session = pooled.Session;
                 // A client that goes away (Ctrl+C, killed) stops its command, as Ctrl+C stops a cold one.
                 var watcher = new Thread(() =>
@@ -270,7 +291,8 @@ namespace ClawdTalk.Host.Resident
                 watcher.Start();
                 var started = DateTime.UtcNow;
                 var code = request.File != null ? session.Execute(request.File, isFile: true, request.FileArgs) : session.Execute(request.Command ?? "");
-                if (!sink.Broken) ResidentWire.WriteExit(stream, code);
+                heartbeat.Change(Timeout.Infinite, Timeout.Infinite);
+                if (!sink.Broken) sink.Exit(code);
                 Log($"ran {(request.File != null ? "a file" : "a command")} in {(DateTime.UtcNow - started).TotalMilliseconds:0} ms, exit {code}{(sink.Broken ? " (client gone)" : "")}");
             }
             finally
@@ -397,10 +419,27 @@ namespace ClawdTalk.Host.Resident
 
         public void Send(byte type, string text)
         {
-            if (Broken || text.Length == 0) return;
+            if (text.Length == 0) return;
+            Frame(type, text);
+        }
+
+        /// <summary>Any frame (control frames, the heartbeat), in order with the output.</summary>
+        public void Frame(byte type, string text = "")
+        {
+            if (Broken) return;
             lock (_gate)
             {
+                if (Broken) return;
                 try { ResidentWire.WriteFrame(_stream, type, Encoding.UTF8.GetBytes(text)); }
+                catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException) { Broken = true; }
+            }
+        }
+
+        public void Exit(int code)
+        {
+            lock (_gate)
+            {
+                try { ResidentWire.WriteExit(_stream, code); }
                 catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException) { Broken = true; }
             }
         }

@@ -18,12 +18,31 @@ namespace ClawdTalk.Host.Resident
     internal static class ResidentWire
     {
         /// <summary>Bumped whenever the request or frame layout changes: a mismatch means "start cold".</summary>
-        public const int ProtocolVersion = 1;
+        public const int ProtocolVersion = 2;
         public const int MaxFrame = 64 * 1024 * 1024;
 
-        // frame types
+        // frame types. Server to client: Accepted, Fallback, Stdout, Stderr, Exit, and Heartbeat (every HeartbeatInterval
+        // from the moment it reads a run request until the run ends, so a client always knows the server is alive).
+        // Client to server: Request, then Go once it has read Accepted: the server runs nothing before Go, so a client
+        // that gave up waiting (and starts cold) can never have its command run twice.
         public const byte Request = (byte)'R', Accepted = (byte)'A', Fallback = (byte)'F', Stdout = (byte)'O', Stderr = (byte)'E', Exit = (byte)'X';
+        public const byte Heartbeat = (byte)'H', Go = (byte)'G';
         public const byte KindRun = 1, KindPing = 2, KindStop = 3;
+
+        public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(1);
+
+        /// <summary>How long a connect may take: a server that does not accept it in this time is not served by.</summary>
+        public static readonly TimeSpan ConnectLimit = TimeSpan.FromSeconds(2);
+
+        /// <summary>
+        /// How long a client waits to hear from the server before it is accepted (CLAWDTALK_RESIDENT_TIMEOUT, default 5 s):
+        /// the server speaks at least every second, so silence this long means it is stopped or broken, and the command
+        /// starts cold. A ping or stop waits as long for its answer.
+        /// </summary>
+        public static TimeSpan AnswerLimit => ResidentSettings.ParseDuration(Environment.GetEnvironmentVariable("CLAWDTALK_RESIDENT_TIMEOUT")) is { } t && t > TimeSpan.Zero ? t : TimeSpan.FromSeconds(5);
+
+        /// <summary>While a command runs: twelve times the answer limit (a minute by default) without a word ends the client.</summary>
+        public static TimeSpan RunSilenceLimit => TimeSpan.FromTicks(AnswerLimit.Ticks * 12);
 
         /// <summary>A fallback reason with this prefix means "this server is out of date and exits now": start a new one.</summary>
         public const string StalePrefix = "stale: ";
@@ -57,12 +76,16 @@ namespace ClawdTalk.Host.Resident
             return null;
         }
 
-        /// <summary>Connects to the server, or returns null when none answers. Verifies the server runs as this user.</summary>
+        /// <summary>
+        /// Connects to the server, or returns null when none answers within <see cref="ConnectLimit"/> (a listener whose
+        /// process is stopped still completes connects until its backlog is full: <see cref="ReadFrame"/>'s limit catches
+        /// that one). Verifies the server runs as this user. Writes on the stream give up after the answer limit.
+        /// </summary>
         public static Stream? Connect(string path)
         {
             if (IsWindows)
             {
-                var pipe = new NamedPipeClientStream(".", path, PipeDirection.InOut, PipeOptions.CurrentUserOnly);
+                var pipe = new NamedPipeClientStream(".", path, PipeDirection.InOut, PipeOptions.CurrentUserOnly | PipeOptions.Asynchronous);
                 try { pipe.Connect(50); return pipe; }
                 catch (Exception ex) when (ex is TimeoutException || ex is IOException || ex is UnauthorizedAccessException) { pipe.Dispose(); return null; }
             }
@@ -71,10 +94,13 @@ namespace ClawdTalk.Host.Resident
             var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
             try
             {
-                socket.Connect(new UnixDomainSocketEndPoint(path));
+                var connecting = socket.ConnectAsync(new UnixDomainSocketEndPoint(path));
+                if (!connecting.Wait(ConnectLimit)) { socket.Dispose(); return null; }
                 if (!PeerIsSameUser(socket)) { socket.Dispose(); return null; }
+                socket.SendTimeout = (int)AnswerLimit.TotalMilliseconds;
                 return new NetworkStream(socket, ownsSocket: true);
             }
+            catch (AggregateException ex) when (ex.InnerException is SocketException) { socket.Dispose(); return null; }
             catch (SocketException) { socket.Dispose(); return null; }
         }
 
@@ -124,24 +150,34 @@ namespace ClawdTalk.Host.Resident
             WriteFrame(s, Exit, b);
         }
 
-        /// <summary>Reads one frame; null at a clean end of stream.</summary>
-        public static (byte type, byte[] payload)? ReadFrame(Stream s)
+        /// <summary>
+        /// Reads one frame; null at a clean end of stream. <see cref="MalformedFrameException"/> for a length out of range;
+        /// with <paramref name="limit"/>, <see cref="PeerSilentException"/> when the peer sends nothing for that long.
+        /// </summary>
+        public static (byte type, byte[] payload)? ReadFrame(Stream s, TimeSpan? limit = null)
         {
             var head = new byte[5];
-            if (!ReadExactly(s, head, allowEnd: true)) return null;
+            if (!ReadExactly(s, head, allowEnd: true, limit)) return null;
             var len = BitConverter.ToInt32(head, 1);
-            if (len < 0 || len > MaxFrame) throw new InvalidDataException("frame too large");
+            if (len < 0 || len > MaxFrame) throw new MalformedFrameException($"a frame of type {Describe(head[0])} claims {len} bytes");
             var payload = new byte[len];
-            if (!ReadExactly(s, payload, allowEnd: false)) throw new EndOfStreamException();
+            if (!ReadExactly(s, payload, allowEnd: false, limit)) throw new EndOfStreamException();
             return (head[0], payload);
         }
 
-        static bool ReadExactly(Stream s, byte[] buffer, bool allowEnd)
+        /// <summary>A frame type as text for a message: its letter when printable, else its code.</summary>
+        public static string Describe(byte type) => type >= 0x21 && type < 0x7F ? "'" + (char)type + "'" : "0x" + type.ToString("x2");
+
+        /// <summary>The exit code an Exit frame carries (exactly four bytes).</summary>
+        public static int ExitCodeOf(byte[] payload) =>
+            payload.Length == 4 ? BitConverter.ToInt32(payload, 0) : throw new MalformedFrameException($"an exit frame of {payload.Length} bytes (4 expected)");
+
+        static bool ReadExactly(Stream s, byte[] buffer, bool allowEnd, TimeSpan? limit)
         {
             var read = 0;
             while (read < buffer.Length)
             {
-                var n = s.Read(buffer, read, buffer.Length - read);
+                var n = ReadWithin(s, buffer, read, buffer.Length - read, limit);
                 if (n == 0)
                 {
                     if (read == 0 && allowEnd) return false;
@@ -151,6 +187,37 @@ namespace ClawdTalk.Host.Resident
             }
             return true;
         }
+
+        static int ReadWithin(Stream s, byte[] buffer, int offset, int count, TimeSpan? limit)
+        {
+            if (limit == null) return s.Read(buffer, offset, count);
+            if (s.CanTimeout)
+            {
+                s.ReadTimeout = (int)Math.Max(1, limit.Value.TotalMilliseconds);
+                try { return s.Read(buffer, offset, count); }
+                catch (IOException ex) when (ex.InnerException is SocketException se && (se.SocketErrorCode == SocketError.TimedOut || se.SocketErrorCode == SocketError.WouldBlock))
+                {
+                    throw new PeerSilentException(limit.Value);
+                }
+            }
+            // a stream without read timeouts (a named pipe): the read is abandoned, and the stream closed, at the limit
+            var reading = s.ReadAsync(buffer, offset, count);
+            if (!reading.Wait(limit.Value)) { s.Dispose(); throw new PeerSilentException(limit.Value); }
+            return reading.GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>An answer on the socket that breaks the protocol: a length out of range, a payload of the wrong size, a frame not expected there.</summary>
+    internal sealed class MalformedFrameException : IOException
+    {
+        public MalformedFrameException(string message) : base("malformed answer from the resident server: " + message) { }
+    }
+
+    /// <summary>The peer said nothing for the given time: a stopped (SIGSTOP) or wedged process.</summary>
+    internal sealed class PeerSilentException : TimeoutException
+    {
+        public PeerSilentException(TimeSpan limit) : base($"nothing heard for {limit.TotalSeconds:0.#} s") { Limit = limit; }
+        public TimeSpan Limit { get; }
     }
 
     /// <summary>

@@ -166,6 +166,10 @@ internal static class DashboardModel
             list.Add(new JsonObject { ["id"] = id, ["severity"] = severity, ["evidence"] = evidence, ["step_id"] = stepId, ["event_id"] = eventId });
 
         List<PlanStep> plan = r.Plan ?? new List<PlanStep>();
+        List<ScheduledEvent> open = scheduled.Where(e => !e.IsTerminal).ToList();
+        if (r.IsTerminal && open.Count > 0)
+            Add("RunEndedWithEventsPending", "Error",
+                $"The run is {r.Status} though {open.Count} of its scheduled event(s) are still to come ({string.Join(", ", open.Take(5).Select(e => $"{e.Id} to {e.To} {e.Status}"))}{(open.Count > 5 ? ", …" : "")}).");
         if (r.Status is "running" or "pending" && plan.Count > 0 && plan.All(IsTerminal))
             Add("RunStillRunning", "Error",
                 $"The run is {r.Status} though all {plan.Count} steps are terminal ({string.Join(", ", plan.Select(p => p.StepId + "=" + p.Status))}).");

@@ -331,7 +331,7 @@ namespace ClawdTalk.Tests.Bridge
             BridgeSandbox.WaitUntil(() => _fx.SentSms().Count == 1, "the SMS reply");
             _fx.Control("sms/inbound", new { from = "+15550000004", body = "hello from a failing number" });
             BridgeSandbox.WaitUntil(() => Records().Any(r => r.Event == "sms_reply_failed"), "the failed reply's record");
-            Assert.Equal("ValidationFailed", Records().Single(r => r.Event == "sms_reply_failed").ErrorId);
+            Assert.Equal("MessageFailed", Records().Single(r => r.Event == "sms_reply_failed").ErrorId);
         }
     }
 }

@@ -13,6 +13,11 @@ namespace ClawdTalk.Tests.Outreach
     /// </summary>
     public class ShapeTests
     {
+        // Register without -StepId reads the run's plan first (none: the call belongs to no step), and the run right before
+        // its first request (running: nothing to open again)
+        static readonly Reply NoPlan = new(404, "{\"error\":{\"code\":\"not_found\",\"message\":\"no plan\"}}");
+        static readonly Reply Running = new(200, "{\"data\":{\"id\":\"r1\",\"status\":\"running\"}}");
+
         const string Register = "Register-ClawdTalkCall -MissionId m1 -RunId r1 -AssistantId a1 -From '+1 303 555 0100' -To '+1 303 555 1234' -At '2030-01-01T10:00:00Z' -Force";
 
         static (PsSession ps, Dictionary<string, object?> vars) Connected(ScriptedServer server)
@@ -32,7 +37,7 @@ namespace ClawdTalk.Tests.Outreach
         [InlineData("{\"id\":\"e3\",\"status\":\"queued\",\"to\":\"+13035551234\"}", "e3")]
         public void A_scheduled_event_is_read_from_every_envelope(string created, string id)
         {
-            using var server = new ScriptedServer().Then(new Reply(200, "{\"data\":[]}"), new Reply(201, created), new Reply(201, "{\"data\":{\"id\":\"rev1\"}}"));
+            using var server = new ScriptedServer().Then(NoPlan, new Reply(200, "{\"data\":[]}"), Running, new Reply(201, created), new Reply(201, "{\"data\":{\"id\":\"rev1\"}}"));
             var (ps, _) = Connected(server);
             using (ps)
             {
@@ -52,7 +57,9 @@ namespace ClawdTalk.Tests.Outreach
         public void A_lost_answer_is_adopted_when_the_list_shows_the_event_landed()
         {
             using var server = new ScriptedServer().Then(
+                NoPlan,
                 new Reply(200, "{\"events\":[]}"),
+                Running,
                 new Reply(0, Reset: true),
                 new Reply(200, "{\"data\":[{\"id\":\"e8\",\"to\":\"+13035551234\",\"scheduled_at\":\"2030-01-01T10:00:00.000Z\",\"run_id\":\"other\"},"
                                + "{\"id\":\"e9\",\"to\":\"+13035551234\",\"scheduled_at\":\"2030-01-01T10:00:00.000Z\",\"run_id\":\"r1\",\"status\":\"pending\"}]}"),
@@ -70,7 +77,9 @@ namespace ClawdTalk.Tests.Outreach
         public void A_lost_answer_is_sent_again_only_when_the_list_proves_it_did_not_land()
         {
             using var server = new ScriptedServer().Then(
+                NoPlan,
                 new Reply(200, "{\"events\":[]}"),
+                Running,
                 new Reply(0, Reset: true),
                 new Reply(200, "{\"events\":[{\"id\":\"e7\",\"to\":\"+13035559999\",\"scheduled_at\":\"2030-01-01T10:00:00Z\"}]}"),
                 new Reply(201, "{\"event\":{\"id\":\"e10\",\"status\":\"pending\"}}"),
@@ -87,7 +96,9 @@ namespace ClawdTalk.Tests.Outreach
         public void A_lost_answer_that_the_list_cannot_settle_is_never_sent_again()
         {
             using var server = new ScriptedServer().Then(
+                NoPlan,
                 new Reply(200, "{\"events\":[]}"),
+                Running,
                 new Reply(0, Reset: true),
                 new Reply(200, "{\"events\":[{\"id\":\"x1\",\"status\":\"pending\"}]}"));
             var (ps, _) = Connected(server);

@@ -83,6 +83,10 @@ namespace ClawdTalk.Tests.Sms
             var e = Assert.Single(r.Errors);
             Assert.Equal("+13035550004", e.TargetObject);
             Assert.Contains("could not be delivered", e.ErrorDetails.Message);
+            // the service's failure, worded as such: not ValidationFailed, not InvalidArgument (the input was right)
+            Assert.Same(e, r.Error("MessageFailed", ErrorCategory.InvalidResult));
+            Assert.Contains("The service could not do it", e.ErrorDetails.Message);
+            Assert.DoesNotContain("rejected", e.ErrorDetails.Message);
         }
 
         [Theory]

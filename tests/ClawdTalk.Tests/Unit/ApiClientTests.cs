@@ -126,6 +126,11 @@ namespace ClawdTalk.Tests.Unit
         [InlineData(404, "plain text not found", "MissionNotFound", ErrorCategory.ObjectNotFound, "plain text not found")]
         [InlineData(409, "{}", "Conflict", ErrorCategory.ResourceExists, "Conflict")]
         [InlineData(422, "{\"error\":{\"message\":\"m422\"}}", "ValidationFailed", ErrorCategory.InvalidArgument, "m422")]
+        // a failure the service reports as its own (its code says something failed) is not bad input
+        [InlineData(422, "{\"error\":{\"code\":\"message_failed\",\"message\":\"not delivered\"}}", "MessageFailed", ErrorCategory.InvalidResult, "could not do it (message_failed): not delivered")]
+        [InlineData(400, "{\"error\":{\"code\":\"call_failed\",\"message\":\"no route\"}}", "CallFailed", ErrorCategory.InvalidResult, "no route")]
+        [InlineData(422, "{\"code\":\"transcode_failed\",\"error\":\"media broken\"}", "ServiceFailed", ErrorCategory.InvalidResult, "media broken")]
+        [InlineData(404, "{\"error\":{\"code\":\"lookup_failed\",\"message\":\"gone\"}}", "MissionNotFound", ErrorCategory.ObjectNotFound, "gone")]
         public async Task Errors_map_to_stable_ids_and_carry_the_server_message(int status, string body, string id, ErrorCategory category, string text)
         {
             using var s = new ScriptedServer().Then(R(status, body));

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using ClawdTalk.ScheduledEvents;
 using Xunit;
@@ -49,17 +50,34 @@ namespace ClawdTalk.Tests.Unit
         }
 
         [Fact]
-        public void Times_in_the_past_or_under_a_minute_ahead_are_refused_before_anything_is_sent()
+        public void Times_in_the_past_are_refused_and_times_up_to_a_minute_short_of_the_minimum_are_moved_to_it_with_a_warning()
         {
             var clock = new Clock { Now = Saturday };
             var past = Assert.Throws<ClawdTalk.Api.ClawdTalkException>(() => new SchedulePlanner(clock, Saturday.AddMinutes(-1), TimeSpan.Zero, null, null));
             Assert.Equal("ScheduleInPast", past.ErrorId);
-            var soon = Assert.Throws<ClawdTalk.Api.ClawdTalkException>(() => new SchedulePlanner(clock, Saturday.AddSeconds(30), TimeSpan.Zero, null, null));
-            Assert.Equal("ScheduleTooSoon", soon.ErrorId);
+            Assert.Equal(ErrorCategory.InvalidArgument, past.Category);
+
+            // -At (Get-Date).AddMinutes(1), planned a moment later: moved to the minimum (a minute ahead, and a margin for the request)
+            var warnings = new List<string>();
+            var soon = new SchedulePlanner(clock, Saturday.AddSeconds(59.5), TimeSpan.FromMinutes(1), null, null, warnings.Add);
+            var first = soon.Next(T("+12125550142", null), _ => { });
+            Assert.Equal(Saturday.AddSeconds(65), first.At);
+            Assert.True(first.Flexible); // a request that goes later may move it again
+            Assert.Equal(Saturday.AddSeconds(125), soon.Next(T("+12125550143", null), _ => { }).At); // the stagger from the moved start
+            Assert.Contains("moved to 2026-03-07 12:01:05Z", Assert.Single(warnings));
+
+            // a time far enough ahead is kept as given
+            Assert.False(new SchedulePlanner(clock, Saturday.AddMinutes(2), TimeSpan.Zero, null, null).Next(T("+12125550142", null), _ => { }).Flexible);
+
+            // a target's own time: the same rules
             var p = new SchedulePlanner(clock, null, TimeSpan.Zero, null, null);
-            var own = Assert.Throws<ClawdTalk.Api.ClawdTalkException>(() => p.Next(T("+12125550142", Saturday.AddSeconds(20)), _ => { }));
-            Assert.Equal("ScheduleTooSoon", own.ErrorId);
-            Assert.Equal(ErrorCategory.InvalidArgument, own.Category);
+            var own = Assert.Throws<ClawdTalk.Api.ClawdTalkException>(() => p.Next(T("+12125550142", Saturday.AddSeconds(-1)), _ => { }));
+            Assert.Equal("ScheduleInPast", own.ErrorId);
+            var said = new List<string>();
+            var moved = p.Next(T("+12125550142", Saturday.AddSeconds(20)), said.Add);
+            Assert.Equal(Saturday.AddSeconds(65), moved.At);
+            Assert.True(moved.Flexible);
+            Assert.Contains("+12125550142", Assert.Single(said));
         }
     }
 }

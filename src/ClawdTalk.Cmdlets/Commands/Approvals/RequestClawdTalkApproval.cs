@@ -11,8 +11,9 @@ namespace ClawdTalk.Commands.Approvals
     /// Asks the owner to approve an action by push notification and waits for the answer: a poll of `GET /approvals/{id}`,
     /// or at once when a bridge running in this process receives `approval.responded`. Fails closed: any error while
     /// requesting or waiting gives a non-approved decision (Error) and a non-terminating error, never Approved.
+    /// It notifies the owner's devices, so it is ShouldProcess'd: under -WhatIf nothing is requested and nothing is output.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Request, "ClawdTalkApproval")]
+    [Cmdlet(VerbsLifecycle.Request, "ClawdTalkApproval", SupportsShouldProcess = true)]
     [OutputType(typeof(ApprovalResult))]
     public sealed class RequestClawdTalkApprovalCommand : ClawdTalkApiCmdlet
     {
@@ -61,6 +62,7 @@ namespace ClawdTalk.Commands.Approvals
         {
             var action = CheckAction(Action);
             var details = string.IsNullOrWhiteSpace(Details) ? null : Details;
+            if (!ShouldProcess(action, $"Ask the owner to approve it: a push notification to their devices{(Biometric ? " (biometric)" : "")}, open for {Timeout} s")) return;
             var timeout = TimeSpan.FromSeconds(Timeout);
             var result = new ApprovalResult { Action = action, Details = details, RequireBiometric = Biometric, Decision = ApprovalDecision.Error };
             ApprovalOutcome? outcome = null;

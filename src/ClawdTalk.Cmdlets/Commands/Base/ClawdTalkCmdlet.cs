@@ -133,14 +133,62 @@ namespace ClawdTalk.Commands.Base
         }
 
         /// <summary>
-        /// ShouldProcess with -Force: -WhatIf still only describes; -Force skips the confirmation that ConfirmImpact
-        /// High would otherwise ask for.
+        /// The module's one ShouldProcess rule for commands with -Force. ShouldProcess decides always: -WhatIf in any form
+        /// (this command's, an outer command's, <c>$WhatIfPreference</c>) only describes, with or without -Force. -Force
+        /// skips the confirmation that ConfirmImpact High asks for at the default <c>$ConfirmPreference</c> (High); a
+        /// confirmation somebody asked for still comes: -Confirm on this command, an outer -Confirm (which lowers
+        /// <c>$ConfirmPreference</c> to Low for everything it calls), a <c>$ConfirmPreference</c> of Medium or Low.
+        /// In other words: with -Force a High-impact command counts as Medium.
         /// </summary>
         internal bool Confirmed(bool force, string target, string action)
         {
-            var whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && w is SwitchParameter s && s.IsPresent;
-            if (force && !whatIf) return true;
-            return ShouldProcess(target, action);
+            if (!force || WhatIfInEffect || ConfirmThreshold != ConfirmImpact.None && ConfirmThreshold < ConfirmImpact.High)
+                return ShouldProcess(target, action);
+            // what ShouldProcess itself writes when it goes ahead without asking
+            WriteVerbose($"Performing the operation \"{action}\" on target \"{target}\".");
+            return true;
+        }
+
+        /// <summary>
+        /// Bookkeeping of something that already exists (an event found on the service that the mission's records lack):
+        /// no confirmation is asked for it, but under -WhatIf in any form it is only described ("What if: …") and not done.
+        /// </summary>
+        internal bool Recording(string target, string action) => !WhatIfInEffect || ShouldProcess(target, action);
+
+        /// <summary>
+        /// True when this command only describes what it would do: its own -WhatIf when bound (-WhatIf:$false included),
+        /// else <c>$WhatIfPreference</c> as the caller's scope sees it (an outer -WhatIf sets it there). The engine reads the
+        /// same two things, in the same order, for ShouldProcess (MshCommandRuntime.WhatIf); every write that is not
+        /// behind a ShouldProcess of its own (bookkeeping of events that already exist) checks this first.
+        /// </summary>
+        internal bool WhatIfInEffect
+        {
+            get
+            {
+                if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w)) return w is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(w);
+                return LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
+            }
+        }
+
+        /// <summary>
+        /// The impact from which ShouldProcess asks, as the engine works it out (MshCommandRuntime.ConfirmPreference):
+        /// -Confirm gives Low, -Confirm:$false None, -Debug Low (None with -Confirm:$false), else <c>$ConfirmPreference</c>
+        /// of the caller's scope.
+        /// </summary>
+        internal ConfirmImpact ConfirmThreshold
+        {
+            get
+            {
+                var bound = MyInvocation.BoundParameters;
+                var confirmSet = bound.TryGetValue("Confirm", out var c);
+                var confirm = confirmSet && (c is SwitchParameter cs ? cs.IsPresent : LanguagePrimitives.IsTrue(c));
+                if (confirm) return ConfirmImpact.Low;
+                if (bound.TryGetValue("Debug", out var d) && (d is SwitchParameter ds ? ds.IsPresent : LanguagePrimitives.IsTrue(d)))
+                    return confirmSet ? ConfirmImpact.None : ConfirmImpact.Low;
+                if (confirmSet) return ConfirmImpact.None;
+                var preference = SessionState.PSVariable.GetValue("ConfirmPreference");
+                return preference != null && LanguagePrimitives.TryConvertTo(preference, out ConfirmImpact impact) ? impact : ConfirmImpact.High;
+            }
         }
 
         public void Dispose()

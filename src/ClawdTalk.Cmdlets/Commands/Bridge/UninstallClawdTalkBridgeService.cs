@@ -17,6 +17,10 @@ namespace ClawdTalk.Commands.Bridge
         [Parameter]
         public SwitchParameter NoStop { get; set; }
 
+        /// <summary>Removes it without asking (ConfirmImpact High); -WhatIf still only describes.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
         protected override void Process()
         {
             var platform = ResolvePlatform();
@@ -29,7 +33,7 @@ namespace ClawdTalk.Commands.Bridge
                     $"No bridge service named '{Name}' is installed ({unitPath} does not exist).", Name));
                 return;
             }
-            if (!ShouldProcess(unitPath, $"Stop and remove the ClawdTalk bridge service '{Name}'")) return;
+            if (!Confirmed(Force, unitPath, $"Stop and remove the ClawdTalk bridge service '{Name}'")) return;
             var info = new BridgeServiceInstaller().Uninstall(definition, platform, directory, stop: !NoStop);
             if (info.Registered) WriteWarning(info.Message);
             WriteObject(info);

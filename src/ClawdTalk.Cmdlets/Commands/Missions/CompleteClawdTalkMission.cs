@@ -134,8 +134,9 @@ namespace ClawdTalk.Commands.Missions
 
         /// <summary>
         /// Open steps whose calls or texts ran are completed, not skipped: the steps named by the insights and finished
-        /// events piped in and by the mission's own records of its scheduled events. Calls that name no step count for
-        /// the step in progress, else for the last open step. The rest are skipped by EndRun.
+        /// events piped in and by the mission's own records of its scheduled events. A call's step is the one it was placed
+        /// for (Register-ClawdTalkCall sends it: -StepId, or the plan's, StepPlacement), so nothing is guessed here: a call
+        /// that names no step completes none. The rest are skipped by EndRun.
         /// </summary>
         void CompleteStepsThatRan(MissionTarget t, JObject entry, List<object> inputs)
         {
@@ -144,8 +145,7 @@ namespace ClawdTalk.Commands.Missions
             var open = MissionPlan.From(planJson, t.MissionId, t.RunId, t.Slug).Steps.Where(s => !s.IsTerminal).ToList();
             if (open.Count == 0) return;
             var ran = new HashSet<string>(System.StringComparer.Ordinal);
-            var ranWithoutStep = false;
-            void Ran(string? stepId) { if (string.IsNullOrEmpty(stepId)) ranWithoutStep = true; else ran.Add(stepId!); }
+            void Ran(string? stepId) { if (!string.IsNullOrEmpty(stepId)) ran.Add(stepId!); }
             foreach (var i in inputs.OfType<ConversationInsight>()) Ran(i.StepId);
             foreach (var ev in inputs.OfType<ScheduledEvent>().Where(e => e.IsTerminal && !string.Equals(e.Outcome, "canceled", System.StringComparison.OrdinalIgnoreCase)))
                 if (ev.RunId == null || ev.RunId == t.RunId) Ran(ev.StepId);
@@ -155,11 +155,6 @@ namespace ClawdTalk.Commands.Missions
                 if ((Json.Str(r, "run_id") ?? t.RunId) == t.RunId && (status == "completed" || status == "failed")
                     && !string.Equals(Json.Str(r, "outcome"), "canceled", System.StringComparison.OrdinalIgnoreCase))
                     Ran(Json.Str(r, "step_id"));
-            }
-            if (ranWithoutStep)
-            {
-                var current = open.Where(s => s.Status == StepStatus.InProgress).ToList();
-                foreach (var s in current.Count > 0 ? current : new List<PlanStep> { open[open.Count - 1] }) ran.Add(s.StepId);
             }
             foreach (var step in open.Where(s => ran.Contains(s.StepId)))
             {

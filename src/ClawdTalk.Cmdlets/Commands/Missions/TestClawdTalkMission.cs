@@ -112,6 +112,11 @@ namespace ClawdTalk.Commands.Missions
             var target = t.ToString();
             JObject? Event(MissionFinding f) => input.ServiceEvents.FirstOrDefault(e => Json.Str(e, "id", "event_id") == f.EventId);
 
+            // a run that ended while its calls go on is running again before anything else (the one reopening rule)
+            foreach (var f in findings.Where(f => f.FindingId == MissionCheck.RunEndedWithEventsPending))
+                Repair(f, target, "Set the run running again: its scheduled events are not all done",
+                    () => Run(ct => RunReopening.ReopenAsync(Missions, t, "its scheduled events are not all done (repaired by Test-ClawdTalkMission)", LogVerbose, ct)));
+
             foreach (var f in findings.Where(f => f.FindingId == MissionCheck.EventNotInMemory))
             {
                 var ev = Event(f);

@@ -35,7 +35,7 @@ namespace ClawdTalk.Commands.Outreach
             if (p.Ctx.NoMission) return body;
             body["mission_id"] = t.MissionId;
             body["run_id"] = t.RunId;
-            if (StepId != null) body["step_id"] = StepId;
+            if (p.Ctx.StepId != null) body["step_id"] = p.Ctx.StepId;
             return body;
         }
 
@@ -64,7 +64,11 @@ namespace ClawdTalk.Commands.Outreach
             ICollection<string> known;
             lock (p.Assistant.Known) known = p.Assistant.Known.ToList();
             JObject created;
-            try { created = await _events.CreateOnceAsync(p.Assistant.Id, body, known, ct).ConfigureAwait(false); }
+            try
+            {
+                if (!p.Ctx.NoMission) await EnsureOpenAsync(p.Ctx, ct).ConfigureAwait(false);
+                created = await _events.CreateOnceAsync(p.Assistant.Id, body, known, ct).ConfigureAwait(false);
+            }
             catch (ClawdTalkException ex) when (reservation != null && !(ex is RequestOutcomeUnknownException) && ex.ErrorId != "ScheduleOutcomeUnknown")
             {
                 // provably not scheduled: the target is free again (an unknown outcome keeps the reservation: it is resolved
@@ -77,7 +81,7 @@ namespace ClawdTalk.Commands.Outreach
             ev.From ??= p.From;
             ev.ScheduledAt ??= p.At;
             ev.Channel = Channel;
-            ev.Slug = t.Slug; ev.MissionId = t.MissionId; ev.RunId = t.RunId; ev.StepId ??= StepId;
+            ev.Slug = t.Slug; ev.MissionId = t.MissionId; ev.RunId = t.RunId; ev.StepId ??= p.Ctx.StepId;
             ev.Name = p.Target.Name;
             ev.SetVariables(p.Target.Variables.Count > 0 ? p.Target.Variables : null);
             ev.RecipientType = p.RecipientType;

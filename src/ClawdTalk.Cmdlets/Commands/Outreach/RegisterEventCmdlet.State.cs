@@ -32,6 +32,10 @@ namespace ClawdTalk.Commands.Outreach
             /// <summary>A text scheduled without a mission (-AssistantId and -From only).</summary>
             public bool NoMission;
             public List<JObject> Records = new List<JObject>();
+            /// <summary>The plan step its events belong to (-StepId, else StepPlacement's), null for none.</summary>
+            public string? StepId;
+            /// <summary>The run opened again (if the service had closed it) before its first request.</summary>
+            public Task? Opening;
             /// <summary>What the run already has, by target (channel, number, step, text): from memory, then from each assistant's list.</summary>
             public readonly Dictionary<string, ScheduledEvent> Existing = new Dictionary<string, ScheduledEvent>(StringComparer.Ordinal);
             public readonly Dictionary<string, string> KeyOf = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -96,6 +96,7 @@ namespace ClawdTalk.Commands.Outreach
         readonly List<Task> _tasks = new List<Task>();
         SemaphoreSlim _throttle = null!;
         ScheduledEventsApi _events = null!;
+        MissionsApi _missionsApi = null!;
         OutreachLedger _ledger = null!;
         SchedulePlanner _planner = null!;
         HashSet<string> _exclude = new HashSet<string>(StringComparer.Ordinal);
@@ -105,7 +106,7 @@ namespace ClawdTalk.Commands.Outreach
 
         protected override void Begin()
         {
-            _whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && w is SwitchParameter sw && sw.IsPresent;
+            _whatIf = WhatIfInEffect;
             if (ParameterSetName == Standalone)
             {
                 if (Channel == ScheduledEventChannel.Call)
@@ -118,10 +119,11 @@ namespace ClawdTalk.Commands.Outreach
             if (TimeWindow == null && Weekday != null) throw Errors.Invalid("WeekdayWithoutTimeWindow", "-Weekday only applies with -TimeWindow.", Weekday);
             _planner = new SchedulePlanner(System.TimeProvider.System, At.HasValue ? Targets.ParseTime(At.Value, "-At") : (DateTimeOffset?)null, Stagger,
                 TimeWindow != null ? global::ClawdTalk.ScheduledEvents.TimeWindow.Parse(TimeWindow, Weekday) : null,
-                TimeZone != null ? new[] { Zones.Find(TimeZone, "-TimeZone") } : null);
+                TimeZone != null ? new[] { Zones.Find(TimeZone, "-TimeZone") } : null, WriteWarning);
             if (ExcludeList != null) _exclude = Targets.ReadExcludeList(ExcludeList, SessionState.Path.CurrentFileSystemLocation.ProviderPath, WriteWarning);
             CheckBegin();
             _events = ScheduledEvents;
+            _missionsApi = Missions;
             _ledger = new OutreachLedger(Store);
             _throttle = new SemaphoreSlim(ThrottleLimit, ThrottleLimit);
             _progress = new WaitProgress(this, 0x5247 /* "RG" */, $"Scheduling {Noun}s");
@@ -181,6 +183,17 @@ namespace ClawdTalk.Commands.Outreach
             if (StepId != null && ctx.StepIds.Length > 0 && !ctx.StepIds.Contains(StepId))
                 throw new ClawdTalkException("StepNotInPlan", ErrorCategory.ObjectNotFound,
                     $"Run {t.RunId} has no step '{StepId}'. Its steps: {string.Join(", ", ctx.StepIds)}. Nothing was scheduled.", StepId);
+            // the step is known from where the calls are placed: asked for, else the plan's (StepPlacement). The run itself is
+            // read right before its first request (RunReopening): one ended as failed or cancelled takes nothing, one the
+            // service ended as succeeded when its events were done is set running again first.
+            ctx.StepId = StepId;
+            if (StepId == null)
+            {
+                ctx.StepId = StepPlacement.For(Run(ct => _missionsApi.TryGetPlanAsync(t.MissionId, t.RunId, ct)), out var why);
+                WriteVerbose(ctx.StepId != null
+                    ? $"The {Noun}s of run {t.RunId} belong to step '{ctx.StepId}' ({why}); -StepId chooses another."
+                    : $"The {Noun}s of run {t.RunId} belong to no step ({why}).");
+            }
             _contexts[key] = ctx;
             return ctx;
         }
@@ -240,8 +253,20 @@ namespace ClawdTalk.Commands.Outreach
 
         readonly Dictionary<string, JObject?> _recordOf = new Dictionary<string, JObject?>(StringComparer.Ordinal);
 
+        /// <summary>
+        /// A target of a run: channel, number, step and (texts) text. Without -StepId a number already scheduled in the run
+        /// under any step is the same target (a rerun finds what it placed even after the step it chose has ended).
+        /// </summary>
         string Key(string runId, string to, string? step, string? text) =>
-            $"{runId}|{(Channel == ScheduledEventChannel.Call ? "call" : "sms")}|{to}|{step ?? ""}" + (Channel == ScheduledEventChannel.Sms ? "|" + (text ?? "") : "");
+            $"{runId}|{(Channel == ScheduledEventChannel.Call ? "call" : "sms")}|{to}|{(StepId == null ? "*" : step ?? "")}" + (Channel == ScheduledEventChannel.Sms ? "|" + (text ?? "") : "");
+
+        /// <summary>Before the first request of a run: the run (and the step) opened again if the service closed them (RunReopening), once.</summary>
+        Task EnsureOpenAsync(RunContext ctx, CancellationToken ct)
+        {
+            lock (ctx)
+                return ctx.Opening ??= RunReopening.BeforeSchedulingAsync(_missionsApi, Store, ctx.T, ctx.StepId,
+                    $"the {Noun}s of {MyInvocation.MyCommand.Name}", LogVerbose, ct);
+        }
 
         void Accept(RunContext ctx, object raw)
         {
@@ -253,7 +278,7 @@ namespace ClawdTalk.Commands.Outreach
                 return;
             }
             var text = TextFor(target);
-            var stepId = StepId;
+            var stepId = ctx.StepId;
             var key = Key(ctx.T.RunId, target.Phone, stepId, text);
             var aid = target.AssistantId ?? AssistantId ?? ctx.DefaultAssistant
                 ?? throw new ClawdTalkException("AssistantRequired", ErrorCategory.InvalidArgument,
@@ -275,7 +300,8 @@ namespace ClawdTalk.Commands.Outreach
                 if (existing.VariablesJson == null && target.Variables.Count > 0) existing.SetVariables(target.Variables);
                 _recordOf.TryGetValue(existing.EventId, out var record);
                 var slot = _outSeq++;
-                if (ctx.T.Slug != null && (record == null || record["logged"]?.Type != JTokenType.Boolean || !(bool)record["logged"]!))
+                if (ctx.T.Slug != null && (record == null || record["logged"]?.Type != JTokenType.Boolean || !(bool)record["logged"]!)
+                    && Recording(target.ToString(), $"Record the {Noun} {existing.EventId} (already on the service) in the mission's memory and log it on run {ctx.T.RunId}"))
                     Start(slot, ct => AdoptAsync(existing, ctx, record == null, slot, ct));
                 else Output(slot, existing);
                 return;

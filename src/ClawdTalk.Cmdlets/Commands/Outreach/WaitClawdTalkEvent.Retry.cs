@@ -163,7 +163,14 @@ namespace ClawdTalk.Commands.Outreach
             if (adopted != null) created = adopted;
             else
             {
-                try { created = await events.CreateOnceAsync(ev.AssistantId, body, known, ct).ConfigureAwait(false); }
+                try
+                {
+                    // the service may have ended the run (and completed the step) when the call ended: opened again first
+                    if (ev.MissionId != null && ev.RunId != null)
+                        await RunReopening.BeforeSchedulingAsync(_missionsApi, Store, new MissionTarget { Slug = tr.T?.Slug, MissionId = ev.MissionId, RunId = ev.RunId },
+                            ev.StepId, $"a retry of the call to {target}", LogVerbose, ct).ConfigureAwait(false);
+                    created = await events.CreateOnceAsync(ev.AssistantId, body, known, ct).ConfigureAwait(false);
+                }
                 catch (ClawdTalkException ex)
                 {
                     Reservations.Ended(token);

@@ -65,6 +65,7 @@ namespace ClawdTalk.Commands.Outreach
         readonly List<Tracked> _tracked = new List<Tracked>();
         readonly HashSet<string> _ids = new HashSet<string>(StringComparer.Ordinal);
         bool _whatIf;
+        MissionsApi _missionsApi = null!;
         int _done, _failed, _retries, _ticks, _requests;
 
         protected override void Begin()
@@ -77,7 +78,7 @@ namespace ClawdTalk.Commands.Outreach
                 throw Errors.Invalid("RetryDelayWithoutRetries", "-RetryDelay applies with -RetryPolicy or -MaxAttempts.", RetryDelay);
             if (UnreachableTimeout.HasValue && UnreachableTimeout.Value <= TimeSpan.Zero)
                 throw Errors.Invalid("InvalidUnreachableTimeout", "-UnreachableTimeout must be positive.", UnreachableTimeout);
-            _whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && w is SwitchParameter sw && sw.IsPresent;
+            _whatIf = WhatIfInEffect;
         }
 
         protected override void Process()
@@ -120,6 +121,7 @@ namespace ClawdTalk.Commands.Outreach
             if (_tracked.Count == 0) return;
             foreach (var tr in _tracked) Resolve(tr);
             var events = ScheduledEvents;
+            _missionsApi = Missions;
             var ledger = new OutreachLedger(Store);
             var progress = new WaitProgress(this, 0x5745 /* "WE" */, $"Waiting for {_tracked.Count} scheduled event(s)");
             var watch = Stopwatch.StartNew();

@@ -20,8 +20,10 @@ namespace ClawdTalk.Commands.Polling
     /// bookkeeping (event, memory), ends the run when the plan is done or the service ended it, re-registers the poller
     /// when the next event comes nearer, and removes the poller when the mission has ended. Two ticks of the same
     /// mission never run at once (the second one returns Busy), and a tick that crashed is simply redone by the next.
+    /// A tick schedules calls (billable) and writes the state file, so it is ShouldProcess'd (ConfirmImpact Low: the
+    /// scheduler runs it unattended); under -WhatIf it does nothing at all.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "ClawdTalkPoll")]
+    [Cmdlet(VerbsLifecycle.Invoke, "ClawdTalkPoll", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(PollResult))]
     public sealed class InvokeClawdTalkPollCommand : MissionCmdlet
     {
@@ -34,6 +36,7 @@ namespace ClawdTalk.Commands.Polling
 
         protected override void Process()
         {
+            if (!ShouldProcess(Slug, "Run one poll tick: read the mission's scheduled events, schedule retries of calls that were not answered (billable), advance its steps, update its state file and its poller")) return;
             var result = new PollResult { At = DateTimeOffset.UtcNow, Slug = Slug };
             PollerSupport.TrimLog(PollerPaths.LogFile(Slug));
             FileLock tickLock;
@@ -52,6 +55,7 @@ namespace ClawdTalk.Commands.Polling
 
         void Tick(PollResult result)
         {
+            _runEnded = false;
             var scheduler = PollerSchedulers.ForPlatform();
             var mine = scheduler.Available ? scheduler.List().FirstOrDefault(e => e.Slug == Slug) : null;
             var entry = Store.Find(Slug);
@@ -104,7 +108,7 @@ namespace ClawdTalk.Commands.Polling
 
             // 4. the run ends when its plan is done or the service ended it
             var open = records.Where(r => !r.IsFinal || (r.IsRetryableFailure && r.RetriedBy == null && !r.Handled)).ToList();
-            if (open.Count == 0 && retries.Count == 0) CloseIfDone(t);
+            if ((open.Count == 0 && retries.Count == 0) || _runEnded) CloseIfDone(t);
 
             result.EventCount = records.Count;
             result.PendingEvents = records.Count(r => !r.IsFinal);
@@ -156,6 +160,9 @@ namespace ClawdTalk.Commands.Polling
 
         void Save(IEnumerable<EventRecord> records) => Store.UpdateExisting(Slug, e => EventRecords.Merge(e, records));
 
+        /// <summary>Set when the service has ended the run as failed or cancelled: no retry, and the tick follows that end.</summary>
+        bool _runEnded;
+
         /// <summary>Schedules a new attempt for each call that ended no-answer, busy or failed, while the policy allows more.</summary>
         List<string> Retry(MissionTarget t, JObject entry, List<EventRecord> records)
         {
@@ -175,22 +182,13 @@ namespace ClawdTalk.Commands.Polling
                     WriteWarning($"The {r.Describe()} ({r.Id}) cannot be retried: its assistant, callee or caller number is unknown.");
                     continue;
                 }
-                // the service ends the step and the run when the last event ends: open them again for the new attempt
-                var run = MissionRun.From(Run(ct => Missions.GetRunAsync(t.MissionId, t.RunId, ct)), t.MissionId);
-                if (Wire.IsTerminal(run.Status))
+                // the service ends the step and the run when the last event ends: open again for the new attempt (RunReopening)
+                try { Run(ct => RunReopening.BeforeSchedulingAsync(Missions, Store, t, r.StepId, $"a retry of the {r.Describe()}", LogVerbose, ct)); }
+                catch (ClawdTalkException ex) when (ex.ErrorId == ErrorIds.RunEnded)
                 {
-                    Run(ct => Missions.UpdateRunAsync(t.MissionId, t.RunId, new JObject { ["status"] = "running" }, ct));
-                    WriteVerbose($"Run {t.RunId} was {Wire.Run(run.Status)} on the service; set back to running for the retry.");
-                }
-                if (r.StepId != null)
-                {
-                    var plan = Run(ct => Missions.TryGetPlanAsync(t.MissionId, t.RunId, ct));
-                    var step = plan == null ? null : MissionPlan.From(plan, t.MissionId, t.RunId, Slug).Steps.FirstOrDefault(s => s.StepId == r.StepId);
-                    if (step != null && step.IsTerminal)
-                    {
-                        Run(ct => Missions.UpdateStepAsync(t.MissionId, t.RunId, r.StepId, "in_progress", ct));
-                        Remember(t, e => SetStepStatus(e, r.StepId, "in_progress"));
-                    }
+                    WriteWarning($"The {r.Describe()} ({r.Id}) is not retried: {ex.Message}");
+                    _runEnded = true;
+                    break;
                 }
                 var next = policy.NextTime(attemptSoFar, DateTimeOffset.UtcNow, r.ScheduledAt, null);
                 var at = next < DateTimeOffset.UtcNow.AddSeconds(90) ? DateTimeOffset.UtcNow.AddSeconds(90) : next; // the service wants a minute ahead
@@ -266,7 +264,8 @@ namespace ClawdTalk.Commands.Polling
                 created.Add(id);
                 var summary = $"The {r.Describe()} ended {r.Outcome}; retrying (attempt {attempt} of {maxAttempts}) at {ApiText.Iso(at)}.";
                 LogEvent(t, MissionEventType.Custom, summary, r.StepId,
-                    new JObject { ["event_id"] = r.Id, ["retry_event_id"] = id, ["outcome"] = r.Outcome, ["attempt"] = attempt, ["max_attempts"] = maxAttempts, ["scheduled_at"] = ApiText.Iso(at) });
+                    // scheduled_event_id: the new call is on the timeline (what Register's scheduling events carry)
+                    new JObject { ["event_id"] = r.Id, ["retry_event_id"] = id, ["scheduled_event_id"] = id, ["outcome"] = r.Outcome, ["attempt"] = attempt, ["max_attempts"] = maxAttempts, ["scheduled_at"] = ApiText.Iso(at) });
                 Remember(t, e => MissionStateStore.MemoryOf(e)["retry:" + r.Id] = Stamp(new JObject { ["outcome"] = r.Outcome, ["retry_event_id"] = id, ["attempt"] = attempt }));
             }
             return created;
@@ -287,7 +286,10 @@ namespace ClawdTalk.Commands.Polling
                 };
                 if (r.CallStatus != null) memory["call_status"] = r.CallStatus;
                 if (r.ConversationId != null) memory["conversation_id"] = r.ConversationId;
-                if (r.StepId != null)
+                // a step is done when its last event is: not while another call of it is open or still to be retried
+                var stepGoesOn = r.StepId != null && records.Any(x => x != r && x.StepId == r.StepId && x.RetriedBy == null
+                    && (!x.IsFinal || (x.IsRetryableFailure && !x.Handled && x.Attempt < maxAttempts)));
+                if (r.StepId != null && !stepGoesOn)
                 {
                     var entry = Store.Require(Slug);
                     var local = MissionStateStore.StepsOf(entry).FirstOrDefault(s => Json.Str(s, "step_id") == r.StepId);
