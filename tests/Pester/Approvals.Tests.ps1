@@ -32,6 +32,7 @@ Describe 'Request-ClawdTalkApproval' {
     }
     It 'fails closed when nobody answers in time' {
         $r = Request-ClawdTalkApproval -Action 'Nobody answers' -Timeout 1 -ErrorAction SilentlyContinue
+        $r.Approved | Should -BeOfType [bool]   # a $null would pass -BeFalse
         $r.Approved | Should -BeFalse
         $r.Decision | Should -Be 'Timeout'
     }
@@ -39,6 +40,7 @@ Describe 'Request-ClawdTalkApproval' {
         $null = Invoke-TestSandbox -Sandbox $sb -Method POST -Path '/_sandbox/devices' -Body @{ count = 0 }
         try { $r = Request-ClawdTalkApproval -Action 'No device' -Timeout 5 -ErrorAction SilentlyContinue }
         finally { $null = Invoke-TestSandbox -Sandbox $sb -Method POST -Path '/_sandbox/devices' -Body @{ count = 1 } }
+        $r.Approved | Should -BeOfType [bool]   # a $null would pass -BeFalse
         $r.Approved | Should -BeFalse
     }
     It 'with -NoWait returns the pending request, which Get-ClawdTalkApproval reads' {

@@ -28,6 +28,7 @@ Describe 'Connect-, Test- and Disconnect-ClawdTalk' {
     It 'reports a wrong key as a failure, not as success, without the key' {
         Connect-ClawdTalk -ApiKey (ConvertTo-SecureString 'ctk_wrong_key_123456789' -AsPlainText -Force) -Server $sb.Url
         $t = Test-ClawdTalkConnection -ErrorAction SilentlyContinue -ErrorVariable err
+        $t.Success | Should -BeOfType [bool]
         $t.Success | Should -BeFalse
         $t.ErrorId | Should -Be 'ApiUnauthorized'
         $err[0].FullyQualifiedErrorId | Should -Match '^ApiUnauthorized'
@@ -35,12 +36,12 @@ Describe 'Connect-, Test- and Disconnect-ClawdTalk' {
         { Get-ClawdTalkMission -ErrorAction Stop } | Should -Throw -ErrorId 'ApiUnauthorized*'
     }
     It 'refuses plain http to a non-loopback server without -AllowInsecure' {
-        { Connect-ClawdTalk -ApiKey $sb.SecureKey -Server 'http://example.com' -ErrorAction Stop } | Should -Throw
+        { Connect-ClawdTalk -ApiKey $sb.SecureKey -Server 'http://example.com' -ErrorAction Stop } | Should -Throw -ErrorId 'InsecureServer,*'
     }
     It 'Disconnect-ClawdTalk forgets the session key' {
         Connect-ClawdTalk -ApiKey $sb.SecureKey -Server $sb.Url
         Disconnect-ClawdTalk
-        { Get-ClawdTalkMission -ErrorAction Stop } | Should -Throw
+        { Get-ClawdTalkMission -ErrorAction Stop } | Should -Throw -ErrorId 'NoApiKey,*'
     }
 }
 

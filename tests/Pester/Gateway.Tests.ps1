@@ -68,8 +68,11 @@ esac
         $sb | Stop-TestSandbox
         Remove-Item env:CLAWDTALK_TIME_SCALE -ErrorAction SilentlyContinue
     }
-    It 'Get-ClawdTalkPoller lists without failing' {
-        { Get-ClawdTalkPoller } | Should -Not -Throw
+    It 'Get-ClawdTalkPoller lists the crontab without an error, objects of its own type only' {
+        $listed = @(Get-ClawdTalkPoller -ErrorVariable err)
+        $err | Should -BeNullOrEmpty
+        $listed | Where-Object { $_ -isnot [ClawdTalk.PollerInfo] } | Should -BeNullOrEmpty
+        $listed | Where-Object Slug -like 'poller-*' | Should -BeNullOrEmpty   # nothing of this file registered yet
     }
     It 'Register-ClawdTalkPoller -WhatIf registers nothing' {
         $m | Register-ClawdTalkPoller -WhatIf

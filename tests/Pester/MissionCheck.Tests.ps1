@@ -32,8 +32,15 @@ Describe 'Test-ClawdTalkMission' {
         @(Test-ClawdTalkMission -Slug $m.Slug) | Should -BeNullOrEmpty
     }
     It 'takes missions from the pipeline and its findings work with the built-in cmdlets' {
-        $states = Get-ClawdTalkMissionState
-        { $states | Test-ClawdTalkMission | Select-Object FindingId, Severity | ConvertTo-Json | Out-Null } | Should -Not -Throw
+        Remove-ClawdTalkLinkedAgent -Slug $m.Slug -AssistantId $m.AssistantId -Force
+        try {
+            $rows = @(Get-ClawdTalkMissionState | Test-ClawdTalkMission -ErrorAction Stop | Select-Object Slug, FindingId, Severity)
+            $rows.FindingId | Should -Contain 'AgentNotLinked'
+            $back = @($rows | ConvertTo-Json | ConvertFrom-Json)
+            $back.Count | Should -Be $rows.Count
+            $back.FindingId | Should -Be $rows.FindingId
+        }
+        finally { $null = Test-ClawdTalkMission -Slug $m.Slug -Fix -Confirm:$false }
     }
 }
 

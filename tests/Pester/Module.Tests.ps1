@@ -25,7 +25,7 @@ Describe 'Importing the module' {
         $before = @(Get-Command -Module ClawdTalk).Count
         Import-Module $manifest -Force
         @(Get-Command -Module ClawdTalk).Count | Should -Be $before
-        { Get-ClawdTalkConfiguration -ErrorAction Stop } | Should -Not -Throw
+        Get-ClawdTalkConfiguration -ErrorAction Stop | Should -BeOfType ([ClawdTalk.Configuration])
     }
     It 'keeps every command after Remove-Module then Import-Module' {
         $before = @(Get-Command -Module ClawdTalk).Count

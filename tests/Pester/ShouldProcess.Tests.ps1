@@ -49,7 +49,10 @@ Describe 'ShouldProcess with -Force' {
     }
     It 'an outer -Confirm still asks though the cmdlet has -Force (non-interactive here: the prompt fails, nothing is sent)' {
         $before = Get-Writes
-        { Send-Reminder -To '+1 212 555 0162' -Confirm -ErrorAction Stop } | Should -Throw
+        # the prompt itself is the error (Run.ps1 runs in -NonInteractive pwsh): anything else failing would not prove it asked
+        { Send-Reminder -To '+1 212 555 0162' -Confirm -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidOperation,ClawdTalk.Commands.Sms.SendClawdTalkSmsCommand' -ExpectedMessage '*NonInteractive*'
+
         Get-Writes | Should -Be $before
     }
     It 'with -Force alone it acts without asking' {

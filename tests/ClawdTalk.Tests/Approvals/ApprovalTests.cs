@@ -232,7 +232,9 @@ namespace ClawdTalk.Tests.Approvals
         public void Ctrl_C_stops_the_wait_and_writes_no_decision()
         {
             using var ps = _sb.Session();
-            var r = ps.RunAndStop("Request-ClawdTalkApproval -Action 'Push to main' -Timeout 60", TimeSpan.FromMilliseconds(800));
+            var mark = _sb.Mark();
+            // pressed once the approval is requested (the service answered the POST): the cmdlet is waiting for the decision
+            var r = ps.RunAndStop("Request-ClawdTalkApproval -Action 'Push to main' -Timeout 60", () => _sb.Requests(mark, "POST", "/v1/approvals").Count > 0, TimeSpan.FromSeconds(30));
             Assert.NotNull(r.StopDuration);
             Assert.True(r.StopDuration < TimeSpan.FromSeconds(5), $"Stop took {r.StopDuration}");
             Assert.Empty(r.Objects<ApprovalResult>());

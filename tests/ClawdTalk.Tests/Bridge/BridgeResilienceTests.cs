@@ -104,7 +104,8 @@ namespace ClawdTalk.Tests.Bridge
             Assert.Equal(BridgeState.Stopped, status.State);
             Assert.Equal("BridgeDuplicateClient", status.LastErrorId);
             Assert.Equal(2, r.Objects<BridgeLogRecord>().Count(x => x.Event == "replaced"));
-            Thread.Sleep(300);
+            // its connection loop has ended once it lets go of the one-bridge lock: nothing can come back after that
+            BridgeSandbox.WaitUntil(() => !BridgeSandbox.LockHeld(_fx.Key), "the bridge to let go of its lock");
             Assert.Equal(6, (int)_fx.WsStatus()["auth_count"]!); // it did not come back a fourth time
             foreach (var ws in impostors) ws.Dispose();
 
@@ -120,7 +121,7 @@ namespace ClawdTalk.Tests.Bridge
             BridgeSandbox.WaitUntil(() => job.JobStateInfo.State == JobState.Failed, "the job to fail");
             var error = _ps.Run("Receive-Job $job -Keep").Error("BridgeAuthFailed", ErrorCategory.AuthenticationError);
             Assert.Contains("Invalid API key", error.ErrorDetails.Message);
-            Thread.Sleep(300);
+            BridgeSandbox.WaitUntil(() => !BridgeSandbox.LockHeld(wrong), "the bridge to let go of its lock");
             Assert.Equal(1, (int)_fx.WsStatus()["auth_failures"]!);
             Assert.Equal(BridgeState.Stopped, _ps.Run("Get-ClawdTalkBridge").Single<BridgeStatus>().State);
             BridgeSandbox.ForgetLock(wrong);
@@ -205,6 +206,13 @@ namespace ClawdTalk.Tests.Bridge
             Assert.True(server.Requests.First().Headers.ContainsKey("Sec-WebSocket-Key"));
         }
 
+        static bool HasVerbose(PSDataStreams streams, string text)
+        {
+            var verbose = streams.Verbose;
+            for (var i = 0; i < verbose.Count; i++) if (verbose[i].Message.Contains(text, StringComparison.Ordinal)) return true;
+            return false;
+        }
+
         [Fact]
         public async Task Wait_runs_in_the_foreground_until_ctrl_c_and_releases_the_lock()
         {
@@ -213,7 +221,9 @@ namespace ClawdTalk.Tests.Bridge
                 _fx.WaitAuthenticated();
                 return _fx.Ask("a question in the foreground");
             });
-            var r = _ps.RunAndStop(BridgeSandbox.Start("-Wait -Verbose -OutVariable fg"), TimeSpan.FromSeconds(3), _fx.Vars());
+            // pressed once the answer to the question asked during the foreground run is written (its verbose line follows
+            // the record on the pipeline)
+            var r = _ps.RunAndStop(BridgeSandbox.Start("-Wait -Verbose -OutVariable fg"), streams => HasVerbose(streams, "deep_tool_result"), TimeSpan.FromSeconds(60), _fx.Vars());
             Assert.True(asker.IsCompleted);
             var asked = await asker;
             Assert.True(r.StopDuration < TimeSpan.FromSeconds(8), $"Ctrl+C took {r.StopDuration}");

@@ -28,6 +28,9 @@ namespace ClawdTalk.Tests.Bridge
             try { System.IO.File.Delete(path); } catch (System.IO.IOException) { }
         }
 
+        /// <summary>True while a bridge of this key holds its one-bridge lock (its connection loop runs).</summary>
+        public static bool LockHeld(string key) => ClawdTalk.Bridge.BridgeFiles.IsHeld(ClawdTalk.Bridge.BridgeLock.KeyHash(key));
+
         static readonly (string Name, string Value)[] ShortTimings =
         {
             ("ReconnectDelay", "00:00:00.050"), ("MaxReconnectDelay", "00:00:00.400"), ("StablePeriod", "00:00:05"), ("KeepAliveInterval", "00:00:05"),

@@ -79,7 +79,9 @@ namespace ClawdTalk.Tests.Calls
         public void Ctrl_C_stops_a_wait_promptly()
         {
             using var ps = _sb.Session();
-            var r = ps.RunAndStop("Start-ClawdTalkCall -Wait -Force", TimeSpan.FromMilliseconds(800));
+            var mark = _sb.Mark();
+            // pressed once the call is placed and the wait has read its status
+            var r = ps.RunAndStop("Start-ClawdTalkCall -Wait -Force", () => _sb.Requests(mark, "GET", "/v1/calls/").Count > 0, TimeSpan.FromSeconds(30));
             Assert.NotNull(r.StopDuration);
             Assert.True(r.StopDuration < TimeSpan.FromSeconds(5), $"Stop took {r.StopDuration}");
             Assert.Empty(r.Objects<DirectCall>());

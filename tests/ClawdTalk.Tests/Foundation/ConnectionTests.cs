@@ -80,7 +80,8 @@ namespace ClawdTalk.Tests.Foundation
             using var server = new ScriptedServer().Then(new ScriptedServer.Reply(0, Hang: true));
             var key = Keys.NewApiKey();
             using var ps = new PsSession().Secret(key);
-            var r = ps.RunAndStop($"{Connect} -TimeoutSec 300; Test-ClawdTalkConnection", TimeSpan.FromMilliseconds(700), Vars(key, server.Url));
+            // pressed once the request reached the server that holds it
+            var r = ps.RunAndStop($"{Connect} -TimeoutSec 300; Test-ClawdTalkConnection", () => server.Requests.Count > 0, TimeSpan.FromSeconds(30), Vars(key, server.Url));
             Assert.NotNull(r.StopDuration);
             Assert.True(r.StopDuration < TimeSpan.FromSeconds(5), $"Stop took {r.StopDuration}");
             Assert.Single(server.Requests);

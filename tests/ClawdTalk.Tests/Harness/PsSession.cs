@@ -45,16 +45,27 @@ namespace ClawdTalk.Tests.Harness
         public PsResult RunFormatted(string script, IDictionary<string, object?>? variables = null) => Invoke(script, variables, formatted: true, null);
 
         /// <summary>Starts a script, waits <paramref name="stopAfter"/>, presses Ctrl+C (PowerShell.Stop) and returns what it left.</summary>
-        public PsResult RunAndStop(string script, TimeSpan stopAfter, IDictionary<string, object?>? variables = null) => Invoke(script, variables, false, stopAfter);
-
         /// <summary>
-        /// Starts a script and presses Ctrl+C once <paramref name="when"/> holds (checked every 20 ms), so a loaded machine
-        /// that is slow to reach the moment still stops there; presses it after <paramref name="atMost"/> regardless.
+        /// Starts a script and presses Ctrl+C once <paramref name="when"/> holds (checked every 20 ms): the moment the test
+        /// has proven (the wait is under way, the request is held), never a fixed time, so a loaded machine that is slow to
+        /// reach it still stops there. When the moment does not come within <paramref name="atMost"/>, Ctrl+C is pressed
+        /// all the same (the pipeline must not outlive the test) and the test fails: it did not stop what it meant to stop.
         /// </summary>
         public PsResult RunAndStop(string script, Func<bool> when, TimeSpan atMost, IDictionary<string, object?>? variables = null) =>
-            Invoke(script, variables, false, atMost, when);
+            RunAndStop(script, _ => when(), atMost, variables);
 
-        PsResult Invoke(string script, IDictionary<string, object?>? variables, bool formatted, TimeSpan? stopAfter, Func<bool>? when = null)
+        /// <summary>
+        /// <see cref="RunAndStop(string, Func{bool}, TimeSpan, IDictionary{string, object?}?)"/> with a moment read from the
+        /// running pipeline's own streams (progress shown, a verbose line written), which grow while it runs.
+        /// </summary>
+        public PsResult RunAndStop(string script, Func<PSDataStreams, bool> when, TimeSpan atMost, IDictionary<string, object?>? variables = null)
+        {
+            var result = Invoke(script, variables, false, atMost, when);
+            Assert.True(result.MomentCame, $"the moment to press Ctrl+C did not come within {atMost.TotalSeconds:0} s (the script ended or never got there)");
+            return result;
+        }
+
+        PsResult Invoke(string script, IDictionary<string, object?>? variables, bool formatted, TimeSpan? stopAfter, Func<PSDataStreams, bool>? when = null)
         {
             using var ps = PowerShell.Create();
             ps.Runspace = _session.Runspace;
@@ -72,12 +83,8 @@ namespace ClawdTalk.Tests.Harness
                 {
                     var async = ps.BeginInvoke();
                     var finished = false;
-                    if (when == null) finished = async.AsyncWaitHandle.WaitOne(stopAfter.Value);
-                    else
-                    {
-                        var deadline = System.Diagnostics.Stopwatch.StartNew();
-                        while (!(finished = async.AsyncWaitHandle.WaitOne(20)) && !when() && deadline.Elapsed < stopAfter.Value) { }
-                    }
+                    var deadline = System.Diagnostics.Stopwatch.StartNew();
+                    while (!(finished = async.AsyncWaitHandle.WaitOne(20)) && !(result.MomentCame = when!(ps.Streams)) && deadline.Elapsed < stopAfter.Value) { }
                     if (!finished)
                     {
                         var stopWatch = System.Diagnostics.Stopwatch.StartNew();
@@ -124,6 +131,8 @@ namespace ClawdTalk.Tests.Harness
         public RuntimeException? TerminatingException { get; set; }
         public TimeSpan Duration { get; set; }
         public TimeSpan? StopDuration { get; set; }
+        /// <summary>RunAndStop: the moment to press Ctrl+C came before the time limit.</summary>
+        public bool MomentCame { get; set; }
 
         /// <summary>The base objects of the output, cast.</summary>
         public List<T> Objects<T>() => Output.Select(o => o.BaseObject).OfType<T>().ToList();

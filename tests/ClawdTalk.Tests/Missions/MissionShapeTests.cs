@@ -145,7 +145,9 @@ namespace ClawdTalk.Tests.Missions
         public void Ctrl_C_ends_an_insight_wait_at_once()
         {
             _server.Fallback = Ok("{\"data\":[{\"status\":\"in_progress\",\"conversation_insights\":[]}]}");
-            var r = _ps.RunAndStop("Get-ClawdTalkInsight -ConversationId conv_3 -PollInterval 30 -Timeout 600", TimeSpan.FromSeconds(1), Vars());
+            var before = _server.Requests.Count;
+            // pressed once the first read came back in progress: the cmdlet is in its 30 s pause
+            var r = _ps.RunAndStop("Get-ClawdTalkInsight -ConversationId conv_3 -PollInterval 30 -Timeout 600", () => _server.Requests.Count > before, TimeSpan.FromSeconds(30), Vars());
             Assert.NotNull(r.StopDuration);
             Assert.True(r.StopDuration < TimeSpan.FromSeconds(5), $"Ctrl+C took {r.StopDuration}");
             Assert.Empty(r.Output);

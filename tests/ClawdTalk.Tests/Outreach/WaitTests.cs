@@ -47,11 +47,12 @@ namespace ClawdTalk.Tests.Outreach
         {
             using var ps = _sb.Session();
             var m = _sb.Mission(ps, "Stream");
-            // an hour ahead, then 10 minutes apart: at 600 times real time the calls end 6, 7 and 8 s after they are
-            // scheduled, so a loaded machine that takes seconds to schedule them (a full run saw it) still sees them end one by one
+            // an hour ahead, then 30 minutes apart: at 600 times real time the calls end 6, 9 and 12 s after they are
+            // scheduled, so a loaded machine that takes seconds to schedule them or to check (full runs saw both, with 10
+            // minutes apart: 0.99 s between the first and last insight) still sees them end one by one
             var r = ps.Run(@"
                 '+1 303 555 9301', '+1 303 555 9302', '+1 303 555 9303' |
-                    Register-ClawdTalkCall -Slug $slug -At ([datetime]::UtcNow.AddMinutes(60)) -Stagger 600 -Force |
+                    Register-ClawdTalkCall -Slug $slug -At ([datetime]::UtcNow.AddMinutes(60)) -Stagger 1800 -Force |
                     Wait-ClawdTalkEvent |
                     Get-ClawdTalkInsight -PollInterval 0.1 |
                     ForEach-Object { [pscustomobject]@{ Conversation = $_.ConversationId; Slug = $_.Slug; Seen = [datetime]::UtcNow } }", _sb.Vars(("slug", m.Slug))).Ok();
@@ -90,7 +91,8 @@ namespace ClawdTalk.Tests.Outreach
             var m = _sb.Mission(ps, "Stop");
             var events = ps.Run("'+1 303 555 9501' | Register-ClawdTalkCall -Slug $slug -At ([datetime]::UtcNow.AddHours(1)) -Force",
                 _sb.Vars(("slug", m.Slug))).Ok().Output.Select(o => o.BaseObject).ToArray();
-            var r = ps.RunAndStop("$events | Wait-ClawdTalkEvent", TimeSpan.FromSeconds(1.5), _sb.Vars(("events", events)));
+            // pressed once the wait shows itself under way (its progress bar)
+            var r = ps.RunAndStop("$events | Wait-ClawdTalkEvent", streams => streams.Progress.Count > 0, TimeSpan.FromSeconds(30), _sb.Vars(("events", events)));
             Assert.NotNull(r.StopDuration);
             Assert.True(r.StopDuration < TimeSpan.FromSeconds(3), $"stopping took {r.StopDuration}");
             Assert.NotEmpty(r.Progress); // the wait was under way (a stopped pipeline takes no more records: the host ends the bar)

@@ -45,7 +45,9 @@ namespace ClawdTalk.Tests.Reliability
             using var ps = _fx.Session();
             _fx.Control("_sandbox/faults", new { rate = 1.0, faults = new[] { "stall" }, stall_seconds = 3600 });
             PsResult r;
-            try { r = ps.RunAndStop("Get-ClawdTalkMission -MissionId mis_000001", TimeSpan.FromMilliseconds(800)); }
+            var mark = _fx.Mark();
+            // pressed once the sandbox holds the request (its log shows the stall)
+            try { r = ps.RunAndStop("Get-ClawdTalkMission -MissionId mis_000001", () => _fx.Log(mark).Any(e => (string?)e["fault"] == "stall"), TimeSpan.FromSeconds(30)); }
             finally { _fx.Control("_sandbox/faults", new { rate = 0.0 }); }
             Assert.NotNull(r.StopDuration);
             Assert.True(r.StopDuration < TimeSpan.FromSeconds(5), $"Stop took {r.StopDuration}");
