@@ -22,7 +22,8 @@ namespace ClawdTalk.Bench
     {
         static string Repo = "";
         static int Runs = 15;
-        static bool NoPublish, Composite, Issue, ImportShare;
+        static bool NoPublish, Composite, Issue, ImportShare, Scale;
+        static int[] ScaleSizes = { 500, 2000, 10000 };
 
         /// <summary>`--only sweep`: only the outreach sweep row (no publish, no cold start, no per-cmdlet rows).</summary>
         internal static string? Only;
@@ -41,6 +42,8 @@ namespace ClawdTalk.Bench
                 else if (args[i] == "--only" && i + 1 < args.Length) Only = args[++i]; // "sweep": the outreach sweep alone
                 else if (args[i] == "--issue") Issue = true;               // only issue 15's table and the agent session (IssueBench.cs)
                 else if (args[i] == "--import-share") ImportShare = true;  // only the module's share of a cold pwsh, JIT per phase (ImportShareBench.cs)
+                else if (args[i] == "--scale") Scale = true;               // only the cost per target as a campaign grows (ScaleBench.cs)
+                else if (args[i] == "--sizes" && i + 1 < args.Length) ScaleSizes = args[++i].Split(',').Select(int.Parse).ToArray();
             }
             Repo = FindRepo();
             var table = new Table();
@@ -52,6 +55,13 @@ namespace ClawdTalk.Bench
             if (ImportShare)
             {
                 ImportShareBench.Run(table, sandbox, key, Runs);
+                table.Print(Console.Out);
+                Console.WriteLine($"load average at the end {LoadAverage()}");
+                return 0;
+            }
+            if (Scale)
+            {
+                ScaleBench.Run(table, sandbox, key, ScaleSizes);
                 table.Print(Console.Out);
                 Console.WriteLine($"load average at the end {LoadAverage()}");
                 return 0;
