@@ -78,11 +78,14 @@ Describe 'Install-ClawdTalkSkill' {
                                                assistant_id = 'ast_000001'; agent_phone = '+12125550103'; memory = @{ contractors = @(@{ name = 'ABC Co'; phone = '+12125550142' }) } }
             'Bad Slug!' = @{ mission_name = 'x'; mission_id = 'mis_1'; run_id = 'run_1' }
         }
+        # its bridge still runs (its pid file names a live process: this one)
+        $PID | Set-Content (Join-Path $from '.connect.pid')
         # what the user already set here is theirs
         Set-ClawdTalkConfiguration -Greeting 'Hello from here'
         $published = Get-TestFileSnapshot -Path $from
 
-        $rows = @(Install-ClawdTalkSkill -Path $package -From $from -ErrorVariable problems -ErrorAction SilentlyContinue)
+        $rows = @(Install-ClawdTalkSkill -Path $package -From $from -ErrorVariable problems -ErrorAction SilentlyContinue -WarningVariable warned -WarningAction SilentlyContinue)
+        "$warned" | Should -Match "bridge runs \(process $PID\)"
         $config = { param($k) $rows | Where-Object { $_.Item -eq 'Configuration' -and $_.Name -eq $k } }
         (& $config owner_name).Action | Should -Be 'TakenOver'
         (& $config api_key).Action | Should -Be 'TakenOver'

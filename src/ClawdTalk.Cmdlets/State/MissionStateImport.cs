@@ -74,6 +74,15 @@ namespace ClawdTalk.State
         /// <summary>Writes the entry into the store as it was in the other file.</summary>
         public static JObject Apply(MissionStateStore store, ImportItem item) => store.Update(item.Slug, _ => (JObject)item.Entry!.DeepClone())!;
 
+        /// <summary>Says what an import does not take (not an entry: a warning; an invalid one: an error); true when it was such an entry.</summary>
+        public static bool Refused(ImportItem item, string source, Action<string> warn, Action<ClawdTalkException> error)
+        {
+            if (item.Verdict == ImportVerdict.NotAnEntry) warn($"'{item.Slug}' in {source} is not a mission entry; skipped.");
+            else if (item.Verdict == ImportVerdict.Invalid) error(Invalid(item, source));
+            else return false;
+            return true;
+        }
+
         public static ClawdTalkException Invalid(ImportItem item, string source) =>
             new ClawdTalkException(ErrorIds.StateEntryInvalid, ErrorCategory.InvalidData, $"{item.Problem} in {source}; it was not imported.", OutsideText.Visible(item.Slug));
 

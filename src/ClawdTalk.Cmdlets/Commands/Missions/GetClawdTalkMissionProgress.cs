@@ -37,16 +37,12 @@ namespace ClawdTalk.Commands.Missions
 
         protected override void Process()
         {
-            var entries = Store.Entries().ToList();
-            var patterns = Slug ?? new[] { "*" };
-            foreach (var p in patterns)
+            foreach (var (p, wildcard, entries) in Store.Matching(Slug))
             {
-                var wildcard = WildcardPattern.ContainsWildcardCharacters(p);
-                var pattern = new WildcardPattern(p, WildcardOptions.IgnoreCase);
-                var matched = entries.Where(x => wildcard ? pattern.IsMatch(x.Key) : x.Key == p)
-                    .OrderBy(x => (Json.Str(x.Value, StateKeys.Status) ?? "active") == "active" ? 0 : 1).ThenBy(x => x.Key, StringComparer.Ordinal).ToList();
-                if (matched.Count == 0 && !wildcard) { WriteError(MissionStateStore.NotFound(p, Store.Path)); continue; }
-                foreach (var e in matched) WriteObject(Look(e.Key, e.Value));
+                if (entries.Count == 0 && !wildcard) { WriteError(MissionStateStore.NotFound(p, Store.Path)); continue; }
+                // running missions first
+                foreach (var e in entries.OrderBy(x => (Json.Str(x.Value, StateKeys.Status) ?? "active") == "active" ? 0 : 1).ThenBy(x => x.Key, StringComparer.Ordinal))
+                    WriteObject(Look(e.Key, e.Value));
             }
         }
 

@@ -157,14 +157,9 @@ namespace ClawdTalk.Commands.Skill
             var store = MissionStateStore.Default;
             foreach (var item in MissionStateImport.Plan(MissionStateImport.Read(statePath), store, _ => true).ToList())
             {
+                if (MissionStateImport.Refused(item, statePath, WriteWarning, WriteError)) continue;
                 switch (item.Verdict)
                 {
-                    case ImportVerdict.NotAnEntry:
-                        WriteWarning($"'{item.Slug}' in {statePath} is not a mission entry; skipped.");
-                        break;
-                    case ImportVerdict.Invalid:
-                        WriteError(MissionStateImport.Invalid(item, statePath));
-                        break;
                     case ImportVerdict.Same:
                         Row(SkillItem.Mission, item.Slug, SkillAction.Unchanged, store.Path, $"mission {Json.Str(item.Entry, StateKeys.MissionId)}, run {Json.Str(item.Entry, StateKeys.RunId)}");
                         break;

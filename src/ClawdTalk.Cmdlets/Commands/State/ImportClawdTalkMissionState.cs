@@ -36,14 +36,9 @@ namespace ClawdTalk.Commands.State
             var patterns = (Slug ?? new[] { "*" }).Select(s => new WildcardPattern(s, WildcardOptions.IgnoreCase)).ToList();
             foreach (var item in MissionStateImport.Plan(incoming, store, name => patterns.Any(w => w.IsMatch(name))))
             {
+                if (MissionStateImport.Refused(item, source, WriteWarning, WriteError)) continue;
                 switch (item.Verdict)
                 {
-                    case ImportVerdict.NotAnEntry:
-                        WriteWarning($"'{item.Slug}' in {source} is not a mission entry; skipped.");
-                        continue;
-                    case ImportVerdict.Invalid:
-                        WriteError(MissionStateImport.Invalid(item, source));
-                        continue;
                     case ImportVerdict.Same when !Force:
                         WriteVerbose($"'{item.Slug}' is already in {store.Path} with the same mission and run; kept as it is.");
                         WriteObject(store.ToModel(item.Slug, item.Existing!));
