@@ -69,6 +69,12 @@ BeforeAll {
     $script:Setup = @{
         'Connect-ClawdTalk -Persist' = @{ Environment = @{ CLAWDTALK_API_KEY = $sb.ApiKey; CLAWDTALK_API_URL = "$($sb.Url)/v1" }; Shows = 'ctk_pe…' }
         '$input | ConvertTo-SecureString' = @{ StandardInput = $sb.ApiKey + "`n"; Shows = 'ApiKey' }
+        # the key in a file the agent's file tool wrote, and gone afterwards
+        "NO_COLOR=1 pwsh -NoProfile -NonInteractive -Command '`$input" = @{
+            Before = { Set-Content -Path (Join-Path $package 'clawdtalk-key.txt') -Value $sb.ApiKey }
+            After = { Join-Path $package 'clawdtalk-key.txt' | Should -Not -Exist }
+            Shows = 'ApiKey'
+        }
         'Test-ClawdTalkConnection' = @{ Shows = 'Status\s+: Ok' }
         'Get-ClawdTalkStatus' = @{ Shows = 'Healthy\s+: True' }
         'Import-Module ./ClawdTalk; Install-ClawdTalkSkill -From' = @{
@@ -116,6 +122,7 @@ Describe 'SKILL.md block: <Id>' -ForEach ($blocks | Where-Object { -not $NotRunn
         $r.ExitCode | Should -Be 0 -Because "$($r.Output)`n$($r.Error)"
         $r.Error | Should -BeNullOrEmpty -Because $r.Output
         if ($s.Shows) { $r.Output | Should -Match $s.Shows }
+        if ($s.After) { & $s.After }
         $r.Output + $r.Error | Assert-NoSecret -Secret $sb.ApiKey, $sb.GatewayToken
     }
 }
