@@ -9,7 +9,7 @@
 .EXAMPLE
     ./build.ps1 Test       # the whole test suite (the README's test command)
 .EXAMPLE
-    ./build.ps1 Package    # artifacts/: the gallery package (.nupkg), the module folder as a zip, the clawdtalk host published ReadyToRun
+    ./build.ps1 Package    # artifacts/: the skill (ClawdTalk-<version>.zip: SKILL.md beside the module folder), the gallery package (.nupkg), the clawdtalk host published ReadyToRun
 .EXAMPLE
     ./build.ps1 Install    # the fast clawdtalk for agents: ReadyToRun host + native launcher in ~/.local/lib/clawdtalk, linked from ~/.local/bin
 #>
@@ -53,13 +53,11 @@ switch ($Task) {
     }
     'Package' {
         $artifacts = J $root 'artifacts'
-        # the gallery package (what Publish-PSResource would publish): artifacts/ClawdTalk.<version>.nupkg
+        # one pack makes both: the gallery package (what Publish-PSResource would publish), artifacts/ClawdTalk.<version>.nupkg,
+        # and the skill an agent is handed, artifacts/ClawdTalk-<version>.zip: SKILL.md and README.md beside ClawdTalk/<version>/
+        # (the SkillPackage target of build/Module.targets)
         Invoke-Dotnet pack (J $root 'src/ClawdTalk.Cmdlets') -c $Configuration -o $artifacts
-        # the module folder as a zip: ClawdTalk/<version>/… (unzip into a folder of $env:PSModulePath)
         $zip = J $artifacts "ClawdTalk-$version.zip"
-        if ([System.IO.File]::Exists($zip)) { [System.IO.File]::Delete($zip) }
-        $null = [System.Reflection.Assembly]::Load('System.IO.Compression.ZipFile')
-        [System.IO.Compression.ZipFile]::CreateFromDirectory((J $root 'out/ClawdTalk'), $zip, [System.IO.Compression.CompressionLevel]::Optimal, $true)
         J $artifacts "ClawdTalk.$version.nupkg"
         $rid = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
         # ReadyToRun host and module; on Linux/macOS also the native launcher (NativeAOT: needs clang or gcc), which makes

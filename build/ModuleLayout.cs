@@ -21,6 +21,10 @@ public sealed class WriteModuleLayout : Task
     [Required] public string OutputFolder { get; set; } = "";
     /// <summary>Where to write the .nuspec that `dotnet pack` turns into the gallery package (the one Publish-PSResource makes).</summary>
     public string NuspecFile { get; set; } = "";
+    /// <summary>The skill's own files (skill/SKILL.md, skill/README.md), copied beside the module folder with the version filled in.</summary>
+    public ITaskItem[] SkillFiles { get; set; } = Array.Empty<ITaskItem>();
+    /// <summary>The package's root (out/): SKILL.md and README.md beside ClawdTalk/&lt;version&gt;/, as the zip holds them.</summary>
+    public string PackageFolder { get; set; } = "";
 
     static readonly Regex CmdletAttr = new Regex(@"\[Cmdlet\(\s*Verbs(\w+)\.(\w+)\s*,\s*""(\w+)""", RegexOptions.Compiled);
 
@@ -34,6 +38,14 @@ public sealed class WriteModuleLayout : Task
         manifest = Regex.Replace(manifest, @"CmdletsToExport\s*=\s*@\([^)]*\)", list.Replace("$", "$$"));
         WriteIfChanged(Path.Combine(OutputFolder, "ClawdTalk.psd1"), manifest);
         if (NuspecFile.Length > 0) WriteIfChanged(NuspecFile, Nuspec(manifest, names));
+        // the skill: its frontmatter's `version:` line (and any @VERSION@) says the module's version
+        if (PackageFolder.Length > 0)
+            foreach (var f in SkillFiles)
+            {
+                var text = File.ReadAllText(f.ItemSpec).Replace("@VERSION@", Version);
+                text = Regex.Replace(text, @"\A(---\r?\n(?:(?!---).*\r?\n)*?)version:[^\r\n]*", "${1}version: " + Version);
+                WriteIfChanged(Path.Combine(PackageFolder, Path.GetFileName(f.ItemSpec)), text);
+            }
 
         XElement? merged = null;
         foreach (var f in FormatFiles.OrderBy(f => Path.GetFileName(f.ItemSpec) == "ClawdTalk.format.ps1xml" ? "" : f.ItemSpec, StringComparer.Ordinal))

@@ -21,7 +21,7 @@
             Tags         = @('ClawdTalk', 'Telnyx', 'OpenClaw', 'Voice', 'SMS', 'AI', 'Agents', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
             LicenseUri   = 'https://opensource.org/license/mit'
             ProjectUri   = 'https://clawdtalk.com'
-            ReleaseNotes = 'Runs in pwsh 7.6 and Windows PowerShell 5.1; the clawdtalk host carries every built-in cmdlet. Install and update with Install-PSResource/Update-PSResource. Full history: the project README.'
+            ReleaseNotes = 'Runs in pwsh 7.6 and Windows PowerShell 5.1. As an OpenClaw skill: extract ClawdTalk-<version>.zip and follow its SKILL.md (Import-Module ./ClawdTalk; Install-ClawdTalkSkill, which also upgrades and takes over the published client). From a gallery: Install-PSResource/Update-PSResource. Full history: the project README.'
         }
     }
 }

@@ -29,6 +29,9 @@ BeforeAll {
                         Set-ClawdTalkMemory -Slug dentist-outreach -Key script -Value @{ opening = 'Hi'; tries = 2 } }
     $script:AgentMission = { param($Name, [string[]] $Step = @('calls'))
                              Initialize-ClawdTalkMission -Name $Name -Instructions 'Ask.' -Request 'Find out.' -Step $Step | Add-ClawdTalkAgent -Instructions 'Ask politely.' }
+    # the package the module was imported from (out/), extracted to ./package; the user's module folder inside the example's folder
+    $script:Package = { $env:XDG_DATA_HOME = Join-Path $dir 'data'; Copy-Item -Recurse (Split-Path (Split-Path (Get-Module ClawdTalk).ModuleBase)) ./package }
+    $script:savedDataHome = $env:XDG_DATA_HOME
     $script:Finished = { . $Dentist; $script:call = $script:event = Register-ClawdTalkCall -Slug dentist-outreach -StepId call -To '+1 212 555 0142' -At (Get-Date).AddMinutes(2) -Force | Wait-ClawdTalkEvent }
 
     # example id => setup (run in the example's scope first); '' for none
@@ -149,9 +152,17 @@ BeforeAll {
         'Wait-ClawdTalkEvent #3' = { $null = & $AgentMission 'Oat milk sweep'; $events = Register-ClawdTalkCall -Slug oat-milk-sweep -To '+1 212 555 0187' -At (Get-Date).AddMinutes(2) -Force }
         'Wait-ClawdTalkEvent #4' = { $slug = (& $AgentMission 'Oat milk sweep').Slug; $events = Register-ClawdTalkCall -Slug $slug -To '+1 212 555 0188', '+1 212 555 0189' -At (Get-Date).AddMinutes(2) -Force }
         'Write-ClawdTalkEvent #1' = $Dentist
+        'Get-ClawdTalkMissionProgress #1' = $Dentist
+        'Get-ClawdTalkMissionProgress #2' = $Dentist
+        'Get-ClawdTalkMissionProgress #3' = $Dentist
+        'Install-ClawdTalkSkill #2' = { . $Package; $null = New-TestPublishedClient -Workspace ./workspace -Config @{ owner_name = 'Ada' } }
+        'Install-ClawdTalkSkill #3' = { . $Package }
+        'Uninstall-ClawdTalkSkill #1' = { . $Package; $null = Install-ClawdTalkSkill -Path ./package -Workspace ./workspace }
+        'Uninstall-ClawdTalkSkill #2' = { . $Package; $null = Install-ClawdTalkSkill -Path ./package -Workspace ./workspace }
     }
 }
 AfterAll {
+    if ($null -eq $savedDataHome) { Remove-Item env:XDG_DATA_HOME -ErrorAction SilentlyContinue } else { $env:XDG_DATA_HOME = $savedDataHome }
     Get-ClawdTalkBridge | Stop-ClawdTalkBridge
     $sb | Stop-TestSandbox
 }
@@ -191,7 +202,9 @@ BeforeDiscovery {
         'New-ClawdTalkRun #2' = 'a mission id of the author''s account (mis_123)'
         'Register-ClawdTalkPoller #1' = 'registers in the real crontab; Gateway.Tests.ps1 does so and restores the crontab'
         'Register-ClawdTalkPoller #2' = 'registers in the real crontab; Gateway.Tests.ps1 does so and restores the crontab'
-        'Register-ClawdTalkPoller #3' = 'names a pwsh path (/opt/microsoft/powershell/7/pwsh) this machine does not have'
+        'Register-ClawdTalkPoller #3' = 'registers in the real crontab and needs the OpenClaw gateway of the configuration; Skill.Tests.ps1 registers with -NotifyAgent against the simulated gateway'
+        'Register-ClawdTalkPoller #4' = 'names a pwsh path (/opt/microsoft/powershell/7/pwsh) this machine does not have'
+        'Install-ClawdTalkSkill #1' = 'imports the module again from the extracted package and installs into the real home; Package.Tests.ps1 does it in a pwsh with a home of its own, SkillDoc.Tests.ps1 as SKILL.md gives it'
         'Remove-ClawdTalkLinkedAgent #1' = 'an assistant id of the author''s account (assistant-7c1e)'
         'Request-ClawdTalkApproval #1' = 'waits up to 120 s for the owner''s phone and runs ./deploy.ps1; Approvals.Tests.ps1 answers through the sandbox'
         'Request-ClawdTalkApproval #2' = 'waits up to 300 s for a biometric answer on the owner''s phone'

@@ -1,6 +1,7 @@
 # Installing ClawdTalk the way a pwsh user installs a gallery module: the package `dotnet pack` makes (what
 # Publish-PSResource would publish) in a local PSResource repository, Install-PSResource, Import-Module by name in a
-# fresh pwsh, then Update-PSResource to a newer package. Every pwsh here runs with a home of its own, so the user's
+# fresh pwsh, then Update-PSResource to a newer package; and the skill package the same pack makes, as an agent
+# installs it. Every pwsh here runs with a home of its own, so the user's
 # repositories and modules are never touched.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
@@ -97,5 +98,64 @@ Describe 'The gallery package' {
         $lines = $update.Output -split "`r?`n" | Where-Object { $_ }
         $lines[0] | Should -Be $next
         $lines[1] | Should -Be "$version,$next"
+    }
+}
+
+# The skill an agent is handed: the same pack writes artifacts/ClawdTalk-<version>.zip (build.ps1 Package runs it).
+Describe 'The skill package' {
+    BeforeAll {
+        $script:zipPath = Join-Path $repo "ClawdTalk-$version.zip"
+        Add-Type -AssemblyName System.IO.Compression.FileSystem
+        $script:extracted = Join-Path $testHome 'extracted'
+        [System.IO.Compression.ZipFile]::ExtractToDirectory($zipPath, $extracted)
+        # the frontmatter: the top-level `key: value` lines between the first two `---`
+        $script:skillText = Get-Content -Raw (Join-Path $extracted 'SKILL.md')
+        $script:front = @{}
+        foreach ($l in ([regex]::Match($skillText, '\A---\r?\n(.*?)\r?\n---', 'Singleline').Groups[1].Value -split "`r?`n")) {
+            if ($l -match '^([A-Za-z]+):\s*(.*)$') { $front[$Matches[1]] = $Matches[2] }
+        }
+    }
+
+    It 'holds SKILL.md and README.md at its root beside the module folder ClawdTalk/<version>/, and nothing else' {
+        $zip = [System.IO.Compression.ZipFile]::OpenRead($zipPath)
+        try { $names = @($zip.Entries.FullName) } finally { $zip.Dispose() }
+        @($names | ForEach-Object { ($_ -split '/')[0] } | Sort-Object -Unique) | Should -Be @('ClawdTalk', 'README.md', 'SKILL.md')
+        @($names | Where-Object { $_ -like 'ClawdTalk/*' -and $_ -notlike "ClawdTalk/$version/*" }) | Should -BeNullOrEmpty
+        $names | Should -Contain "ClawdTalk/$version/ClawdTalk.psd1"
+        $names | Should -Contain "ClawdTalk/$version/en-US/ClawdTalk.Cmdlets.dll-Help.xml"
+        Get-Content -Raw (Join-Path $extracted 'README.md') | Should -Match "ClawdTalk/$([regex]::Escape($version))/"
+    }
+
+    It 'has the frontmatter of an OpenClaw skill: name, version, a description, and metadata that gates only on pwsh' {
+        $front.name | Should -Be 'clawdtalk'
+        $front.version | Should -Be $version
+        $front.description.Length | Should -BeGreaterThan 80
+        $meta = $front.metadata | ConvertFrom-Json
+        $meta.openclaw.emoji | Should -Not -BeNullOrEmpty
+        $meta.openclaw.primaryEnv | Should -Be 'CLAWDTALK_API_KEY'
+        $meta.openclaw.requires.bins | Should -Be @('pwsh')
+        # OpenClaw hides a skill whose requires.env is unset or whose requires.config (openclaw.json keys) is falsy: the key
+        # may live in the configuration file, so neither gates this one
+        $meta.openclaw.requires.PSObject.Properties.Name | Should -Not -Contain 'env'
+        $meta.openclaw.requires.PSObject.Properties.Name | Should -Not -Contain 'config'
+        foreach ($section in '## External Endpoints', '## Security & Privacy', '## Install', '## Connect', '## Upgrade', '## Errors') {
+            $skillText | Should -Match ([regex]::Escape($section))
+        }
+    }
+
+    It 'installs from the extracted zip in a fresh pwsh, as SKILL.md says, into the user''s module folder and the OpenClaw workspace' {
+        $agentHome = Join-Path $testHome 'agent'
+        $workspace = Join-Path $agentHome 'ws'
+        $null = New-Item -ItemType Directory -Force -Path (Join-Path $agentHome '.openclaw'), $workspace
+        "{ agents: { defaults: { workspace: '$workspace' } } }" | Set-Content (Join-Path $agentHome '.openclaw/openclaw.json')
+        $agentEnv = @{ HOME = $agentHome; XDG_CONFIG_HOME = (Join-Path $agentHome '.config') }
+        $install = Invoke-Pwsh "`$ErrorActionPreference = 'Stop'; Set-Location '$extracted'; Import-Module ./ClawdTalk; Install-ClawdTalkSkill | ForEach-Object { '{0}|{1}|{2}' -f `$_.Item, `$_.Name, `$_.Action }" -Environment $agentEnv
+        $install.ExitCode | Should -Be 0 -Because $install.Error
+        $install.Output | Should -Match "Module\|ClawdTalk $([regex]::Escape($version))\|Installed"
+        $install.Output | Should -Match 'Skill\|SKILL.md\|Installed'
+        Join-Path $workspace 'skills/clawdtalk/SKILL.md' | Should -Exist
+        # the next process finds the commands by name
+        $use = Invoke-Pwsh "(Get-Command Install-ClawdTalkSkill).Module.ModuleBase" -Environment $agentEnv
+        $use.Output.Trim() | Should -Be (Join-Path $agentHome ".local/share/powershell/Modules/ClawdTalk/$version")
     }
 }

@@ -122,6 +122,96 @@ function Invoke-TestHost {
 
 <#
 .SYNOPSIS
+    A folder of stand-ins to put first on PATH: `crontab` (keeps its table in a file of the folder and answers -l, - and
+    -r as crontab does, so no test touches the user's real crontab) and `pwsh` (the pwsh running this suite, as an agent
+    finds pwsh on its PATH). Returns the folder.
+#>
+function New-TestBin {
+    param([Parameter(Mandatory)] [string] $Directory)
+    $bin = Join-Path $Directory 'bin'
+    $null = New-Item -ItemType Directory -Force -Path $bin
+    $table = Join-Path $Directory 'crontab.txt'
+    Set-Content -Path (Join-Path $bin 'crontab') -NoNewline -Value @"
+#!/bin/sh
+case "`$1" in
+  -l) if [ -f '$table' ]; then cat '$table'; else echo 'no crontab for user' >&2; exit 1; fi ;;
+  -r) rm -f '$table' ;;
+  -) cat > '$table' ;;
+  *) echo "crontab stand-in: unsupported `$*" >&2; exit 2 ;;
+esac
+"@
+    $pwshDll = Join-Path $PSHOME 'pwsh.dll'
+    $pwsh = if (Test-Path $pwshDll) { "exec dotnet '$pwshDll' `"`$@`"" } else { "exec '$(Join-Path $PSHOME 'pwsh')' `"`$@`"" }
+    Set-Content -Path (Join-Path $bin 'pwsh') -NoNewline -Value "#!/bin/sh`n$pwsh`n"
+    foreach ($f in 'crontab', 'pwsh') { [System.IO.File]::SetUnixFileMode((Join-Path $bin $f), [System.IO.UnixFileMode] 'UserRead, UserWrite, UserExecute') }
+    $bin
+}
+
+<#
+.SYNOPSIS
+    An OpenClaw home for a test: <Home>/.openclaw/openclaw.json naming the sandbox's simulated gateway (port and token,
+    sessions_send allowed) and a main agent whose workspace is <Home>/.openclaw/workspace. Returns the workspace.
+#>
+function New-TestOpenClawHome {
+    param([Parameter(Mandatory)] [string] $HomeDirectory, $Sandbox, [switch] $NoToken)
+    $workspace = Join-Path $HomeDirectory '.openclaw/workspace'
+    $null = New-Item -ItemType Directory -Force -Path (Join-Path $workspace 'skills')
+    $gateway = [ordered]@{ port = if ($Sandbox) { ([uri] $Sandbox.GatewayUrl).Port } else { 9 }; tools = @{ allow = @('sessions_send') } }
+    if (-not $NoToken -and $Sandbox) { $gateway.auth = @{ token = $Sandbox.GatewayToken } }
+    @{ gateway = $gateway; agents = @{ list = @(@{ id = 'main'; default = $true; workspace = $workspace }) } } |
+        ConvertTo-Json -Depth 6 | Set-Content -Path (Join-Path $HomeDirectory '.openclaw/openclaw.json')
+    $workspace
+}
+
+<#
+.SYNOPSIS
+    The published client 2.0.6 as `clawhub install` leaves it in a workspace, written by hand in its files' shapes (no
+    code of it): SKILL.md's frontmatter, package.json, .clawhub/origin.json, skill-config.json as its setup.sh writes it
+    (plus -Config's keys) and .missions_state.json (-State: slug => entry). Returns the folder.
+#>
+function New-TestPublishedClient {
+    param([Parameter(Mandatory)] [string] $Workspace, [hashtable] $Config = @{}, [hashtable] $State)
+    $dir = Join-Path $Workspace 'skills/clawdtalk-client'
+    $null = New-Item -ItemType Directory -Force -Path (Join-Path $dir '.clawhub'), (Join-Path $dir 'scripts')
+    Set-Content -Path (Join-Path $dir 'SKILL.md') -Value @'
+---
+name: clawdtalk-client
+version: 2.0.0
+description: ClawdTalk — Voice calls, SMS, and AI Missions for Clawdbot
+metadata: {"clawdbot":{"emoji":"📞","primaryEnv":"CLAWDTALK_API_KEY","requires":{"env":["CLAWDTALK_API_KEY"],"bins":["bash","node","jq","python3"]}}}
+---
+
+# ClawdTalk (test stand-in)
+'@
+    Set-Content -Path (Join-Path $dir 'package.json') -Value '{ "name": "clawdtalk-client", "version": "2.0.6" }'
+    Set-Content -Path (Join-Path $dir '.clawhub/origin.json') -Value '{ "registry": "https://clawhub.ai", "slug": "clawdtalk-client", "installedVersion": "2.0.6" }'
+    # as its setup.sh writes it when no key was entered, then the test's values
+    $written = [ordered]@{ api_key = 'YOUR_API_KEY_HERE'; server = 'https://clawdtalk.com'; owner_name = $null; agent_name = $null; greeting = "Hey, what's up?"
+                           gateway_url = $null; gateway_token = $null; agent_id = 'main' }
+    foreach ($k in @($Config.Keys)) { $written[$k] = $Config[$k] }
+    $written | ConvertTo-Json -Depth 5 | Set-Content -Path (Join-Path $dir 'skill-config.json')
+    if ($State) { $State | ConvertTo-Json -Depth 8 | Set-Content -Path (Join-Path $dir '.missions_state.json') }
+    $dir
+}
+
+<#
+.SYNOPSIS
+    Every file under a folder with a hash of its content: two snapshots compare equal when nothing was written.
+#>
+function Get-TestFileSnapshot {
+    param([Parameter(Mandatory)] [string[]] $Path)
+    $d = [ordered]@{}
+    foreach ($p in $Path) {
+        if (-not (Test-Path $p)) { continue }
+        foreach ($f in Get-ChildItem -LiteralPath $p -Recurse -File -Force | Where-Object { -not ($_.Name -like '*.lock' -and $_.Length -eq 0) } | Sort-Object FullName) {
+            $d[$f.FullName] = (Get-FileHash -LiteralPath $f.FullName -Algorithm SHA256).Hash
+        }
+    }
+    ($d.GetEnumerator() | ForEach-Object { "$($_.Key)=$($_.Value)" }) -join "`n"
+}
+
+<#
+.SYNOPSIS
     Fails when a secret appears in any of the given texts or objects (serialised as JSON).
 #>
 function Assert-NoSecret {

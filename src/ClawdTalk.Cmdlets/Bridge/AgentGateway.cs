@@ -28,6 +28,9 @@ namespace ClawdTalk.Bridge
         /// <summary>The voice prefix of the contract: concise speech. Who asks and what the owner approved follow it (<see cref="Trust"/>).</summary>
         public const string VoicePrefix = "[VOICE CALL] Respond concisely for speech. One to three short sentences; no markdown, lists, URLs or emoji.";
 
+        /// <summary>What every report to the agent starts with (call outcomes, a poller's notices): the contract's `[ClawdTalk] &lt;summary&gt;`.</summary>
+        public const string ReportPrefix = "[ClawdTalk] ";
+
         public const string WalkiePrefix = "[WALKIE-TALKIE] Push-to-talk message. Reply briefly; your reply is spoken.";
 
         /// <summary>The agent's own duty, in every message: the bridge's gate may miss a wording, so a miss is never final.</summary>
@@ -132,7 +135,7 @@ namespace ClawdTalk.Bridge
         {
             try
             {
-                await _client.SendAsync(_core.Options.SessionKey, "[ClawdTalk] " + text, 0, _core.Options.ReportTimeout, _core.Stopping).ConfigureAwait(false);
+                await _client.SendAsync(_core.Options.SessionKey, ReportPrefix + text, 0, _core.Options.ReportTimeout, _core.Stopping).ConfigureAwait(false);
                 _core.Log.Write(BridgeLogLevel.Verbose, "outcome_reported", "Reported the call's outcome to the agent.", callId);
             }
             catch (GatewayException gx)

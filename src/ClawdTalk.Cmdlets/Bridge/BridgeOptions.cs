@@ -162,12 +162,17 @@ namespace ClawdTalk.Bridge
             return (null, null);
         }
 
-        public static (string url, string source) ResolveUrl(string? parameter, JObject config, string configPath, JObject? gatewayConfig, string? gatewayConfigPath)
+        /// <param name="environment">
+        /// False for a process the scheduler starts (a poller), which has neither this session's environment variables nor
+        /// the values a `${NAME}` of the config refers to: those sources are passed over.
+        /// </param>
+        public static (string url, string source) ResolveUrl(string? parameter, JObject config, string configPath, JObject? gatewayConfig, string? gatewayConfigPath,
+            bool environment = true)
         {
             if (!string.IsNullOrWhiteSpace(parameter)) return (parameter!, "parameter (-GatewayUrl)");
-            var c = ConfigStore.Resolve(config, ConfigKeys.GatewayUrl, configPath);
+            var c = environment || !ConfigStore.IsReference(Json.Str(config, ConfigKeys.GatewayUrl), out _) ? ConfigStore.Resolve(config, ConfigKeys.GatewayUrl, configPath) : null;
             if (!string.IsNullOrWhiteSpace(c)) return (c!, $"config ({configPath})");
-            foreach (var name in UrlEnv)
+            if (environment) foreach (var name in UrlEnv)
             {
                 var v = Environment.GetEnvironmentVariable(name);
                 if (!string.IsNullOrWhiteSpace(v)) return (v!, $"environment ({name})");
@@ -177,18 +182,21 @@ namespace ClawdTalk.Bridge
             return (DefaultUrl, "default");
         }
 
-        public static (string? token, string source) ResolveToken(string? parameter, JObject config, string configPath, JObject? gatewayConfig, string? gatewayConfigPath)
+        /// <param name="environment">As for <see cref="ResolveUrl"/>.</param>
+        public static (string? token, string source) ResolveToken(string? parameter, JObject config, string configPath, JObject? gatewayConfig, string? gatewayConfigPath,
+            bool environment = true)
         {
             if (!string.IsNullOrEmpty(parameter)) return (parameter, "parameter (-GatewayToken)");
-            var c = ConfigStore.Resolve(config, ConfigKeys.GatewayToken, configPath);
+            var c = environment || !ConfigStore.IsReference(Json.Str(config, ConfigKeys.GatewayToken), out _) ? ConfigStore.Resolve(config, ConfigKeys.GatewayToken, configPath) : null;
             if (!string.IsNullOrEmpty(c)) return (c, $"config ({configPath})");
-            foreach (var name in TokenEnv)
+            if (environment) foreach (var name in TokenEnv)
             {
                 var v = Environment.GetEnvironmentVariable(name);
                 if (!string.IsNullOrEmpty(v)) return (v, $"environment ({name})");
             }
             var t = Json.Str(gatewayConfig?["gateway"]?["auth"] as JObject, "token");
-            if (!string.IsNullOrEmpty(t)) return (t, $"gateway config ({gatewayConfigPath})");
+            if (!string.IsNullOrEmpty(t) && (environment || !GatewaySetup.GatewayConfigFile.IsUnresolvedReference(t!)))
+                return (environment ? GatewaySetup.GatewayConfigFile.ExpandEnv(t!) : t, $"gateway config ({gatewayConfigPath})");
             return (null, "none");
         }
 

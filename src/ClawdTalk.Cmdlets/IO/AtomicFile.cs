@@ -21,6 +21,19 @@ namespace ClawdTalk.IO
         /// <summary>Writes <paramref name="text"/> (UTF-8 without BOM unless <paramref name="encoding"/> says otherwise); never through a symbolic link.</summary>
         public static void WriteAllText(string path, string text, Encoding? encoding = null)
         {
+            var enc = encoding ?? Utf8NoBom;
+            var preamble = enc.GetPreamble();
+            var body = enc.GetBytes(text);
+            if (preamble.Length == 0) { WriteAllBytes(path, body); return; }
+            var bytes = new byte[preamble.Length + body.Length];
+            Buffer.BlockCopy(preamble, 0, bytes, 0, preamble.Length);
+            Buffer.BlockCopy(body, 0, bytes, preamble.Length, body.Length);
+            WriteAllBytes(path, bytes);
+        }
+
+        /// <summary>Writes <paramref name="bytes"/> the same way (a private temp file renamed over the target); never through a symbolic link.</summary>
+        public static void WriteAllBytes(string path, byte[] bytes)
+        {
             var full = Path.GetFullPath(path);
             var dir = Path.GetDirectoryName(full)!;
             EnsureDirectory(dir);
@@ -31,10 +44,6 @@ namespace ClawdTalk.IO
                 using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.None))
                 {
                     UnixPermissions.SetPrivate(temp, directory: false);
-                    var enc = encoding ?? Utf8NoBom;
-                    var preamble = enc.GetPreamble();
-                    if (preamble.Length > 0) fs.Write(preamble, 0, preamble.Length);
-                    var bytes = enc.GetBytes(text);
                     fs.Write(bytes, 0, bytes.Length);
                     fs.Flush(true);
                 }

@@ -43,7 +43,7 @@ namespace ClawdTalk.Missions
         public void Removed(string what) { lock (_cleaned) _cleaned.Add(what); }
     }
 
-    /// <summary>Something that must happen whenever a mission run reaches a terminal state (pollers removal, issue 8).</summary>
+    /// <summary>Something that must happen whenever a mission run reaches a terminal state (pollers removal, issue 8; the agent's notice, issue 21).</summary>
     internal interface IMissionTerminalHook
     {
         /// <summary>A short name for warnings ("pollers").</summary>
@@ -63,7 +63,7 @@ namespace ClawdTalk.Missions
     {
         static readonly object Gate = new object();
         /// <summary>The hooks built into the module run in every session, even one that never touched their feature.</summary>
-        static readonly List<IMissionTerminalHook> Hooks = new List<IMissionTerminalHook> { new Pollers.PollerTerminalHook() };
+        static readonly List<IMissionTerminalHook> Hooks = new List<IMissionTerminalHook> { new Pollers.PollerTerminalHook(), new Pollers.AgentNoticeHook() };
 
         /// <summary>Adds a hook once (registering the same instance again does nothing).</summary>
         public static void Register(IMissionTerminalHook hook)

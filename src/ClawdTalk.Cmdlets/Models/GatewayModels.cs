@@ -90,7 +90,12 @@ namespace ClawdTalk
         public int PollerCount { get; internal set; }
         public PollerInfo[] Pollers { get; internal set; } = Array.Empty<PollerInfo>();
         public string? PollerBackend { get; internal set; }
+        /// <summary>What this setup is used for: calls and texts, missions, inbound calls and texts (a bridge), notices to the agent.</summary>
+        public string[] Uses { get; internal set; } = Array.Empty<string>();
+        /// <summary>What needs fixing for what is used (Healthy is false when there is any).</summary>
         public string[] Problems { get; internal set; } = Array.Empty<string>();
+        /// <summary>What the parts not used yet would need (never a problem: an account that only calls and texts needs no gateway).</summary>
+        public string[] NotSetUp { get; internal set; } = Array.Empty<string>();
         public bool Healthy => Problems.Length == 0;
     }
 }

@@ -23,6 +23,8 @@ namespace ClawdTalk
         public string MissionStatus { get; internal set; } = "Unknown";
         /// <summary>True when its mission has ended or is gone: a leftover that the next tick (or Unregister-ClawdTalkPoller) removes.</summary>
         public bool Orphaned { get; internal set; }
+        /// <summary>True when the agent's session is told when the mission ends (Register-ClawdTalkPoller -NotifyAgent).</summary>
+        public bool NotifyAgent { get; internal set; }
 
         public override string ToString() => Slug;
     }

@@ -29,6 +29,37 @@ namespace ClawdTalk.Pollers
         public override string Name => "cron";
         public string Crontab { get; }
         public override bool Available => System.IO.File.Exists(Crontab);
+
+        /// <summary>The names a cron daemon runs under (Debian's cron, cronie's and busybox's crond, fcron).</summary>
+        static readonly string[] Daemons = { "cron", "crond", "cronie", "fcron" };
+
+        /// <summary>
+        /// On Linux, whether a cron daemon runs (a process of that name in /proc): a crontab nobody reads never ticks, as in
+        /// a container that has the crontab program but starts no daemon. Elsewhere (macOS runs cron on demand) and when
+        /// /proc cannot be read: null, not known.
+        /// </summary>
+        public override bool? Runs
+        {
+            get
+            {
+                if (!Available) return false;
+                if (!System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Linux) || !System.IO.Directory.Exists("/proc/self")) return null;
+                try
+                {
+                    foreach (var dir in System.IO.Directory.EnumerateDirectories("/proc"))
+                    {
+                        var name = System.IO.Path.GetFileName(dir);
+                        if (name.Length == 0 || !char.IsDigit(name[0])) continue;
+                        string comm;
+                        try { comm = System.IO.File.ReadAllText(System.IO.Path.Combine(dir, "comm")).Trim(); }
+                        catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException) { continue; }
+                        if (Daemons.Contains(comm, StringComparer.Ordinal)) return true;
+                    }
+                    return false;
+                }
+                catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException) { return null; }
+            }
+        }
         protected override string? LockPath => _lockPath;
 
         // ---- the crontab text ----

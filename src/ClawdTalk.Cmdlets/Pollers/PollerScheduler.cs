@@ -50,6 +50,12 @@ namespace ClawdTalk.Pollers
         /// <summary>False when the scheduler's tool is not installed (then no poller can exist).</summary>
         bool Available { get; }
 
+        /// <summary>
+        /// Whether what the scheduler holds actually runs: false when the tool is installed but its service does not run
+        /// (a container without a cron daemon), null when that cannot be told.
+        /// </summary>
+        bool? Runs { get; }
+
         /// <summary>Registers the poller, replacing any the slug has (and, with <paramref name="onlyIfPresent"/>, only when it has one). Returns whether it registered.</summary>
         bool Register(PollerSpec spec, bool onlyIfPresent = false);
 
@@ -67,6 +73,7 @@ namespace ClawdTalk.Pollers
 
         public abstract string Name { get; }
         public virtual bool Available => true;
+        public virtual bool? Runs => Available;
 
         protected abstract IReadOnlyList<PollerEntry> ListUnlocked();
         protected abstract void RegisterUnlocked(PollerSpec spec, IReadOnlyList<PollerEntry> existing);

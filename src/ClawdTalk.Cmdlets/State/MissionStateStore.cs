@@ -234,6 +234,21 @@ namespace ClawdTalk.State
         public IEnumerable<KeyValuePair<string, JObject>> Entries() =>
             ReadAll().Properties().Where(p => p.Value is JObject o && Problem(p.Name, o) == null).Select(p => new KeyValuePair<string, JObject>(p.Name, (JObject)p.Value));
 
+        /// <summary>
+        /// The entries each of <paramref name="patterns"/> names (-Slug of the listing cmdlets: wildcards allowed; every
+        /// entry when none is given), pattern by pattern; an empty list for a slug without wildcards means it is not in the store.
+        /// </summary>
+        public IEnumerable<(string pattern, bool wildcard, List<KeyValuePair<string, JObject>> entries)> Matching(string[]? patterns)
+        {
+            var entries = Entries().ToList();
+            foreach (var p in patterns ?? new[] { "*" })
+            {
+                var wildcard = System.Management.Automation.WildcardPattern.ContainsWildcardCharacters(p);
+                var pattern = new System.Management.Automation.WildcardPattern(p, System.Management.Automation.WildcardOptions.IgnoreCase);
+                yield return (p, wildcard, entries.Where(x => wildcard ? pattern.IsMatch(x.Key) : x.Key == p).ToList());
+            }
+        }
+
         /// <summary>What is wrong with each entry of the file that <see cref="Entries"/> leaves out (the key made visible, and why).</summary>
         public IReadOnlyList<string> Unusable() =>
             ReadAll().Properties().Where(p => p.Value is JObject o && Problem(p.Name, o) != null).Select(p => Problem(p.Name, (JObject)p.Value)!).ToList();

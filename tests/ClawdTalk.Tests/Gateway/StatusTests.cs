@@ -46,15 +46,28 @@ namespace ClawdTalk.Tests.Gateway
             Assert.Equal("ToolNotAllowed", status.GatewayState);
             Assert.True(status.Gateway!.Reachable);
             Assert.True(status.Gateway.TokenPresent);
-            Assert.Contains(status.Problems, p => p.Contains("Grant-ClawdTalkGatewayTool", StringComparison.Ordinal));
-            Assert.False(status.Healthy);
+            // nothing here uses the gateway yet (no bridge, no gateway in the configuration, no notices): calls and texts need
+            // only the service, so what the gateway lacks is what the rest would need, not a problem
+            Assert.Contains("calls and texts", status.Uses);
+            Assert.DoesNotContain(status.Problems, p => p.Contains("Grant-ClawdTalkGatewayTool", StringComparison.Ordinal));
+            Assert.Contains(status.NotSetUp, p => p.Contains("Grant-ClawdTalkGatewayTool", StringComparison.Ordinal));
+            Assert.True(status.Healthy);
             Assert.Equal("cron", status.PollerBackend?.Split(' ')[0]);
+            // asked about that gateway, or once the configuration names one, it is used: its lack is a problem
+            var asked = ps.Run("Get-ClawdTalkStatus -GatewayPath $p", new System.Collections.Generic.Dictionary<string, object?> { ["p"] = _gatewayFile }).Single<ClawdTalk.StatusReport>();
+            Assert.Contains(asked.Problems, p => p.Contains("Grant-ClawdTalkGatewayTool", StringComparison.Ordinal));
+            Assert.False(asked.Healthy);
+            ps.Run("Set-ClawdTalkConfiguration -GatewayUrl $u", new System.Collections.Generic.Dictionary<string, object?> { ["u"] = "http://127.0.0.1:" + port }).Ok();
+            var used = ps.Run("Get-ClawdTalkStatus").Single<ClawdTalk.StatusReport>();
+            Assert.Contains("inbound calls and texts (bridge)", used.Uses);
+            Assert.Contains(used.Problems, p => p.Contains("Grant-ClawdTalkGatewayTool", StringComparison.Ordinal));
+            Assert.False(used.Healthy);
 
             ps.Run("Grant-ClawdTalkGatewayTool -Force").Ok();
             status = ps.Run("Get-ClawdTalkStatus").Single<ClawdTalk.StatusReport>();
             Assert.Equal("Ready", status.GatewayState);
             var text = ps.RunFormatted("Get-ClawdTalkStatus").Ok().HostText;
-            foreach (var label in new[] { "Config", "ApiKey", "Service", "Bridge", "Gateway", "Pollers", "Problems" }) Assert.Contains(label, text);
+            foreach (var label in new[] { "Config", "ApiKey", "Service", "Bridge", "Gateway", "Pollers", "Uses", "Healthy", "Problems", "Not set up" }) Assert.Contains(label, text);
             Assert.Contains("Ready: http://127.0.0.1:" + port, text);
             Assert.Contains(status.ApiKey!, text);
 
@@ -79,7 +92,9 @@ namespace ClawdTalk.Tests.Gateway
             Assert.Null(status.ApiKey);
             Assert.Equal("NotConfigured", status.GatewayState);
             Assert.Contains(status.Problems, p => p.Contains("No ClawdTalk API key", StringComparison.Ordinal));
-            Assert.Contains(status.Problems, p => p.Contains("No gateway config file", StringComparison.Ordinal));
+            Assert.Contains(status.NotSetUp, p => p.Contains("No gateway config file", StringComparison.Ordinal)); // not used: not a problem
+            Assert.DoesNotContain(status.Problems, p => p.Contains("No gateway config file", StringComparison.Ordinal));
+            Assert.False(status.Healthy);
             Assert.Null(status.Gateway!.Reachable); // -Offline: nothing was contacted
         }
     }

@@ -162,7 +162,7 @@ namespace ClawdTalk.Tests.Polling
             try
             {
                 var info = ps.Run("Register-ClawdTalkPoller -Slug $s -Executable $exe", V(("s", slug))).Single<PollerInfo>();
-                Assert.Equal(TimeSpan.FromHours(6), info.Interval); // more than a week away
+                Assert.Equal(TimeSpan.FromHours(8), info.Interval); // more than a week away
                 Assert.Empty(server.Requests); // a recorded event is not fetched again
 
                 string Event(string status, DateTimeOffset at) =>
@@ -180,7 +180,18 @@ namespace ClawdTalk.Tests.Polling
                 Assert.Equal("evt_far", (string?)record["event_id"]);
                 Assert.Equal("ast_1", (string?)record["assistant_id"]);
 
-                server.Then(new ScriptedServer.Reply(200, Event("pending", DateTimeOffset.UtcNow.AddSeconds(-5))));
+                // the service runs in real time (no time-scale header): before the first look at the event (two minutes
+                // after its time) a tick asks it nothing
+                tick = ps.Run("Invoke-ClawdTalkPoll -Slug $s", V(("s", slug))).Single<PollResult>();
+                Assert.Equal(PollStatus.Waiting, tick.Status);
+                Assert.Contains("Nothing to ask yet", tick.Message, StringComparison.Ordinal);
+                Assert.Equal(TimeSpan.FromMinutes(5), tick.Interval);
+                Assert.Single(server.Requests);
+
+                // time passes: the event's time is three minutes gone, so the next tick looks
+                new ClawdTalk.State.MissionStateStore(state).UpdateExisting(slug, e =>
+                    ((JObject)((JArray)e["memory"]!["scheduled_events"]!)[0])["scheduled_at"] = DateTimeOffset.UtcNow.AddMinutes(-3).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"));
+                server.Then(new ScriptedServer.Reply(200, Event("pending", DateTimeOffset.UtcNow.AddMinutes(-3))));
                 tick = ps.Run("Invoke-ClawdTalkPoll -Slug $s", V(("s", slug))).Single<PollResult>();
                 Assert.Equal(TimeSpan.FromSeconds(30), tick.Interval);
                 var lines = Crontab.LinesOf(slug);
@@ -191,7 +202,7 @@ namespace ClawdTalk.Tests.Polling
                 tick = ps.Run("Invoke-ClawdTalkPoll -Slug $s", V(("s", slug))).Single<PollResult>();
                 Assert.Equal(TimeSpan.FromSeconds(30), tick.Interval);
                 Assert.Equal(lines, Crontab.LinesOf(slug)); // unchanged: not rewritten
-                Assert.Equal(3, server.Requests.Count);
+                Assert.Equal(3, server.Requests.Count); // none for the tick before the first look
                 Assert.All(server.Requests, r => Assert.Equal("/v1/assistants/ast_1/events/evt_far", r.Path));
             }
             finally
@@ -265,8 +276,8 @@ namespace ClawdTalk.Tests.Polling
                 var info = ps.Run("[pscustomobject]@{ Slug = $s; EventId = $a; AssistantId = $aid }, [pscustomobject]@{ Slug = $s; EventId = $b; AssistantId = $aid } | " +
                                   "Register-ClawdTalkPoller -Executable $exe -MaxAttempts 2 -RetryDelay '00:01:00'",
                     V(("s", m.Slug), ("a", a), ("b", b), ("aid", m.AssistantId))).Single<PollerInfo>();
-                Assert.Equal(TimeSpan.FromMinutes(5), info.Interval);
-                var line = Assert.Single(Crontab.LinesOf(m.Slug));
+                Assert.Equal(TimeSpan.FromSeconds(30), info.Interval); // the first look, two minutes after the calls' time, is under five minutes away
+                var line = Crontab.LinesOf(m.Slug).First(l => !l.Contains("sleep 30", StringComparison.Ordinal));
                 var command = CronScheduler.CommandOf(line)!;
 
                 SandboxHarness.WaitUntil(() => _sb.ScheduledEvent(m.AssistantId!, a)["status"]!.ToString() == "completed" && _sb.ScheduledEvent(m.AssistantId!, b)["status"]!.ToString() == "failed", "both calls to end", 20);
@@ -286,7 +297,7 @@ namespace ClawdTalk.Tests.Polling
 
                 var retryId = (string)retry["event_id"]!;
                 SandboxHarness.WaitUntil(() => _sb.ScheduledEvent(m.AssistantId!, retryId)["status"]!.ToString() == "completed", "the retry to be answered", 20);
-                var second = RunAsCron(Assert.Single(Crontab.LinesOf(m.Slug)) is var l2 && CronScheduler.CommandOf(l2) is string c2 ? c2 : command, info.LogPath!);
+                var second = RunAsCron(Crontab.LinesOf(m.Slug).FirstOrDefault(l => !l.Contains("sleep 30", StringComparison.Ordinal)) is string l2 && CronScheduler.CommandOf(l2) is string c2 ? c2 : command, info.LogPath!);
                 Assert.Contains("Ended", second);
 
                 // the mission is complete everywhere, and its poller is gone

@@ -154,16 +154,43 @@ namespace ClawdTalk.Tests.Polling
         [Fact]
         public void Interval_table()
         {
+            // the published guidance, by the time until the first look (two minutes after the scheduled time)
             var now = At;
             Assert.Equal(TimeSpan.FromSeconds(30), PollInterval.For(now.AddMinutes(10), anyUnderWay: true, now));
             Assert.Equal(TimeSpan.FromSeconds(30), PollInterval.For(now.AddSeconds(-1), false, now));
-            Assert.Equal(TimeSpan.FromMinutes(5), PollInterval.For(now.AddMinutes(59), false, now));
-            Assert.Equal(TimeSpan.FromHours(1), PollInterval.For(now.AddHours(23), false, now));
-            Assert.Equal(TimeSpan.FromHours(3), PollInterval.For(now.AddDays(6), false, now));
-            Assert.Equal(TimeSpan.FromHours(6), PollInterval.For(now.AddDays(21), false, now));
+            Assert.Equal(TimeSpan.FromSeconds(30), PollInterval.For(now.AddMinutes(3), false, now));       // first look in 5 min
+            Assert.Equal(TimeSpan.FromMinutes(2), PollInterval.For(now.AddMinutes(4), false, now));         // 6 min
+            Assert.Equal(TimeSpan.FromMinutes(2), PollInterval.For(now.AddMinutes(28), false, now));        // 30 min
+            Assert.Equal(TimeSpan.FromMinutes(5), PollInterval.For(now.AddMinutes(29), false, now));        // 31 min
+            Assert.Equal(TimeSpan.FromMinutes(5), PollInterval.For(now.AddMinutes(58), false, now));        // the hour
+            Assert.Equal(TimeSpan.FromMinutes(30), PollInterval.For(now.AddMinutes(59), false, now));
+            Assert.Equal(TimeSpan.FromMinutes(30), PollInterval.For(now.AddHours(23), false, now));
+            Assert.Equal(TimeSpan.FromHours(4), PollInterval.For(now.AddDays(6), false, now));
+            Assert.Equal(TimeSpan.FromHours(8), PollInterval.For(now.AddDays(14), false, now));
             Assert.Equal(TimeSpan.FromHours(1), PollInterval.For(null, false, now));
+            Assert.Equal(now.AddMinutes(12), PollInterval.FirstLook(now.AddMinutes(10)));
+            // every band is an interval the schedulers can run as it is
+            foreach (var i in new[] { PollInterval.Due, PollInterval.WithinHalfHour, PollInterval.WithinHour, PollInterval.WithinDay, PollInterval.WithinWeek, PollInterval.Far, PollInterval.Unknown })
+                Assert.Equal(i, PollInterval.Normalize(i));
             Assert.Equal(TimeSpan.FromMinutes(5), PollInterval.Normalize(TimeSpan.FromMinutes(4.6)));
             Assert.Equal(TimeSpan.FromSeconds(30), PollInterval.Normalize(TimeSpan.FromSeconds(5)));
+        }
+
+        [Fact]
+        public void A_tick_before_the_first_look_asks_nothing_only_where_the_service_runs_in_real_time()
+        {
+            var now = At;
+            (bool, bool, string?, DateTimeOffset?) Pending(double minutes) => (false, false, "pending", now.AddMinutes(minutes));
+            var ahead = new[] { Pending(10), Pending(30) };
+            Assert.True(PollInterval.IsBeforeFirstLook(ahead, 1, now));
+            Assert.False(PollInterval.IsBeforeFirstLook(ahead, null, now));          // the service's clock is not known yet
+            Assert.False(PollInterval.IsBeforeFirstLook(ahead, 60, now));            // a sandbox: its calls run before their time
+            Assert.True(PollInterval.IsBeforeFirstLook(new[] { Pending(10), Pending(-1) }, 1, now));  // past its time, not yet past its first look
+            Assert.False(PollInterval.IsBeforeFirstLook(new[] { Pending(10), Pending(-3) }, 1, now)); // past its first look: looked at
+            Assert.False(PollInterval.IsBeforeFirstLook(new[] { Pending(10), (false, false, (string?)"in_progress", (DateTimeOffset?)now.AddMinutes(-1)) }, 1, now));
+            Assert.False(PollInterval.IsBeforeFirstLook(new[] { Pending(10), (true, false, (string?)"completed", (DateTimeOffset?)now.AddMinutes(-9)) }, 1, now)); // an end to record
+            Assert.True(PollInterval.IsBeforeFirstLook(new[] { Pending(10), (true, true, (string?)"completed", (DateTimeOffset?)now.AddMinutes(-9)) }, 1, now));
+            Assert.False(PollInterval.IsBeforeFirstLook(new[] { (true, true, (string?)"completed", (DateTimeOffset?)now.AddMinutes(-9)) }, 1, now)); // nothing open
         }
 
         [Fact]

@@ -86,6 +86,9 @@ namespace ClawdTalk.Tests.Reliability
         /// <summary>The log a running bridge appends to by itself (its connection's life), whatever the command under test does.</summary>
         const string BridgeLog = @"^\.config/clawdtalk/bridge/[0-9a-f]+\.log$";
 
+        /// <summary>The extracted skill package the module was imported from: out/ holds SKILL.md beside ClawdTalk/&lt;version&gt;/.</summary>
+        const string Package = "(Split-Path (Split-Path (Get-Module ClawdTalk).ModuleBase))";
+
         static string BridgeProbe(Fixture fx)
         {
             var ws = fx.ControlGet("ws");
@@ -108,6 +111,7 @@ namespace ClawdTalk.Tests.Reliability
                 "Import-ClawdTalkMissionState -Path (Join-Path $dir other.json) -Force", Sends: false, Writes: true),
             new("Initialize-ClawdTalkMission", "", "Initialize-ClawdTalkMission -Name $name -Instructions 'Trust test' -Request 'Test' -Step calls", Sends: true, Writes: true),
             new("Install-ClawdTalkBridgeService", "", "Install-ClawdTalkBridgeService -Name svc -Executable $exe -GatewayToken $gwt -Force", Sends: false, Writes: true),
+            new("Install-ClawdTalkSkill", "", "Install-ClawdTalkSkill -Path " + Package, Sends: false, Writes: true),
             new("Invoke-ClawdTalkPoll", MissionWithAgent + "; $null = Register-ClawdTalkCall -Slug $m.Slug -To '+13035550142' -StepId calls -At ([datetime]::UtcNow.AddHours(2)) -Force",
                 "Invoke-ClawdTalkPoll -Slug $m.Slug", Sends: false, Writes: true),
             new("New-ClawdTalkAssistant", "", "New-ClawdTalkAssistant -Name $name", Sends: true, Writes: false),
@@ -143,6 +147,7 @@ namespace ClawdTalk.Tests.Reliability
             new("Test-ClawdTalkMission", MissionWithAgent + ForeignCall, "Test-ClawdTalkMission -Slug $m.Slug -Fix", Sends: true, Writes: true),
             new("Uninstall-ClawdTalkBridgeService", "$null = Install-ClawdTalkBridgeService -Name svc -Executable $exe -GatewayToken $gwt -Force",
                 "Uninstall-ClawdTalkBridgeService -Name svc -Force", Sends: false, Writes: true),
+            new("Uninstall-ClawdTalkSkill", "$null = Install-ClawdTalkSkill -Path " + Package, "Uninstall-ClawdTalkSkill -Module -Force", Sends: false, Writes: true),
             new("Unregister-ClawdTalkPoller", MissionWithAgent + "; $null = Register-ClawdTalkPoller -Slug $m.Slug -Executable $exe", "Unregister-ClawdTalkPoller -Slug $m.Slug -Force", Sends: false, Writes: true),
             new("Unregister-ClawdTalkScheduledEvent", MissionWithAgent + "; $null = Register-ClawdTalkCall -Slug $m.Slug -To '+13035550142' -StepId calls -At ([datetime]::UtcNow.AddHours(2)) -Force",
                 "Unregister-ClawdTalkScheduledEvent -Slug $m.Slug -Force", Sends: true, Writes: true),
@@ -175,6 +180,8 @@ namespace ClawdTalk.Tests.Reliability
             new("Get-ClawdTalkMessage", "$null = Send-ClawdTalkSms -To '+13035550101' -Message 'Hello' -Force", "Get-ClawdTalkMessage", false, false),
             new("Get-ClawdTalkMission", Mission, "Get-ClawdTalkMission", false, false),
             new("Get-ClawdTalkMissionState", Mission, "Get-ClawdTalkMissionState", false, false),
+            new("Get-ClawdTalkMissionProgress", MissionWithAgent + "; $null = Register-ClawdTalkCall -Slug $m.Slug -To '+13035550142' -StepId calls -At ([datetime]::UtcNow.AddHours(2)) -Force",
+                "Get-ClawdTalkMissionProgress -Slug $m.Slug", false, false),
             new("Get-ClawdTalkPhoneNumber", "", "Get-ClawdTalkPhoneNumber", false, false),
             new("Get-ClawdTalkPlan", Mission, "Get-ClawdTalkPlan -Slug $m.Slug", false, false),
             new("Get-ClawdTalkPoller", MissionWithAgent + "; $null = Register-ClawdTalkPoller -Slug $m.Slug -Executable $exe", "Get-ClawdTalkPoller", false, false),
@@ -332,7 +339,7 @@ namespace ClawdTalk.Tests.Reliability
         /// </summary>
         sealed class PrivateHome : IDisposable
         {
-            static readonly string[] Variables = { "HOME", "XDG_CONFIG_HOME", "CLAWDTALK_CONFIG", "CLAWDTALK_STATE", "CLAWDTALK_POLLERS", "OPENCLAW_CONFIG_PATH", "CLAWDBOT_CONFIG_PATH", "PATH" };
+            static readonly string[] Variables = { "HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "CLAWDTALK_CONFIG", "CLAWDTALK_STATE", "CLAWDTALK_POLLERS", "OPENCLAW_CONFIG_PATH", "CLAWDBOT_CONFIG_PATH", "PATH" };
             readonly Dictionary<string, string?> _saved = Variables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
 
             public string Path { get; } = TestEnvironment.NewTempDir();
@@ -350,7 +357,8 @@ namespace ClawdTalk.Tests.Reliability
                 Environment.SetEnvironmentVariable("XDG_CONFIG_HOME", System.IO.Path.Combine(Path, ".config"));
                 Environment.SetEnvironmentVariable("CLAWDTALK_CONFIG", System.IO.Path.Combine(Path, ".config", "clawdtalk", "skill-config.json"));
                 Environment.SetEnvironmentVariable("CLAWDTALK_STATE", System.IO.Path.Combine(Path, ".config", "clawdtalk", "missions_state.json"));
-                foreach (var v in new[] { "CLAWDTALK_POLLERS", "OPENCLAW_CONFIG_PATH", "CLAWDBOT_CONFIG_PATH" }) Environment.SetEnvironmentVariable(v, null);
+                // the user's module folder (Install-ClawdTalkSkill) follows HOME too
+                foreach (var v in new[] { "CLAWDTALK_POLLERS", "OPENCLAW_CONFIG_PATH", "CLAWDBOT_CONFIG_PATH", "XDG_DATA_HOME" }) Environment.SetEnvironmentVariable(v, null);
                 Environment.SetEnvironmentVariable("PATH", bin + System.IO.Path.PathSeparator + _saved["PATH"]);
             }
 

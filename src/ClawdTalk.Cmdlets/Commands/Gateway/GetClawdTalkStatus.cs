@@ -9,6 +9,7 @@ using ClawdTalk.Commands.Base;
 using ClawdTalk.Commands.Polling;
 using ClawdTalk.Config;
 using ClawdTalk.Pollers;
+using ClawdTalk.Missions;
 using ClawdTalk.Session;
 using ClawdTalk.State;
 
@@ -17,7 +18,9 @@ namespace ClawdTalk.Commands.Gateway
     /// <summary>
     /// The whole setup in one object (the published status.sh): the configuration (key masked), whether the service
     /// accepts the key, the voice bridge, the agent gateway, and the pollers with the missions they serve. Every part
-    /// is reported even when another fails; what needs doing is listed in Problems.
+    /// is reported even when another fails. Health follows what is used (Uses): calls, texts and missions need only the
+    /// service, so an account that uses nothing else is healthy without a gateway; what needs doing for what is used is
+    /// listed in Problems, and what the rest would need in NotSetUp.
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "ClawdTalkStatus")]
     [OutputType(typeof(StatusReport))]
@@ -94,6 +97,21 @@ namespace ClawdTalk.Commands.Gateway
                 problems.Add($"The bridge '{b.Name}' ({b.Mode}, process {b.ProcessId}) cannot use its agent gateway at {b.GatewayUrl?.AbsoluteUri} ({b.GatewayState})" +
                              (b.GatewayProblem != null ? ": " + b.GatewayProblem : "."));
 
+            // what is used: calls, texts and missions need only the service; the agent gateway is needed by a bridge (inbound
+            // calls and texts) and by pollers that notify the agent. What is not used is not a problem: it is listed as not set up.
+            var store = PollerSupport.TryReadStore(MissionStateStore.Default);
+            var missions = store?.Properties().Select(p => p.Value).OfType<Newtonsoft.Json.Linq.JObject>().ToList() ?? new List<Newtonsoft.Json.Linq.JObject>();
+            var noticesUsed = missions.Any(e => (Json.Str(e, StateKeys.Status) ?? "active") == "active" && AgentNotice.Wanted(e));
+            var bridgeUsed = report.Bridges.Length > 0 || (config != null && (config[ConfigKeys.GatewayUrl] != null || config[ConfigKeys.GatewayToken] != null));
+            var gatewayUsed = bridgeUsed || noticesUsed || GatewayPath != null;
+            var uses = new List<string>();
+            if (connection != null) uses.Add("calls and texts");
+            if (missions.Count > 0) uses.Add("missions");
+            if (bridgeUsed) uses.Add("inbound calls and texts (bridge)");
+            if (noticesUsed) uses.Add("notices to the agent (pollers)");
+            report.Uses = uses.ToArray();
+            var notSetUp = new List<string>();
+
             // the agent gateway
             try
             {
@@ -106,12 +124,19 @@ namespace ClawdTalk.Commands.Gateway
                     : !info.TokenPresent ? "NoToken"
                     : !info.SessionsSendAllowed && info.ConfigFound ? "ToolNotAllowed"
                     : "Ready";
-                problems.AddRange(gatewayProblems.Where(p => !p.StartsWith("The ClawdTalk configuration", StringComparison.Ordinal)));
+                var own = gatewayProblems.Where(p => !p.StartsWith("The ClawdTalk configuration", StringComparison.Ordinal)).ToList();
+                if (gatewayUsed) problems.AddRange(own);
+                else if (own.Count > 0)
+                    notSetUp.Add("Inbound calls and texts (Start-ClawdTalkBridge -Detached) and notices to the agent (Register-ClawdTalkPoller -NotifyAgent) need the OpenClaw gateway: "
+                                 + string.Join(" ", own));
+                else if (report.Bridges.Length == 0)
+                    notSetUp.Add("Inbound calls and texts: no bridge runs (the gateway is ready: Start-ClawdTalkBridge -Detached starts one).");
             }
             catch (ClawdTalkException ex)
             {
                 report.GatewayState = "Invalid";
-                problems.Add(ex.Message);
+                if (gatewayUsed) problems.Add(ex.Message);
+                else notSetUp.Add("The OpenClaw gateway (for inbound calls and texts, and notices to the agent): " + ex.Message);
             }
 
             // pollers
@@ -121,15 +146,18 @@ namespace ClawdTalk.Commands.Gateway
             {
                 try
                 {
-                    var store = PollerSupport.TryReadStore(MissionStateStore.Default);
                     report.Pollers = scheduler.List().Select(e => PollerSupport.ToInfo(e, store)).ToArray();
                     report.PollerCount = report.Pollers.Length;
+                    if (report.PollerCount > 0 && scheduler.Runs == false)
+                        problems.Add($"{report.PollerCount} poller(s) are registered with {scheduler.Name}, but no {scheduler.Name} daemon runs on this machine: they never tick. " +
+                                     "Start it (e.g. sudo service cron start), or run Invoke-ClawdTalkPoll -Slug <slug> yourself when you look.");
                     foreach (var p in report.Pollers.Where(p => p.Orphaned))
                         problems.Add($"The poller of '{p.Slug}' outlived its mission ({p.MissionStatus}): its next tick removes it, or run Unregister-ClawdTalkPoller {p.Slug}.");
                 }
                 catch (ClawdTalkException ex) { problems.Add("The pollers could not be listed: " + ex.Message); }
             }
             report.Problems = problems.Distinct().ToArray();
+            report.NotSetUp = notSetUp.ToArray();
             WriteObject(report);
         }
     }

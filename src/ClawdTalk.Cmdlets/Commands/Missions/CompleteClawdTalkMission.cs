@@ -51,6 +51,13 @@ namespace ClawdTalk.Commands.Missions
 
         protected override void End()
         {
+            // after a command that wrote nothing (no insight was ready), no input ever came: the mission named on the command
+            // line is still completed, with what there is, rather than nothing happening without a word
+            if (_order.Count == 0 && MyInvocation.BoundParameters.ContainsKey(nameof(Slug)) && Slug.Length > 0)
+            {
+                _inputs[Slug] = new List<object>();
+                _order.Add(Slug);
+            }
             foreach (var slug in _order)
             {
                 try { CompleteOne(slug, _inputs[slug]); }

@@ -77,8 +77,32 @@ namespace ClawdTalk.Commands.Polling
             }
             var t = FromSlug(Slug);
 
-            // 1. the scheduled events: recorded ones, else the assistant's events of this run; a fresh read of each open one
+            // 0. before the first look at the next event (two minutes after its time) there is nothing to ask the service
             var records = EventRecords.Of(entry);
+            var now0 = DateTimeOffset.UtcNow;
+            if (PollInterval.IsBeforeFirstLook(records.Select(r => (r.IsFinal, r.Handled || r.RetriedBy != null, r.Status, r.ScheduledAt)).ToList(),
+                    Json.Double(entry[PollerStateKeys.Poller] as JObject, "time_scale"), now0))
+            {
+                var next0 = records.Where(r => !r.IsFinal).Select(r => r.ScheduledAt).Min();
+                result.EventCount = records.Count;
+                result.PendingEvents = records.Count(r => !r.IsFinal);
+                result.NextEventAt = next0;
+                var interval0 = PollerSpecFor(PollInterval.For(next0, false, now0), mine, entry);
+                result.Interval = interval0 ?? mine?.Interval;
+                result.MissionStatus = "Active";
+                result.Status = PollStatus.Waiting;
+                result.Message = $"Nothing to ask yet: the first look at the next event is at {ApiText.Iso(PollInterval.FirstLook(next0!.Value))} (two minutes after its time).";
+                WriteVerbose(result.Message);
+                Store.UpdateExisting(Slug, e =>
+                {
+                    if (!(e[PollerStateKeys.Poller] is JObject p)) e[PollerStateKeys.Poller] = p = new JObject();
+                    p["last_tick_at"] = MissionStateStore.Now();
+                    p["last_status"] = result.Status.ToString();
+                });
+                return;
+            }
+
+            // 1. the scheduled events: recorded ones, else the assistant's events of this run; a fresh read of each open one
             var assistant = Json.Str(entry, StateKeys.AssistantId);
             if (records.Count == 0 && assistant != null)
                 foreach (var ev in Run(ct => ScheduledEvents.ListAsync(assistant, ct))
@@ -122,8 +146,7 @@ namespace ClawdTalk.Commands.Polling
 
             // 5. the poller follows the next event: tighter as it nears
             var now = DateTimeOffset.UtcNow;
-            var underWay = records.Any(r => !r.IsFinal && (r.Status == "in_progress" || r.ScheduledAt == null || r.ScheduledAt <= now));
-            var next = records.Where(r => !r.IsFinal && r.ScheduledAt > now).Select(r => r.ScheduledAt).Min();
+            var (next, underWay) = NextLook(records, now);
             result.NextEventAt = next;
             var interval = PollerSpecFor(PollInterval.For(next, underWay, now), mine, after!);
             result.Interval = interval ?? mine?.Interval;
@@ -137,7 +160,20 @@ namespace ClawdTalk.Commands.Polling
                 if (!(e[PollerStateKeys.Poller] is JObject p)) e[PollerStateKeys.Poller] = p = new JObject();
                 p["last_tick_at"] = MissionStateStore.Now();
                 p["last_status"] = result.Status.ToString();
+                // the clock of the service this tick asked: 1 for the real service (then later ticks may wait for the first look)
+                p["time_scale"] = Api.Connection.TimeScale;
             });
+        }
+
+        /// <summary>
+        /// The earliest time of an event not started yet, and whether one is under way (in progress, without a time, or
+        /// past its first look): what the poller's interval follows (<see cref="PollInterval.For"/>).
+        /// </summary>
+        internal static (DateTimeOffset? next, bool underWay) NextLook(IEnumerable<EventRecord> records, DateTimeOffset now)
+        {
+            var open = records.Where(r => !r.IsFinal).ToList();
+            var underWay = open.Any(r => r.Status == "in_progress" || r.ScheduledAt == null || PollInterval.FirstLook(r.ScheduledAt.Value) <= now);
+            return (open.Where(r => r.ScheduledAt.HasValue && PollInterval.FirstLook(r.ScheduledAt.Value) > now).Select(r => r.ScheduledAt).Min(), underWay);
         }
 
         void Ended(PollResult result, IPollerScheduler scheduler, PollerEntry? mine, string status, string message)
@@ -312,12 +348,17 @@ namespace ClawdTalk.Commands.Polling
                     }
                 }
                 r.Json["handled"] = true;
-                Remember(t, e =>
+                var entryAfter = Remember(t, e =>
                 {
                     MissionStateStore.MemoryOf(e)["event:" + r.Id] = Stamp((JObject)memory.DeepClone());
                     EventRecords.Merge(e, new[] { r });
                 });
                 WriteVerbose($"The {r.Describe()} ({r.Id}) ended {r.Outcome}.");
+                if (AgentNotice.Wanted(entryAfter, perCall: true))
+                {
+                    var failure = AgentNotice.Send(Store, Slug, AgentNotice.CallKeyPrefix + r.Id, AgentNotice.EventEnded(Slug, entryAfter!, r), WriteVerbose, CancelToken);
+                    if (failure != null) WriteWarning(failure.Message);
+                }
             }
             return advanced;
         }

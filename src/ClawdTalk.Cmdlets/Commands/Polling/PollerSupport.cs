@@ -71,6 +71,7 @@ namespace ClawdTalk.Commands.Polling
             {
                 var s = Json.Str(entry, StateKeys.Status) ?? "active";
                 info.MissionStatus = char.ToUpperInvariant(s[0]) + s.Substring(1);
+                info.NotifyAgent = AgentNotice.Wanted(entry);
             }
             info.Orphaned = info.MissionStatus != "Active" && info.MissionStatus != "Unknown";
             return info;

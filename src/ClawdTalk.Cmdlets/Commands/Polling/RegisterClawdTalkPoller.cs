@@ -16,7 +16,8 @@ namespace ClawdTalk.Commands.Polling
     /// Registers a poller for a mission with the platform scheduler (cron on Linux and macOS, ScheduledTask on Windows
     /// with PowerShell 7, ScheduledJob on Windows PowerShell 5.1): a recurring job that runs Invoke-ClawdTalkPoll for
     /// the mission, at an interval that follows its next scheduled event, and that removes itself when the mission ends.
-    /// Scheduled events piped in are recorded with the mission so the poller watches them.
+    /// Scheduled events piped in are recorded with the mission so the poller watches them. With -NotifyAgent the agent's
+    /// session is told when the mission ends (<see cref="AgentNotice"/>); the gateway is checked at registration.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Register, "ClawdTalkPoller", SupportsShouldProcess = true, DefaultParameterSetName = BySlug)]
     [OutputType(typeof(PollerInfo))]
@@ -59,13 +60,36 @@ namespace ClawdTalk.Commands.Polling
         [ValidateNotNullOrEmpty]
         public string? Executable { get; set; }
 
+        /// <summary>
+        /// When the mission ends, send the agent's main session one message through the OpenClaw gateway (sessions_send): which
+        /// mission, how it ended, what its calls gave, what to do next. The gateway and its token are checked now.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter NotifyAgent { get; set; }
+
+        /// <summary>With -NotifyAgent: also one message for each call or text of the mission that is over.</summary>
+        [Parameter]
+        public SwitchParameter NotifyEachCall { get; set; }
+
         IPollerScheduler? _scheduler;
+        NoticeGateway? _notice;
 
         protected override void Begin()
         {
             if (RetryDelay.HasValue && (RetryDelay.Value < TimeSpan.FromMinutes(1) || RetryDelay.Value > TimeSpan.FromDays(7)))
                 throw Errors.Terminating("InvalidRetryDelay", ErrorCategory.InvalidArgument, "-RetryDelay must be between 1 minute and 7 days (the service schedules calls at least a minute ahead).", RetryDelay);
+            if (NotifyEachCall && !NotifyAgent)
+                throw Errors.Terminating("NotifyEachCallNeedsNotifyAgent", ErrorCategory.InvalidArgument, "-NotifyEachCall adds to -NotifyAgent: give both.");
             _scheduler = PollerSupport.RequireScheduler();
+            if (NotifyAgent)
+            {
+                // the poller's own process will send it: the gateway is found as that process finds it, and probed now
+                // (nothing is delivered), so a missing or refused token fails here and not silently when the mission ends
+                _notice = AgentNotice.Resolve();
+                try { Run(ct => System.Threading.Tasks.Task.Run(() => AgentNotice.Probe(_notice, ct), ct)); }
+                catch (ClawdTalkException ex) { ex.Terminating = true; throw; }
+                WriteVerbose($"The agent gateway at {_notice.Url.GetLeftPart(UriPartial.Authority)} (token from {_notice.TokenSource}) takes the token and allows sessions_send; notices go to {_notice.SessionKey}.");
+            }
             // finds the program to run (pwsh or clawdtalk) before anything is recorded or registered
             WarnIfTheJobCannotConnect();
             _ = PollerCommand.For("probe", Executable != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(Executable) : null, PollerSupport.ModuleBase(MyInvocation.MyCommand.Module));
@@ -146,15 +170,15 @@ namespace ClawdTalk.Commands.Polling
                 added.Add(r);
             }
             var now = DateTimeOffset.UtcNow;
-            var underWay = records.Any(r => !r.IsFinal && (r.Status == "in_progress" || r.ScheduledAt == null || r.ScheduledAt <= now));
-            var next = records.Where(r => !r.IsFinal && r.ScheduledAt > now).Select(r => r.ScheduledAt).Min();
+            var (next, underWay) = InvokeClawdTalkPollCommand.NextLook(records, now);
             var interval = PollInterval.For(next, underWay, now);
             var command = PollerCommand.For(slug, Executable != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(Executable) : null, PollerSupport.ModuleBase(MyInvocation.MyCommand.Module));
             var spec = new PollerSpec(slug, interval, command, now);
 
             var what = $"Register a {scheduler.Name} poller {PollInterval.Describe(spec.Interval)} running {command.Program} … Invoke-ClawdTalkPoll -Slug '{slug}'"
                        + (added.Count > 0 ? $", watching {string.Join(", ", added.Select(a => a.Id))}" : "")
-                       + (MaxAttempts > 1 ? $", placing up to {MaxAttempts - 1} more call(s) when a call is not answered" : "");
+                       + (MaxAttempts > 1 ? $", placing up to {MaxAttempts - 1} more call(s) when a call is not answered" : "")
+                       + (_notice != null ? $", telling the agent ({_notice.SessionKey}) when the mission ends" + (NotifyEachCall ? " and when each call is over" : "") : "");
             if (!ShouldProcess(slug, what)) return;
 
             Store.UpdateExisting(slug, e =>
@@ -165,6 +189,13 @@ namespace ClawdTalk.Commands.Polling
                     if (!(e[PollerStateKeys.RetryPolicy] is JObject p)) e[PollerStateKeys.RetryPolicy] = p = new JObject { ["max_attempts"] = 1, ["delay_seconds"] = 300 };
                     if (MaxAttempts.HasValue) p["max_attempts"] = MaxAttempts.Value;
                     if (RetryDelay.HasValue) p["delay_seconds"] = (int)RetryDelay.Value.TotalSeconds;
+                }
+                if (_notice != null)
+                {
+                    // what was sent before stays: a second registration never repeats a notice
+                    if (!(e[PollerStateKeys.NotifyAgent] is JObject n)) e[PollerStateKeys.NotifyAgent] = n = new JObject();
+                    n["per_call"] = NotifyEachCall.IsPresent;
+                    n["registered_at"] = MissionStateStore.Now();
                 }
                 e[PollerStateKeys.Poller] = new JObject
                 {
@@ -178,6 +209,9 @@ namespace ClawdTalk.Commands.Polling
             var mine = scheduler.List().FirstOrDefault(e => e.Slug == slug);
             if (mine == null)
                 throw new ClawdTalkException("PollerSchedulerFailed", ErrorCategory.InvalidResult, $"The {scheduler.Name} scheduler did not keep the poller of '{slug}'.", slug);
+            if (scheduler.Runs == false)
+                WriteWarning($"No {scheduler.Name} daemon runs on this machine, so the poller of '{slug}' will not tick until one does (e.g. sudo service cron start). " +
+                             $"Meanwhile run one tick yourself whenever you look: Invoke-ClawdTalkPoll -Slug {slug} (it returns at once).");
             WriteObject(PollerSupport.ToInfo(mine, PollerSupport.TryReadStore(Store)));
         }
     }

@@ -30,21 +30,14 @@ namespace ClawdTalk.Commands.State
         protected override void Process()
         {
             var store = Path == null ? MissionStateStore.Default : new MissionStateStore(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path));
-            var entries = store.Entries().ToList();
-            var patterns = Slug ?? new[] { "*" };
-            foreach (var p in patterns)
+            foreach (var (p, wildcard, entries) in store.Matching(Slug))
             {
-                var wildcard = WildcardPattern.ContainsWildcardCharacters(p);
-                var pattern = new WildcardPattern(p, WildcardOptions.IgnoreCase);
-                var found = false;
-                foreach (var e in entries.Where(x => wildcard ? pattern.IsMatch(x.Key) : x.Key == p))
+                foreach (var e in entries)
                 {
                     var state = store.ToModel(e.Key, e.Value);
-                    if (Status != null && !Status.Contains(state.Status)) continue;
-                    found = true;
-                    WriteObject(state);
+                    if (Status == null || Status.Contains(state.Status)) WriteObject(state);
                 }
-                if (!found && !wildcard && !entries.Any(x => x.Key == p)) WriteError(MissionStateStore.NotFound(p, store.Path));
+                if (entries.Count == 0 && !wildcard) WriteError(MissionStateStore.NotFound(p, store.Path));
             }
         }
     }

@@ -2,7 +2,6 @@ using System;
 using System.Linq;
 using System.Management.Automation;
 using ClawdTalk.Api;
-using ClawdTalk.Boundary;
 using ClawdTalk.Commands.Base;
 using ClawdTalk.Completers;
 using ClawdTalk.State;
@@ -32,41 +31,24 @@ namespace ClawdTalk.Commands.State
         protected override void Process()
         {
             var source = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-            if (!System.IO.File.Exists(source))
-                throw new ClawdTalkException("StateFileNotFound", ErrorCategory.ObjectNotFound, $"The state file {source} does not exist.", source);
-            var incoming = MissionStateStore.ReadFile(source, "StateFileInvalid");
+            var incoming = MissionStateImport.Read(source);
             var store = MissionStateStore.Default;
             var patterns = (Slug ?? new[] { "*" }).Select(s => new WildcardPattern(s, WildcardOptions.IgnoreCase)).ToList();
-            foreach (var p in incoming.Properties())
+            foreach (var item in MissionStateImport.Plan(incoming, store, name => patterns.Any(w => w.IsMatch(name))))
             {
-                if (!patterns.Any(w => w.IsMatch(p.Name))) continue;
-                if (!(p.Value is JObject entry))
+                if (MissionStateImport.Refused(item, source, WriteWarning, WriteError)) continue;
+                switch (item.Verdict)
                 {
-                    WriteWarning($"'{p.Name}' in {source} is not a mission entry; skipped.");
-                    continue;
-                }
-                var problem = MissionStateStore.Problem(p.Name, entry);
-                if (problem != null)
-                {
-                    WriteError(new ClawdTalkException(ErrorIds.StateEntryInvalid, ErrorCategory.InvalidData, $"{problem} in {source}; it was not imported.", OutsideText.Visible(p.Name)));
-                    continue;
-                }
-                var existing = store.Find(p.Name);
-                if (existing != null && !Force)
-                {
-                    if (Json.Str(existing, StateKeys.MissionId) == Json.Str(entry, StateKeys.MissionId) && Json.Str(existing, StateKeys.RunId) == Json.Str(entry, StateKeys.RunId))
-                    {
-                        WriteVerbose($"'{p.Name}' is already in {store.Path} with the same mission and run; kept as it is.");
-                        WriteObject(store.ToModel(p.Name, existing));
+                    case ImportVerdict.Same when !Force:
+                        WriteVerbose($"'{item.Slug}' is already in {store.Path} with the same mission and run; kept as it is.");
+                        WriteObject(store.ToModel(item.Slug, item.Existing!));
                         continue;
-                    }
-                    WriteError(new ClawdTalkException("MissionStateConflict", ErrorCategory.ResourceExists,
-                        $"The store already has '{p.Name}' for another mission or run ({Json.Str(existing, StateKeys.MissionId)}/{Json.Str(existing, StateKeys.RunId)}); use -Force to replace it.", p.Name));
-                    continue;
+                    case ImportVerdict.Conflict when !Force:
+                        WriteError(MissionStateImport.Conflict(item, store, "use -Force to replace it."));
+                        continue;
                 }
-                if (!ShouldProcess(p.Name, $"Import from {source} into {store.Path}")) continue;
-                var written = store.Update(p.Name, _ => (JObject)entry.DeepClone())!;
-                WriteObject(store.ToModel(p.Name, written));
+                if (!ShouldProcess(item.Slug, $"Import from {source} into {store.Path}")) continue;
+                WriteObject(store.ToModel(item.Slug, MissionStateImport.Apply(store, item)));
             }
         }
     }
