@@ -69,6 +69,8 @@ internal static class DashboardModel
             {
                 ["call_id"] = c.Id, ["direction"] = c.Direction, ["to"] = c.To, ["status"] = c.Status, ["outcome"] = c.Outcome,
                 ["purpose"] = c.Purpose, ["duration_seconds"] = c.DurationSeconds, ["created_at"] = c.CreatedAt,
+                // a call that never connected has no talk time (the page shows a dash, not "0 s")
+                ["connected"] = c.AnsweredAt is not null,
             });
         }
 
@@ -76,6 +78,8 @@ internal static class DashboardModel
         {
             ["generated_at"] = Formats.Iso(now),
             ["changed_at"] = changedAt.Length > 0 ? changedAt : null,
+            // the same instant on the real clock (the sandbox's runs TimeScale times faster): what a browser measures lag against
+            ["changed_at_real"] = Formats.TryParseIso(changedAt, out DateTimeOffset changed) ? Formats.Iso(core.Clock.RealAt(changed)) : null,
             ["time_scale"] = core.Options.TimeScale,
             ["finding_count"] = findingCount,
             ["missions"] = missions,
@@ -124,6 +128,7 @@ internal static class DashboardModel
                 ["status"] = ev.Status, ["call_status"] = ev.CallStatus, ["outcome"] = ev.Outcome, ["attempt"] = n,
                 ["scheduled_at"] = ev.ScheduledAt, ["started_at"] = ev.StartedAt, ["ended_at"] = ev.EndedAt,
                 ["duration_seconds"] = ev.DurationSeconds, ["conversation_id"] = ev.ConversationId,
+                ["connected"] = ev.IsCall && (ev.CallStatus == "in-progress" || ev.Outcome is "answered" or "voicemail"),
             };
             if (conversations.TryGetValue(ev.Id, out Conversation? conv))
             {
@@ -146,13 +151,30 @@ internal static class DashboardModel
         }
         var breakdown = new JsonObject();
         foreach (KeyValuePair<string, int> kv in outcomes) breakdown[kv.Key] = kv.Value;
+        // the module's words for the same targets: reached (answered, a text sent), not reached (voicemail, no answer, busy,
+        // failed), cancelled, open
+        var reach = new JsonObject { ["reached"] = 0, ["not_reached"] = 0, ["cancelled"] = 0, ["open"] = 0 };
+        foreach (ScheduledEvent ev in scheduled.GroupBy(e => e.Channel + "|" + e.To).Select(g => g.Last()))
+        {
+            string group = Reach(ev);
+            reach[group] = reach[group]!.GetValue<int>() + 1;
+        }
 
         return new JsonObject
         {
             ["run_id"] = r.Id, ["status"] = r.Status, ["result_summary"] = r.ResultSummary, ["created_at"] = r.CreatedAt,
             ["updated_at"] = r.UpdatedAt, ["steps"] = steps, ["events"] = timeline, ["agents"] = agents, ["scheduled"] = rows,
-            ["outcomes"] = breakdown, ["findings"] = findings,
+            ["outcomes"] = breakdown, ["reach"] = reach, ["findings"] = findings,
         };
+    }
+
+    /// <summary>How a target ended, in the module's grouping: voicemail is not reached (nobody was spoken to).</summary>
+    public static string Reach(ScheduledEvent ev)
+    {
+        if (!ev.IsTerminal) return "open";
+        if (ev.Outcome is "canceled" || ev.CallStatus is "canceled") return "cancelled";
+        if (ev.Status == "failed") return "not_reached";
+        return ev.IsCall ? (ev.Outcome is null or "answered" ? "reached" : "not_reached") : "reached";
     }
 
     /// <summary>
