@@ -198,7 +198,7 @@ namespace ClawdTalk.Tests.Bridge
             }
             var voicemail = Report(new { direction = "outbound", outcome = "voicemail", to_number = "+15550000003", purpose = "order follow-up",
                 voicemail_message = "Hi, this is Clawd calling about your order from Tuesday. Please call back.", duration_seconds = 20 });
-            Assert.StartsWith("[ClawdTalk] The call to +15550000003 about \"order follow-up\" reached voicemail; the message left was: \"Hi, this is Clawd calling about your order", voicemail);
+            Assert.StartsWith("[ClawdTalk] The call to +15550000003 about \"order follow-up\" went to voicemail; the message left was: \"Hi, this is Clawd calling about your order", voicemail);
             Assert.Contains("was not answered", Report(new { direction = "outbound", outcome = "no-answer", to_number = "+15550000001" }));
             Assert.Contains("reached a fax machine", Report(new { direction = "outbound", outcome = "fax", to_number = "+15550000007" }));
             Assert.Contains("was answered and completed after 2 minutes 5 seconds", Report(new { direction = "outbound", outcome = "answered", to_number = "+15550000008", duration_seconds = 125 }));
@@ -206,7 +206,7 @@ namespace ClawdTalk.Tests.Bridge
             // the bridge's own records say a message was left, not what it said (bodies only with -Debug)
             var logged = Records().Where(r => r.Event == "call_ended").ToList();
             Assert.Equal(5, logged.Count);
-            Assert.Contains(logged, r => r.Message.Contains("reached voicemail; a message was left."));
+            Assert.Contains(logged, r => r.Message.Contains("went to voicemail; a message was left."));
             Assert.DoesNotContain(logged, r => r.Message.Contains("calling about your order"));
         }
 

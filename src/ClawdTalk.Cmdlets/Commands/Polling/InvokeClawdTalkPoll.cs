@@ -121,7 +121,7 @@ namespace ClawdTalk.Commands.Polling
             }
 
             // 5. the poller follows the next event: tighter as it nears
-            var now = DateTimeOffset.UtcNow;
+            var now = Api.Connection.Clock.GetUtcNow(); // the service's clock: a sandbox's runs faster
             var underWay = records.Any(r => !r.IsFinal && (r.Status == "in_progress" || r.ScheduledAt == null || r.ScheduledAt <= now));
             var next = records.Where(r => !r.IsFinal && r.ScheduledAt > now).Select(r => r.ScheduledAt).Min();
             result.NextEventAt = next;
@@ -190,8 +190,11 @@ namespace ClawdTalk.Commands.Polling
                     _runEnded = true;
                     break;
                 }
-                var next = policy.NextTime(attemptSoFar, DateTimeOffset.UtcNow, r.ScheduledAt, null);
-                var at = next < DateTimeOffset.UtcNow.AddSeconds(90) ? DateTimeOffset.UtcNow.AddSeconds(90) : next; // the service wants a minute ahead
+                var clock = Api.Connection.Clock; // the service's: a sandbox's runs faster than this machine's
+                var now = clock.GetUtcNow();
+                var next = policy.NextTime(attemptSoFar, now, r.ScheduledAt, null);
+                var lead = SchedulePlanner.Lead(clock.Scale); // the service wants a minute ahead
+                var at = next < now + lead ? now + lead : next;
                 var attempt = attemptSoFar + 1;
                 var known = new HashSet<string>(records.Select(x => x.Id), StringComparer.Ordinal);
                 // reserved in the store first (the same key a Wait-ClawdTalkEvent retry takes): nobody is called twice
