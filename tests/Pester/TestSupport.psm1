@@ -133,4 +133,29 @@ function Assert-NoSecret {
     }
 }
 
+<#
+.SYNOPSIS
+    Puts a stand-in for the crontab program first on PATH for this test file (the xunit suite's poller tests use the
+    user's real crontab at the same time, and restore it afterwards). It keeps the table in a file of the test's home and
+    answers -l, - and -r as crontab does; the module finds it as it finds the real one. Returns the PATH to restore.
+#>
+function Use-TestCrontab([Parameter(Mandatory)] [string] $TestHome) {
+    $bin = Join-Path $TestHome 'bin'
+    $null = New-Item -ItemType Directory -Force -Path $bin
+    $table = Join-Path $TestHome 'crontab.txt'
+    Set-Content -Path (Join-Path $bin 'crontab') -NoNewline -Value @"
+#!/bin/sh
+case "`$1" in
+  -l) if [ -f '$table' ]; then cat '$table'; else echo 'no crontab for user' >&2; exit 1; fi ;;
+  -r) rm -f '$table' ;;
+  -) cat > '$table' ;;
+  *) echo "crontab stand-in: unsupported `$*" >&2; exit 2 ;;
+esac
+"@
+    [System.IO.File]::SetUnixFileMode((Join-Path $bin 'crontab'), [System.IO.UnixFileMode] 'UserRead, UserWrite, UserExecute')
+    $saved = $env:PATH
+    $env:PATH = $bin + [System.IO.Path]::PathSeparator + $env:PATH
+    $saved
+}
+
 Export-ModuleMember -Function *-*

@@ -23,6 +23,8 @@ namespace ClawdTalk
         public string MissionStatus { get; internal set; } = "Unknown";
         /// <summary>True when its mission has ended or is gone: a leftover that the next tick (or Unregister-ClawdTalkPoller) removes.</summary>
         public bool Orphaned { get; internal set; }
+        /// <summary>Its mission's status, with `(orphaned)` when the poller outlived it.</summary>
+        public string Mission => Orphaned ? MissionStatus + " (orphaned)" : MissionStatus;
 
         public override string ToString() => Slug;
     }
@@ -55,6 +57,8 @@ namespace ClawdTalk
         public int EventCount { get; internal set; }
         /// <summary>Scheduled events not finished yet (pending or in progress).</summary>
         public int PendingEvents { get; internal set; }
+        /// <summary>`2/4`: the events still open of all the mission's events.</summary>
+        public string Open => $"{PendingEvents}/{EventCount}";
         /// <summary>Steps this tick marked done.</summary>
         public string[] StepsAdvanced { get; internal set; } = Array.Empty<string>();
         /// <summary>Events this tick scheduled as retries of failed calls.</summary>
