@@ -15,7 +15,10 @@ namespace ClawdTalk.Sandbox.Dashboard;
 /// </summary>
 internal static class DashboardModel
 {
-    /// <summary>A scheduled event younger than this is not yet expected on the timeline (the client logs it right after scheduling).</summary>
+    /// <summary>
+    /// A scheduled event younger than this (real time: the client's own pace) is not yet expected on the timeline (the client
+    /// logs it right after scheduling); on the sandbox's clock it is this times the time scale.
+    /// </summary>
     public static readonly TimeSpan TimelineGrace = TimeSpan.FromSeconds(2);
 
     public static JsonObject Build(SandboxCore core, DateTimeOffset now)
@@ -51,7 +54,7 @@ internal static class DashboardModel
                     : new List<ScheduledEvent>();
                 foreach (PlanStep st in r.Plan ?? new List<PlanStep>()) Seen(st.UpdatedAt);
                 foreach (RunEvent e in r.Events) Seen(e.CreatedAt);
-                JsonArray findings = Findings(r, scheduled, now);
+                JsonArray findings = Findings(r, scheduled, now, core.Options.TimeScale);
                 findingCount += findings.Count;
                 runs.Add(RunJson(r, scheduled, conversationByEvent, findings, s));
             }
@@ -181,7 +184,7 @@ internal static class DashboardModel
     /// What looks wrong on the service's dashboard, as far as the service's own state shows it. The module's
     /// Test-ClawdTalkMission checks the same and, in addition, the local slug store (memory records, pollers).
     /// </summary>
-    public static JsonArray Findings(Run r, List<ScheduledEvent> scheduled, DateTimeOffset now)
+    public static JsonArray Findings(Run r, List<ScheduledEvent> scheduled, DateTimeOffset now, double timeScale = 1)
     {
         var list = new JsonArray();
         void Add(string id, string severity, string evidence, string? stepId = null, string? eventId = null) =>
@@ -212,7 +215,7 @@ internal static class DashboardModel
         foreach (ScheduledEvent ev in scheduled)
         {
             if (referenced.Contains(ev.Id)) continue;
-            if (Formats.TryParseIso(ev.CreatedAt, out DateTimeOffset created) && now - created < TimelineGrace) continue;
+            if (Formats.TryParseIso(ev.CreatedAt, out DateTimeOffset created) && now - created < TimelineGrace * timeScale) continue;
             Add("EventNotOnTimeline", "Warning",
                 $"The scheduled {(ev.IsCall ? "call" : "text")} {ev.Id} to {ev.To}{(ev.StepId is null ? "" : $" (step '{ev.StepId}')")} has no event on the run's timeline.", ev.StepId, ev.Id);
         }

@@ -155,7 +155,7 @@ namespace ClawdTalk.Tests.Bridge
         public void Inbound_calls_get_context_and_one_greeting_and_outbound_calls_none()
         {
             StartBridge();
-            var inbound = (string)_fx.Control("calls/inbound", new { started = true })["call_id"]!;
+            var inbound = (string)_fx.Control("calls/inbound", new { started = true, hang_up_after = false })["call_id"]!;
             BridgeSandbox.WaitUntil(() => CallFrames(inbound).Count(f => (string?)f["type"] == "response") >= 1, "greeting");
             var frames = CallFrames(inbound);
             var context = Assert.Single(frames, f => (string?)f["type"] == "context_response");
@@ -165,7 +165,7 @@ namespace ClawdTalk.Tests.Bridge
             Assert.Equal("Hey Ada, what's up?", (string?)greeting["text"]);
 
             // context_request alone: the context first, then the greeting
-            var plain = (string)_fx.Control("calls/inbound", new { started = false })["call_id"]!;
+            var plain = (string)_fx.Control("calls/inbound", new { started = false, hang_up_after = false })["call_id"]!;
             BridgeSandbox.WaitUntil(() => CallFrames(plain).Count == 2, "context and greeting");
             Assert.Equal(new[] { "context_response", "response" }, CallFrames(plain).Select(f => (string?)f["type"]));
 
@@ -263,7 +263,7 @@ namespace ClawdTalk.Tests.Bridge
             StartBridge();
             _fx.Control("gateway", new { delay_ms = 1500 });
             var (_, slow) = _fx.Ask("a slow question");
-            var other = (string)_fx.Control("calls/inbound", new { started = false })["call_id"]!;
+            var other = (string)_fx.Control("calls/inbound", new { started = false, hang_up_after = false })["call_id"]!;
             _fx.WaitAnswered(slow);
             var frames = _fx.Frames().Select(f => (JObject)f!).ToList();
             int Seq(Func<JObject, bool> match) => (int)frames.First(f => match((JObject)f["frame"]!))["seq"]!;

@@ -47,9 +47,12 @@ namespace ClawdTalk.Commands.Base
         /// The first of <paramref name="variants"/> (longest first) that fits on the progress line beside the activity, the
         /// brackets and, with a time left, its `NNs`; the last one cut with … when none does.
         /// </summary>
-        public string Fit(bool withSecondsLeft, params string[] variants)
+        public string Fit(bool withSecondsLeft, params string[] variants) => Fit(_width, _activity, withSecondsLeft, variants);
+
+        /// <summary><see cref="Fit(bool, string[])"/> on a progress line of <paramref name="lineWidth"/> columns.</summary>
+        internal static string Fit(int lineWidth, string activity, bool withSecondsLeft, params string[] variants)
         {
-            var room = _width - _activity.Length - 3 - (withSecondsLeft ? 6 : 0);
+            var room = lineWidth - activity.Length - 3 - (withSecondsLeft ? 6 : 0);
             foreach (var v in variants) if (v.Length <= room) return v;
             var last = variants[variants.Length - 1];
             return room > 1 && last.Length > room ? last.Substring(0, room - 1) + "…" : last;

@@ -19,7 +19,7 @@ namespace ClawdTalk.Commands.Missions
     /// Any run can be reported: the slug's current one, an earlier one (-RunId), or a mission's by id. An existing file is
     /// replaced as Out-File replaces one (-NoClobber keeps it, -Force replaces a read-only one), through ShouldProcess.
     /// </summary>
-    [Cmdlet(VerbsData.Export, "ClawdTalkMissionReport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = BySlug)]
+    [Cmdlet(VerbsData.Export, "ClawdTalkMissionReport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByRun)]
     [OutputType(typeof(MissionReportFile))]
     public sealed class ExportClawdTalkMissionReportCommand : MissionCmdlet
     {

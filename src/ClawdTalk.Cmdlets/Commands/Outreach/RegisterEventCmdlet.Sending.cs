@@ -78,7 +78,19 @@ namespace ClawdTalk.Commands.Outreach
             try
             {
                 if (!p.Ctx.NoMission) await EnsureOpenAsync(p.Ctx, ct).ConfigureAwait(false);
-                created = await _events.CreateOnceAsync(p.Assistant.Id, body, known, ct).ConfigureAwait(false);
+                if (!p.Flexible) created = await _events.CreateOnceAsync(p.Assistant.Id, body, known, ct).ConfigureAwait(false);
+                else
+                {
+                    // a time of no one's choosing moves later when the service finds it too soon by the time the request arrives
+                    var clock = _events.Client.Connection.Clock;
+                    created = await _events.CreateMovableAsync(p.Assistant.Id, body, known, () => clock.GetUtcNow() + SchedulePlanner.Lead(clock.Scale), at =>
+                    {
+                        var moved = $"The {Noun} to {p.Target} is scheduled at {Show(at)}, {Seconds(at - p.Shown)} later than the {Show(p.Shown)} planned: "
+                                    + $"its request reached the service later than planned, and the service takes {Noun}s at least a minute ahead.";
+                        p.At = at;
+                        Post(() => WriteWarning(moved));
+                    }, ct).ConfigureAwait(false);
+                }
             }
             catch (ClawdTalkException ex) when (reservation != null && !(ex is RequestOutcomeUnknownException) && ex.ErrorId != "ScheduleOutcomeUnknown")
             {

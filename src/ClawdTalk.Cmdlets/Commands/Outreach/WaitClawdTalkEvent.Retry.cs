@@ -171,7 +171,10 @@ namespace ClawdTalk.Commands.Outreach
                     if (ev.MissionId != null && ev.RunId != null)
                         await RunReopening.BeforeSchedulingAsync(_missionsApi, Store, new MissionTarget { Slug = tr.T?.Slug, MissionId = ev.MissionId, RunId = ev.RunId },
                             ev.StepId, $"a retry of the call to {target}", LogVerbose, ct).ConfigureAwait(false);
-                    created = await events.CreateOnceAsync(ev.AssistantId, body, known, ct).ConfigureAwait(false);
+                    // a retry's time is the policy's earliest: later is as good, so it moves when the request comes too late for it
+                    var soon = clock.GetUtcNow();
+                    if (SchedulePlanner.TooSoon(at, soon, clock.Scale)) { at = ScheduledEventsApi.Ceil(soon + lead); body["scheduled_at"] = ApiText.Iso(at); }
+                    created = await events.CreateMovableAsync(ev.AssistantId, body, known, () => clock.GetUtcNow() + lead, a => at = a, ct).ConfigureAwait(false);
                 }
                 catch (ClawdTalkException ex)
                 {

@@ -289,7 +289,7 @@ namespace ClawdTalk.Commands.Outreach
                     if (wait <= TimeSpan.Zero) break;
                     var leftNow = Timeout.HasValue ? Timeout.Value - watch.Elapsed : TimeSpan.MaxValue;
                     var line = Status(progress, waiting, wait, outage, Timeout.HasValue); // now, not when the pipeline thread gets to it
-                    Post(() => progress.Update(line, pct, Timeout.HasValue ? (int)Math.Max(0, leftNow.TotalSeconds) : -1, force: true));
+                    Post(() => progress.Update(line, pct, Timeout.HasValue ? (int)Math.Max(0, leftNow.TotalSeconds) : -1));
                     var tick = TimeSpan.FromTicks(wait.Ticks % TimeSpan.TicksPerSecond);
                     await Task.Delay(tick > TimeSpan.FromMilliseconds(1) ? tick : wait < TimeSpan.FromSeconds(1) ? wait : TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
                 }

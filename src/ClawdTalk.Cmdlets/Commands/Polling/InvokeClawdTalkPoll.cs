@@ -243,7 +243,8 @@ namespace ClawdTalk.Commands.Polling
                 try
                 {
                     // the one create-once path (a lost answer is settled by reading the assistant's events, never by sending blindly)
-                    var createdEvent = Run(ct => ScheduledEvents.CreateOnceAsync(aid, body, known, ct));
+                    // (a retry's time is the policy's earliest: it moves later when the request comes too late for it)
+                    var createdEvent = Run(ct => ScheduledEvents.CreateMovableAsync(aid, body, known, () => clock.GetUtcNow() + lead, a => at = a, ct));
                     id = Json.Str(createdEvent, "id", "event_id")!;
                     var fresh = new EventRecord(new JObject
                     {
