@@ -76,7 +76,8 @@ Describe 'A rehearsal at 60x' {
     }
 
     It 'keeps every time on the sandbox clock, none ahead of it' {
-        $now = [datetimeoffset]::Parse($clock.now, [cultureinfo]::InvariantCulture)
+        # (Invoke-RestMethod reads an ISO time as a [datetime] already: kept whole, milliseconds included)
+        $now = if ($clock.now -is [datetime]) { [datetimeoffset] $clock.now.ToUniversalTime() } else { [datetimeoffset]::Parse($clock.now, [cultureinfo]::InvariantCulture) }
         foreach ($e in $events) { $e.EndedAt | Should -BeLessOrEqual $now }
         foreach ($t in $timeline) { $t.CreatedAt | Should -BeLessOrEqual $now }
     }

@@ -45,7 +45,7 @@ BeforeAll {
         'ClawdTalk.MissionEvent'         = @{ Keys = 'Type', 'StepId'; Make = { Get-ClawdTalkEvent -Slug $m.Slug } }
         'ClawdTalk.LinkedAgent'          = @{ Keys = 'AssistantId'; Make = { Get-ClawdTalkLinkedAgent -Slug $m.Slug } }
         'ClawdTalk.MissionMemoryEntry'   = @{ Keys = 'Slug', 'Key'; Make = { Get-ClawdTalkMemory -Slug $m.Slug } }
-        'ClawdTalk.MissionState'         = @{ Keys = 'Slug', 'Status', 'RunStatus', 'MissionName'; Make = { Get-ClawdTalkMissionState -Slug $m.Slug } }
+        'ClawdTalk.MissionState'         = @{ Keys = 'Slug', 'Status', 'RunStatus', 'RunId'; Make = { Get-ClawdTalkMissionState -Slug $m.Slug } }
         'ClawdTalk.ScheduledEvent'       = @{ Keys = 'EventId', 'To', 'Name', 'Status', 'State', 'Attempt'; Make = { $events } }
         'ClawdTalk.ConversationInsight'  = @{ Keys = 'ConversationId', 'Status', 'Score'; Make = { $events | Where-Object ConversationId | Get-ClawdTalkInsight } }
         'ClawdTalk.MissionReportFile'    = @{ Keys = 'RunId', 'Status', 'Targets', 'Reached'; Make = { Export-ClawdTalkMissionReport -Slug $m.Slug -Path (Join-Path $dir 'r.html') } }

@@ -359,7 +359,7 @@ namespace ClawdTalk.Tests.Missions
             var m = ps.Run(Init, _sb.Vars(("name", name))).Single<MissionState>();
             var v = _sb.Vars(("slug", m.Slug));
             // (every view at 80 and 120 columns: tests/Pester/Views.Tests.ps1)
-            Assert.Matches(@"Slug\s+Status\s+Run\s+Steps\s+Name", ps.RunFormatted("Get-ClawdTalkMissionState -Slug $slug", v).Ok().HostText);
+            Assert.Matches(@"Status\s+Run\s+Steps\s+RunId\s+Slug", ps.RunFormatted("Get-ClawdTalkMissionState -Slug $slug", v).Ok().HostText);
             Assert.Matches(@"Time \(UTC\)\s+Type\s+StepId\s+Summary", ps.RunFormatted("Get-ClawdTalkEvent -Slug $slug", v).Ok().HostText);
             Assert.Matches(@"RunId\s+Done\s+Complete\s+Steps", ps.RunFormatted("Get-ClawdTalkPlan -Slug $slug", v).Ok().HostText);
             Assert.Matches(@"Seq\s+StepId\s+Status", ps.RunFormatted("(Get-ClawdTalkPlan -Slug $slug).Steps", v).Ok().HostText);
