@@ -70,19 +70,11 @@ namespace ClawdTalk.Completers
         }
     }
 
-    /// <summary>Completes assistant ids, showing each assistant's name.</summary>
-    public sealed class AssistantIdCompleter : IArgumentCompleter
+    /// <summary>Completes assistant ids, showing each assistant's name (an id completer over the session's <see cref="AssistantCache"/>).</summary>
+    public sealed class AssistantIdCompleter : IdCompleter
     {
-        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
-        {
-            var session = ModuleSession.Current;
-            var items = session.Feature(() => new AssistantCache()).Items(session);
-            var word = (wordToComplete ?? "").Trim('\'', '"');
-            return items.Where(i => i.Id.StartsWith(word, StringComparison.OrdinalIgnoreCase) || (word.Length > 0 && i.Name.StartsWith(word, StringComparison.OrdinalIgnoreCase)))
-                .OrderBy(i => i.Id, StringComparer.Ordinal)
-                .Select(i => new CompletionResult(i.Id, $"{i.Id} {i.Name}".Trim(), CompletionResultType.ParameterValue, i.Name.Length > 0 ? i.Name : i.Id))
-                .ToList();
-        }
+        internal override IEnumerable<Item> Items(ModuleSession session, IDictionary bound) =>
+            session.Feature(() => new AssistantCache()).Items(session).OrderBy(i => i.Id, StringComparer.Ordinal).Select(i => new Item(i.Id, i.Name, i.Name));
     }
 
     /// <summary>Completes the time zone ids this system knows (IANA on Linux and macOS).</summary>
