@@ -116,18 +116,17 @@ namespace ClawdTalk.Completers
     }
 
     /// <summary>
-    /// Completes scheduled event ids: the event records of the -Slug typed (else of the missions still active), and with an
-    /// -AssistantId typed the service's list of that assistant's events (one request); each with its number, name and state.
+    /// Completes scheduled event ids: the event records of the -Slug typed (else of every mission, the active ones first,
+    /// the latest events first), and with an -AssistantId typed the service's list of that assistant's events (one request);
+    /// each with its number, name and state.
     /// </summary>
     public sealed class EventIdCompleter : IdCompleter
     {
         internal override IEnumerable<Item> Items(ModuleSession session, IDictionary bound)
         {
             var aid = Bound(bound, "AssistantId");
-            var slug = Bound(bound, "Slug");
-            foreach (var p in Entries(bound))
+            foreach (var p in Entries(bound).OrderBy(p => Status(p.Value) == "active" ? 0 : 1))
             {
-                if (slug == null && aid == null && Status(p.Value) != "active") continue;
                 foreach (var r in EventRecords.Read(p.Value).Reverse())
                 {
                     if (aid != null && Json.Str(r, "assistant_id") is string a && a != aid) continue;

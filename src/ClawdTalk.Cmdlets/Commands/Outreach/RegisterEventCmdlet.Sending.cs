@@ -46,7 +46,7 @@ namespace ClawdTalk.Commands.Outreach
             if (SchedulePlanner.TooSoon(p.At, now, clock.Scale))
             {
                 var why = p.Asked >= TimeSpan.FromSeconds(1)
-                    ? $"the confirmation was answered {Seconds(p.Asked)} later"
+                    ? $"the confirmation was answered {Seconds(p.Asked)} later" + (clock.IsScaled ? $" ({Seconds(TimeSpan.FromTicks((long)(p.Asked.Ticks * clock.Scale)))} of the sandbox's clock)" : "")
                     : "its request went out later than planned";
                 if (!p.Flexible)
                     throw new ClawdTalkException("ScheduleTooSoon", ErrorCategory.InvalidArgument,

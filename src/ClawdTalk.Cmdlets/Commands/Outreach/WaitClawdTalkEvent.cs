@@ -352,8 +352,8 @@ namespace ClawdTalk.Commands.Outreach
                 case OutcomeGroup.Reached: return $"Call to {who} answered" + (ev.ConversationId != null ? $" (conversation {ev.ConversationId})" : "");
                 case OutcomeGroup.Cancelled: return $"Call to {who} cancelled";
                 default:
-                    return $"Call to {who} not reached ({(outcome.Length > 0 ? outcome : OutreachLedger.Wire(ev.Status))})" + (ev.Attempt > 1 ? $" on attempt {ev.Attempt}" : "")
-                           + (outcome == "voicemail" && ev.ConversationId != null ? $" (conversation {ev.ConversationId})" : "");
+                    return $"Call to {who} not reached ({(outcome.Length > 0 ? outcome : OutreachLedger.Wire(ev.Status))}"
+                           + (ev.ConversationId != null ? $"; conversation {ev.ConversationId}" : "") + ")" + (ev.Attempt > 1 ? $" on attempt {ev.Attempt}" : "");
             }
         }
 
