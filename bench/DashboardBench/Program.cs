@@ -57,12 +57,15 @@ await Send(HttpMethod.Patch, $"missions/{mid}/runs/{rid}", new { status = "runni
 string aid = (string)Inner(await Send(HttpMethod.Post, "assistants", new { name = "bench agent", model = "openai/gpt-4o", instructions = "Be brief.", greeting = "", voice = "Rime.ArcanaV3.astra", tools = Array.Empty<object>(), enabled_features = new[] { "telephony" } }))["id"]!;
 await Send(HttpMethod.Post, $"missions/{mid}/runs/{rid}/agents", new { telnyx_agent_id = aid });
 var from = (string)Inner(await Send(HttpMethod.Get, "numbers/account-phones/available"))["phone_number"]!;
-var start = DateTimeOffset.UtcNow;
+var start = server.Now; // the sandbox's clock: every scheduled_at is a time of it (it runs `scale` times faster)
 var ids = new List<string>();
 for (int i = 1; i <= targets; i++)
 {
     // staggered: the calls start over ~200 virtual seconds, so the dashboard sees a steady stream of changes
-    var at = start.AddSeconds(61 + i * 2).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    // (never less than a minute ahead of the sandbox's clock when it arrives, with half a real second for the way there)
+    var planned = start.AddSeconds(61 + i * 2);
+    var earliest = server.Now.AddSeconds(61 + 0.5 * scale);
+    var at = (planned > earliest ? planned : earliest).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
     string to = "+1212555" + (i % 10 == 0 ? "0001" : i % 10 == 5 ? "0003" : (1000 + i).ToString(CultureInfo.InvariantCulture));
     var ev = Inner(await Send(HttpMethod.Post, $"assistants/{aid}/events", new { channel = "call", to, from, scheduled_at = at, mission_id = mid, run_id = rid, step_id = "sweep" }));
     string eid = (string)ev["id"]!;

@@ -44,7 +44,8 @@ JsonNode before = await Stats();
 string aid = (await PostJson("/v1/assistants", "{\"name\":\"bench\"}"))["assistant"]!["id"]!.GetValue<string>();
 string rid = (await PostJson($"/v1/missions", "{\"name\":\"m\",\"instructions\":\"\"}"))["mission"]!["id"]!.GetValue<string>();
 string run = (await PostJson($"/v1/missions/{rid}/runs", "{\"input\":{\"original_request\":\"bench\"}}"))["data"]!["run_id"]!.GetValue<string>();
-string at = DateTime.UtcNow.AddHours(2).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture); // stays pending
+// the sandbox's own clock (it runs 60 times faster than real time): every scheduled_at is a time of that clock
+string at = (await SandboxNow()).AddHours(12).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture); // stays pending
 var sw = Stopwatch.StartNew();
 int next = 0;
 await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
@@ -60,8 +61,10 @@ await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
 double createSeconds = sw.Elapsed.TotalSeconds;
 JsonNode after = await Stats();
 
-// ---- the ticker under 10,000 due events: schedule them 61 s ahead (about 1 s real at scale 60) ----
-string soon = DateTime.UtcNow.AddSeconds(62).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+// ---- the ticker under 10,000 due events: all due at one time of the sandbox's clock, a second (real) after the last
+// can have been created (as long again as creating the first batch took, at 60 sandbox seconds per real one) ----
+DateTimeOffset soonAt = (await SandboxNow()).AddSeconds(Math.Max(62, (createSeconds * 1.5 + 1) * 60));
+string soon = soonAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 next = 0;
 await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
 {
@@ -71,17 +74,17 @@ await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
             $"{{\"channel\":\"call\",\"to\":\"+15551230007\",\"from\":\"+12125550103\",\"scheduled_at\":\"{soon}\",\"mission_id\":\"{rid}\",\"run_id\":\"{run}\"}}");
     }
 }));
-// The last event created ends at: its receipt + (scheduled_at - receipt) / 60 + 70 virtual s / 60.
-DateTime lastReceived = DateTime.UtcNow;
-DateTime soonAt = DateTime.Parse(soon, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal);
-DateTime expectedEnd = lastReceived + (soonAt - lastReceived) / 60 + TimeSpan.FromSeconds(70.0 / 60);
+// Each ends 70 sandbox seconds (ring and talk) after its time; the lag is how much later, in real time, the last one did.
+DateTimeOffset expectedEnd = soonAt.AddSeconds(70);
 JsonNode s;
+DateTimeOffset sandboxNow;
 do
 {
     await Task.Delay(20);
     s = await Stats(collect: false);
-} while (s["open_events"]!.GetValue<int>() > eventCount && DateTime.UtcNow < expectedEnd.AddSeconds(60));
-double lag = (DateTime.UtcNow - expectedEnd).TotalSeconds;
+    sandboxNow = await SandboxNow();
+} while (s["open_events"]!.GetValue<int>() > eventCount && sandboxNow < expectedEnd.AddSeconds(3600));
+double lag = (sandboxNow - expectedEnd).TotalSeconds / 60;
 
 long heapBefore = before["gc_heap_bytes"]!.GetValue<long>(), heapAfter = after["gc_heap_bytes"]!.GetValue<long>();
 long wsBefore = before["working_set_bytes"]!.GetValue<long>(), wsAfter = after["working_set_bytes"]!.GetValue<long>();
@@ -152,6 +155,9 @@ async Task<JsonNode> PostJson(string path, string body)
     if (!r.IsSuccessStatusCode) throw new InvalidOperationException($"{path}: {(int)r.StatusCode} {text}");
     return JsonNode.Parse(text)!;
 }
+
+async Task<DateTimeOffset> SandboxNow() =>
+    DateTimeOffset.Parse(JsonNode.Parse(await http.GetStringAsync("/_sandbox/clock"))!["now"]!.GetValue<string>(), CultureInfo.InvariantCulture);
 
 async Task<JsonNode> Stats(bool collect = true) => JsonNode.Parse(await http.GetStringAsync("/_sandbox/stats" + (collect ? "?collect=true" : "")))!;
 

@@ -47,6 +47,9 @@ public sealed class SandboxServer : IAsyncDisposable
     /// <summary><c>http://127.0.0.1:&lt;gateway port&gt;</c>, or null with <see cref="SandboxOptions.NoGateway"/>.</summary>
     public Uri? GatewayUri { get; }
 
+    /// <summary>The sandbox's clock now: real time at start (and at each reset), then TimeScale times faster.</summary>
+    public DateTimeOffset Now => _core.Clock.Now;
+
     /// <summary>The start-up options (fault settings changed through /_sandbox/faults are not written back).</summary>
     public SandboxOptions Options => _core.Options;
 

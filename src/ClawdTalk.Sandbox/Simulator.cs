@@ -53,7 +53,7 @@ internal sealed class Simulator
     private void Begin(ScheduledEvent ev)
     {
         if (ev.Status != "pending") return; // cancelled meanwhile
-        string now = Formats.Now();
+        string now = _core.Clock.NowIso();
         ev.Status = "in_progress";
         ev.StartedAt = ev.UpdatedAt = now;
         if (!ev.IsCall)
@@ -71,7 +71,7 @@ internal sealed class Simulator
         if (outcome is "answered" or "voicemail")
         {
             ev.CallStatus = "in-progress";
-            ev.UpdatedAt = Formats.Now();
+            ev.UpdatedAt = _core.Clock.NowIso();
             double talk = outcome == "answered" ? TalkSeconds : VoicemailSeconds;
             _core.Scheduler.At(_core.DueIn(talk), () => Finish(ev, "completed", "completed", outcome, (int)talk));
         }
@@ -83,7 +83,7 @@ internal sealed class Simulator
 
     private void Finish(ScheduledEvent ev, string status, string? callStatus, string? outcome, int? duration)
     {
-        string now = Formats.Now();
+        string now = _core.Clock.NowIso();
         ev.Status = status;
         ev.CallStatus = callStatus;
         ev.Outcome = outcome;
@@ -104,7 +104,7 @@ internal sealed class Simulator
         S.Messages.Add(new Message
         {
             Id = S.NextId("msg"), Direction = "outbound", From = ev.From, To = ev.To, Body = ev.TextBody ?? "",
-            Status = failed ? "failed" : "sent", CreatedAt = Formats.Now(),
+            Status = failed ? "failed" : "sent", CreatedAt = _core.Clock.NowIso(),
         });
         Finish(ev, failed ? "failed" : "completed", null, failed ? "failed" : "sent", null);
     }
@@ -115,7 +115,7 @@ internal sealed class Simulator
         ev.Status = "failed";
         ev.CallStatus = ev.IsCall ? "canceled" : null;
         ev.Outcome = "canceled";
-        ev.EndedAt = ev.UpdatedAt = Formats.Now();
+        ev.EndedAt = ev.UpdatedAt = _core.Clock.NowIso();
         Terminal(ev, finished: false);
     }
 
@@ -128,7 +128,7 @@ internal sealed class Simulator
         if (ev.RunId is null || !S.Runs.TryGetValue(ev.RunId, out Run? run)) return;
         run.OpenScheduledEvents--;
         if (!finished || ev.StepId is null) return;
-        string now = Formats.Now();
+        string now = _core.Clock.NowIso();
         PlanStep? step = run.Plan?.Find(s => s.StepId == ev.StepId);
         if (step is not null)
         {
@@ -144,7 +144,7 @@ internal sealed class Simulator
 
     /// <summary>The summary insight of a conversation (what the insights endpoint serves once it is completed).</summary>
     public static string InsightSummary(Conversation conv) => conv.Outcome == "voicemail"
-        ? $"Sandbox call to {conv.To} reached voicemail; a message was left."
+        ? $"Sandbox call to {conv.To} went to voicemail; a message was left."
         : $"Sandbox call to {conv.To} was answered and completed. Interest score {Score(conv.To)}/10.";
 
     public JsonObject Insights(Conversation conv)
@@ -173,7 +173,7 @@ internal sealed class Simulator
         var call = new Call
         {
             Id = S.NextId("call"), Direction = "outbound", Status = "initiating", To = to, From = S.AccountNumber,
-            Greeting = greeting, Purpose = purpose, PrivacyMode = to != S.OwnerPhone, CreatedAt = Formats.Now(),
+            Greeting = greeting, Purpose = purpose, PrivacyMode = to != S.OwnerPhone, CreatedAt = _core.Clock.NowIso(),
         };
         S.Calls[call.Id] = call;
         _core.Scheduler.At(_core.DueIn(DialSeconds), () => Ring(call));
@@ -198,7 +198,7 @@ internal sealed class Simulator
             return;
         }
         call.Status = "in-progress";
-        call.AnsweredAt = Formats.Now();
+        call.AnsweredAt = _core.Clock.NowIso();
         call.AnsweredMs = Formats.MonoMs();
         _core.Hub.SendEvent(new JsonObject { ["type"] = "event", ["event"] = "call.started", ["call_id"] = call.Id, ["direction"] = call.Direction });
         double talk = outcome == "answered" ? TalkSeconds : VoicemailSeconds;
@@ -215,11 +215,26 @@ internal sealed class Simulator
         call.Status = status;
         call.Outcome = outcome;
         call.Reason = reason;
-        call.EndedAt = Formats.Now();
+        call.EndedAt = _core.Clock.NowIso();
         if (call.AnsweredAt is not null)
             call.DurationSeconds = duration ?? (int)Math.Round((Formats.MonoMs() - call.AnsweredMs) * _core.Options.TimeScale / 1000.0);
         if (outcome == "voicemail") call.VoicemailMessage = call.Greeting ?? "Sandbox voicemail message";
         if (send) _core.Hub.SendEvent(CallEndedFrame(call));
+    }
+
+    /// <summary>
+    /// A simulated inbound call goes on while the agent answers: each frame of the agent naming it (context, greeting, a
+    /// tool result) puts the caller's hang-up <see cref="Call.HangUpAfter"/> sandbox seconds after it; then the call
+    /// completes and <c>call.ended</c> is sent, as when a real caller hangs up.
+    /// </summary>
+    public void KeepTalking(Call call)
+    {
+        if (call.IsTerminal || call.HangUpAfter is not double after) return;
+        int spoken = ++call.Spoken;
+        _core.Scheduler.At(_core.DueIn(after), () =>
+        {
+            if (call.Spoken == spoken && !call.IsTerminal) EndCall(call, "completed", "answered", "hangup");
+        });
     }
 
     /// <summary>Ends a call on request (REST or control): a live call completes, one not yet answered is canceled.</summary>
@@ -244,6 +259,6 @@ internal sealed class Simulator
     {
         if (a.Status != "pending") return;
         a.Status = "expired";
-        a.RespondedAt = Formats.Now();
+        a.RespondedAt = _core.Clock.NowIso();
     });
 }

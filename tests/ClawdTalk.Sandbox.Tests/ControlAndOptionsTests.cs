@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
@@ -33,6 +34,26 @@ public sealed class ControlAndOptionsTests : SandboxTests
         Assert.Equal(401, log[2]!["status"]!.GetValue<int>());
         Assert.False(log[2]!["applied"]!.GetValue<bool>());
         Assert.Single((await Get("/_sandbox/log?since=2"))["requests"].AsArray());
+    }
+
+    [Fact]
+    public async Task The_clock_runs_at_the_time_scale_and_dates_every_answer()
+    {
+        JsonNode first = (await Get("/_sandbox/clock")).Json!;
+        Assert.Equal(SandboxFixture.Scale, first["time_scale"]!.GetValue<double>());
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await Task.Delay(200);
+        JsonNode second = (await Get("/_sandbox/clock")).Json!;
+        watch.Stop();
+        double sandboxSeconds = (DateTimeOffset.Parse(Str(second["now"]), CultureInfo.InvariantCulture) - DateTimeOffset.Parse(Str(first["now"]), CultureInfo.InvariantCulture)).TotalSeconds;
+        // between the two readings the sandbox's clock ran Scale times the real time (the readings sit inside the watch)
+        Assert.InRange(sandboxSeconds, 0.2 * SandboxFixture.Scale * 0.9, watch.Elapsed.TotalSeconds * SandboxFixture.Scale * 1.1);
+        Reply answer = await Get("/v1/missions");
+        Assert.Equal(SandboxFixture.Scale.ToString("R", CultureInfo.InvariantCulture), answer.Raw.Headers.GetValues("X-ClawdTalk-Sandbox-Time-Scale").Single());
+        Assert.InRange(answer.Raw.Headers.Date!.Value, Server.Now.AddSeconds(-2 - 0.5 * SandboxFixture.Scale), Server.Now.AddSeconds(1));
+        // a reset starts it again from the real time
+        await Post("/_sandbox/reset", new { });
+        Assert.InRange(Server.Now, DateTimeOffset.UtcNow.AddSeconds(-1), DateTimeOffset.UtcNow.AddSeconds(0.5 * SandboxFixture.Scale));
     }
 
     [Fact]

@@ -92,7 +92,21 @@ public abstract class SandboxTests : IClassFixture<SandboxFixture>, IAsyncLifeti
 
     // ---- mission fixtures ----
 
-    protected static string In(double seconds) => DateTime.UtcNow.AddSeconds(seconds).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>
+    /// <paramref name="seconds"/> after the request can arrive, on the sandbox's clock (it runs <see cref="SandboxFixture.Scale"/>
+    /// times faster than real time): now plus what half a real second is at that scale, so a loaded machine still sends it
+    /// a minute ahead when it asks for 61 s.
+    /// </summary>
+    protected string In(double seconds, SandboxServer? server = null)
+    {
+        SandboxServer s = server ?? Server;
+        return Iso(s.Now.AddSeconds(seconds + 0.5 * s.Options.TimeScale));
+    }
+
+    /// <summary>Exactly <paramref name="seconds"/> from now on the sandbox's clock, with no allowance for the request's way there.</summary>
+    protected string FromNow(double seconds) => Iso(Server.Now.AddSeconds(seconds));
+
+    protected static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A mission, a run and a plan with steps s1..sN; returns (mission id, run id).</summary>
     protected async Task<(string Mid, string Rid)> MissionRun(int steps = 2)

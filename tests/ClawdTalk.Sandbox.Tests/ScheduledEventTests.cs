@@ -48,20 +48,27 @@ public sealed class ScheduledEventTests : SandboxTests
     }
 
     [Fact]
-    public async Task Events_wait_for_their_scheduled_time_divided_by_the_time_scale()
+    public async Task Events_run_at_their_scheduled_time_on_the_sandbox_clock_and_its_times_agree()
     {
         (string mid, string rid) = await MissionRun();
         string aid = await Assistant();
-        const double ahead = 180; // 0.3 s at scale 600
-        JsonNode ev = await ScheduleCall(aid, "+15551239999", mid, rid, ahead: ahead);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        JsonNode ev = await ScheduleCall(aid, "+15551239999", mid, rid, ahead: 180);
         JsonNode done = await Terminal(aid, Str(ev["id"]));
-        DateTimeOffset created = DateTimeOffset.Parse(Str(done["created_at"]), CultureInfo.InvariantCulture);
-        DateTimeOffset started = DateTimeOffset.Parse(Str(done["started_at"]), CultureInfo.InvariantCulture);
-        DateTimeOffset ended = DateTimeOffset.Parse(Str(done["ended_at"]), CultureInfo.InvariantCulture);
-        double waited = (started - created).TotalSeconds;
-        Assert.InRange(waited, (ahead - 1) / SandboxFixture.Scale, 5); // never early; late only by the ticker and load
-        Assert.InRange((ended - started).TotalSeconds, 70 / SandboxFixture.Scale - 0.01, 5); // ring 10 s + talk 60 s virtual
+        watch.Stop();
+        DateTimeOffset T(string name) => DateTimeOffset.Parse(Str(done[name]), CultureInfo.InvariantCulture);
+        // one clock: never started before its time, and a call of 10 s ringing and 60 s talk lasts 70 s between its timestamps
+        Assert.True(T("started_at") >= T("scheduled_at"), $"started {T("started_at"):O} before its time {T("scheduled_at"):O}");
+        Assert.True(T("scheduled_at") - T("created_at") >= TimeSpan.FromSeconds(180), "scheduled at least 180 s after it was received");
+        double took = (T("ended_at") - T("started_at")).TotalSeconds;
+        Assert.InRange(took, 70, 70 + 5 * SandboxFixture.Scale); // late only by the ticker and load (real seconds at the scale)
         Assert.Equal(60, done["duration_seconds"]!.GetValue<int>());
+        // and that clock runs Scale times faster than the real one: 250 s of it took about 250 / Scale real seconds
+        Assert.InRange(watch.Elapsed.TotalSeconds, 250 / SandboxFixture.Scale, 10);
+        // every answer is dated by it
+        Reply r = await Get($"/v1/assistants/{aid}/events/{Str(ev["id"])}");
+        DateTimeOffset date = r.Raw.Headers.Date!.Value;
+        Assert.InRange(date, T("ended_at").AddSeconds(-1), Server.Now.AddSeconds(1));
     }
 
     [Fact]
@@ -74,7 +81,7 @@ public sealed class ScheduledEventTests : SandboxTests
         string rid = Str((await Send(System.Net.Http.HttpMethod.Post, $"/v1/missions/{mid}/runs", new { input = new { original_request = "x" } }, baseUri: b))["data"]["run_id"]);
         string aid = Str((await Send(System.Net.Http.HttpMethod.Post, "/v1/assistants", new { name = "A" }, baseUri: b))["assistant"]["id"]);
         Reply created = await Send(System.Net.Http.HttpMethod.Post, $"/v1/assistants/{aid}/events",
-            new { channel = "call", to = "+15551234567", from = "+12125550103", scheduled_at = In(61), mission_id = mid, run_id = rid }, baseUri: b);
+            new { channel = "call", to = "+15551234567", from = "+12125550103", scheduled_at = In(61, slow), mission_id = mid, run_id = rid }, baseUri: b);
         string eid = Str(created["event"]["id"]);
 
         var seen = new List<string>();
@@ -194,7 +201,7 @@ public sealed class ScheduledEventTests : SandboxTests
             mission_id = mission == "m" ? mid : mission, run_id = run == "r" ? rid : run, step_id = step,
         };
 
-        Reply soon = await Post(path, Call(at: In(30)));
+        Reply soon = await Post(path, Call(at: FromNow(30)));
         Assert.Equal(422, soon.Status);
         Assert.Equal("invalid_scheduled_at", soon.ErrorCode);
         Assert.Equal("invalid_scheduled_at", (await Post(path, Call(at: "tomorrow at noon"))).ErrorCode);
@@ -211,7 +218,7 @@ public sealed class ScheduledEventTests : SandboxTests
         Assert.Equal(422, (await Post(path, new { channel = "fax", to = "+15551230007", from = "+12125550103", scheduled_at = In(61) })).Status);
         Assert.Equal(422, (await Post(path, new { channel = "sms", to = "+15551230007", from = "+12125550103", scheduled_at = In(61) })).Status);
         Assert.Equal(400, (await Post(path, "{oops")).Status);
-        Assert.Equal(201, (await Post(path, Call(at: DateTime.UtcNow.AddMinutes(2).ToString("yyyy-MM-dd'T'HH:mm:ss'+00:00'", CultureInfo.InvariantCulture)))).Status);
+        Assert.Equal(201, (await Post(path, Call(at: Server.Now.AddMinutes(2).AddSeconds(0.5 * SandboxFixture.Scale).ToString("yyyy-MM-dd'T'HH:mm:ss'+00:00'", CultureInfo.InvariantCulture)))).Status);
     }
 
     [Fact]

@@ -74,7 +74,7 @@ public sealed class WebSocketTests : SandboxTests
     public async Task Inbound_call_with_a_deep_tool_request()
     {
         using ClientWebSocket ws = await Connect();
-        Reply inbound = await Post("/_sandbox/calls/inbound", new { query = "What is on my calendar?", from = "+15551112222", started = true });
+        Reply inbound = await Post("/_sandbox/calls/inbound", new { query = "What is on my calendar?", from = "+15551112222", started = true, hang_up_after = false });
         Assert.True(inbound["delivered"].GetValue<bool>());
         string callId = Str(inbound["call_id"]), requestId = Str(inbound["request_id"]);
 
@@ -119,6 +119,32 @@ public sealed class WebSocketTests : SandboxTests
         Assert.Equal("inbound", Str(ended["direction"]));
         foreach (string field in new[] { "to_number", "purpose", "greeting", "voicemail_message", "outcome" }) Assert.True(((JsonObject)ended).ContainsKey(field), field);
         Assert.Equal("completed", Str((await Get($"/v1/calls/{callId}"))["status"]));
+    }
+
+    [Fact]
+    public async Task A_simulated_caller_hangs_up_a_while_after_the_agent_last_spoke()
+    {
+        using ClientWebSocket ws = await Connect();
+        string callId = Str((await Post("/_sandbox/calls/inbound", new { query = "Is the shop open?", started = true, hang_up_after = 120 }))["call_id"]);
+        string requestId = "";
+        while (requestId.Length == 0)
+        {
+            JsonNode f = (await Receive(ws))!;
+            if (Str(f["event"]) == "deep_tool_request") requestId = Str(f["request_id"]);
+        }
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await SendFrame(ws, new { type = "deep_tool_result", request_id = requestId, text = "Open till six." });
+        JsonNode ended = (await Receive(ws))!;
+        watch.Stop();
+        Assert.Equal("call.ended", Str(ended["event"]));
+        Assert.Equal(callId, Str(ended["call_id"]));
+        Assert.Equal("inbound", Str(ended["direction"]));
+        Assert.Equal("hangup", Str(ended["reason"]));
+        Assert.True(watch.Elapsed.TotalSeconds >= 120 / SandboxFixture.Scale * 0.9, $"hung up after {watch.Elapsed.TotalSeconds:0.###} s");
+        JsonNode call = (await Get($"/v1/calls/{callId}")).Json!;
+        Assert.Equal("completed", Str(call["status"]));
+        Assert.InRange(call["duration_seconds"]!.GetValue<int>(), 120, 120 + 5 * (int)SandboxFixture.Scale);
+        Assert.Equal(400, (await Post("/_sandbox/calls/inbound", new { hang_up_after = -1 })).Status); // control endpoints: bad input is a 400
     }
 
     [Fact]

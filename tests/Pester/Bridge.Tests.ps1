@@ -29,7 +29,7 @@ Describe 'Start-ClawdTalkBridge' {
         (Get-Job -Name pester).State | Should -Be 'Running'
     }
     It 'answers a deep tool request of an inbound call through the gateway' {
-        $r = Invoke-TestSandbox -Sandbox $sb -Method POST -Path '/_sandbox/calls/inbound' -Body @{ from = '+12125550191'; query = 'When is the next appointment?'; started = $true }
+        $r = Invoke-TestSandbox -Sandbox $sb -Method POST -Path '/_sandbox/calls/inbound' -Body @{ from = '+12125550191'; query = 'When is the next appointment?'; started = $true; hang_up_after = $false }
         Wait-Until { (Invoke-TestSandbox -Sandbox $sb -Path "/_sandbox/requests/$($r.request_id)").answered } 'the deep tool answer'
         (Invoke-TestSandbox -Sandbox $sb -Path "/_sandbox/requests/$($r.request_id)").result | Should -Match 'Sandbox agent reply to: When is the next appointment\?'
     }
@@ -60,7 +60,7 @@ Describe 'Start-ClawdTalkBridge' {
         $restarted.Name | Should -Be 'pester'
         $restarted.InstanceId | Should -Not -Be $job.InstanceId
         Wait-Until { (Get-ClawdTalkBridge -Name pester).State -eq 'Authenticated' } 'the restarted bridge to authenticate'
-        $r = Invoke-TestSandbox -Sandbox $sb -Method POST -Path '/_sandbox/calls/inbound' -Body @{ from = '+12125550192'; query = 'Still there?'; started = $true }
+        $r = Invoke-TestSandbox -Sandbox $sb -Method POST -Path '/_sandbox/calls/inbound' -Body @{ from = '+12125550192'; query = 'Still there?'; started = $true; hang_up_after = $false }
         Wait-Until { (Invoke-TestSandbox -Sandbox $sb -Path "/_sandbox/requests/$($r.request_id)").answered } 'the answer after the restart'
         # the new job takes the old one's place: one job per bridge in Get-Job
         @(Get-Job -Name pester).InstanceId | Should -Be @($restarted.InstanceId)

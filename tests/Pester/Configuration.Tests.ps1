@@ -27,12 +27,13 @@ Describe 'Connect-, Test- and Disconnect-ClawdTalk' {
     }
     It 'reports a wrong key as a failure, not as success, without the key' {
         Connect-ClawdTalk -ApiKey (ConvertTo-SecureString 'ctk_wrong_key_123456789' -AsPlainText -Force) -Server $sb.Url
-        $t = Test-ClawdTalkConnection -ErrorAction SilentlyContinue -ErrorVariable err
+        $t = Test-ClawdTalkConnection -ErrorVariable err
         $t.Success | Should -BeOfType [bool]
         $t.Success | Should -BeFalse
         $t.ErrorId | Should -Be 'ApiUnauthorized'
-        $err[0].FullyQualifiedErrorId | Should -Match '^ApiUnauthorized'
-        $t, $err | Assert-NoSecret -Secret 'ctk_wrong_key_123456789'
+        $err | Should -BeNullOrEmpty -Because 'the failure is reported once, in the result'
+        $t.RecommendedAction | Should -BeLike '*Connect-ClawdTalk -ApiKey*'
+        $t | Assert-NoSecret -Secret 'ctk_wrong_key_123456789'
         { Get-ClawdTalkMission -ErrorAction Stop } | Should -Throw -ErrorId 'ApiUnauthorized*'
     }
     It 'refuses plain http to a non-loopback server without -AllowInsecure' {

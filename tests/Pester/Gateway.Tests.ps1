@@ -37,12 +37,8 @@ Describe 'Grant-ClawdTalkGatewayTool' {
 
 Describe 'Pollers' {
     BeforeAll {
-        # A crontab of this file's own: the xunit suite's poller tests use the user's real crontab at the same time (and
-        # restore it afterwards), so this suite puts a stand-in for the crontab program first on PATH (New-TestBin). It
-        # keeps the table in a file and answers -l, - and -r as crontab does; the module finds it as it finds the real one.
-        $bin = New-TestBin -Directory $testHome
-        $script:savedPath = $env:PATH
-        $env:PATH = $bin + [System.IO.Path]::PathSeparator + $env:PATH
+        # a crontab of this file's own (TestSupport): the xunit suite's poller tests use the user's real one meanwhile
+        $script:savedPath = Use-TestCrontab -TestHome $testHome
         $env:CLAWDTALK_TIME_SCALE = '60'
         $script:sb = Start-TestSandbox -TimeScale 60
         Set-ClawdTalkConfiguration -ApiKey $sb.SecureKey -Server $sb.Url

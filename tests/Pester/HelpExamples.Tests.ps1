@@ -98,7 +98,7 @@ BeforeAll {
         'New-ClawdTalkMission #2' = ''
         'New-ClawdTalkPlan #1' = $Dentist
         'Register-ClawdTalkCall #2' = { $null = & $AgentMission 'Oat milk sweep' }
-        'Register-ClawdTalkCall #3' = { $null = & $AgentMission 'Recall 2026'; $numbers = '+1 212 555 0191', '+1 212 555 0192', '+1 212 555 0193' }
+        'Register-ClawdTalkCall #3' = { $null = & $AgentMission 'Recall 2026' }
         'Register-ClawdTalkCall #4' = ''
         'Register-ClawdTalkSms #1' = { $null = & $AgentMission 'Clinic reminders' }
         'Register-ClawdTalkSms #2' = { $null = & $AgentMission 'Demo bookings' round-1, round-2; $others = @([pscustomobject]@{ Name = 'Ada'; Phone = '+1 212 555 0171' }) }
@@ -148,6 +148,10 @@ BeforeAll {
         'Test-ClawdTalkMission #3' = $Dentist
         'Export-ClawdTalkMissionReport #1' = { $null = & $AgentMission 'Oat milk sweep' }
         'Export-ClawdTalkMissionReport #2' = { . $Dentist; $null = Complete-ClawdTalkMission -Slug dentist-outreach -Summary 'done'; $null = New-Item -ItemType Directory ./reports }
+        'Export-ClawdTalkMissionReport #3' = { . $Dentist; $null = Complete-ClawdTalkMission -Slug dentist-outreach -Summary 'first run done'
+                                               $null = Initialize-ClawdTalkMission -Name 'Dentist outreach' -Instructions 'Ask for a demo slot.' -Request 'Book demos again' -Step call }
+        'Test-ClawdTalkConnection #3' = ''
+        'Disconnect-ClawdTalk #2' = ''
         'Wait-ClawdTalkEvent #1' = { $mission = & $AgentMission 'Oat milk sweep'; $numbers = '+1 212 555 0186', '+1 212 555 0002' }
         'Wait-ClawdTalkEvent #3' = { $null = & $AgentMission 'Oat milk sweep'; $events = Register-ClawdTalkCall -Slug oat-milk-sweep -To '+1 212 555 0187' -At (Get-Date).AddMinutes(2) -Force }
         'Wait-ClawdTalkEvent #4' = { $slug = (& $AgentMission 'Oat milk sweep').Slug; $events = Register-ClawdTalkCall -Slug $slug -To '+1 212 555 0188', '+1 212 555 0189' -At (Get-Date).AddMinutes(2) -Force }
@@ -173,10 +177,9 @@ BeforeDiscovery {
         'Add-ClawdTalkAgent #2' = 'an assistant id of the author''s account (assistant-7c1e)'
         'Add-ClawdTalkLinkedAgent #1' = 'an assistant id of the author''s account (assistant-7c1e)'
         'Connect-ClawdTalk #1' = 'reads the key at an interactive prompt (Read-Host); Configuration.Tests.ps1 connects with a SecureString'
-        'Connect-ClawdTalk #2' = 'a server on a fixed port (5080); Configuration.Tests.ps1 connects to the sandbox the same way'
+        'Connect-ClawdTalk #2' = 'a sandbox on a fixed port (8787) with its default key; Configuration.Tests.ps1 connects to the sandbox the same way'
         'Connect-ClawdTalk #3' = 'needs a SecretManagement vault holding the key'
         'Connect-ClawdTalk #4' = 'reads the key at an interactive prompt (Read-Host); Configuration.Tests.ps1 sets the owner numbers'
-        'Disconnect-ClawdTalk #2' = 'shows a failure on purpose (no key left): Test-ClawdTalkConnection writes NoApiKey'
         'Get-ClawdTalkGateway #2' = 'reads /srv/openclaw/openclaw.json, outside the test''s folder; Gateway.Tests.ps1 reads a file given by -Path -Offline'
         'Register-ClawdTalkCall #1' = 'waits for the callees'' business hours (Mon-Fri 09:00-17:00 in their zone): up to two and a half days of service time'
         'Install-ClawdTalkBridgeService #1' = 'reads the key at an interactive prompt and starts a unit in the real service manager; Bridge.Tests.ps1 writes one with -NoStart'

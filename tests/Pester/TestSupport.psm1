@@ -223,4 +223,17 @@ function Assert-NoSecret {
     }
 }
 
+<#
+.SYNOPSIS
+    Puts a stand-in for the crontab program first on PATH for this test file (the xunit suite's poller tests use the
+    user's real crontab at the same time, and restore it afterwards). It keeps the table in a file of the test's home and
+    answers -l, - and -r as crontab does; the module finds it as it finds the real one. Returns the PATH to restore.
+#>
+function Use-TestCrontab([Parameter(Mandatory)] [string] $TestHome) {
+    $bin = New-TestBin -Directory $TestHome
+    $saved = $env:PATH
+    $env:PATH = $bin + [System.IO.Path]::PathSeparator + $env:PATH
+    $saved
+}
+
 Export-ModuleMember -Function *-*

@@ -186,7 +186,7 @@ namespace ClawdTalk.Api
                     throw new ClawdTalkApiException("InvalidServerResponse", ErrorCategory.InvalidResult,
                         $"{method} {shownPath}: the response body could not be read ({ex.GetType().Name}).", response.StatusCode, null, method.Method, shownPath, target ?? shownPath, ex);
                 }
-                if (!response.IsSuccessStatusCode) throw MapError(response, text, method.Method, shownPath, resource, target);
+                if (!response.IsSuccessStatusCode) throw MapError(response, text, method.Method, shownPath, resource, target, _connection);
                 if (string.IsNullOrWhiteSpace(text)) return null;
                 try { return Json.ParseOutside(text); }
                 catch (JsonException ex)
@@ -223,13 +223,17 @@ namespace ClawdTalk.Api
             new ClawdTalkException("ResponseTooLarge", ErrorCategory.InvalidResult,
                 $"The service's response exceeds {MaxResponseBytes / (1024 * 1024)} MiB and was not read.", r.RequestMessage?.RequestUri?.AbsolutePath);
 
-        /// <summary>Maps a non-2xx answer to a typed exception: the contract's three JSON error shapes and plain text.</summary>
-        internal static ClawdTalkApiException MapError(HttpResponseMessage response, string body, string method, string path, string? resource, object? target)
+        /// <summary>
+        /// Maps a non-2xx answer to a typed exception: the contract's three JSON error shapes and plain text. The message says
+        /// what happened once (the service's own words when they already name it), and the recommended action what to do.
+        /// </summary>
+        internal static ClawdTalkApiException MapError(HttpResponseMessage response, string body, string method, string path, string? resource, object? target,
+            ClawdTalkConnection? connection = null)
         {
             var (code, message) = ParseErrorBody(body);
             var status = (int)response.StatusCode;
             var server = message ?? response.ReasonPhrase ?? "no message";
-            string id; ErrorCategory cat; string text;
+            string id; ErrorCategory cat; string text; string? action = null;
             var failure = ServiceFailure(status, code);
             if (failure != null)
                 return new ClawdTalkApiException(failure, ErrorCategory.InvalidResult, $"{method} {path}: The service could not do it ({code}): {server}",
@@ -237,22 +241,73 @@ namespace ClawdTalk.Api
             switch (status)
             {
                 case 400: id = "BadRequest"; cat = ErrorCategory.InvalidArgument; text = $"The service rejected the request: {server}"; break;
-                case 401: id = "ApiUnauthorized"; cat = ErrorCategory.PermissionDenied; text = $"The service rejected the API key: {server}"; break;
+                case 401:
+                    id = "ApiUnauthorized"; cat = ErrorCategory.PermissionDenied;
+                    text = $"The service rejected the API key{(connection != null ? $" {connection.MaskedKey} (from {connection.KeySource})" : "")}: {server}";
+                    action = KeyAdvice;
+                    break;
                 case 402:
                 case 403:
                     id = IsPlanError(code, server) ? "PaidPlanRequired" : "ApiForbidden"; cat = ErrorCategory.PermissionDenied;
-                    text = id == "PaidPlanRequired" ? $"This needs a paid ClawdTalk plan with a dedicated number: {server}" : $"The service refused the request: {server}"; break;
-                case 404: id = (resource ?? "Resource") + "NotFound"; cat = ErrorCategory.ObjectNotFound; text = $"{resource ?? "Resource"} not found: {server}"; break;
+                    text = id == "PaidPlanRequired" ? $"This needs a paid ClawdTalk plan with a dedicated number: {server}" : $"The service refused the request: {server}";
+                    if (id == "PaidPlanRequired") action = "Calls to numbers other than the owner's need a paid plan with a dedicated number: see your account at https://clawdtalk.com.";
+                    break;
+                case 404:
+                    id = (resource ?? "Resource") + "NotFound"; cat = ErrorCategory.ObjectNotFound;
+                    // the service's message usually names what is missing already ("Mission 'mis_9' not found"): said once
+                    var what = resource == null ? "Resource" : Words(resource);
+                    text = server.IndexOf("not found", StringComparison.OrdinalIgnoreCase) >= 0 ? server
+                        : target is string t && t.Length > 0 ? $"{what} '{t}' not found ({server})" : $"{what} not found ({server})";
+                    action = NotFoundAdvice(resource);
+                    break;
                 case 408: id = "RequestTimeout"; cat = ErrorCategory.OperationTimeout; text = $"The service timed out: {server}"; break;
                 case 409: id = "Conflict"; cat = ErrorCategory.ResourceExists; text = $"Conflict: {server}"; break;
                 case 422: id = "ValidationFailed"; cat = ErrorCategory.InvalidArgument; text = $"The service rejected the request: {server}"; break;
-                case 429: id = "RateLimited"; cat = ErrorCategory.ResourceUnavailable; text = $"Rate limited by the service: {server}"; break;
+                case 429:
+                    id = "RateLimited"; cat = ErrorCategory.ResourceUnavailable; text = $"Rate limited by the service: {server}";
+                    action = "Wait a moment and run it again; fewer requests in parallel (-ThrottleLimit) help.";
+                    break;
                 default:
                     id = status >= 500 ? "ServerError" : "ApiError"; cat = status >= 500 ? ErrorCategory.ResourceUnavailable : ErrorCategory.NotSpecified;
                     text = $"The service answered {status}: {server}"; break;
             }
-            return new ClawdTalkApiException(id, cat, $"{method} {path}: {text}", response.StatusCode, code, method, path, target ?? path, null, RetryAfter(response));
+            return new ClawdTalkApiException(id, cat, $"{method} {path}: {text}", response.StatusCode, code, method, path, target ?? path, null, RetryAfter(response))
+            { RecommendedAction = action };
         }
+
+        /// <summary>Where API keys come from and which commands set one (a missing key and a rejected key say it alike).</summary>
+        internal const string KeyAdvice =
+            "API keys come from your ClawdTalk account (https://clawdtalk.com). Set one for this session with "
+            + "Connect-ClawdTalk -ApiKey (Read-Host -AsSecureString) (-Persist keeps it in the configuration file), or with "
+            + "Set-ClawdTalkConfiguration -ApiKey; the CLAWDTALK_API_KEY environment variable overrides the file.";
+
+        /// <summary>`ScheduledEvent` → `Scheduled event`.</summary>
+        static string Words(string pascal)
+        {
+            var sb = new StringBuilder(pascal.Length + 4);
+            for (var i = 0; i < pascal.Length; i++)
+            {
+                if (i > 0 && char.IsUpper(pascal[i])) sb.Append(' ').Append(char.ToLowerInvariant(pascal[i]));
+                else sb.Append(pascal[i]);
+            }
+            return sb.ToString();
+        }
+
+        /// <summary>Which command lists what a 404 did not find.</summary>
+        static string NotFoundAdvice(string? resource) => resource switch
+        {
+            "Mission" => "Get-ClawdTalkMission lists this account's missions and Get-ClawdTalkMissionState the ids each slug holds; Tab after -MissionId offers them.",
+            "Run" => "Get-ClawdTalkRun -MissionId <id> lists a mission's runs; Tab after -RunId offers the runs this machine knows.",
+            "Plan" => "The run has no plan yet: New-ClawdTalkPlan (or Initialize-ClawdTalkMission -Step) gives it one.",
+            "Step" => "Get-ClawdTalkPlan shows the run's steps; Tab after -StepId offers them.",
+            "Assistant" => "Get-ClawdTalkAssistant lists this account's assistants; Tab after -AssistantId offers them.",
+            "ScheduledEvent" => "Get-ClawdTalkScheduledEvent lists a mission's or an assistant's scheduled calls and texts; Tab after -EventId offers them.",
+            "Call" => "Get-ClawdTalkCall takes the id Start-ClawdTalkCall returned; Tab after -CallId offers this session's calls.",
+            "Conversation" => "A conversation id comes from a finished call (ConversationId of Wait-ClawdTalkEvent's output); Tab after -ConversationId offers them.",
+            "Approval" => "Get-ClawdTalkApproval lists the approval requests.",
+            "PhoneNumber" => "Get-ClawdTalkPhoneNumber lists this account's numbers.",
+            _ => "Check the id: Tab after the parameter name offers the ids this machine knows.",
+        };
 
         /// <summary>
         /// The ErrorId of a failure the service reports as its own (a 4xx other than the auth, plan, not-found, conflict and

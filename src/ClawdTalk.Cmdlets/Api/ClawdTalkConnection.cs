@@ -35,7 +35,10 @@ namespace ClawdTalk.Api
         /// </summary>
         public double TimeScale => BitConverter.Int64BitsToDouble(System.Threading.Interlocked.Read(ref _timeScaleBits));
 
-        /// <summary>Learns the time scale from an answer's headers: the factor when present and sane, else real time.</summary>
+        /// <summary>The service's clock: this machine's for the real service, the sandbox's own when it runs faster.</summary>
+        public ServiceClock Clock { get; } = new ServiceClock();
+
+        /// <summary>Learns the time scale from an answer's headers: the factor when present and sane, else real time; and the service's clock.</summary>
         internal void ObserveTimeScale(System.Net.Http.HttpResponseMessage response)
         {
             double scale = 1;
@@ -45,6 +48,7 @@ namespace ClawdTalk.Api
                         && f > 0 && !double.IsInfinity(f) && !double.IsNaN(f))
                     { scale = Math.Min(f, 1e6); break; }
             System.Threading.Interlocked.Exchange(ref _timeScaleBits, BitConverter.DoubleToInt64Bits(scale));
+            Clock.Observe(scale, response.Headers.Date);
         }
 
         /// <summary>A service-time duration (a poll interval, a wait the guidance gives) in real time at this connection's scale.</summary>

@@ -121,6 +121,31 @@ namespace ClawdTalk.Api
             }
         }
 
+        /// <summary>
+        /// <see cref="CreateOnceAsync"/> for a time that may move later (no fixed -At: the default start, a retry): when the service
+        /// refuses it as no longer a minute ahead (the request came later than planned: a confirmation, transport retries, a
+        /// clock that runs faster), nothing was created, so the event is asked for again at <paramref name="later"/>(), at most
+        /// twice more. <paramref name="moved"/> hears of each new time.
+        /// </summary>
+        public async Task<JObject> CreateMovableAsync(string assistantId, JObject body, ICollection<string> known, Func<DateTimeOffset> later,
+            Action<DateTimeOffset> moved, CancellationToken ct)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try { return await CreateOnceAsync(assistantId, body, known, ct).ConfigureAwait(false); }
+                catch (ClawdTalkException ex) when (ex.ErrorId == TooSoon && attempt < 3)
+                {
+                    var at = Ceil(later());
+                    _log($"The service refused {(string?)body["scheduled_at"]} as less than a minute ahead; asking for {ApiText.Iso(at)} instead.");
+                    body["scheduled_at"] = ApiText.Iso(at);
+                    moved(at);
+                }
+            }
+        }
+
+        /// <summary>The ErrorId of a time the service refused as less than a minute ahead.</summary>
+        internal const string TooSoon = "ScheduleTooSoon";
+
         /// <summary>The listed event that <paramref name="body"/> describes; provable=false when the list does not carry the fields to tell.</summary>
         internal static (JObject? found, bool provable) Find(IReadOnlyList<JObject> list, JObject body, ICollection<string> known)
         {
@@ -155,7 +180,7 @@ namespace ClawdTalk.Api
         {
             var code = (ex.ServerCode ?? "").ToLowerInvariant();
             if (code.Contains("scheduled_at") || (ex.ErrorId == ErrorIds.ValidationFailed && ex.Message.IndexOf("scheduled_at", StringComparison.OrdinalIgnoreCase) >= 0))
-                return new ClawdTalkException("ScheduleTooSoon", ErrorCategory.InvalidArgument,
+                return new ClawdTalkException(TooSoon, ErrorCategory.InvalidArgument,
                     $"The service refused the time {(string?)body["scheduled_at"]} for {target}: it must be at least a minute ahead when it arrives ({ex.Message}). Nothing was scheduled for it.", target, ex);
             if (code.Contains("phone") || (ex.ErrorId == ErrorIds.ValidationFailed && ex.Message.IndexOf("E.164", StringComparison.OrdinalIgnoreCase) >= 0))
                 return new ClawdTalkException("InvalidPhoneNumber", ErrorCategory.InvalidArgument, $"The service refused the number {target}: {ex.Message}", target, ex);

@@ -90,9 +90,9 @@ namespace ClawdTalk.Bridge
                 CallOutcomeKind.InboundEnded => $"An inbound call ended{length}.",
                 CallOutcomeKind.Answered => $"{who}{about} was answered and completed{length}.",
                 CallOutcomeKind.Completed => $"{who}{about} was connected and ended when the other side hung up{length}.",
-                CallOutcomeKind.VoicemailLeft => $"{who}{about} reached voicemail" + (string.IsNullOrWhiteSpace(voicemail) ? "; a message was left."
+                CallOutcomeKind.VoicemailLeft => $"{who}{about} went to voicemail" + (string.IsNullOrWhiteSpace(voicemail) ? "; a message was left."
                     : withVoicemail ? $"; the message left was: \"{SpeechText.Preview(voicemail, 200)}\"" : "; a message was left."),
-                CallOutcomeKind.VoicemailFailed => $"{who}{about} reached voicemail, but no message was left (no beep was detected){why}.",
+                CallOutcomeKind.VoicemailFailed => $"{who}{about} went to voicemail, but no message was left (no beep was detected){why}.",
                 CallOutcomeKind.NoAnswer => Norm(reason) == "amd_silence" ? $"{who}{about} was not answered: only silence was detected." : $"{who}{about} was not answered{why}.",
                 CallOutcomeKind.Busy => $"{who}{about} got a busy signal.",
                 CallOutcomeKind.Failed => $"{who}{about} failed to connect{why}.",

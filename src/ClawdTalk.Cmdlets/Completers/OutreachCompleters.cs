@@ -14,7 +14,8 @@ namespace ClawdTalk.Completers
 {
     /// <summary>
     /// The assistants this session has seen (listed, created, changed), for tab completion. When it is empty or a minute
-    /// old, a completion reads the first page of assistants from the service (two seconds at most; never an error).
+    /// old, a completion reads the first page of assistants from the service (<see cref="ServiceLookup"/>: two seconds at
+    /// most, never an error).
     /// </summary>
     internal sealed class AssistantCache
     {
@@ -47,18 +48,9 @@ namespace ClawdTalk.Completers
 
         void Refresh(ModuleSession session)
         {
-            try
-            {
-                var api = session.ClientFor(ConnectionResolver.Resolve(session));
-                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                var token = api.SendAsync(HttpMethod.Get, "assistants?pageSize=100&page=1", null, RequestKind.Idempotent, cts.Token, null, "Assistant", null, noRetry: true)
-                    .GetAwaiter().GetResult();
-                Seen(Json.UnwrapList(token, "assistants").Select(Assistant.From), complete: true);
-            }
-            catch (Exception)
-            {
-                lock (_gate) _fetched = DateTime.UtcNow; // not connected or unreachable: do not retry at every key press
-            }
+            var token = ServiceLookup.Fetch(session, "assistants?pageSize=100&page=1", "Assistant");
+            if (token != null) Seen(Json.UnwrapList(token, "assistants").Select(Assistant.From), complete: true);
+            else lock (_gate) _fetched = DateTime.UtcNow; // not connected or unreachable: do not retry at every key press
         }
     }
 
@@ -78,19 +70,11 @@ namespace ClawdTalk.Completers
         }
     }
 
-    /// <summary>Completes assistant ids, showing each assistant's name.</summary>
-    public sealed class AssistantIdCompleter : IArgumentCompleter
+    /// <summary>Completes assistant ids, showing each assistant's name (an id completer over the session's <see cref="AssistantCache"/>).</summary>
+    public sealed class AssistantIdCompleter : IdCompleter
     {
-        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
-        {
-            var session = ModuleSession.Current;
-            var items = session.Feature(() => new AssistantCache()).Items(session);
-            var word = (wordToComplete ?? "").Trim('\'', '"');
-            return items.Where(i => i.Id.StartsWith(word, StringComparison.OrdinalIgnoreCase) || (word.Length > 0 && i.Name.StartsWith(word, StringComparison.OrdinalIgnoreCase)))
-                .OrderBy(i => i.Id, StringComparer.Ordinal)
-                .Select(i => new CompletionResult(i.Id, $"{i.Id} {i.Name}".Trim(), CompletionResultType.ParameterValue, i.Name.Length > 0 ? i.Name : i.Id))
-                .ToList();
-        }
+        internal override IEnumerable<Item> Items(ModuleSession session, IDictionary bound) =>
+            session.Feature(() => new AssistantCache()).Items(session).OrderBy(i => i.Id, StringComparer.Ordinal).Select(i => new Item(i.Id, i.Name, i.Name));
     }
 
     /// <summary>Completes the time zone ids this system knows (IANA on Linux and macOS).</summary>

@@ -29,8 +29,12 @@ namespace ClawdTalk.Config
                 source = ConfigStore.IsReference((string?)Config()["api_key"], out var name) ? $"config ({path}, via ${{{name}}})" : $"config ({path})";
             }
             if (string.IsNullOrEmpty(key))
-                throw Errors.Terminating("NoApiKey", ErrorCategory.AuthenticationError,
-                    $"No ClawdTalk API key: set {KeyEnv}, run Connect-ClawdTalk -ApiKey (Read-Host -AsSecureString), or Set-ClawdTalkConfiguration -ApiKey.");
+            {
+                var none = Errors.Terminating("NoApiKey", ErrorCategory.AuthenticationError,
+                    $"No ClawdTalk API key: none was set with Connect-ClawdTalk, in {KeyEnv} or in the configuration file ({path}).");
+                none.RecommendedAction = ApiClient.KeyAdvice;
+                throw none;
+            }
 
             var apiBase = ApiBaseFrom(Environment.GetEnvironmentVariable(UrlEnv), isFullBase: true)
                           ?? ApiBaseFrom(ConfigStore.Resolve(Config(), "server", path), isFullBase: false)

@@ -67,6 +67,26 @@ namespace ClawdTalk.Missions
         public static string Words(OrderedDictionary counts) =>
             string.Join(", ", counts.Keys.Cast<string>().Select(k => $"{counts[k]} {k}"));
 
+        /// <summary>The one wording of outcomes (<see cref="ScheduledEvents.Outcomes"/>) with the service's words beside each group:
+        /// "1 reached (1 answered), 2 not reached (1 voicemail, 1 busy), 1 open".</summary>
+        public static string Grouped(IEnumerable<EventRecord> lastAttempts)
+        {
+            var list = lastAttempts.ToList();
+            var groups = list.Select(r => (r, g: GroupOf(r))).ToList();
+            var parts = new List<string>();
+            foreach (var g in new[] { OutcomeGroup.Reached, OutcomeGroup.NotReached, OutcomeGroup.Cancelled, OutcomeGroup.Open })
+            {
+                var members = groups.Where(x => x.g == g).Select(x => x.r).ToList();
+                if (members.Count == 0 && g != OutcomeGroup.Reached && g != OutcomeGroup.NotReached) continue;
+                var words = g == OutcomeGroup.Open || members.Count == 0 ? "" : $" ({Words(Counts(members))})";
+                parts.Add($"{members.Count} {ScheduledEvents.Outcomes.Word(g)}{words}");
+            }
+            return string.Join(", ", parts);
+        }
+
+        static OutcomeGroup GroupOf(EventRecord r) =>
+            ScheduledEvents.Outcomes.Group(r.IsCall, r.IsFinal, r.Status == "canceled" || r.Status == "cancelled" ? r.Status : r.Outcome, r.Status == "failed" || r.Status == "missing");
+
         public static MissionProgress Read(string slug, JObject entry, ProgressReads reads, DateTimeOffset now)
         {
             var p = new MissionProgress
@@ -105,7 +125,9 @@ namespace ClawdTalk.Missions
             p.Calls = last.Count(r => r.IsCall);
             p.Texts = last.Count(r => !r.IsCall);
             p.OutcomeCounts = Counts(last);
-            p.Outcomes = Words(p.OutcomeCounts);
+            p.Outcomes = Grouped(last);
+            p.Reached = last.Count(r => GroupOf(r) == OutcomeGroup.Reached);
+            p.NotReached = last.Count(r => GroupOf(r) == OutcomeGroup.NotReached);
             var maxAttempts = EventRecords.Policy(entry).MaxAttempts;
             p.RetriesDue = last.Count(r => r.IsRetryableFailure && !r.Handled && r.Attempt < maxAttempts);
             p.PendingEvents = records.Where(r => !r.IsFinal).OrderBy(r => r.ScheduledAt ?? DateTimeOffset.MaxValue).Select(r => new ProgressEvent

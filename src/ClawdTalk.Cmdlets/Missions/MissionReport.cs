@@ -17,6 +17,8 @@ namespace ClawdTalk.Missions
         public string Channel = "call";
         public int Attempts;
         public string Outcome = "";
+        /// <summary>Reached, not reached, cancelled or open: the one grouping (<see cref="ScheduledEvents.Outcomes"/>).</summary>
+        public OutcomeGroup Group;
         public int? DurationSeconds;
         public string? Insight;
     }
@@ -61,6 +63,8 @@ namespace ClawdTalk.Missions
                 {
                     Name = name, To = Json.Str(last, "to") ?? "", Channel = Json.Str(last, "channel") ?? "call", Attempts = ordered.Count,
                     Outcome = terminal ? Json.Str(last, "outcome") ?? Json.Str(last, "call_status") ?? status! : status == "in_progress" ? "in progress" : "scheduled",
+                    Group = ScheduledEvents.Outcomes.Group((Json.Str(last, "channel") ?? "call") != "sms", terminal,
+                        Json.Str(last, "outcome") ?? Json.Str(last, "call_status"), status == "failed"),
                     DurationSeconds = ordered.Sum(e => Json.Int(e, "duration_seconds") ?? 0) is int d && d > 0 ? d : (int?)null,
                     Insight = conv == null ? null : insight(conv),
                 });
@@ -112,7 +116,6 @@ th{color:#667085;font-size:12px}#timeline td:first-child{white-space:nowrap}td.n
               .Append(" · run ").Append(H(d.RunId)).Append("</div>\n");
 
             // summary and result
-            var reached = d.Targets.Count(t => t.Outcome == "answered" || t.Outcome == "sent" || t.Outcome == "completed");
             var attempts = d.Targets.Sum(t => t.Attempts);
             var talk = d.Targets.Sum(t => t.DurationSeconds ?? 0);
             sb.Append("<h2>Summary</h2><div class=\"card\" id=\"summary\"><dl class=\"kv\">");
@@ -120,7 +123,7 @@ th{color:#667085;font-size:12px}#timeline td:first-child{white-space:nowrap}td.n
             if (!string.IsNullOrEmpty(d.Instructions)) Kv(sb, "Instructions", H(d.Instructions));
             Kv(sb, "Started", H(Time(d.StartedAt)));
             if (d.EndedAt.HasValue) Kv(sb, "Last change", H(Time(d.EndedAt)));
-            Kv(sb, "Targets", $"{d.Targets.Count} ({reached} reached, {d.Targets.Count - reached} not reached), {attempts} attempt(s), {H(Duration(talk))} talk time");
+            Kv(sb, "Targets", $"{d.Targets.Count} ({H(ScheduledEvents.Outcomes.Counts(d.Targets.Select(t => t.Group)))}), {attempts} attempt(s), {H(Duration(talk))} talk time");
             Kv(sb, "Plan", string.Join(" · ", d.Steps.Select(s => $"{H(Json.Str(s, "description") ?? Json.Str(s, "step_id"))} <span class=\"badge s-{H(Json.Str(s, "status"))}\">{H(Json.Str(s, "status"))}</span>")));
             Kv(sb, "Agents", H(string.Join(", ", d.Agents.Select(a => Json.Str(a, "telnyx_agent_id", "agent_id") ?? "")) is string ag && ag.Length > 0 ? ag : "none linked"));
             sb.Append("</dl></div>\n");

@@ -33,6 +33,17 @@ namespace ClawdTalk
         /// <summary>The service's JSON for the call, every field included.</summary>
         public object? Raw { get; internal set; }
 
+        /// <summary>Reached, NotReached, Cancelled or Open: the one grouping of outcomes (voicemail is not reached).</summary>
+        public OutcomeGroup OutcomeGroup => ScheduledEvents.Outcomes.Group(true, IsEnded, Outcome ?? StatusText,
+            Status == DirectCallStatus.Failed || Status == DirectCallStatus.NoAnswer || Status == DirectCallStatus.Busy);
+
+        /// <summary>The callee, or `(owner)` for a call to the owner's phone.</summary>
+        public string Callee => string.IsNullOrEmpty(To) ? "(owner)" : To!;
+
+        /// <summary>The talk time as m:ss once known; empty for a call that never connected.</summary>
+        public string Duration => DurationSeconds is int d && (IsEnded || d > 0) && (d > 0 || AnsweredAt.HasValue)
+            ? $"{d / 60}:{d % 60:00}" : "";
+
         public override string ToString() => CallId;
 
         internal static DirectCall FromJson(JObject o, string? fallbackTo = null)

@@ -27,6 +27,8 @@ namespace ClawdTalk
         public double? LatencyMs { get; internal set; }
         public string? ErrorId { get; internal set; }
         public string Message { get; internal set; } = "";
+        /// <summary>What to do about a failure: where keys come from and which command sets one, how to reach the service…</summary>
+        public string? RecommendedAction { get; internal set; }
     }
 
     /// <summary>The configuration file's values; secrets masked, `${ENV}` references shown as written.</summary>

@@ -87,6 +87,12 @@ namespace ClawdTalk
             get { var n = 0; foreach (var s in Steps) if (s.Status == StepStatus.Completed || s.Status == StepStatus.Skipped) n++; return n; }
         }
 
+        /// <summary>`1/2`: steps done of all steps.</summary>
+        public string Progress => $"{Done}/{Steps.Length}";
+
+        /// <summary>`calls=Completed, report=Pending`: each step and its status, in order.</summary>
+        public string StepStatuses => string.Join(", ", System.Linq.Enumerable.Select(Steps, s => $"{s.StepId}={s.Status}"));
+
         /// <summary>True when every step is completed, skipped or failed.</summary>
         public bool IsTerminal
         {
@@ -208,6 +214,8 @@ namespace ClawdTalk
         public string? Status { get; internal set; }
         /// <summary>The insight named `summary`, else the first result.</summary>
         public string? Summary { get; internal set; }
+        /// <summary>The insight named `score`, as a number, when the service gives one.</summary>
+        public double? Score { get; internal set; }
         /// <summary>Every insight's `result`, in order.</summary>
         public object?[] Results { get; internal set; } = Array.Empty<object?>();
         /// <summary>The insights as the service sent them (`name`, `result`, …).</summary>
@@ -227,11 +235,15 @@ namespace ClawdTalk
             var results = new object?[items.Count];
             var insights = new object?[items.Count];
             string? summary = null;
+            double? score = null;
             for (var i = 0; i < items.Count; i++)
             {
                 results[i] = Json.ToPowerShell(items[i]["result"]);
                 insights[i] = Json.ToPowerShell(items[i]);
                 if (summary == null && string.Equals(Json.Str(items[i], "name"), "summary", StringComparison.OrdinalIgnoreCase)) summary = Json.Str(items[i], "result");
+                if (score == null && string.Equals(Json.Str(items[i], "name"), "score", StringComparison.OrdinalIgnoreCase)
+                    && double.TryParse(Json.Str(items[i], "result"), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var sc)
+                    && !double.IsNaN(sc) && !double.IsInfinity(sc)) score = sc;
             }
             if (summary == null && items.Count > 0) summary = Json.Str(items[0], "result");
             return new ConversationInsight
@@ -240,6 +252,7 @@ namespace ClawdTalk
                 InsightId = Json.Str(o, "id"),
                 Status = Json.Str(o, "status"),
                 Summary = summary,
+                Score = score,
                 Results = results,
                 Insights = insights,
                 CreatedAt = Json.Date(o, "created_at"),
@@ -280,6 +293,7 @@ namespace ClawdTalk
         public string? PhoneNumberId { get; internal set; }
         /// <summary>The plan's step ids, in order.</summary>
         public string[] StepIds { get; internal set; } = Array.Empty<string>();
+        public int StepCount => StepIds.Length;
         /// <summary>The mission's memory: keys to values.</summary>
         public object? Memory { get; internal set; }
         public string? ResultSummary { get; internal set; }

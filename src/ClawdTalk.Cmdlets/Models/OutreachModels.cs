@@ -9,6 +9,12 @@ namespace ClawdTalk
     /// <summary>Where a scheduled call or text stands (`pending`, `in_progress`, `completed`, `failed` on the wire).</summary>
     public enum ScheduledEventStatus { Pending, InProgress, Completed, Failed, Unknown }
 
+    /// <summary>
+    /// How a call or text ended, in the words every view, the wait's progress line and the report share: Reached (a call
+    /// answered, a text sent), NotReached (voicemail, no answer, busy, failed), Cancelled, or Open (not over yet).
+    /// </summary>
+    public enum OutcomeGroup { Open, Reached, NotReached, Cancelled }
+
     /// <summary>What a scheduled event does: place a call or send a text.</summary>
     public enum ScheduledEventChannel { Call, Sms }
 
@@ -160,6 +166,15 @@ namespace ClawdTalk
 
         /// <summary>True once it is completed or failed (a cancelled event is failed with call status canceled).</summary>
         public bool IsTerminal => Status == ScheduledEventStatus.Completed || Status == ScheduledEventStatus.Failed;
+
+        /// <summary>Reached, NotReached, Cancelled or Open: the one grouping of outcomes (voicemail is not reached).</summary>
+        public OutcomeGroup OutcomeGroup =>
+            ScheduledEvents.Outcomes.Group(Channel == ScheduledEventChannel.Call, IsTerminal, Outcome ?? CallStatus, Status == ScheduledEventStatus.Failed);
+
+        /// <summary>Where it stands in one word: its outcome once over (answered, voicemail, busy, sent…), else its call status or status.</summary>
+        public string State => IsTerminal
+            ? (Outcome ?? CallStatus ?? (Status == ScheduledEventStatus.Completed ? (Channel == ScheduledEventChannel.Sms ? "sent" : "completed") : "failed"))
+            : CallStatus ?? (Status == ScheduledEventStatus.InProgress ? "in-progress" : Status == ScheduledEventStatus.Unknown ? "unknown" : "pending");
 
         /// <summary>True when it was cancelled before it ran.</summary>
         public bool IsCanceled =>

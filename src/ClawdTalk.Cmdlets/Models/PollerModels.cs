@@ -25,6 +25,8 @@ namespace ClawdTalk
         public bool Orphaned { get; internal set; }
         /// <summary>True when the agent's session is told when the mission ends (Register-ClawdTalkPoller -NotifyAgent).</summary>
         public bool NotifyAgent { get; internal set; }
+        /// <summary>Its mission's status, with `(orphaned)` when the poller outlived it.</summary>
+        public string Mission => Orphaned ? MissionStatus + " (orphaned)" : MissionStatus;
 
         public override string ToString() => Slug;
     }
@@ -57,6 +59,8 @@ namespace ClawdTalk
         public int EventCount { get; internal set; }
         /// <summary>Scheduled events not finished yet (pending or in progress).</summary>
         public int PendingEvents { get; internal set; }
+        /// <summary>`2/4`: the events still open of all the mission's events.</summary>
+        public string Open => $"{PendingEvents}/{EventCount}";
         /// <summary>Steps this tick marked done.</summary>
         public string[] StepsAdvanced { get; internal set; } = Array.Empty<string>();
         /// <summary>Events this tick scheduled as retries of failed calls.</summary>

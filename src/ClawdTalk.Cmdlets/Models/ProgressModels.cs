@@ -40,8 +40,13 @@ namespace ClawdTalk
         public int Unrecorded { get; internal set; }
         /// <summary>How the targets' last attempts ended, by outcome (answered, voicemail, no-answer, busy, failed, sent…).</summary>
         public OrderedDictionary OutcomeCounts { get; internal set; } = new OrderedDictionary();
-        /// <summary>The outcome counts in words ("2 answered, 1 voicemail").</summary>
+        /// <summary>The outcomes in the module's one wording, with the service's words beside each group
+        /// ("1 reached (1 answered), 2 not reached (1 voicemail, 1 busy), 1 open").</summary>
         public string Outcomes { get; internal set; } = "";
+        /// <summary>Targets reached: a call answered, a text sent.</summary>
+        public int Reached { get; internal set; }
+        /// <summary>Targets not reached: voicemail, no answer, busy, failed.</summary>
+        public int NotReached { get; internal set; }
 
         /// <summary>Scheduled calls and texts not over yet.</summary>
         public ProgressEvent[] PendingEvents { get; internal set; } = Array.Empty<ProgressEvent>();

@@ -142,8 +142,8 @@ namespace ClawdTalk.Pollers
             var outcome = status == RunStatus.Succeeded ? "succeeded" : status == RunStatus.Failed ? "failed" : status == RunStatus.Cancelled ? "cancelled" : Wire.Run(status);
             var text = $"Mission \"{name}\" ({slug}) ended: {outcome}.";
             if (!string.IsNullOrWhiteSpace(reason)) text += " " + Quoted(reason).TrimEnd('.') + ".";
-            if (calls.Count > 0) text += $" Calls: {calls.Count} ({MissionProgressReader.Words(MissionProgressReader.Counts(calls))}).";
-            if (texts.Count > 0) text += $" Texts: {texts.Count} ({MissionProgressReader.Words(MissionProgressReader.Counts(texts))}).";
+            if (calls.Count > 0) text += $" Calls: {calls.Count} ({MissionProgressReader.Grouped(calls)}).";
+            if (texts.Count > 0) text += $" Texts: {texts.Count} ({MissionProgressReader.Grouped(texts)}).";
             var conversations = calls.Any(r => r.ConversationId != null);
             text += status switch
             {

@@ -6,8 +6,8 @@ namespace ClawdTalk.ScheduledEvents
     /// <summary>
     /// How often Wait-ClawdTalkEvent looks, after the service's published guidance: an event weeks or days away is checked
     /// every few hours, one within a day hourly, one within the hour every 5 minutes, one that is due or running every
-    /// 30 seconds; a check is also made right after the next scheduled time. A time scale (the sandbox runs N times faster)
-    /// divides every wait.
+    /// 30 seconds; a check is also made right after the next scheduled time. Times are the service's (its clock: a sandbox's
+    /// runs N times faster), and the time scale divides every wait.
     /// </summary>
     internal static class PollSchedule
     {
@@ -25,17 +25,6 @@ namespace ClawdTalk.ScheduledEvents
             // wake just after the scheduled time rather than sleep past it
             var toDue = remaining + TimeSpan.FromSeconds(1);
             return toDue < g ? toDue : g;
-        }
-
-        /// <summary>
-        /// Service time left until <paramref name="scheduledAt"/> for an event the service received at
-        /// <paramref name="createdAt"/>, when the service's clock runs <paramref name="timeScale"/> times faster from then on.
-        /// </summary>
-        public static TimeSpan Remaining(DateTimeOffset scheduledAt, DateTimeOffset? createdAt, DateTimeOffset now, double timeScale)
-        {
-            if (timeScale <= 1 || createdAt == null || createdAt.Value > now) return scheduledAt - now;
-            var elapsed = TimeSpan.FromTicks((long)((now - createdAt.Value).Ticks * timeScale));
-            return (scheduledAt - createdAt.Value) - elapsed;
         }
 
         /// <summary>The real time to sleep before the next check of <paramref name="remainings"/> (service time each; zero or less when due).</summary>

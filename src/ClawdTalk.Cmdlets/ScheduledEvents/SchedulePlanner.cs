@@ -28,7 +28,9 @@ namespace ClawdTalk.ScheduledEvents
     /// the service's one-minute minimum holds when the request arrives; an -At or a target's time up to a minute short of
     /// that minimum is moved to it with a warning), the stagger between targets, a target's own time,
     /// and -TimeWindow in the callee's zone (targets moved to the same opening are spaced by the stagger too). Time comes
-    /// from a <see cref="TimeProvider"/>.
+    /// from a <see cref="TimeProvider"/>: the service's clock (<see cref="ServiceClock"/>), on which the times a user gives
+    /// (-At, a target's At) are placed as far ahead as they are on this machine's, and whose scale widens the margins
+    /// (a request's real latency is more of a clock that runs faster).
     /// </summary>
     internal sealed class SchedulePlanner
     {
@@ -39,21 +41,36 @@ namespace ClawdTalk.ScheduledEvents
         /// <summary>What a time moved to the service's minimum keeps in hand for its request to arrive.</summary>
         public static readonly TimeSpan SendMargin = TimeSpan.FromSeconds(5);
 
+        /// <summary>
+        /// The service time a request may spend on its way at this clock scale: <see cref="SendMargin"/>, or a quarter of a real
+        /// second where the service's clock runs so fast (a sandbox at 600×) that this is more.
+        /// </summary>
+        public static TimeSpan Slack(double scale) =>
+            scale <= 1 ? SendMargin : TimeSpan.FromTicks(Math.Max(SendMargin.Ticks, (long)(TimeSpan.TicksPerSecond / 4.0 * scale)));
+
+        /// <summary>How far ahead a call or text without a time is placed: <see cref="DefaultLead"/>, more where the clock runs fast.</summary>
+        public static TimeSpan Lead(double scale) =>
+            TimeSpan.FromTicks(Math.Max(DefaultLead.Ticks, (MinimumLead + Slack(scale) + Slack(scale)).Ticks));
+
         /// <summary>The earliest time the module asks for: the service's minimum (a minute ahead) when the request arrives.</summary>
-        public static DateTimeOffset Earliest(DateTimeOffset now) => ScheduledEventsApi.Ceil(now + MinimumLead + SendMargin);
+        public static DateTimeOffset Earliest(DateTimeOffset now, double scale = 1) => ScheduledEventsApi.Ceil(now + MinimumLead + Slack(scale));
+
+        /// <summary>True when <paramref name="at"/> would no longer be a minute ahead when its request arrives.</summary>
+        public static bool TooSoon(DateTimeOffset at, DateTimeOffset now, double scale = 1) =>
+            at < now + MinimumLead + TimeSpan.FromTicks(Slack(scale).Ticks / 5);
 
         /// <summary>
         /// A fixed time checked against the service's minimum (a minute ahead): in the past is ScheduleInPast; up to a
         /// minute short of the minimum (now or later, e.g. `(Get-Date).AddMinutes(1)` by the time it is planned) is moved
         /// to <see cref="Earliest"/> with a warning, and <paramref name="moved"/> says so.
         /// </summary>
-        static DateTimeOffset Checked(DateTimeOffset at, DateTimeOffset now, string what, object? target, Action<string>? warn, out bool moved)
+        static DateTimeOffset Checked(DateTimeOffset at, DateTimeOffset now, double scale, string what, object? target, Action<string>? warn, out bool moved)
         {
             moved = false;
             if (at < now) throw Errors.Invalid("ScheduleInPast", $"{what} {Show(at)} is in the past. Nothing was scheduled{(target is string t ? " for " + t : "")}.", target ?? at);
             if (at > now + MaximumLead) throw Errors.Invalid(ErrorIds.ScheduleTooFar, $"{what} {Show(at)} is more than ten years ahead. Nothing was scheduled{(target is string t2 ? " for " + t2 : "")}.", target ?? at);
-            if (at >= now + MinimumLead + SendMargin) return at;
-            var earliest = Earliest(now);
+            if (at >= now + MinimumLead + Slack(scale)) return at;
+            var earliest = Earliest(now, scale);
             if (at >= earliest) return at;
             moved = true;
             warn?.Invoke($"{what} {Show(at)} is less than the service's minimum of a minute ahead; it was moved to {Show(earliest)}.");
@@ -61,6 +78,7 @@ namespace ClawdTalk.ScheduledEvents
         }
 
         readonly TimeProvider _clock;
+        readonly double _scale;
         readonly TimeSpan _stagger;
         readonly TimeWindow? _window;
         readonly IReadOnlyList<TimeZoneInfo>? _zoneOverride;
@@ -74,19 +92,23 @@ namespace ClawdTalk.ScheduledEvents
         public SchedulePlanner(TimeProvider clock, DateTimeOffset? at, TimeSpan stagger, TimeWindow? window, IReadOnlyList<TimeZoneInfo>? zoneOverride, Action<string>? warn = null)
         {
             _clock = clock;
+            _scale = (clock as ServiceClock)?.Scale ?? 1;
             var now = clock.GetUtcNow();
             if (at.HasValue)
             {
-                _start = Checked(at.Value, now, "-At", null, warn, out var moved);
+                _start = Checked(FromLocal(at.Value), now, _scale, "-At", null, warn, out var moved);
                 // a start moved to the minimum may move again when its request goes later than planned
                 _fixedStart = !moved;
             }
-            else _start = ScheduledEventsApi.Ceil(now + DefaultLead);
+            else _start = ScheduledEventsApi.Ceil(now + Lead(_scale));
             if (stagger < TimeSpan.Zero || stagger > TimeSpan.FromDays(1)) throw Errors.Invalid("InvalidStagger", "-Stagger must be between 0 and one day.", stagger);
             _stagger = stagger;
             _window = window;
             _zoneOverride = zoneOverride;
         }
+
+        /// <summary>A time the user gave on this machine's clock, on the service's (the same for the real service).</summary>
+        DateTimeOffset FromLocal(DateTimeOffset t) => _clock is ServiceClock sc ? sc.FromLocal(t) : t;
 
         public static string Show(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
@@ -97,7 +119,7 @@ namespace ClawdTalk.ScheduledEvents
             var slot = new ScheduleSlot();
             if (target.At.HasValue)
             {
-                slot.At = Checked(target.At.Value, now, $"The time of {target}", target.Phone, warn, out var moved);
+                slot.At = Checked(FromLocal(target.At.Value), now, _scale, $"The time of {target}", target.Phone, warn, out var moved);
                 slot.Flexible = moved;
             }
             else

@@ -98,7 +98,7 @@ internal sealed class GatewaySim
             delay = DelayMs;
             entry = new JsonObject
             {
-                ["seq"] = ++_seq, ["time"] = Formats.Now(), ["tool"] = tool, ["session_key"] = sessionKey, ["message"] = message,
+                ["seq"] = ++_seq, ["time"] = _core.Clock.NowIso(), ["tool"] = tool, ["session_key"] = sessionKey, ["message"] = message,
                 ["timeout_seconds"] = timeoutSeconds, ["authorized"] = authorized, ["mode"] = mode, ["status"] = 0,
             };
             _log.Add(entry);

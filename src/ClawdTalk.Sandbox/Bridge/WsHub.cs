@@ -220,6 +220,8 @@ internal sealed class WsHub
             {
                 if (!s.CallFrames.TryGetValue(callId, out List<JsonNode>? list)) s.CallFrames[callId] = list = new List<JsonNode>();
                 list.Add(frame.DeepClone());
+                // a simulated caller stays on the line while the agent speaks, and hangs up a while after its last word
+                if (s.Calls.TryGetValue(callId, out Call? call)) _core.Sim.KeepTalking(call);
             }
         }
     }
@@ -238,7 +240,7 @@ internal sealed class WsHub
             if (c.ContainsKey("api_key")) c["api_key"] = "[redacted]";
             copy = c;
         }
-        _frames.Add(new JsonObject { ["seq"] = ++_frameSeq, ["time"] = Formats.Now(), ["connection"] = conn.Id, ["frame"] = copy });
+        _frames.Add(new JsonObject { ["seq"] = ++_frameSeq, ["time"] = _core.Clock.NowIso(), ["connection"] = conn.Id, ["frame"] = copy });
     }
 
     private async Task SendLoopAsync(Connection c)

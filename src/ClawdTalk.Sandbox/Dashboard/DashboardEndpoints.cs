@@ -42,7 +42,7 @@ internal static class DashboardEndpoints
         app.MapGet(JsonPath, (HttpContext ctx) =>
         {
             JsonObject model;
-            lock (core.Sync) model = DashboardModel.Build(core, DateTimeOffset.UtcNow);
+            lock (core.Sync) model = DashboardModel.Build(core, core.Clock.Now);
             // the ETag covers the state, not the moment it was read
             string generated = model["generated_at"]!.GetValue<string>();
             model.Remove("generated_at");

@@ -15,7 +15,10 @@ namespace ClawdTalk.Sandbox.Dashboard;
 /// </summary>
 internal static class DashboardModel
 {
-    /// <summary>A scheduled event younger than this is not yet expected on the timeline (the client logs it right after scheduling).</summary>
+    /// <summary>
+    /// A scheduled event younger than this (real time: the client's own pace) is not yet expected on the timeline (the client
+    /// logs it right after scheduling); on the sandbox's clock it is this times the time scale.
+    /// </summary>
     public static readonly TimeSpan TimelineGrace = TimeSpan.FromSeconds(2);
 
     public static JsonObject Build(SandboxCore core, DateTimeOffset now)
@@ -51,7 +54,7 @@ internal static class DashboardModel
                     : new List<ScheduledEvent>();
                 foreach (PlanStep st in r.Plan ?? new List<PlanStep>()) Seen(st.UpdatedAt);
                 foreach (RunEvent e in r.Events) Seen(e.CreatedAt);
-                JsonArray findings = Findings(r, scheduled, now);
+                JsonArray findings = Findings(r, scheduled, now, core.Options.TimeScale);
                 findingCount += findings.Count;
                 runs.Add(RunJson(r, scheduled, conversationByEvent, findings, s));
             }
@@ -69,6 +72,8 @@ internal static class DashboardModel
             {
                 ["call_id"] = c.Id, ["direction"] = c.Direction, ["to"] = c.To, ["status"] = c.Status, ["outcome"] = c.Outcome,
                 ["purpose"] = c.Purpose, ["duration_seconds"] = c.DurationSeconds, ["created_at"] = c.CreatedAt,
+                // a call that never connected has no talk time (the page shows a dash, not "0 s")
+                ["connected"] = c.AnsweredAt is not null,
             });
         }
 
@@ -76,6 +81,8 @@ internal static class DashboardModel
         {
             ["generated_at"] = Formats.Iso(now),
             ["changed_at"] = changedAt.Length > 0 ? changedAt : null,
+            // the same instant on the real clock (the sandbox's runs TimeScale times faster): what a browser measures lag against
+            ["changed_at_real"] = Formats.TryParseIso(changedAt, out DateTimeOffset changed) ? Formats.Iso(core.Clock.RealAt(changed)) : null,
             ["time_scale"] = core.Options.TimeScale,
             ["finding_count"] = findingCount,
             ["missions"] = missions,
@@ -124,6 +131,7 @@ internal static class DashboardModel
                 ["status"] = ev.Status, ["call_status"] = ev.CallStatus, ["outcome"] = ev.Outcome, ["attempt"] = n,
                 ["scheduled_at"] = ev.ScheduledAt, ["started_at"] = ev.StartedAt, ["ended_at"] = ev.EndedAt,
                 ["duration_seconds"] = ev.DurationSeconds, ["conversation_id"] = ev.ConversationId,
+                ["connected"] = ev.IsCall && (ev.CallStatus == "in-progress" || ev.Outcome is "answered" or "voicemail"),
             };
             if (conversations.TryGetValue(ev.Id, out Conversation? conv))
             {
@@ -146,20 +154,37 @@ internal static class DashboardModel
         }
         var breakdown = new JsonObject();
         foreach (KeyValuePair<string, int> kv in outcomes) breakdown[kv.Key] = kv.Value;
+        // the module's words for the same targets: reached (answered, a text sent), not reached (voicemail, no answer, busy,
+        // failed), cancelled, open
+        var reach = new JsonObject { ["reached"] = 0, ["not_reached"] = 0, ["cancelled"] = 0, ["open"] = 0 };
+        foreach (ScheduledEvent ev in scheduled.GroupBy(e => e.Channel + "|" + e.To).Select(g => g.Last()))
+        {
+            string group = Reach(ev);
+            reach[group] = reach[group]!.GetValue<int>() + 1;
+        }
 
         return new JsonObject
         {
             ["run_id"] = r.Id, ["status"] = r.Status, ["result_summary"] = r.ResultSummary, ["created_at"] = r.CreatedAt,
             ["updated_at"] = r.UpdatedAt, ["steps"] = steps, ["events"] = timeline, ["agents"] = agents, ["scheduled"] = rows,
-            ["outcomes"] = breakdown, ["findings"] = findings,
+            ["outcomes"] = breakdown, ["reach"] = reach, ["findings"] = findings,
         };
+    }
+
+    /// <summary>How a target ended, in the module's grouping: voicemail is not reached (nobody was spoken to).</summary>
+    public static string Reach(ScheduledEvent ev)
+    {
+        if (!ev.IsTerminal) return "open";
+        if (ev.Outcome is "canceled" || ev.CallStatus is "canceled") return "cancelled";
+        if (ev.Status == "failed") return "not_reached";
+        return ev.IsCall ? (ev.Outcome is null or "answered" ? "reached" : "not_reached") : "reached";
     }
 
     /// <summary>
     /// What looks wrong on the service's dashboard, as far as the service's own state shows it. The module's
     /// Test-ClawdTalkMission checks the same and, in addition, the local slug store (memory records, pollers).
     /// </summary>
-    public static JsonArray Findings(Run r, List<ScheduledEvent> scheduled, DateTimeOffset now)
+    public static JsonArray Findings(Run r, List<ScheduledEvent> scheduled, DateTimeOffset now, double timeScale = 1)
     {
         var list = new JsonArray();
         void Add(string id, string severity, string evidence, string? stepId = null, string? eventId = null) =>
@@ -190,7 +215,7 @@ internal static class DashboardModel
         foreach (ScheduledEvent ev in scheduled)
         {
             if (referenced.Contains(ev.Id)) continue;
-            if (Formats.TryParseIso(ev.CreatedAt, out DateTimeOffset created) && now - created < TimelineGrace) continue;
+            if (Formats.TryParseIso(ev.CreatedAt, out DateTimeOffset created) && now - created < TimelineGrace * timeScale) continue;
             Add("EventNotOnTimeline", "Warning",
                 $"The scheduled {(ev.IsCall ? "call" : "text")} {ev.Id} to {ev.To}{(ev.StepId is null ? "" : $" (step '{ev.StepId}')")} has no event on the run's timeline.", ev.StepId, ev.Id);
         }

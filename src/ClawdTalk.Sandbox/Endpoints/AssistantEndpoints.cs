@@ -33,7 +33,7 @@ internal static class AssistantEndpoints
             {
                 SandboxState s = core.State;
                 a.Id = s.NextId("ast");
-                a.CreatedAt = a.UpdatedAt = Formats.Now();
+                a.CreatedAt = a.UpdatedAt = core.Clock.NowIso();
                 AllocateConnections(s, a);
                 s.Assistants[a.Id] = a;
                 s.AssistantOrder.Add(a);
@@ -87,7 +87,7 @@ internal static class AssistantEndpoints
                 if (b.Problem is { } p) return p; // nothing changes on a validation error
                 (a.Name, a.Model, a.Instructions, a.Greeting, a.Voice, a.Description, a.Tools, a.EnabledFeatures) =
                     (draft.Name, draft.Model, draft.Instructions, draft.Greeting, draft.Voice, draft.Description, draft.Tools, draft.EnabledFeatures);
-                a.UpdatedAt = Formats.Now();
+                a.UpdatedAt = core.Clock.NowIso();
                 AllocateConnections(core.State, a);
                 return Api.Wrap("assistant", a.ToJson());
             }
@@ -161,7 +161,7 @@ internal static class AssistantEndpoints
             if (runId is not null && missionId is null && !isCall) b.Fail("missing_field", "mission_id is required with run_id");
             if (stepId is not null && runId is null && !isCall) b.Fail("missing_field", "run_id is required with step_id");
             DateTimeOffset at = default;
-            DateTimeOffset received = DateTimeOffset.UtcNow;
+            DateTimeOffset received = core.Clock.Now;
             if (scheduledAt is not null)
             {
                 if (!Formats.TryParseIso(scheduledAt, out at))
@@ -182,7 +182,7 @@ internal static class AssistantEndpoints
                 }
                 if (stepId is not null && run?.Plan?.Find(x => x.StepId == stepId) is null) return Api.NotFound("Step", stepId);
 
-                string now = Formats.Now();
+                string now = core.Clock.NowIso();
                 var ev = new ScheduledEvent
                 {
                     Id = s.NextId("evt"), AssistantId = aid, Channel = channel!, To = to!, From = from!, ScheduledAt = scheduledAt!,
@@ -192,8 +192,8 @@ internal static class AssistantEndpoints
                 if (!s.EventsByAssistant.TryGetValue(aid, out List<ScheduledEvent>? list)) s.EventsByAssistant[aid] = list = new List<ScheduledEvent>();
                 list.Add(ev);
                 if (run is not null) run.OpenScheduledEvents++;
-                // Runs at its scheduled time, compressed by the time scale from the moment it was received.
-                core.Sim.Schedule(ev, Formats.MonoMs() + core.RealMs((at - received).TotalSeconds));
+                // Runs when the sandbox's clock reaches its scheduled time (the clock runs TimeScale times faster than real time).
+                core.Sim.Schedule(ev, core.Clock.MonoAt(at));
                 return Api.Wrap("event", ev.ToJson(), StatusCodes.Status201Created);
             }
         });

@@ -71,7 +71,7 @@ internal static class CommsEndpoints
                 var m = new Message
                 {
                     Id = s.NextId("msg"), Direction = "outbound", From = s.AccountNumber, To = to!, Body = text!, MediaUrls = media,
-                    Status = failed ? "failed" : "sent", CreatedAt = Formats.Now(),
+                    Status = failed ? "failed" : "sent", CreatedAt = core.Clock.NowIso(),
                 };
                 s.Messages.Add(m);
                 return failed
@@ -132,7 +132,7 @@ internal static class CommsEndpoints
             lock (core.Sync)
             {
                 SandboxState s = core.State;
-                DateTimeOffset now = DateTimeOffset.UtcNow;
+                DateTimeOffset now = core.Clock.Now;
                 var a = new Approval
                 {
                     Id = s.NextId("apr"), Action = action!, Details = details, RequireBiometric = biometric, ExpiresIn = expiresIn,

@@ -41,6 +41,11 @@ internal static class ControlEndpoints
             }
         });
 
+        app.MapGet("/_sandbox/clock", () => Api.Json(new JsonObject
+        {
+            ["now"] = core.Clock.NowIso(), ["time_scale"] = core.Options.TimeScale,
+        }));
+
         app.MapGet("/_sandbox/log", (HttpContext ctx) =>
         {
             long since = long.TryParse(ctx.Request.Query["since"], out long n) ? n : 0;
@@ -171,17 +176,26 @@ internal static class ControlEndpoints
             string from = b.Phone("from") ?? "+12125550142";
             bool started = b.Bool("started") ?? false;
             string? context = b.String("context");
+            // the caller hangs up this long (sandbox seconds) after the agent's last frame; false: only /end ends the call
+            double? hangUpAfter = Simulator.TalkSeconds;
+            if (b.Obj["hang_up_after"] is JsonNode hv && hv.GetValueKind() == System.Text.Json.JsonValueKind.False) hangUpAfter = null;
+            else if (b.Number("hang_up_after") is double h)
+            {
+                if (h > 0) hangUpAfter = h;
+                else b.Fail("invalid_field", "hang_up_after must be a positive number of seconds, or false");
+            }
             if (b.Problem is { } p) return p;
             lock (core.Sync)
             {
                 SandboxState s = core.State;
-                string now = Formats.Now();
+                string now = core.Clock.NowIso();
                 var call = new Call
                 {
                     Id = s.NextId("call"), Direction = "inbound", Status = "in-progress", From = from, To = s.AccountNumber,
-                    CreatedAt = now, AnsweredAt = now, AnsweredMs = Formats.MonoMs(),
+                    CreatedAt = now, AnsweredAt = now, AnsweredMs = Formats.MonoMs(), HangUpAfter = hangUpAfter,
                 };
                 s.Calls[call.Id] = call;
+                core.Sim.KeepTalking(call);
                 bool delivered = true;
                 if (started)
                 {
@@ -193,7 +207,7 @@ internal static class ControlEndpoints
                 string? requestId = null;
                 if (query is not null)
                 {
-                    BridgeRequest r = NewRequest(s, "deep_tool", call.Id);
+                    BridgeRequest r = NewRequest(core, s, "deep_tool", call.Id);
                     requestId = r.Id;
                     JsonObject deep = Event("deep_tool_request", call.Id);
                     deep["request_id"] = r.Id;
@@ -265,7 +279,7 @@ internal static class ControlEndpoints
             lock (core.Sync)
             {
                 SandboxState s = core.State;
-                var m = new Message { Id = s.NextId("msg"), Direction = "inbound", From = from!, To = s.AccountNumber, Body = body!, Status = "received", CreatedAt = Formats.Now() };
+                var m = new Message { Id = s.NextId("msg"), Direction = "inbound", From = from!, To = s.AccountNumber, Body = body!, Status = "received", CreatedAt = core.Clock.NowIso() };
                 s.Messages.Add(m);
                 bool delivered = core.Hub.SendEvent(new JsonObject
                 {
@@ -283,7 +297,7 @@ internal static class ControlEndpoints
             if (b.Problem is { } p) return p;
             lock (core.Sync)
             {
-                BridgeRequest r = NewRequest(core.State, "walkie", null);
+                BridgeRequest r = NewRequest(core, core.State, "walkie", null);
                 bool delivered = core.Hub.SendEvent(new JsonObject
                 {
                     ["type"] = "event", ["event"] = "walkie_request", ["request_id"] = r.Id, ["transcript"] = transcript, ["session_key"] = sessionKey,
@@ -301,7 +315,7 @@ internal static class ControlEndpoints
             {
                 if (!core.State.Approvals.TryGetValue(id, out Approval? a)) return Api.NotFound("Approval", id);
                 a.Status = decision!;
-                a.RespondedAt = Formats.Now();
+                a.RespondedAt = core.Clock.NowIso();
                 bool delivered = core.Hub.SendEvent(new JsonObject
                 {
                     ["type"] = "event", ["event"] = "approval.responded", ["request_id"] = id, ["decision"] = decision,
@@ -332,9 +346,9 @@ internal static class ControlEndpoints
 
     private static JsonObject Event(string name, string callId) => new() { ["type"] = "event", ["event"] = name, ["call_id"] = callId };
 
-    private static BridgeRequest NewRequest(SandboxState s, string kind, string? callId)
+    private static BridgeRequest NewRequest(SandboxCore core, SandboxState s, string kind, string? callId)
     {
-        var r = new BridgeRequest { Id = s.NextId("req"), Kind = kind, CallId = callId, CreatedAt = Formats.Now() };
+        var r = new BridgeRequest { Id = s.NextId("req"), Kind = kind, CallId = callId, CreatedAt = core.Clock.NowIso() };
         s.Requests[r.Id] = r;
         return r;
     }

@@ -26,7 +26,7 @@ internal static class MissionEndpoints
             lock (core.Sync)
             {
                 SandboxState s = core.State;
-                string now = Formats.Now();
+                string now = core.Clock.NowIso();
                 var m = new Mission { Id = s.NextId("mis"), Name = name!, Instructions = instructions ?? "", CreatedAt = now, UpdatedAt = now };
                 s.Missions[m.Id] = m;
                 s.MissionOrder.Add(m);
@@ -66,7 +66,7 @@ internal static class MissionEndpoints
             {
                 SandboxState s = core.State;
                 if (!s.Missions.TryGetValue(mid, out Mission? m)) return Api.NotFound("Mission", mid);
-                string now = Formats.Now();
+                string now = core.Clock.NowIso();
                 var r = new Run { Id = s.NextId("run"), MissionId = mid, Input = input!.DeepClone(), CreatedAt = now, UpdatedAt = now };
                 s.Runs[r.Id] = r;
                 m.Runs.Add(r);
@@ -106,7 +106,7 @@ internal static class MissionEndpoints
                 if (status is not null) r.Status = status;
                 if (summary is not null) r.ResultSummary = summary;
                 if (hasPayload) r.ResultPayload = payload;
-                r.UpdatedAt = Formats.Now();
+                r.UpdatedAt = core.Clock.NowIso();
                 return Data(r.ToJson());
             }
         });
@@ -116,7 +116,7 @@ internal static class MissionEndpoints
             if (!RequestBody.TryGet(ctx, out RequestBody? b, out IResult? err)) return err;
             JsonArray? steps = b.Array("steps", required: true);
             var parsed = new List<PlanStep>();
-            string now = Formats.Now();
+            string now = core.Clock.NowIso();
             if (steps is not null)
             {
                 int index = 0;
@@ -167,7 +167,7 @@ internal static class MissionEndpoints
                 PlanStep? step = r.Plan?.Find(x => x.StepId == sid);
                 if (step is null) return Api.NotFound("Step", sid);
                 step.Status = status!;
-                step.UpdatedAt = Formats.Now();
+                step.UpdatedAt = core.Clock.NowIso();
                 return Data(step.ToJson());
             }
         });
@@ -184,7 +184,7 @@ internal static class MissionEndpoints
             lock (core.Sync)
             {
                 if (!TryRun(core, mid, rid, out Run? r, out err)) return err;
-                var e = new RunEvent { Id = core.State.NextId("rev"), Type = type!, Summary = summary!, AgentId = agent, StepId = step, Payload = payload, CreatedAt = Formats.Now() };
+                var e = new RunEvent { Id = core.State.NextId("rev"), Type = type!, Summary = summary!, AgentId = agent, StepId = step, Payload = payload, CreatedAt = core.Clock.NowIso() };
                 r.Events.Add(e);
                 return Data(e.ToJson(), StatusCodes.Status201Created);
             }
@@ -208,7 +208,7 @@ internal static class MissionEndpoints
                 if (!TryRun(core, mid, rid, out Run? r, out err)) return err;
                 LinkedAgent? existing = r.Agents.Find(a => a.TelnyxAgentId == agentId);
                 if (existing is not null) return Data(existing.ToJson()); // linking twice is harmless
-                var link = new LinkedAgent { TelnyxAgentId = agentId!, MissionId = mid, RunId = rid, CreatedAt = Formats.Now() };
+                var link = new LinkedAgent { TelnyxAgentId = agentId!, MissionId = mid, RunId = rid, CreatedAt = core.Clock.NowIso() };
                 r.Agents.Add(link);
                 return Data(link.ToJson(), StatusCodes.Status201Created);
             }

@@ -11,8 +11,6 @@ internal static partial class Formats
     public static string Iso(DateTimeOffset t) =>
         t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
-    public static string Now() => Iso(DateTimeOffset.UtcNow);
-
     /// <summary>Monotonic milliseconds (for scheduling; never shown).</summary>
     public static long MonoMs() => (long)(Stopwatch.GetTimestamp() * (1000.0 / Stopwatch.Frequency));
 

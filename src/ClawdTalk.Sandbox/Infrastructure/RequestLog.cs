@@ -29,11 +29,14 @@ internal sealed class RequestLog
 {
     public const int Capacity = 100_000;
     private readonly Queue<LogEntry> _entries = new();
+    private readonly SandboxClock _clock;
     private long _seq;
+
+    public RequestLog(SandboxClock clock) => _clock = clock;
 
     public LogEntry Begin(string method, string path, string query, string? body)
     {
-        var e = new LogEntry { Seq = ++_seq, Time = Formats.Now(), Method = method, Path = path, Query = query, Body = body };
+        var e = new LogEntry { Seq = ++_seq, Time = _clock.NowIso(), Method = method, Path = path, Query = query, Body = body };
         if (_entries.Count == Capacity) _entries.Dequeue();
         _entries.Enqueue(e);
         return e;

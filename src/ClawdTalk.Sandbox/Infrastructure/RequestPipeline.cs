@@ -22,6 +22,8 @@ internal sealed class RequestPipeline
     public async Task InvokeAsync(HttpContext ctx, RequestDelegate next)
     {
         string path = ctx.Request.Path.Value ?? "";
+        // every answer is dated by the sandbox's one clock (it runs TimeScale times faster than real time)
+        ctx.Response.Headers.Date = _core.Clock.HttpDate();
         string? body = await RequestBody.ReadTextAsync(ctx).ConfigureAwait(false);
         if (path.StartsWith("/_sandbox", StringComparison.Ordinal) || path == "/")
         {

@@ -159,6 +159,10 @@ internal sealed class Call
     public int DurationSeconds;
     /// <summary>The outcome the magic number decided when the call started ringing.</summary>
     public string PlannedOutcome = "answered";
+    /// <summary>A simulated inbound call: the caller hangs up this many sandbox seconds after the agent's last frame (null: never by itself).</summary>
+    public double? HangUpAfter;
+    /// <summary>Counts the agent's frames, so only the hang-up planned after the last one ends the call.</summary>
+    public int Spoken;
     public bool IsTerminal => Status is "completed" or "no-answer" or "busy" or "failed" or "canceled";
 
     public JsonObject ToJson()

@@ -52,7 +52,7 @@ namespace ClawdTalk.Tests.Bridge
             var auth = Assert.Single(_fx.ClientFrames("auth"));
             Assert.Equal("Grace", (string?)auth["owner_name"]);
             Assert.Equal("Hopper", (string?)auth["agent_name"]);
-            var call = (string)_fx.Control("calls/inbound", new { started = false })["call_id"]!;
+            var call = (string)_fx.Control("calls/inbound", new { started = false, hang_up_after = false })["call_id"]!;
             BridgeSandbox.WaitUntil(() => _fx.ClientFrames("response").Any(), "the greeting");
             Assert.Equal("Ahoy, Grace here.", (string?)_fx.ClientFrames("response").Single()["text"]);
             Assert.Equal("Be brief.", (string?)_fx.ClientFrames("context_response").Single()["context"]!["system_prompt"]);

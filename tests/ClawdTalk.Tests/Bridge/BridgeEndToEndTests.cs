@@ -68,7 +68,7 @@ namespace ClawdTalk.Tests.Bridge
             Assert.DoesNotContain(_fx.Key, System.IO.File.ReadAllText(status.LockFile![..^5] + ".json"));
 
             var table = _ps.RunFormatted("Get-ClawdTalkBridge").Ok().HostText;
-            Assert.Matches(@"Id\s+Name\s+State\s+Since\s+Reconnects\s+Calls\s+Answered\s+LastError", table);
+            Assert.Matches(@"Id\s+Name\s+State\s+Since\s+Reconnects\s+LastError", table); // the counts are in Format-List
             Assert.Contains("Authenticated", table);
 
             var records = Records();
@@ -155,7 +155,7 @@ namespace ClawdTalk.Tests.Bridge
         public void Inbound_calls_get_context_and_one_greeting_and_outbound_calls_none()
         {
             StartBridge();
-            var inbound = (string)_fx.Control("calls/inbound", new { started = true })["call_id"]!;
+            var inbound = (string)_fx.Control("calls/inbound", new { started = true, hang_up_after = false })["call_id"]!;
             BridgeSandbox.WaitUntil(() => CallFrames(inbound).Count(f => (string?)f["type"] == "response") >= 1, "greeting");
             var frames = CallFrames(inbound);
             var context = Assert.Single(frames, f => (string?)f["type"] == "context_response");
@@ -165,7 +165,7 @@ namespace ClawdTalk.Tests.Bridge
             Assert.Equal("Hey Ada, what's up?", (string?)greeting["text"]);
 
             // context_request alone: the context first, then the greeting
-            var plain = (string)_fx.Control("calls/inbound", new { started = false })["call_id"]!;
+            var plain = (string)_fx.Control("calls/inbound", new { started = false, hang_up_after = false })["call_id"]!;
             BridgeSandbox.WaitUntil(() => CallFrames(plain).Count == 2, "context and greeting");
             Assert.Equal(new[] { "context_response", "response" }, CallFrames(plain).Select(f => (string?)f["type"]));
 
@@ -198,7 +198,7 @@ namespace ClawdTalk.Tests.Bridge
             }
             var voicemail = Report(new { direction = "outbound", outcome = "voicemail", to_number = "+15550000003", purpose = "order follow-up",
                 voicemail_message = "Hi, this is Clawd calling about your order from Tuesday. Please call back.", duration_seconds = 20 });
-            Assert.StartsWith("[ClawdTalk] The call to +15550000003 about \"order follow-up\" reached voicemail; the message left was: \"Hi, this is Clawd calling about your order", voicemail);
+            Assert.StartsWith("[ClawdTalk] The call to +15550000003 about \"order follow-up\" went to voicemail; the message left was: \"Hi, this is Clawd calling about your order", voicemail);
             Assert.Contains("was not answered", Report(new { direction = "outbound", outcome = "no-answer", to_number = "+15550000001" }));
             Assert.Contains("reached a fax machine", Report(new { direction = "outbound", outcome = "fax", to_number = "+15550000007" }));
             Assert.Contains("was answered and completed after 2 minutes 5 seconds", Report(new { direction = "outbound", outcome = "answered", to_number = "+15550000008", duration_seconds = 125 }));
@@ -206,7 +206,7 @@ namespace ClawdTalk.Tests.Bridge
             // the bridge's own records say a message was left, not what it said (bodies only with -Debug)
             var logged = Records().Where(r => r.Event == "call_ended").ToList();
             Assert.Equal(5, logged.Count);
-            Assert.Contains(logged, r => r.Message.Contains("reached voicemail; a message was left."));
+            Assert.Contains(logged, r => r.Message.Contains("went to voicemail; a message was left."));
             Assert.DoesNotContain(logged, r => r.Message.Contains("calling about your order"));
         }
 
@@ -263,7 +263,7 @@ namespace ClawdTalk.Tests.Bridge
             StartBridge();
             _fx.Control("gateway", new { delay_ms = 1500 });
             var (_, slow) = _fx.Ask("a slow question");
-            var other = (string)_fx.Control("calls/inbound", new { started = false })["call_id"]!;
+            var other = (string)_fx.Control("calls/inbound", new { started = false, hang_up_after = false })["call_id"]!;
             _fx.WaitAnswered(slow);
             var frames = _fx.Frames().Select(f => (JObject)f!).ToList();
             int Seq(Func<JObject, bool> match) => (int)frames.First(f => match((JObject)f["frame"]!))["seq"]!;

@@ -24,10 +24,10 @@ namespace ClawdTalk.Tests.Bridge
         [Theory]
         // outcome, reason, kind, what the sentence must say
         [InlineData("answered", "hangup", nameof(CallOutcomeKind.Answered), "was answered and completed after 1 minute 5 seconds")]
-        [InlineData("voicemail", null, nameof(CallOutcomeKind.VoicemailLeft), "reached voicemail; the message left was: \"Please call back\"")]
-        [InlineData("voicemail", "amd_beep", nameof(CallOutcomeKind.VoicemailLeft), "reached voicemail; the message left was")]
+        [InlineData("voicemail", null, nameof(CallOutcomeKind.VoicemailLeft), "went to voicemail; the message left was: \"Please call back\"")]
+        [InlineData("voicemail", "amd_beep", nameof(CallOutcomeKind.VoicemailLeft), "went to voicemail; the message left was")]
         [InlineData("voicemail_failed", null, nameof(CallOutcomeKind.VoicemailFailed), "no message was left (no beep was detected)")]
-        [InlineData("voicemail_failed", "amd_silence", nameof(CallOutcomeKind.VoicemailFailed), "reached voicemail, but no message was left")]
+        [InlineData("voicemail_failed", "amd_silence", nameof(CallOutcomeKind.VoicemailFailed), "went to voicemail, but no message was left")]
         [InlineData("no_answer", null, nameof(CallOutcomeKind.NoAnswer), "was not answered")]
         [InlineData("no-answer", null, nameof(CallOutcomeKind.NoAnswer), "was not answered")]
         [InlineData(null, "amd_silence", nameof(CallOutcomeKind.NoAnswer), "was not answered: only silence was detected")]

@@ -53,7 +53,7 @@ namespace ClawdTalk.Tests.Bridge
             var drops = 0;
             for (var i = 1; i <= 200; i++)
             {
-                var r = _fx.Control("calls/inbound", new { query = $"request {i}" });
+                var r = _fx.Control("calls/inbound", new { query = $"request {i}", hang_up_after = false });
                 if ((bool)r["delivered"]!) delivered[(string)r["request_id"]!] = i;
                 if (i % 10 == 0)
                 {

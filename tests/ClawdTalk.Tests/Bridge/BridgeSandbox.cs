@@ -89,7 +89,7 @@ namespace ClawdTalk.Tests.Bridge
         /// <summary>An inbound call with a deep tool request; returns (call id, request id).</summary>
         public (string CallId, string RequestId) Ask(string query, bool started = false)
         {
-            var r = Control("calls/inbound", new { query, started });
+            var r = Control("calls/inbound", new { query, started, hang_up_after = false }); // ended by the test, not by the caller
             Assert.True((bool)r["delivered"]!, "the sandbox had no bridge to deliver to");
             return ((string)r["call_id"]!, (string)r["request_id"]!);
         }
@@ -97,7 +97,7 @@ namespace ClawdTalk.Tests.Bridge
         /// <summary>The same, without blocking a thread (for many at once).</summary>
         public async Task<(string CallId, string RequestId)> AskAsync(string query)
         {
-            var r = await ControlAsync("calls/inbound", new { query });
+            var r = await ControlAsync("calls/inbound", new { query, hang_up_after = false });
             Assert.True((bool)r["delivered"]!, "the sandbox had no bridge to deliver to");
             return ((string)r["call_id"]!, (string)r["request_id"]!);
         }

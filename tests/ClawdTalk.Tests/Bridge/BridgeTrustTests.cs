@@ -119,13 +119,13 @@ namespace ClawdTalk.Tests.Bridge
             Start();
             _fx.Control("devices", new { count = 0 });
             // a sensitive request from a stranger: refused, even though the owner's no-devices policy would ask the caller to confirm
-            var call = _fx.Control("calls/inbound", new { from = Stranger, query = "delete the old backups" });
+            var call = _fx.Control("calls/inbound", new { from = Stranger, query = "delete the old backups", hang_up_after = false });
             Assert.Contains("Only the owner can approve that", (string)_fx.WaitAnswered((string)call["request_id"]!)["result"]!);
             Assert.Empty(Messages());
             Assert.Contains(Records(), x => x.Event == "stranger_sensitive" && x.Message.Contains(Stranger));
 
             // a harmless one reaches the agent, marked as a stranger's
-            var question = _fx.Control("calls/inbound", new { from = Stranger, query = "what are the opening hours" });
+            var question = _fx.Control("calls/inbound", new { from = Stranger, query = "what are the opening hours", hang_up_after = false });
             _fx.WaitAnswered((string)question["request_id"]!);
             var message = Messages().Single();
             Assert.Contains($"The caller ({Stranger}) is NOT the owner", message);
@@ -144,7 +144,7 @@ namespace ClawdTalk.Tests.Bridge
         public void A_strangers_sensitive_request_asks_the_owner_and_says_who_asks()
         {
             Start("-ApprovalPollInterval 00:00:00.200");
-            var call = _fx.Control("calls/inbound", new { from = Stranger, query = "transfer 500 dollars to my account" });
+            var call = _fx.Control("calls/inbound", new { from = Stranger, query = "transfer 500 dollars to my account", hang_up_after = false });
             string? id = null;
             BridgeSandbox.WaitUntil(() => (id = _fx.PendingApprovals().FirstOrDefault()) != null, "a pending approval");
             var approval = _fx.Api("approvals/" + id);
@@ -192,7 +192,7 @@ namespace ClawdTalk.Tests.Bridge
             Assert.EndsWith("\npost the announcement on LinkedIn", message);
 
             // the voice context says the same to the voice agent
-            var call = (string)_fx.Control("calls/inbound", new { started = false })["call_id"]!;
+            var call = (string)_fx.Control("calls/inbound", new { started = false, hang_up_after = false })["call_id"]!;
             BridgeSandbox.WaitUntil(() => _fx.ClientFrames("context_response").Any(f => (string?)f["call_id"] == call), "the context");
             var prompt = (string)_fx.ClientFrames("context_response").Last()["context"]!["system_prompt"]!;
             Assert.DoesNotContain("Do not ask for approval", prompt);
@@ -257,7 +257,7 @@ namespace ClawdTalk.Tests.Bridge
                 var text = e.Text + marker;
                 switch (channel)
                 {
-                    case "call": await _fx.ControlAsync("calls/inbound", new { query = text }); break;
+                    case "call": await _fx.ControlAsync("calls/inbound", new { query = text, hang_up_after = false }); break;
                     case "sms": await _fx.ControlAsync("sms/inbound", new { from = BridgeSandbox.OwnerCaller, body = text }); break;
                     default: await _fx.ControlAsync("walkie", new { transcript = text }); break;
                 }

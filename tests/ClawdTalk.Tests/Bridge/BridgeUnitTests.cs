@@ -254,7 +254,7 @@ namespace ClawdTalk.Tests.Bridge
         public void Outcome_reports_read_like_sentences()
         {
             static string Say(string json) => CallOutcomes.Describe(JObject.Parse(json)).Text;
-            Assert.Equal("The call to +15550000003 reached voicemail; the message left was: \"Hello there\" (call c1)",
+            Assert.Equal("The call to +15550000003 went to voicemail; the message left was: \"Hello there\" (call c1)",
                 Say("{\"call_id\":\"c1\",\"direction\":\"outbound\",\"outcome\":\"voicemail\",\"to_number\":\"+15550000003\",\"voicemail_message\":\"Hello there\"}"));
             Assert.Equal("The call to +15550000002 got a busy signal.", Say("{\"direction\":\"outbound\",\"outcome\":\"busy\",\"to_number\":\"+15550000002\"}"));
             Assert.Equal("The call to +15550000004 failed to connect (carrier rejected).",

@@ -83,6 +83,11 @@ namespace ClawdTalk.Tests.Dashboard
             Assert.Contains("no-answer: 1", legend);
             Assert.Contains("voicemail: 1", legend);
             var text = card.Text;
+            Assert.Contains("4 reached, 2 not reached", text); // the module's words: voicemail is not reached
+            // the no-answer call never connected: a dash for its talk time, not "0 s"; an answered one has its minute
+            var noAnswer = Mission(b, name)!.FindElements(By.CssSelector("table.scheduled tbody tr")).First(r => r.Text.StartsWith("+12125550001", StringComparison.Ordinal));
+            Assert.Equal("\u2014", noAnswer.FindElements(By.TagName("td"))[6].Text);
+            Assert.Contains(Mission(b, name)!.FindElements(By.CssSelector("table.scheduled tbody tr")), r => r.FindElements(By.TagName("td"))[6].Text == "60 s");
             Assert.Contains("Called 6 shops: 4 answered.", text);
             Assert.Contains("Interest score", text);                    // insights
             Assert.Contains("No findings", text);
@@ -151,6 +156,27 @@ namespace ClawdTalk.Tests.Dashboard
             Assert.Equal(5, b.Driver.FindElements(By.CssSelector("#targets tbody tr")).Count);
             Assert.Equal("answered", Assert.Single(b.Driver.FindElements(By.CssSelector("svg#outcome-chart g.bar"))).GetAttribute("data-outcome"));
             Assert.Contains("Called 5 shops: 5 answered, 0 not reached.", b.Driver.FindElement(By.Id("summary")).Text);
+        }
+
+        [Fact]
+        public void Direct_calls_that_never_connected_show_a_dash_and_a_simulated_inbound_call_ends()
+        {
+            using var b = new Browser();
+            b.Driver.Navigate().GoToUrl(_sb.Server.DashboardUri);
+            b.WaitFor(() => b.Text().Contains("● live"), "the dashboard to connect");
+            using var ps = _sb.Session();
+            var busy = (DirectCall)ps.Run("Start-ClawdTalkCall -To '+1 212 555 0002' -Force -Wait").Ok().Output.Single().BaseObject;
+            Assert.Equal(DirectCallStatus.Busy, busy.Status);
+            Assert.Equal("", busy.Duration); // and the module's view shows nothing for it either
+            // a simulated inbound call: the caller hangs up a minute (sandbox time) after the last thing said
+            var inbound = (string)_sb.Control("calls/inbound", new { from = "+12125550190" })["call_id"]!;
+            var row = b.WaitFor(() => b.Driver.FindElements(By.CssSelector("table.calls tbody tr")).FirstOrDefault(r => r.Text.StartsWith(inbound, StringComparison.Ordinal))
+                is IWebElement r && r.Text.Contains("completed") ? r.Text : null, "the inbound call to end", 30);
+            var talked = System.Text.RegularExpressions.Regex.Match(row, @"(\d+) s");
+            Assert.True(talked.Success && int.Parse(talked.Groups[1].Value) >= 60, "talk time of the inbound call: " + row);
+            var busyRow = b.Driver.FindElements(By.CssSelector("table.calls tbody tr")).Single(r => r.Text.StartsWith(busy.CallId, StringComparison.Ordinal));
+            Assert.Equal("\u2014", busyRow.FindElements(By.TagName("td"))[4].Text);
+            b.Screenshot("dashboard-calls");
         }
 
         [Fact]

@@ -53,7 +53,7 @@ $m.Slug
                 Vars(("name", name))).Ok().Output.Select(o => (string)o.BaseObject).Single();
             var e = StateFile.Entry(slug);
             string mid = (string)e["mission_id"]!, rid = (string)e["run_id"]!, aid = (string)e["assistant_id"]!;
-            var at = DateTimeOffset.UtcNow.AddSeconds(70).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
+            var at = Server.Now.AddSeconds(70 + 0.5 * Scale).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"); // the sandbox's clock
             var ev = (JObject)Send(HttpMethod.Post, $"assistants/{aid}/events", new
             {
                 channel = "call", to = "+12125557711", from = (string?)e["agent_phone"] ?? "+15550000101", scheduled_at = at,

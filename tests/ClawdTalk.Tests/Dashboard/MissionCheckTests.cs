@@ -73,8 +73,11 @@ namespace ClawdTalk.Tests.Dashboard
             var path = Path.Combine(Path.GetTempPath(), "clawdtalk-report-" + Guid.NewGuid().ToString("N") + ".html");
             try
             {
-                var file = ps.Run("Export-ClawdTalkMissionReport -Slug $slug -Path $path", _sb.Vars(("slug", slug), ("path", path))).Ok().Single<FileInfo>();
-                Assert.Equal(path, file.FullName);
+                var file = ps.Run("Export-ClawdTalkMissionReport -Slug $slug -Path $path", _sb.Vars(("slug", slug), ("path", path))).Ok().Single<MissionReportFile>();
+                Assert.Equal(path, file.Path);
+                Assert.Equal(4, file.Targets);
+                Assert.Equal(2, file.Reached); // 0003 is voicemail: not reached, as the report's summary says
+                Assert.Equal(2, file.NotReached);
                 var html = File.ReadAllText(path);
                 Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
                 Assert.DoesNotContain("http://", html.Replace("http://www.w3.org/2000/svg", ""));

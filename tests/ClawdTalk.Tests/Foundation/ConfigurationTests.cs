@@ -87,7 +87,7 @@ namespace ClawdTalk.Tests.Foundation
             using var ps = new PsSession();
             ps.Run("Set-ClawdTalkConfiguration -OwnerName Ada").Error("ConfigInvalid", ErrorCategory.ParserError);
             ps.Run("Get-ClawdTalkConfiguration").Error("ConfigInvalid", ErrorCategory.ParserError);
-            ps.Run("Test-ClawdTalkConnection").Error("ConfigInvalid");
+            Assert.Equal("ConfigInvalid", ps.Run("Test-ClawdTalkConnection").Ok().Single<ConnectionTestResult>().ErrorId); // reported once, in the result
             Assert.Equal(broken, File.ReadAllText(_config));
         }
 
@@ -129,7 +129,7 @@ namespace ClawdTalk.Tests.Foundation
             Assert.Contains("${CT_TEST_KEY_REF}", File.ReadAllText(_config));
 
             Environment.SetEnvironmentVariable("CT_TEST_KEY_REF", null);
-            ps.Run("Test-ClawdTalkConnection").Error("ConfigReferenceUnset");
+            Assert.Equal("ConfigReferenceUnset", ps.Run("Test-ClawdTalkConnection").Ok().Single<ConnectionTestResult>().ErrorId);
         }
 
         [Fact]
@@ -147,9 +147,17 @@ namespace ClawdTalk.Tests.Foundation
         public void No_key_anywhere_is_NoApiKey()
         {
             using var ps = new PsSession();
-            var r = ps.Run("Test-ClawdTalkConnection");
-            Assert.Equal(ConnectionStatus.NoApiKey, r.Objects<ConnectionTestResult>().Single().Status);
-            r.Error("NoApiKey", ErrorCategory.AuthenticationError);
+            var r = ps.Run("Test-ClawdTalkConnection").Ok();
+            var result = r.Single<ConnectionTestResult>();
+            Assert.Equal(ConnectionStatus.NoApiKey, result.Status);
+            Assert.Equal("NoApiKey", result.ErrorId);
+            // where keys come from and which commands set one
+            Assert.Contains("clawdtalk.com", result.RecommendedAction);
+            Assert.Contains("Connect-ClawdTalk -ApiKey", result.RecommendedAction);
+            Assert.Contains("Set-ClawdTalkConfiguration -ApiKey", result.RecommendedAction);
+            // any other cmdlet stops on it with the same advice
+            var error = ps.Run("Get-ClawdTalkMission").Error("NoApiKey", ErrorCategory.AuthenticationError);
+            Assert.Equal(result.RecommendedAction, error.ErrorDetails.RecommendedAction);
         }
 
         [Fact]

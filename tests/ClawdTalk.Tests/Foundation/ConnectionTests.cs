@@ -45,9 +45,12 @@ namespace ClawdTalk.Tests.Foundation
             var result = r.Objects<ConnectionTestResult>().Single();
             Assert.False(result.Success);
             Assert.Equal(expected, result.Status);
-            var error = r.Error(errorId, category);
-            Assert.Contains("told by server", error.ErrorDetails.Message);
+            // the failure is reported once: in the result, not again as an error
+            Assert.Empty(r.Errors);
+            Assert.Equal(errorId, result.ErrorId);
+            Assert.Contains("told by server", result.Message);
             Assert.Single(server.Requests); // a test is never retried: it reports what it saw
+            _ = category;
         }
 
         [Fact]
@@ -59,8 +62,11 @@ namespace ClawdTalk.Tests.Foundation
             var key = Keys.NewApiKey();
             using var ps = new PsSession().Secret(key);
             var r = ps.Run($"{Connect}; Test-ClawdTalkConnection", Vars(key, url));
-            Assert.Equal(ConnectionStatus.Unreachable, r.Objects<ConnectionTestResult>().Single().Status);
-            r.Error("ServerUnreachable", ErrorCategory.ConnectionError);
+            var result = r.Objects<ConnectionTestResult>().Single();
+            Assert.Equal(ConnectionStatus.Unreachable, result.Status);
+            Assert.Equal("ServerUnreachable", result.ErrorId);
+            Assert.Contains("Get-ClawdTalkConfiguration", result.RecommendedAction);
+            Assert.Empty(r.Errors);
         }
 
         [Fact]

@@ -127,10 +127,10 @@ namespace ClawdTalk.Tests.Foundation
 
             Assert.Equal(7, Both(new[] { "-Command", "exit 7" }).Code);
 
-            var noKey = Both(new[] { "-Command", "Test-ClawdTalkConnection; 'went on'" });
+            var noKey = Both(new[] { "-Command", "Get-ClawdTalkMissionState -Slug no-such-mission; 'went on'" });
             Assert.Equal(0, noKey.Code); // like pwsh: the last statement succeeded
-            Assert.Equal(1, Both(new[] { "-Command", "'first'; Test-ClawdTalkConnection" }).Code);
-            Assert.Contains("No ClawdTalk API key", noKey.Stderr);
+            Assert.Equal(1, Both(new[] { "-Command", "'first'; Get-ClawdTalkMissionState -Slug no-such-mission" }).Code);
+            Assert.Contains("No mission with the slug 'no-such-mission'", noKey.Stderr);
             Assert.Contains("went on", noKey.Stdout);
 
             var streams = Both(new[] { "-Command", "& { [CmdletBinding()] param() $PSCmdlet.WriteWarning('careful'); $PSCmdlet.WriteVerbose('hidden') }; " +

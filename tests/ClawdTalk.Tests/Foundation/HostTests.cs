@@ -47,11 +47,11 @@ namespace ClawdTalk.Tests.Foundation
             Assert.Contains("boom", stderr);
             Assert.Equal(7, Clawdtalk("-Command", "exit 7").code);
             // like pwsh -Command: $? of the last statement decides the exit code
-            var nonTerminating = Clawdtalk("-Command", "Test-ClawdTalkConnection; 'went on'");
+            var nonTerminating = Clawdtalk("-Command", "Get-ClawdTalkMissionState -Slug no-such-mission; 'went on'");
             Assert.Equal(0, nonTerminating.code);
             Assert.Contains("went on", nonTerminating.stdout);
-            Assert.Contains("Test-ClawdTalkConnection: No ClawdTalk API key", nonTerminating.stderr);
-            Assert.Equal(1, Clawdtalk("-Command", "'first'; Test-ClawdTalkConnection").code);
+            Assert.Contains("Get-ClawdTalkMissionState: No mission with the slug 'no-such-mission'", nonTerminating.stderr);
+            Assert.Equal(1, Clawdtalk("-Command", "'first'; Get-ClawdTalkMissionState -Slug no-such-mission").code);
             Assert.Equal(0, Clawdtalk("-Command", "Get-ClawdTalkMission -MissionId nope -ErrorAction SilentlyContinue; 'ok'").code);
         }
 

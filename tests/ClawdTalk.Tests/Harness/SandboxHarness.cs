@@ -215,7 +215,8 @@ namespace ClawdTalk.Tests.Harness
             var body = new Dictionary<string, object?>
             {
                 ["channel"] = "call", ["to"] = to, ["from"] = from, ["mission_id"] = missionId, ["run_id"] = runId,
-                ["scheduled_at"] = DateTime.UtcNow.Add(ahead).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
+                // on the sandbox's clock (it runs TimeScale times faster), with half a real second for the request's way there
+                ["scheduled_at"] = Server.Now.Add(ahead).AddSeconds(0.5 * TimeScale).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
             };
             if (stepId != null) body["step_id"] = stepId;
             return (string)Unwrap(Send(HttpMethod.Post, $"assistants/{assistantId}/events", body))["id"]!;

@@ -184,7 +184,7 @@ namespace ClawdTalk.Tests.Missions
             req.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _sb.Key);
             var body = new JObject
             {
-                ["channel"] = "call", ["to"] = to, ["from"] = from, ["scheduled_at"] = DateTimeOffset.UtcNow.AddSeconds(90).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
+                ["channel"] = "call", ["to"] = to, ["from"] = from, ["scheduled_at"] = _sb.Server.Now.AddSeconds(90 + 0.5 * _sb.Scale).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"), // the sandbox's clock
                 ["mission_id"] = missionId, ["run_id"] = runId, ["step_id"] = stepId,
             };
             req.Content = new StringContent(body.ToString(), System.Text.Encoding.UTF8, "application/json");

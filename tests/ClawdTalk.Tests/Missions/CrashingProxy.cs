@@ -89,7 +89,10 @@ namespace ClawdTalk.Tests.Missions
 
                         var sb = new StringBuilder($"HTTP/1.1 {(int)response.StatusCode} {response.ReasonPhrase}\r\nContent-Length: {payload.Length}\r\n");
                         if (response.Content.Headers.ContentType != null) sb.Append("Content-Type: ").Append(response.Content.Headers.ContentType).Append("\r\n");
-                        if (response.Headers.RetryAfter != null) sb.Append("Retry-After: ").Append(response.Headers.RetryAfter).Append("\r\n");
+                        // the service's own headers pass (Retry-After, Date, the sandbox's time scale): a proxy the client cannot tell from the service
+                        foreach (var h in response.Headers)
+                            if (!h.Key.Equals("Connection", StringComparison.OrdinalIgnoreCase) && !h.Key.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
+                                sb.Append(h.Key).Append(": ").Append(string.Join(", ", h.Value)).Append("\r\n");
                         sb.Append("\r\n");
                         await stream.WriteAsync(Encoding.ASCII.GetBytes(sb.ToString()), _cts.Token);
                         await stream.WriteAsync(payload, _cts.Token);

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Net.Http;
+using System.Text.RegularExpressions;
 using ClawdTalk.Tests.Harness;
 using Newtonsoft.Json.Linq;
 using Xunit;
@@ -357,13 +358,14 @@ namespace ClawdTalk.Tests.Missions
             using var ps = _sb.Session();
             var m = ps.Run(Init, _sb.Vars(("name", name))).Single<MissionState>();
             var v = _sb.Vars(("slug", m.Slug));
-            Assert.Matches(@"Status\s+Run\s+Steps\s+AgentPhone\s+RunId\s+Slug", ps.RunFormatted("Get-ClawdTalkMissionState -Slug $slug", v).Ok().HostText);
-            Assert.Matches(@"CreatedAt\s+Type\s+StepId\s+Summary", ps.RunFormatted("Get-ClawdTalkEvent -Slug $slug", v).Ok().HostText);
+            // (every view at 80 and 120 columns: tests/Pester/Views.Tests.ps1)
+            Assert.Matches(@"Status\s+Run\s+Steps\s+RunId\s+Slug", ps.RunFormatted("Get-ClawdTalkMissionState -Slug $slug", v).Ok().HostText);
+            Assert.Matches(@"Time \(UTC\)\s+Type\s+StepId\s+Summary", ps.RunFormatted("Get-ClawdTalkEvent -Slug $slug", v).Ok().HostText);
             Assert.Matches(@"RunId\s+Done\s+Complete\s+Steps", ps.RunFormatted("Get-ClawdTalkPlan -Slug $slug", v).Ok().HostText);
             Assert.Matches(@"Seq\s+StepId\s+Status", ps.RunFormatted("(Get-ClawdTalkPlan -Slug $slug).Steps", v).Ok().HostText);
-            Assert.Matches(@"RunId\s+MissionId\s+Status\s+UpdatedAt\s+ResultSummary", ps.RunFormatted("Get-ClawdTalkRun -Slug $slug", v).Ok().HostText);
-            Assert.Matches(@"MissionId\s+Name\s+CreatedAt", ps.RunFormatted("Get-ClawdTalkMission -Slug $slug", v).Ok().HostText);
-            Assert.Matches(@"Slug\s+Key\s+Value", ps.RunFormatted("Get-ClawdTalkMemory -Slug $slug", v).Ok().HostText);
+            Assert.Matches(@"RunId\s+MissionId\s+Status\s+Updated \(UTC\)\s+ResultSummary", ps.RunFormatted("Get-ClawdTalkRun -Slug $slug", v).Ok().HostText);
+            Assert.Matches(@"MissionId\s+Created \(UTC\)\s+Name", ps.RunFormatted("Get-ClawdTalkMission -Slug $slug", v).Ok().HostText);
+            Assert.Matches(@"Mission: " + Regex.Escape(m.Slug) + @"\s+Key\s+Value", ps.RunFormatted("Get-ClawdTalkMemory -Slug $slug", v).Ok().HostText);
             Assert.Contains("research-the-leads=Pending", ps.RunFormatted("Get-ClawdTalkPlan -Slug $slug", v).HostText);
         }
 

@@ -110,10 +110,43 @@ namespace ClawdTalk.Tests.Outreach
             // the nearest event decides, divided by the time scale
             Assert.Equal(TimeSpan.FromSeconds(0.5), PollSchedule.Next(new[] { TimeSpan.FromDays(3), TimeSpan.Zero }, 60));
             Assert.Equal(TimeSpan.FromHours(1), PollSchedule.Next(new[] { TimeSpan.FromHours(3) }, 1));
-            // remaining service time of an event received 1 s ago, 90 s ahead, at 60x: due
-            var now = DateTimeOffset.UtcNow;
-            Assert.True(PollSchedule.Remaining(now.AddSeconds(89), now.AddSeconds(-1), now, 60) <= TimeSpan.FromSeconds(30));
-            Assert.Equal(TimeSpan.FromSeconds(90), PollSchedule.Remaining(now.AddSeconds(90), now.AddSeconds(-1), now, 1));
+        }
+
+        [Fact]
+        public void The_progress_line_takes_the_longest_wording_that_fits_and_counts_down()
+        {
+            // pwsh's one-line progress view at 80 columns: the activity, brackets and the status in 78
+            var activity = "Waiting for 4 calls";
+            var full = "1 reached, 1 not reached, 2 open, 2 retried; next check in 4 s";
+            var shorter = "1 reached, 1 not reached, 2 open, 2 retried; check in 4 s";
+            var shortest = "1 reached, 1 not reached, 2 open; check in 4 s";
+            Assert.Equal(full, ClawdTalk.Commands.Base.WaitProgress.Fit(118, activity, false, full, shorter, shortest));
+            Assert.Equal(shortest, ClawdTalk.Commands.Base.WaitProgress.Fit(78, activity, false, full, shorter, shortest));
+            Assert.True(activity.Length + shortest.Length + 3 <= 78);
+            // with a -Timeout, pwsh adds the seconds left inside the bar
+            var cut = ClawdTalk.Commands.Base.WaitProgress.Fit(60, activity, true, full, shorter, shortest);
+            Assert.EndsWith("…", cut);
+            Assert.True(activity.Length + cut.Length + 3 + 6 <= 60);
+            Assert.Equal(new[] { "0 s", "1 s", "45 s", "1:00", "4:05", "2 h 05 min" },
+                new[] { 0, 0.2, 44.1, 60, 245, 7500 }.Select(s => ClawdTalk.Commands.Base.WaitProgress.Countdown(TimeSpan.FromSeconds(s))));
+        }
+
+        [Fact]
+        public void Outcomes_are_grouped_once_voicemail_is_not_reached()
+        {
+            OutcomeGroup G(string? outcome, ScheduledEventStatus status, ScheduledEventChannel channel = ScheduledEventChannel.Call) =>
+                new ScheduledEvent { Channel = channel, Status = status, Outcome = outcome }.OutcomeGroup;
+            Assert.Equal(OutcomeGroup.Reached, G("answered", ScheduledEventStatus.Completed));
+            Assert.Equal(OutcomeGroup.NotReached, G("voicemail", ScheduledEventStatus.Completed));
+            Assert.Equal(OutcomeGroup.NotReached, G("busy", ScheduledEventStatus.Failed));
+            Assert.Equal(OutcomeGroup.NotReached, G("no-answer", ScheduledEventStatus.Failed));
+            Assert.Equal(OutcomeGroup.Cancelled, G("canceled", ScheduledEventStatus.Failed));
+            Assert.Equal(OutcomeGroup.Open, G(null, ScheduledEventStatus.InProgress));
+            Assert.Equal(OutcomeGroup.Reached, G("sent", ScheduledEventStatus.Completed, ScheduledEventChannel.Sms));
+            Assert.Equal(OutcomeGroup.NotReached, G("failed", ScheduledEventStatus.Failed, ScheduledEventChannel.Sms));
+            Assert.Equal("2 reached, 1 not reached, 1 open", Outcomes.Counts(new[] { OutcomeGroup.Reached, OutcomeGroup.NotReached, OutcomeGroup.Open, OutcomeGroup.Reached }));
+            // a direct call is grouped the same way
+            Assert.Equal(OutcomeGroup.NotReached, DirectCall.FromJson(new JObject { ["call_id"] = "c", ["status"] = "completed", ["outcome"] = "voicemail" }).OutcomeGroup);
         }
 
         static ScheduledEvent Failed(string callStatus, int attempt) =>

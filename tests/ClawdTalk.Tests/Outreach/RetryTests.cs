@@ -49,13 +49,15 @@ namespace ClawdTalk.Tests.Outreach
             for (var i = 1; i < chain.Count; i++) Assert.Equal((string?)chain[i - 1]["retried_by"], (string?)chain[i]["event_id"]);
             Assert.All(chain, x => Assert.Equal("no-answer", (string?)x["outcome"]));
             Assert.All(records, x => Assert.True((bool?)x["logged"] == true && (bool?)x["outcome_logged"] == true));
-            // retry n goes 5, 10, then 15 minutes after the attempt before it was seen to fail
+            // retry n goes 5, 10, then 15 minutes after the attempt before it ended (on the sandbox's one clock): never sooner, and
+            // later only by the wait's check that saw it fail and the requests between (a few real seconds at most, at the scale)
             var retries = _sb.Events(m).Where(e => ((string?)e["payload"]?["client_key"] ?? "").StartsWith("retry:", StringComparison.Ordinal) && (string?)e["payload"]?["to"] == "+12125550001").ToList();
             Assert.Equal(3, retries.Count);
             for (var i = 0; i < 3; i++)
             {
-                var lead = DateTimeOffset.Parse((string)retries[i]["payload"]!["retry"]!["scheduled_at"]!, CultureInfo.InvariantCulture) - DateTimeOffset.Parse((string)retries[i]["created_at"]!, CultureInfo.InvariantCulture);
-                Assert.InRange(lead.TotalSeconds, 300 * (i + 1) - 5, 300 * (i + 1) + 5);
+                var failed = _sb.ScheduledEvent(m.AssistantId!, (string)retries[i]["payload"]!["scheduled_event_id"]!);
+                var lead = DateTimeOffset.Parse((string)retries[i]["payload"]!["retry"]!["scheduled_at"]!, CultureInfo.InvariantCulture) - DateTimeOffset.Parse((string)failed["ended_at"]!, CultureInfo.InvariantCulture);
+                Assert.InRange(lead.TotalSeconds, 300 * (i + 1), 300 * (i + 1) + 3 * _sb.Scale);
             }
 
             // and on the timeline: 4 scheduled, 7 retries (each with the failed attempt's outcome), 4 final outcomes

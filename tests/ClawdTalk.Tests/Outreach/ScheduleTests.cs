@@ -20,9 +20,10 @@ namespace ClawdTalk.Tests.Outreach
         static List<JObject> SchedulePosts(IEnumerable<JObject> log) =>
             log.Where(e => (string?)e["method"] == "POST" && Regex.IsMatch((string?)e["path"] ?? "", "^/v1/assistants/[^/]+/events$")).Select(e => JObject.Parse((string)e["body"]!)).ToList();
 
-        static DateTimeOffset NextSaturdayNoonUtc()
+        /// <summary>Noon UTC of the Saturday at least two days after <paramref name="now"/>.</summary>
+        static DateTimeOffset NextSaturdayNoonUtc(DateTimeOffset now)
         {
-            var d = DateTime.UtcNow.Date.AddDays(2);
+            var d = now.UtcDateTime.Date.AddDays(2);
             while (d.DayOfWeek != DayOfWeek.Saturday) d = d.AddDays(1);
             return new DateTimeOffset(d.AddHours(12), TimeSpan.Zero);
         }
@@ -39,8 +40,11 @@ namespace ClawdTalk.Tests.Outreach
         {
             using var ps = _sb.Session();
             var m = _sb.Mission(ps, "WhatIf");
-            var at = NextSaturdayNoonUtc();
-            var monday = at.UtcDateTime.Date.AddDays(2);
+            // Saturday noon on the sandbox's clock (it runs faster than this machine's); -At is given on this machine's clock
+            var ahead = _sb.Server.Now - DateTimeOffset.UtcNow;
+            var saturday = NextSaturdayNoonUtc(_sb.Server.Now);
+            var at = saturday - ahead;
+            var monday = saturday.UtcDateTime.Date.AddDays(2);
             var mark = _sb.Mark();
             var r = ps.Run(@"
                 '+1 212 555 7001', '+44 20 7946 0958', '+1 212 555 7003', [pscustomobject]@{ Phone = '+1 415 555 7002'; Name = 'Tokyo office'; TimeZone = 'Asia/Tokyo' } |
@@ -70,12 +74,15 @@ namespace ClawdTalk.Tests.Outreach
             var at = DateTimeOffset.UtcNow.AddHours(3);
             at = new DateTimeOffset(at.Year, at.Month, at.Day, at.Hour, at.Minute, 0, TimeSpan.Zero);
             var mark = _sb.Mark();
+            var ahead = _sb.Server.Now - DateTimeOffset.UtcNow; // the sandbox's clock runs faster: -At is placed as far ahead on it
             var events = ps.Run("'+1 303 555 7101', '+1 303 555 7102', '+1 303 555 7103' | Register-ClawdTalkCall -Slug $slug -StepId calls -At $at -Stagger 120 -Force",
                 _sb.Vars(("slug", m.Slug), ("at", at.UtcDateTime))).Ok().Objects<ScheduledEvent>();
+            var aheadAfter = _sb.Server.Now - DateTimeOffset.UtcNow;
             Assert.Equal(3, events.Count);
             var posts = SchedulePosts(_sb.Log(mark));
             var times = posts.OrderBy(p => (string)p["to"]!).Select(p => DateTimeOffset.Parse((string)p["scheduled_at"]!, CultureInfo.InvariantCulture)).ToList();
-            Assert.Equal(new[] { at, at.AddMinutes(2), at.AddMinutes(4) }, times);
+            Assert.InRange(times[0], at + ahead - TimeSpan.FromSeconds(2), at + aheadAfter + TimeSpan.FromSeconds(2));
+            Assert.Equal(new[] { times[0], times[0].AddMinutes(2), times[0].AddMinutes(4) }, times); // -Stagger exactly
             Assert.All(posts, p => { Assert.Equal("call", (string?)p["channel"]); Assert.Equal(m.AgentPhone, (string?)p["from"]); Assert.Equal(m.RunId, (string?)p["run_id"]); Assert.Equal("calls", (string?)p["step_id"]); });
             Assert.All(events, e => { Assert.Equal(m.Slug, e.Slug); Assert.Equal(ScheduledEventStatus.Pending, e.Status); Assert.Equal(1, e.Attempt); });
 
@@ -125,7 +132,8 @@ namespace ClawdTalk.Tests.Outreach
             // a call of this run that another process scheduled, then crashed before recording it
             var orphan = (JObject)_sb.Send(HttpMethod.Post, $"assistants/{m.AssistantId}/events", new
             {
-                channel = "call", to = "+13035557303", from = m.AgentPhone, scheduled_at = at.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                channel = "call", to = "+13035557303", from = m.AgentPhone,
+                scheduled_at = _sb.Server.Now.AddHours(2).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), // the sandbox's clock
                 mission_id = m.MissionId, run_id = m.RunId, step_id = "calls",
             })["event"]!;
 

@@ -62,7 +62,7 @@ $b = Start-ClawdTalkBridge -Name audit -LogPath $log -Verbose -ReconnectDelay 00
 
             var deadline = DateTime.UtcNow.AddSeconds(30);
             while (!(bool)(_fx.ControlGet("_sandbox/ws")["connected"] ?? false) && DateTime.UtcNow < deadline) Thread.Sleep(50);
-            var inbound = _fx.Control("_sandbox/calls/inbound", new { query = "check the weather", started = true });
+            var inbound = _fx.Control("_sandbox/calls/inbound", new { query = "check the weather", started = true, hang_up_after = false });
             var id = (string)inbound["request_id"]!;
             while (_fx.ControlGet($"_sandbox/requests/{id}")["result"]?.Type is null or JTokenType.Null && DateTime.UtcNow < deadline) Thread.Sleep(50);
             Assert.False(_fx.ControlGet($"_sandbox/requests/{id}")["result"]?.Type is null or JTokenType.Null, "the bridge did not answer the call");

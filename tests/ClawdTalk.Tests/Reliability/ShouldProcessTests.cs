@@ -104,7 +104,7 @@ namespace ClawdTalk.Tests.Reliability
             new("Add-ClawdTalkMemory", Mission, "Add-ClawdTalkMemory -Slug $m.Slug -Key notes -Value 'first'", Sends: false, Writes: true),
             new("Complete-ClawdTalkMission", MissionWithAgent, "Complete-ClawdTalkMission -Slug $m.Slug -Summary 'Done.' -Force", Sends: true, Writes: true),
             new("Connect-ClawdTalk", "", "Connect-ClawdTalk -ApiKey $key -Server $url -Persist", Sends: false, Writes: true),
-            new("Export-ClawdTalkMissionReport", Mission, "Export-ClawdTalkMissionReport -Slug $m.Slug -Path (Join-Path $dir report.html)", Sends: false, Writes: true),
+            new("Export-ClawdTalkMissionReport", Mission, "Export-ClawdTalkMissionReport -Slug $m.Slug -Path (Join-Path $dir report.html) -Force", Sends: false, Writes: true),
             new("Grant-ClawdTalkGatewayTool", GatewayConfig, "Grant-ClawdTalkGatewayTool -Force", Sends: false, Writes: true),
             new("Import-ClawdTalkGatewayConfiguration", GatewayConfig, "Import-ClawdTalkGatewayConfiguration -Force", Sends: false, Writes: true),
             new("Import-ClawdTalkMissionState", "Set-Content -LiteralPath (Join-Path $dir other.json) -Value '{\"imported-mission\":{\"mission_id\":\"mis_1\",\"run_id\":\"run_1\",\"mission_name\":\"Imported mission\"}}'",

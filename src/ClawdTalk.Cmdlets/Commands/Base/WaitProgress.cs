@@ -22,6 +22,49 @@ namespace ClawdTalk.Commands.Base
             _cmdlet = cmdlet;
             _activityId = activityId;
             _activity = activity;
+            _width = LineWidth(cmdlet);
+        }
+
+        readonly int _width;
+
+        /// <summary>
+        /// The room pwsh's one-line progress view has: the console's width (80 when it is not known, or not a console),
+        /// at most $PSStyle.Progress.MaxWidth (120), less the two columns it keeps free.
+        /// </summary>
+        static int LineWidth(ClawdTalkCmdlet cmdlet)
+        {
+            var width = 80;
+            try
+            {
+                var w = cmdlet.Host?.UI?.RawUI?.BufferSize.Width ?? 0;
+                if (w >= 40) width = w;
+            }
+            catch (Exception) { } // no console (redirected, a job, the hosted engine): assume 80 columns
+            return Math.Min(width, 120) - 2;
+        }
+
+        /// <summary>
+        /// The first of <paramref name="variants"/> (longest first) that fits on the progress line beside the activity, the
+        /// brackets and, with a time left, its `NNs`; the last one cut with … when none does.
+        /// </summary>
+        public string Fit(bool withSecondsLeft, params string[] variants) => Fit(_width, _activity, withSecondsLeft, variants);
+
+        /// <summary><see cref="Fit(bool, string[])"/> on a progress line of <paramref name="lineWidth"/> columns.</summary>
+        internal static string Fit(int lineWidth, string activity, bool withSecondsLeft, params string[] variants)
+        {
+            var room = lineWidth - activity.Length - 3 - (withSecondsLeft ? 6 : 0);
+            foreach (var v in variants) if (v.Length <= room) return v;
+            var last = variants[variants.Length - 1];
+            return room > 1 && last.Length > room ? last.Substring(0, room - 1) + "…" : last;
+        }
+
+        /// <summary>A time to wait, as a countdown shows it: `45 s`, `4:05`, `2 h 05 min`.</summary>
+        internal static string Countdown(TimeSpan t)
+        {
+            var s = (long)Math.Ceiling(Math.Max(0, t.TotalSeconds));
+            if (s < 60) return $"{s} s";
+            if (s < 3600) return $"{s / 60}:{s % 60:00}";
+            return $"{s / 3600} h {s % 3600 / 60:00} min";
         }
 
         /// <summary>Shows the status; skipped when the last update was under 250 ms ago (the first one always shows).</summary>

@@ -8,7 +8,8 @@ namespace ClawdTalk.Commands.Configuration
 {
     /// <summary>
     /// Really calls the service (one authenticated read, not retried) and tells apart: no key, rejected key, unreachable
-    /// server, rate limited, timeout, server error, OK with latency.
+    /// server, rate limited, timeout, server error, OK with latency. The result is the answer, success or not: a failure is
+    /// reported once, in the object (Status, ErrorId, Message, RecommendedAction), not again as an error.
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "ClawdTalkConnection")]
     [OutputType(typeof(ConnectionTestResult), typeof(bool))]
@@ -20,7 +21,6 @@ namespace ClawdTalk.Commands.Configuration
         protected override void Process()
         {
             var result = new ConnectionTestResult();
-            ClawdTalkException? failure = null;
             try
             {
                 var connection = ConnectionResolver.Resolve(Session);
@@ -36,9 +36,9 @@ namespace ClawdTalk.Commands.Configuration
             }
             catch (ClawdTalkException ex)
             {
-                failure = ex;
                 result.ErrorId = ex.ErrorId;
                 result.Message = ex.Message;
+                result.RecommendedAction = ex.RecommendedAction ?? Advice(ex.ErrorId);
                 result.Status = ex.ErrorId switch
                 {
                     ErrorIds.NoApiKey => ConnectionStatus.NoApiKey,
@@ -58,11 +58,17 @@ namespace ClawdTalk.Commands.Configuration
                 return;
             }
             WriteObject(result);
-            if (failure != null)
-            {
-                failure.Terminating = false;
-                WriteError(failure);
-            }
         }
+
+        static string? Advice(string errorId) => errorId switch
+        {
+            ErrorIds.ServerUnreachable => "Check the server (Get-ClawdTalkConfiguration; -Server of Connect-ClawdTalk, CLAWDTALK_API_URL or `server` in the configuration file) and this machine's network.",
+            ErrorIds.RequestTimeout => "The service did not answer in time: try again, or give Connect-ClawdTalk a longer -TimeoutSec.",
+            ErrorIds.InsecureServer => "Use an https:// server, or Connect-ClawdTalk -AllowInsecure for a local test server.",
+            ErrorIds.ConfigInvalid or ErrorIds.ConfigUnreadable => "Fix or remove the configuration file (Get-ClawdTalkConfiguration shows its path), or set the key with Connect-ClawdTalk.",
+            ErrorIds.ConfigReferenceUnset => "Set the environment variable the configuration file refers to, or set the key with Connect-ClawdTalk.",
+            ErrorIds.InvalidServerResponse or ErrorIds.ResponseTooLarge => "The server did not answer as the ClawdTalk service does: check the server address.",
+            _ => null,
+        };
     }
 }

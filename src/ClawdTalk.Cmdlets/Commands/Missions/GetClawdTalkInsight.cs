@@ -29,6 +29,7 @@ namespace ClawdTalk.Commands.Missions
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [AllowNull]
         [AllowEmptyString]
+        [ArgumentCompleter(typeof(ConversationIdCompleter))]
         public string ConversationId { get; set; } = "";
 
         /// <summary>Carried through from the pipeline (a scheduled event's step), so Complete-ClawdTalkMission knows which step the insight belongs to.</summary>
@@ -53,9 +54,11 @@ namespace ClawdTalk.Commands.Missions
         public string? Slug { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(MissionIdCompleter))]
         public string? MissionId { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(RunIdCompleter))]
         public string? RunId { get; set; }
 
         /// <summary>Conversations polled at once; the others wait for a free slot.</summary>

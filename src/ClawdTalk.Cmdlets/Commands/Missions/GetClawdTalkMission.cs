@@ -15,6 +15,7 @@ namespace ClawdTalk.Commands.Missions
 
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(MissionIdCompleter))]
         public string MissionId { get; set; } = "";
 
         [Parameter(Mandatory = true, ParameterSetName = BySlug)]

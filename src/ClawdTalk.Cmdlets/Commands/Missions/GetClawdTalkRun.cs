@@ -16,12 +16,14 @@ namespace ClawdTalk.Commands.Missions
     {
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(MissionIdCompleter))]
         public string MissionId { get; set; } = "";
 
         // null or empty (an object piped in without a run) lists the mission's runs
         [Parameter(Position = 1, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
         [AllowNull]
         [AllowEmptyString]
+        [ArgumentCompleter(typeof(RunIdCompleter))]
         public string? RunId { get; set; }
 
         [Parameter(Mandatory = true, ParameterSetName = BySlug, ValueFromPipelineByPropertyName = true)]

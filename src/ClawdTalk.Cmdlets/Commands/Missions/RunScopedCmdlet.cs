@@ -27,10 +27,12 @@ namespace ClawdTalk.Commands.Missions
 
         [Parameter(Mandatory = true, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(MissionIdCompleter))]
         public string MissionId { get; set; } = "";
 
         [Parameter(Mandatory = true, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(RunIdCompleter))]
         public string RunId { get; set; } = "";
 
         /// <summary>The run the parameters name: the slug's mission and run, or the ids (with their slug looked up).</summary>

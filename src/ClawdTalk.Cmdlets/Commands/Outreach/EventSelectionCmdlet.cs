@@ -24,6 +24,7 @@ namespace ClawdTalk.Commands.Outreach
 
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByEvent)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(EventIdCompleter))]
         public string[] EventId { get; set; } = Array.Empty<string>();
 
         [Parameter(Mandatory = true, ParameterSetName = BySlug)]
@@ -33,10 +34,12 @@ namespace ClawdTalk.Commands.Outreach
 
         [Parameter(Mandatory = true, ParameterSetName = ByRun)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(MissionIdCompleter))]
         public string MissionId { get; set; } = "";
 
         [Parameter(Mandatory = true, ParameterSetName = ByRun)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(RunIdCompleter))]
         public string RunId { get; set; } = "";
     }
 }

@@ -26,10 +26,12 @@ namespace ClawdTalk.Commands.Outreach
 
         [Parameter(Mandatory = true, ParameterSetName = ByRun)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(MissionIdCompleter))]
         public string MissionId { get; set; } = "";
 
         [Parameter(Mandatory = true, ParameterSetName = ByRun)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(RunIdCompleter))]
         public string RunId { get; set; } = "";
 
         [Parameter(Mandatory = true, ParameterSetName = ByAssistant, ValueFromPipelineByPropertyName = true)]
@@ -39,6 +41,7 @@ namespace ClawdTalk.Commands.Outreach
 
         [Parameter(ParameterSetName = ByAssistant, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(EventIdCompleter))]
         public string[]? EventId { get; set; }
 
         [Parameter]

@@ -41,12 +41,21 @@ namespace ClawdTalk.Commands.Outreach
 
         async Task ScheduleAsync(Plan p, string key, CancellationToken ct)
         {
-            var now = DateTimeOffset.UtcNow;
-            if (p.At < now + SchedulePlanner.MinimumLead + TimeSpan.FromSeconds(1))
+            var clock = _events.Client.Connection.Clock;
+            var now = clock.GetUtcNow();
+            if (SchedulePlanner.TooSoon(p.At, now, clock.Scale))
             {
+                var why = p.Asked >= TimeSpan.FromSeconds(1)
+                    ? $"the confirmation was answered {Seconds(p.Asked)} later" + (clock.IsScaled ? $" ({Seconds(TimeSpan.FromTicks((long)(p.Asked.Ticks * clock.Scale)))} of the sandbox's clock)" : "")
+                    : "its request went out later than planned";
                 if (!p.Flexible)
-                    throw Errors.Invalid("ScheduleTooSoon", $"The time {Show(p.At)} of {p.Target} came within a minute before its request could be sent; nothing was scheduled for it.", p.Target.Phone);
-                p.At = ScheduledEventsApi.Ceil(now + SchedulePlanner.DefaultLead);
+                    throw new ClawdTalkException("ScheduleTooSoon", ErrorCategory.InvalidArgument,
+                        $"The time {Show(p.At)} of {p.Target} is no longer a minute ahead ({why}); nothing was scheduled for it.", p.Target.Phone)
+                    { RecommendedAction = "Give a later -At, or leave -At out to schedule it as soon as the service takes it." };
+                p.At = ScheduledEventsApi.Ceil(now + SchedulePlanner.Lead(clock.Scale));
+                var moved = $"The {Noun} to {p.Target} is scheduled at {Show(p.At)}, {Seconds(p.At - p.Shown)} later than the {Show(p.Shown)} "
+                            + $"{(p.Asked >= TimeSpan.FromSeconds(1) ? "shown when it was confirmed" : "planned")}: {why}, and the service takes {Noun}s at least a minute ahead.";
+                Post(() => WriteWarning(moved));
             }
             var t = p.Ctx.T;
             // the target is reserved in the store, under its lock, before its request is sent: another process (a second
@@ -56,6 +65,8 @@ namespace ClawdTalk.Commands.Outreach
             try { await SendAsync(p, key, reservation, ct).ConfigureAwait(false); }
             finally { Reservations.Ended(reservation?.Token); }
         }
+
+        static string Seconds(TimeSpan t) => t.TotalMinutes >= 2 ? $"{t.TotalMinutes:0} min" : $"{Math.Ceiling(t.TotalSeconds):0} s";
 
         async Task SendAsync(Plan p, string key, Reservations.Result? reservation, CancellationToken ct)
         {
@@ -67,7 +78,19 @@ namespace ClawdTalk.Commands.Outreach
             try
             {
                 if (!p.Ctx.NoMission) await EnsureOpenAsync(p.Ctx, ct).ConfigureAwait(false);
-                created = await _events.CreateOnceAsync(p.Assistant.Id, body, known, ct).ConfigureAwait(false);
+                if (!p.Flexible) created = await _events.CreateOnceAsync(p.Assistant.Id, body, known, ct).ConfigureAwait(false);
+                else
+                {
+                    // a time of no one's choosing moves later when the service finds it too soon by the time the request arrives
+                    var clock = _events.Client.Connection.Clock;
+                    created = await _events.CreateMovableAsync(p.Assistant.Id, body, known, () => clock.GetUtcNow() + SchedulePlanner.Lead(clock.Scale), at =>
+                    {
+                        var moved = $"The {Noun} to {p.Target} is scheduled at {Show(at)}, {Seconds(at - p.Shown)} later than the {Show(p.Shown)} planned: "
+                                    + $"its request reached the service later than planned, and the service takes {Noun}s at least a minute ahead.";
+                        p.At = at;
+                        Post(() => WriteWarning(moved));
+                    }, ct).ConfigureAwait(false);
+                }
             }
             catch (ClawdTalkException ex) when (reservation != null && !(ex is RequestOutcomeUnknownException) && ex.ErrorId != "ScheduleOutcomeUnknown")
             {

@@ -57,6 +57,10 @@ namespace ClawdTalk.Commands.Outreach
             public AssistantInfo Assistant = null!;
             public string From = "";
             public DateTimeOffset At;
+            /// <summary>The time the confirmation showed (before a late request moved it).</summary>
+            public DateTimeOffset Shown;
+            /// <summary>How long the confirmation prompt took to be answered.</summary>
+            public TimeSpan Asked;
             public bool Flexible;
             public string? Zone, Window, Text;
             public RecipientType? RecipientType;

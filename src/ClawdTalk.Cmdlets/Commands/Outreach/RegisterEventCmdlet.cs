@@ -98,7 +98,13 @@ namespace ClawdTalk.Commands.Outreach
         ScheduledEventsApi _events = null!;
         MissionsApi _missionsApi = null!;
         OutreachLedger _ledger = null!;
-        SchedulePlanner _planner = null!;
+        SchedulePlanner? _planner;
+        DateTimeOffset? _at;
+        TimeWindow? _window;
+        TimeZoneInfo[]? _zones;
+
+        /// <summary>The planner on the service's clock, made for the first target (after the service has answered once).</summary>
+        SchedulePlanner Planner() => _planner ??= new SchedulePlanner(_events.Client.Connection.Clock, _at, Stagger, _window, _zones, WriteWarning);
         HashSet<string> _exclude = new HashSet<string>(StringComparer.Ordinal);
         int _duplicates, _excluded, _already, _scheduled, _failed;
         WaitProgress _progress = null!;
@@ -117,9 +123,12 @@ namespace ClawdTalk.Commands.Outreach
                     throw Errors.Invalid("NoCallerNumber", "A text without a mission needs -From: the number to send it from (the account's dedicated number).", AssistantId);
             }
             if (TimeWindow == null && Weekday != null) throw Errors.Invalid("WeekdayWithoutTimeWindow", "-Weekday only applies with -TimeWindow.", Weekday);
-            _planner = new SchedulePlanner(System.TimeProvider.System, At.HasValue ? Targets.ParseTime(At.Value, "-At") : (DateTimeOffset?)null, Stagger,
-                TimeWindow != null ? global::ClawdTalk.ScheduledEvents.TimeWindow.Parse(TimeWindow, Weekday) : null,
-                TimeZone != null ? new[] { Zones.Find(TimeZone, "-TimeZone") } : null, WriteWarning);
+            // bad times, windows and zones are refused here, before anything is sent; the planning itself waits for the first
+            // target, when an answer of the service has told its clock (a sandbox's runs faster than this machine's)
+            _at = At.HasValue ? Targets.ParseTime(At.Value, "-At") : (DateTimeOffset?)null;
+            _window = TimeWindow != null ? global::ClawdTalk.ScheduledEvents.TimeWindow.Parse(TimeWindow, Weekday) : null;
+            _zones = TimeZone != null ? new[] { Zones.Find(TimeZone, "-TimeZone") } : null;
+            _ = new SchedulePlanner(System.TimeProvider.System, _at, Stagger, _window, _zones);
             if (ExcludeList != null) _exclude = Targets.ReadExcludeList(ExcludeList, SessionState.Path.CurrentFileSystemLocation.ProviderPath, WriteWarning);
             CheckBegin();
             _events = ScheduledEvents;
@@ -130,6 +139,10 @@ namespace ClawdTalk.Commands.Outreach
         }
 
         internal static string Show(DateTimeOffset t) => SchedulePlanner.Show(t);
+
+        /// <summary>` on the sandbox's clock (60× real time)` when the service's clock is not this machine's, else nothing.</summary>
+        internal static string ClockNote(ServiceClock clock) =>
+            clock.IsScaled ? FormattableString.Invariant($" on the sandbox's clock ({clock.Scale:0.##}× real time)") : "";
 
         protected override void Process()
         {
@@ -314,18 +327,22 @@ namespace ClawdTalk.Commands.Outreach
                 throw Errors.Invalid("InvalidPhoneNumber", $"The caller number '{from}' is not usable: {problem}", from);
 
             // when (the planner: own time, start plus stagger, the window in the callee's zone)
-            var planned = _planner.Next(target, WriteWarning);
+            var planned = Planner().Next(target, WriteWarning);
 
             var plan = new Plan
             {
                 Target = target, Ctx = ctx, Assistant = info, From = fromE164, At = planned.At, Flexible = planned.Flexible, Zone = planned.ZoneId, Window = planned.Window,
                 Text = text, RecipientType = RecipientTypeFor(target),
             };
-            var when = planned.Describe();
+            var when = planned.Describe() + ClockNote(_events.Client.Connection.Clock);
             var action = Channel == ScheduledEventChannel.Call
                 ? $"Schedule a call at {when}{(stepId != null ? $" for step '{stepId}'" : "")} from {fromE164} with assistant {aid} (billable)"
                 : $"Schedule a text of {text!.Length} characters at {when}{(stepId != null ? $" for step '{stepId}'" : "")} from {fromE164} with assistant {aid} (billable)";
-            if (!Confirmed(Force, target.ToString(), action))
+            var asking = System.Diagnostics.Stopwatch.StartNew();
+            var confirmed = Confirmed(Force, target.ToString(), action);
+            plan.Asked = asking.Elapsed;
+            plan.Shown = plan.At;
+            if (!confirmed)
             {
                 // declined: a later copy of the target may be asked again; under -WhatIf it is listed once, as the real run schedules it once
                 if (!_whatIf) _seen.Remove(key);

@@ -78,7 +78,7 @@ namespace ClawdTalk.Commands.Outreach
                     await ledger.ChangeAsync(tr.T.Slug, e => EventRecords.Update(e, ev.EventId, r => r["outcome_logged"] = true)).ConfigureAwait(false);
             }
             Interlocked.Increment(ref _done);
-            if (ev.Status != ScheduledEventStatus.Completed) Interlocked.Increment(ref _failed);
+            Interlocked.Increment(ref _ended[(int)ev.OutcomeGroup]);
             var output = ev;
             Post(() => WriteObject(output));
             return true;
@@ -87,13 +87,15 @@ namespace ClawdTalk.Commands.Outreach
         async Task<bool> TryRetryAsync(Tracked tr, RetryRule rule, ScheduledEventsApi events, OutreachLedger ledger, CancellationToken ct)
         {
             var ev = tr.Ev;
-            var now = DateTimeOffset.UtcNow;
+            var clock = events.Client.Connection.Clock; // the service's: a sandbox's runs faster than this machine's
+            var now = clock.GetUtcNow();
             TimeZoneInfo? zone = null;
             var zoneId = ev.TimeZone?.Split(',')[0];
             try { zone = zoneId != null ? Zones.Find(zoneId) : Zones.ForNumber(ev.To!)[0]; }
             catch (ClawdTalkException) { zone = null; }
             var at = rule.NextTime(ev.Attempt, now, ev.ScheduledAt, zone);
-            if (at < now + SchedulePlanner.DefaultLead) at = now + SchedulePlanner.DefaultLead;
+            var lead = SchedulePlanner.Lead(clock.Scale);
+            if (at < now + lead) at = now + lead;
             if (ev.TimeWindow != null && zone != null)
             {
                 try { at = global::ClawdTalk.ScheduledEvents.TimeWindow.Parse(ev.TimeWindow, null).NextOpening(at, zone); }
@@ -101,7 +103,7 @@ namespace ClawdTalk.Commands.Outreach
             }
             at = ScheduledEventsApi.Ceil(at);
             var attempt = ev.Attempt + 1;
-            var action = $"Schedule retry {attempt - 1} (attempt {attempt} of at most {rule.MaxAttempts}, {rule.Name}) at {RegisterEventCmdlet.Show(at)} after {ev.CallStatus ?? ev.Outcome} (billable)";
+            var action = $"Schedule retry {attempt - 1} (attempt {attempt} of at most {rule.MaxAttempts}, {rule.Name}) at {RegisterEventCmdlet.Show(at)}{RegisterEventCmdlet.ClockNote(clock)} after {ev.CallStatus ?? ev.Outcome} (billable)";
             var target = ev.To + (ev.Name != null ? $" ({ev.Name})" : "");
             if (!await AskAsync(target, action, ct).ConfigureAwait(false))
             {
@@ -169,7 +171,10 @@ namespace ClawdTalk.Commands.Outreach
                     if (ev.MissionId != null && ev.RunId != null)
                         await RunReopening.BeforeSchedulingAsync(_missionsApi, Store, new MissionTarget { Slug = tr.T?.Slug, MissionId = ev.MissionId, RunId = ev.RunId },
                             ev.StepId, $"a retry of the call to {target}", LogVerbose, ct).ConfigureAwait(false);
-                    created = await events.CreateOnceAsync(ev.AssistantId, body, known, ct).ConfigureAwait(false);
+                    // a retry's time is the policy's earliest: later is as good, so it moves when the request comes too late for it
+                    var soon = clock.GetUtcNow();
+                    if (SchedulePlanner.TooSoon(at, soon, clock.Scale)) { at = ScheduledEventsApi.Ceil(soon + lead); body["scheduled_at"] = ApiText.Iso(at); }
+                    created = await events.CreateMovableAsync(ev.AssistantId, body, known, () => clock.GetUtcNow() + lead, a => at = a, ct).ConfigureAwait(false);
                 }
                 catch (ClawdTalkException ex)
                 {

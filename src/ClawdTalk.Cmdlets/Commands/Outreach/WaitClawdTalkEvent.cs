@@ -66,7 +66,9 @@ namespace ClawdTalk.Commands.Outreach
         readonly HashSet<string> _ids = new HashSet<string>(StringComparer.Ordinal);
         bool _whatIf;
         MissionsApi _missionsApi = null!;
-        int _done, _failed, _retries, _ticks, _requests;
+        int _done, _retries, _ticks, _requests;
+        /// <summary>Finished events per <see cref="OutcomeGroup"/> (reached, not reached, cancelled).</summary>
+        readonly int[] _ended = new int[4];
 
         protected override void Begin()
         {
@@ -123,7 +125,9 @@ namespace ClawdTalk.Commands.Outreach
             var events = ScheduledEvents;
             _missionsApi = Missions;
             var ledger = new OutreachLedger(Store);
-            var progress = new WaitProgress(this, 0x5745 /* "WE" */, $"Waiting for {_tracked.Count} scheduled event(s)");
+            var calls = _tracked.Count(t => t.Ev.Channel == ScheduledEventChannel.Call);
+            var what = calls == _tracked.Count ? (calls == 1 ? "call" : "calls") : calls == 0 ? (_tracked.Count == 1 ? "text" : "texts") : "calls and texts";
+            var progress = new WaitProgress(this, 0x5745 /* "WE" */, $"Waiting for {_tracked.Count} {what}");
             var watch = Stopwatch.StartNew();
             var open = new List<Tracked>(_tracked);
             var outage = new ServiceOutage(ServiceOutage.GraceFrom(UnreachableTimeout), $"{_tracked.Count} scheduled event(s)",
@@ -134,7 +138,7 @@ namespace ClawdTalk.Commands.Outreach
                 Drain();
                 progress.Complete();
             }
-            WriteVerbose($"Waited {watch.Elapsed.TotalSeconds:0.#} s: {_done} finished ({_failed} not reached), {_retries} retried; {_ticks} check(s), {_requests} list request(s).");
+            WriteVerbose($"Waited {watch.Elapsed.TotalSeconds:0.#} s: {_done} finished ({Ended(open.Count)}), {_retries} retried; {_ticks} check(s), {_requests} list request(s).");
             if (open.Count > 0)
             {
                 var pending = open.Select(x => x.Ev).ToArray();
@@ -259,25 +263,66 @@ namespace ClawdTalk.Commands.Outreach
 
                 // 3. progress, timeout, the next check
                 var waiting = open.Count;
-                var pendingCount = open.Count(x => x.Ev.Status == ScheduledEventStatus.Pending || x.Ev.Status == ScheduledEventStatus.Unknown);
-                var now = DateTimeOffset.UtcNow;
-                // the sandbox says how fast its clock runs (learned from its answers): the guidance and -PollInterval are service time
+                // the service's clock (a sandbox's runs faster, learned from its answers): the guidance and -PollInterval are its time
+                var clock = connection.Clock;
                 var scale = connection.TimeScale;
+                var now = clock.GetUtcNow();
                 var next = PollInterval.HasValue ? connection.Real(PollInterval.Value) : PollSchedule.Next(open.Select(x => x.Ev.Status == ScheduledEventStatus.Pending && x.Ev.ScheduledAt.HasValue
-                    ? PollSchedule.Remaining(x.Ev.ScheduledAt.Value, x.Ev.CreatedAt, now, scale) : TimeSpan.Zero), scale);
+                    ? x.Ev.ScheduledAt.Value - now : TimeSpan.Zero), scale);
                 next = outage.Next(next);
                 var left = Timeout.HasValue ? Timeout.Value - watch.Elapsed : TimeSpan.MaxValue;
-                var status = $"{_done} done ({_failed} not reached), {waiting} waiting ({pendingCount} not started), {_retries} retried"
-                             + (outage.IsDown ? $"; the service is unreachable (giving up in {Human(outage.Left ?? TimeSpan.Zero)})" : "");
                 var pct = (int)(100.0 * _done / Math.Max(1, _done + waiting));
-                var secs = Timeout.HasValue ? (int)Math.Max(0, left.TotalSeconds) : -1;
-                Post(() => progress.Update(status + (open.Count > 0 ? $"; next check in {Human(next)}" : ""), pct, secs));
-                if (open.Count > 0) LogVerbose($"Check {_ticks}: {status}; next check in {Human(next)}.");
-                if (open.Count == 0 || lastLook || left <= TimeSpan.Zero) break;
+                if (open.Count > 0) LogVerbose($"Check {_ticks}: {Ended(waiting)}, {_retries} retried; next check in {Human(next)}.");
+                if (open.Count == 0 || lastLook || left <= TimeSpan.Zero)
+                {
+                    var last = Status(progress, waiting, null, outage, Timeout.HasValue);
+                    Post(() => progress.Update(last, pct, Timeout.HasValue ? (int)Math.Max(0, left.TotalSeconds) : -1, force: true));
+                    break;
+                }
                 // a wait that runs into the timeout ends with one last look, then gives up
                 if (next >= left) lastLook = true;
-                await Task.Delay(lastLook ? left : next, ct).ConfigureAwait(false);
+                // the countdown to the next check, a second at a time (real time)
+                var until = watch.Elapsed + (lastLook ? left : next);
+                while (true)
+                {
+                    var wait = until - watch.Elapsed;
+                    if (wait <= TimeSpan.Zero) break;
+                    var leftNow = Timeout.HasValue ? Timeout.Value - watch.Elapsed : TimeSpan.MaxValue;
+                    var line = Status(progress, waiting, wait, outage, Timeout.HasValue); // now, not when the pipeline thread gets to it
+                    Post(() => progress.Update(line, pct, Timeout.HasValue ? (int)Math.Max(0, leftNow.TotalSeconds) : -1));
+                    var tick = TimeSpan.FromTicks(wait.Ticks % TimeSpan.TicksPerSecond);
+                    await Task.Delay(tick > TimeSpan.FromMilliseconds(1) ? tick : wait < TimeSpan.FromSeconds(1) ? wait : TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+                }
             }
+        }
+
+        /// <summary>`2 reached, 1 not reached, 1 open`: the finished events by the one outcome grouping, and those still open.</summary>
+        string Ended(int open)
+        {
+            var groups = new List<OutcomeGroup>();
+            for (var g = 0; g < _ended.Length; g++) for (var i = 0; i < Volatile.Read(ref _ended[g]); i++) groups.Add((OutcomeGroup)g);
+            for (var i = 0; i < open; i++) groups.Add(OutcomeGroup.Open);
+            return Outcomes.Counts(groups);
+        }
+
+        /// <summary>The progress line: the outcomes so far, the retries, and the countdown to the next check, fitted to the console.</summary>
+        string Status(WaitProgress progress, int open, TimeSpan? nextCheck, ServiceOutage outage, bool withSecondsLeft)
+        {
+            var counts = Ended(open);
+            var retried = _retries > 0 ? $", {_retries} retried" : "";
+            string when, shortWhen;
+            if (outage.IsDown)
+            {
+                when = $"; service unreachable, giving up in {WaitProgress.Countdown(outage.Left ?? TimeSpan.Zero)}";
+                shortWhen = $"; unreachable ({WaitProgress.Countdown(outage.Left ?? TimeSpan.Zero)})";
+            }
+            else if (nextCheck.HasValue)
+            {
+                when = $"; next check in {WaitProgress.Countdown(nextCheck.Value)}";
+                shortWhen = $"; check in {WaitProgress.Countdown(nextCheck.Value)}";
+            }
+            else when = shortWhen = "";
+            return progress.Fit(withSecondsLeft, counts + retried + when, counts + retried + shortWhen, counts + shortWhen, counts);
         }
 
         static string Human(TimeSpan t) => t.TotalHours >= 1 ? $"{t.TotalHours:0.#} h" : t.TotalMinutes >= 1 ? $"{t.TotalMinutes:0.#} min" : t.TotalSeconds >= 1 ? $"{t.TotalSeconds:0.#} s" : $"{t.TotalMilliseconds:0} ms";
@@ -299,14 +344,16 @@ namespace ClawdTalk.Commands.Outreach
         {
             var who = ev.To + (ev.Name != null ? $" ({ev.Name})" : "");
             if (ev.Channel == ScheduledEventChannel.Sms)
-                return ev.Status == ScheduledEventStatus.Completed ? $"Text to {who} sent" : $"Text to {who} failed";
+                return ev.OutcomeGroup == OutcomeGroup.Reached ? $"Text to {who} sent" : ev.OutcomeGroup == OutcomeGroup.Cancelled ? $"Text to {who} cancelled" : $"Text to {who} failed";
             var outcome = ScheduledEvent.Norm(ev.Outcome ?? ev.CallStatus);
-            switch (outcome)
+            // the one grouping: answered is reached; voicemail, no answer, busy and failed are not reached
+            switch (ev.OutcomeGroup)
             {
-                case "answered": case "completed": return $"Call to {who} answered" + (ev.ConversationId != null ? $" (conversation {ev.ConversationId})" : "");
-                case "voicemail": return $"Call to {who} reached voicemail";
-                case "canceled": case "cancelled": return $"Call to {who} cancelled";
-                default: return $"Call to {who} not reached ({(outcome.Length > 0 ? outcome : OutreachLedger.Wire(ev.Status))})" + (ev.Attempt > 1 ? $" on attempt {ev.Attempt}" : "");
+                case OutcomeGroup.Reached: return $"Call to {who} answered" + (ev.ConversationId != null ? $" (conversation {ev.ConversationId})" : "");
+                case OutcomeGroup.Cancelled: return $"Call to {who} cancelled";
+                default:
+                    return $"Call to {who} not reached ({(outcome.Length > 0 ? outcome : OutreachLedger.Wire(ev.Status))}"
+                           + (ev.ConversationId != null ? $"; conversation {ev.ConversationId}" : "") + ")" + (ev.Attempt > 1 ? $" on attempt {ev.Attempt}" : "");
             }
         }
 

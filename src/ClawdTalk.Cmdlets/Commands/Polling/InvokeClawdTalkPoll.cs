@@ -145,7 +145,7 @@ namespace ClawdTalk.Commands.Polling
             }
 
             // 5. the poller follows the next event: tighter as it nears
-            var now = DateTimeOffset.UtcNow;
+            var now = Api.Connection.Clock.GetUtcNow(); // the service's clock: a sandbox's runs faster
             var (next, underWay) = NextLook(records, now);
             result.NextEventAt = next;
             var interval = PollerSpecFor(PollInterval.For(next, underWay, now), mine, after!);
@@ -226,8 +226,11 @@ namespace ClawdTalk.Commands.Polling
                     _runEnded = true;
                     break;
                 }
-                var next = policy.NextTime(attemptSoFar, DateTimeOffset.UtcNow, r.ScheduledAt, null);
-                var at = next < DateTimeOffset.UtcNow.AddSeconds(90) ? DateTimeOffset.UtcNow.AddSeconds(90) : next; // the service wants a minute ahead
+                var clock = Api.Connection.Clock; // the service's: a sandbox's runs faster than this machine's
+                var now = clock.GetUtcNow();
+                var next = policy.NextTime(attemptSoFar, now, r.ScheduledAt, null);
+                var lead = SchedulePlanner.Lead(clock.Scale); // the service wants a minute ahead
+                var at = next < now + lead ? now + lead : next;
                 var attempt = attemptSoFar + 1;
                 var known = new HashSet<string>(records.Select(x => x.Id), StringComparer.Ordinal);
                 // reserved in the store first (the same key a Wait-ClawdTalkEvent retry takes): nobody is called twice
@@ -276,7 +279,8 @@ namespace ClawdTalk.Commands.Polling
                 try
                 {
                     // the one create-once path (a lost answer is settled by reading the assistant's events, never by sending blindly)
-                    var createdEvent = Run(ct => ScheduledEvents.CreateOnceAsync(aid, body, known, ct));
+                    // (a retry's time is the policy's earliest: it moves later when the request comes too late for it)
+                    var createdEvent = Run(ct => ScheduledEvents.CreateMovableAsync(aid, body, known, () => clock.GetUtcNow() + lead, a => at = a, ct));
                     id = Json.Str(createdEvent, "id", "event_id")!;
                     var fresh = new EventRecord(new JObject
                     {

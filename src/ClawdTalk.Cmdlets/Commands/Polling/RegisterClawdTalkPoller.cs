@@ -32,16 +32,19 @@ namespace ClawdTalk.Commands.Polling
 
         [Parameter(Mandatory = true, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(MissionIdCompleter))]
         public string MissionId { get; set; } = "";
 
         [Parameter(Mandatory = true, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(RunIdCompleter))]
         public string RunId { get; set; } = "";
 
         // Empty or null (a MissionState piped before Add-ClawdTalkAgent has no AssistantId) means "not given".
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [AllowNull]
         [AllowEmptyCollection]
+        [ArgumentCompleter(typeof(EventIdCompleter))]
         public string[]? EventId { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
