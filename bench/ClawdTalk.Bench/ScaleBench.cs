@@ -32,14 +32,15 @@ namespace ClawdTalk.Bench
                     session.Invoke("param($p) $env:CLAWDTALK_STATE = $p", state);
                     var name = $"Scale {n} {Guid.NewGuid():N}"[..20];
                     var slug = session.Invoke("param($n) (Initialize-ClawdTalkMission -Name $n -Instructions 'Bench' -Request 'Bench' -Step calls | Add-ClawdTalkAgent -Instructions 'Be brief.').Slug", name)[0].ToString();
-                    // distinct numbers in the 555 ranges of three area codes (10,000 each), a day ahead so none completes
+                    // distinct numbers in the 555 ranges of three area codes (10,000 each), a year ahead on the sandbox's clock (600x:
+                    // 14 real hours) so none completes and none falls under the service's minimum lead while the batch is sent
                     var areas = new[] { "720", "303", "212" };
                     var targets = Enumerable.Range(0, n).Select(i => $"+1 {areas[i / 10000]} 555 {i % 10000:0000}").ToArray();
                     GC.Collect();
                     var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
                     var alloc0 = GC.GetTotalAllocatedBytes();
                     var w = Stopwatch.StartNew();
-                    var events = session.Invoke("param($t, $s) $t | Register-ClawdTalkCall -Slug $s -StepId calls -At ([datetime]::UtcNow.AddDays(1)) -ThrottleLimit 8 -Force", targets, slug);
+                    var events = session.Invoke("param($t, $s) $t | Register-ClawdTalkCall -Slug $s -StepId calls -At ([datetime]::UtcNow.AddDays(365)) -ThrottleLimit 8 -Force", targets, slug);
                     var wall = w.Elapsed.TotalMilliseconds;
                     var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMilliseconds;
                     var bytes = GC.GetTotalAllocatedBytes() - alloc0;
