@@ -226,6 +226,46 @@ Describe 'Get-ClawdTalkMissionProgress' {
         ($p | Format-Table | Out-String) | Should -Match ([regex]::Escape($m.Slug))
     }
 
+    It 'gives a time to check back on this machine''s clock, brought from the sandbox''s faster one' {
+        $p = Get-ClawdTalkMissionProgress -Slug $m.Slug
+        # the first look is two minutes after the call's time on the service's clock; at 60x that wait is 60 times
+        # shorter here, counted from the service's now (which runs ahead of this machine's: never mixed with it)
+        $clock = Invoke-TestSandbox -Sandbox $sb -Path '/_sandbox/clock'
+        $serviceWait = $p.NextAt.AddMinutes(2) - [datetimeoffset]::Parse($clock.now, [cultureinfo]::InvariantCulture)
+        $expected = [datetimeoffset]::UtcNow + [timespan]::FromTicks($serviceWait.Ticks / $clock.time_scale)
+        [math]::Abs(($p.CheckBackAt - $expected).TotalSeconds) | Should -BeLessThan 15
+        $p.CheckBackAt | Should -BeGreaterThan ([datetimeoffset]::UtcNow)
+        $p.Text | Should -Match 'Check back at: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \(this machine''s clock\)'
+        $p.Text | Should -Match 'To come: .*\(the sandbox''s clock\)'
+    }
+
+    It 'says a retry is due when the service ended the run after the first calls, and the tick sets the run running again' {
+        $r = Initialize-ClawdTalkMission -Name "Retry $([guid]::NewGuid().ToString('N').Substring(0, 6))" -Instructions 'x' -Request 'y' -Step calls | Add-ClawdTalkAgent -Instructions 'Ask.'
+        $null = Register-ClawdTalkCall -Slug $r.Slug -StepId calls -To '+1 212 555 0005' -At (Get-Date).AddMinutes(2) -Force
+        $null = Register-ClawdTalkPoller -Slug $r.Slug -MaxAttempts 2 -WarningAction SilentlyContinue
+        # the first call ends (0005: no answer the first time); the service then ends the run, its only event being over
+        $deadline = (Get-Date).AddSeconds(60)
+        while (((Get-ClawdTalkRun -Slug $r.Slug).Status -ne 'Succeeded') -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 200 }
+        (Get-ClawdTalkRun -Slug $r.Slug).Status | Should -Be 'Succeeded'
+
+        $p = Get-ClawdTalkMissionProgress -Slug $r.Slug
+        $p.Status | Should -Be 'Active'
+        $p.RetriesDue | Should -Be 1
+        $p.NotReached | Should -Be 1
+        $p.Outcomes | Should -Match '^0 reached, 1 not reached \(1 no.answer\)'
+        $p.Next | Should -Match '1 call\(s\) are due another attempt .*sets it running again'
+        $p.Next | Should -Match ([regex]::Escape("Invoke-ClawdTalkPoll -Slug $($r.Slug)"))
+        $p.CheckBackAt | Should -Not -BeNullOrEmpty
+
+        $null = Invoke-ClawdTalkPoll -Slug $r.Slug
+        $after = Get-ClawdTalkMissionProgress -Slug $r.Slug
+        $after.RunStatus | Should -Be 'Running'
+        $after.RetriesDue | Should -Be 0
+        $after.Pending | Should -Be 1
+        $after.PendingEvents[0].Attempt | Should -Be 2
+        Unregister-ClawdTalkPoller -Slug $r.Slug -Force
+    }
+
     It 'asks the service nothing with -Offline, and names a slug it does not know' {
         $v1 = { @(Get-TestSandboxLog -Sandbox $sb | Where-Object { $_.path -like '/v1/*' }).Count }
         $mark = & $v1

@@ -59,7 +59,7 @@ BeforeAll {
         'ClawdTalk.ApprovalRequest'      = @{ Keys = 'RequestId', 'Status'; Make = { Get-ClawdTalkApproval } }
         'ClawdTalk.PollerInfo'           = @{ Keys = 'Slug', 'Mission', 'Every'; Make = { $null = $m | Register-ClawdTalkPoller; Get-ClawdTalkPoller -Slug $m.Slug } }
         'ClawdTalk.PollResult'           = @{ Keys = 'Slug', 'Status', 'Open'; Make = { Invoke-ClawdTalkPoll -Slug $m.Slug } }
-        'ClawdTalk.BridgeStatus'         = @{ Keys = 'Id', 'Name', 'State'; Make = { Get-ClawdTalkBridge -Name views } }
+        'ClawdTalk.BridgeStatus'         = @{ Keys = 'Id', 'Name', 'State'; Make = { Get-ClawdTalkBridge -Name ClawdTalkBridge } }
         'ClawdTalk.BridgeLogRecord'      = @{ Keys = 'Level', 'Event'; Make = { Receive-Job -Job $job -Keep | Select-Object -First 5 } }
         'ClawdTalk.BridgeServiceInfo'    = @{ Keys = 'Name', 'Platform', 'Registered'; Make = { Install-ClawdTalkBridgeService -Name views -Platform TaskScheduler -UnitDirectory (Join-Path $dir 'units') -NoStart } }
         'ClawdTalk.GatewayInfo'          = @{ Keys = 'SessionKey', 'Ready'; Make = { Get-ClawdTalkGateway -Path $gatewayFile -Offline } }
@@ -83,7 +83,7 @@ BeforeAll {
         [pscustomobject]@{ Name = 'Cole & Sons'; Phone = '+1 212 555 0003' }
         [pscustomobject]@{ Name = 'Drain Kings'; Phone = '+1 212 555 0002' }
     ) | Register-ClawdTalkCall -Slug $m.Slug -StepId calls -Force | Wait-ClawdTalkEvent
-    $script:job = Start-ClawdTalkBridge -Name views -GatewayUrl $sb.GatewayUrl -GatewayToken $gwt
+    $script:job = Start-ClawdTalkBridge -GatewayUrl $sb.GatewayUrl -GatewayToken $gwt
     $script:gatewayFile = Join-Path $dir 'openclaw.json'
     '{ "gateway": { "port": 18789, "auth": { "token": "gw-views" } }, "agents": { "list": [ { "id": "main", "default": true } ] } }' | Set-Content $gatewayFile
 

@@ -27,6 +27,8 @@ namespace ClawdTalk.Missions
         public Dictionary<string, JObject>? Events;
         /// <summary>How much faster than real time the service's clock runs (a sandbox rehearsal; 1 for the real service).</summary>
         public double TimeScale = 1;
+        /// <summary>The service's clock when it was asked (a sandbox's runs ahead of this machine's); null: this machine's.</summary>
+        public DateTimeOffset? ServiceNow;
         public List<string> Warnings = new List<string>();
     }
 
@@ -156,11 +158,20 @@ namespace ClawdTalk.Missions
 
             if (p.PendingEvents.Length > 0)
             {
-                var due = p.PendingEvents.Where(e => e.ScheduledAt.HasValue).Select(e => PollInterval.FirstLook(e.ScheduledAt!.Value)).DefaultIfEmpty(now).Min();
-                // a sandbox's faster clock brings it sooner (the look is in real time)
-                if (reads.TimeScale > 1 && due > now) due = now + TimeSpan.FromTicks((long)((due - now).Ticks / reads.TimeScale));
-                p.CheckBackAt = due > now ? due : now.AddMinutes(1.0 / Math.Max(1, reads.TimeScale));
+                // the events' times are the service's clock's: the wait until the first look is measured on it, then
+                // brought to this machine's clock (a sandbox's faster clock makes it shorter), so CheckBackAt is a time here
+                var serviceNow = reads.ServiceNow ?? now;
+                var scale = Math.Max(1, reads.TimeScale);
+                var due = p.PendingEvents.Where(e => e.ScheduledAt.HasValue).Select(e => PollInterval.FirstLook(e.ScheduledAt!.Value)).DefaultIfEmpty(serviceNow).Min();
+                var wait = due > serviceNow ? TimeSpan.FromTicks((long)((due - serviceNow).Ticks / scale)) : TimeSpan.Zero;
+                p.CheckBackAt = now + (wait > TimeSpan.Zero ? wait : TimeSpan.FromMinutes(1.0 / scale));
             }
+            else if (p.Status == MissionStateStatus.Active && (p.RetriesDue > 0 || p.Unrecorded > 0))
+            {
+                // something to record or call again: at the poller's next tick, or now when no poller ticks
+                p.CheckBackAt = now;
+            }
+            p.ServiceClockAhead = reads.TimeScale > 1;
             p.Next = NextStep(p, now);
             p.Text = TextOf(p);
             return p;
@@ -188,7 +199,9 @@ namespace ClawdTalk.Missions
             var serviceEnded = p.RunStatus.HasValue && Wire.IsTerminal(p.RunStatus.Value);
             if (serviceEnded || p.Unrecorded > 0 || p.RetriesDue > 0)
             {
-                var what = serviceEnded ? $"The service has ended the run ({Wire.Run(p.RunStatus!.Value)})"
+                var what = serviceEnded && p.RetriesDue > 0
+                    ? $"{p.RetriesDue} call(s) are due another attempt (the service ended the run ({Wire.Run(p.RunStatus!.Value)}) when the first calls were over; the retry sets it running again and the mission ends after its last call)"
+                    : serviceEnded ? $"The service has ended the run ({Wire.Run(p.RunStatus!.Value)})"
                     : p.Unrecorded > 0 ? $"{p.Unrecorded} call(s)/text(s) are over on the service"
                     : $"{p.RetriesDue} call(s) are due another attempt";
                 return ticking ? $"{what}; the poller's next tick records it{(p.NotifyAgent ? " and tells you when the mission ends" : "")}." : $"{what}: run {tick}.";
@@ -228,6 +241,7 @@ namespace ClawdTalk.Missions
                 sb.Append("To come: ").Append(string.Join(", ", p.PendingEvents.Take(5).Select(e =>
                     $"{e.Channel} to {e.Name ?? e.To} ({e.Status}{(e.ScheduledAt.HasValue ? " " + At(e.ScheduledAt.Value) : "")}{(e.Attempt > 1 ? ", attempt " + e.Attempt : "")})")));
                 if (p.Pending > 5) sb.Append(", and ").Append(p.Pending - 5).Append(" more");
+                if (p.ServiceClockAhead) sb.Append(" (the sandbox's clock)");
                 sb.Append('\n');
             }
             if (p.RetriesDue > 0) sb.Append("Retries due: ").Append(p.RetriesDue).Append('\n');
@@ -239,6 +253,8 @@ namespace ClawdTalk.Missions
             else if (p.Notified.Any(n => n.StartsWith(AgentNotice.MissionKeyPrefix, StringComparison.Ordinal)))
                 sb.Append("Follow-up: the agent was told it ended\n");
             sb.Append("Next: ").Append(p.Next);
+            if (p.CheckBackAt.HasValue && p.Status == MissionStateStatus.Active)
+                sb.Append("\nCheck back at: ").Append(At(p.CheckBackAt.Value)).Append(p.ServiceClockAhead ? " (this machine's clock)" : "");
             foreach (var w in p.Warnings) sb.Append("\nNote: ").Append(w);
             return sb.ToString();
         }

@@ -42,6 +42,8 @@ namespace ClawdTalk
         public OrderedDictionary OutcomeCounts { get; internal set; } = new OrderedDictionary();
         /// <summary>The outcomes in the module's one wording, with the service's words beside each group
         /// ("1 reached (1 answered), 2 not reached (1 voicemail, 1 busy), 1 open").</summary>
+        /// <summary>True on a sandbox whose clock runs faster: the times of calls and texts are its clock's, CheckBackAt is this machine's.</summary>
+        public bool ServiceClockAhead { get; internal set; }
         public string Outcomes { get; internal set; } = "";
         /// <summary>Targets reached: a call answered, a text sent.</summary>
         public int Reached { get; internal set; }

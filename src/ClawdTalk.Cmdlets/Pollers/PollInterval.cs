@@ -40,11 +40,14 @@ namespace ClawdTalk.Pollers
 
         /// <param name="nextPending">The earliest scheduled time of an event not started yet (null when none).</param>
         /// <param name="anyUnderWay">True when an event is in progress or past its first look without a final status.</param>
-        public static TimeSpan For(DateTimeOffset? nextPending, bool anyUnderWay, DateTimeOffset now)
+        /// <param name="now">The service's now (the clock <paramref name="nextPending"/> is of).</param>
+        /// <param name="timeScale">How much faster than this machine's the service's clock runs (a sandbox's): the wait until
+        /// the first look is that much shorter here, where the poller ticks.</param>
+        public static TimeSpan For(DateTimeOffset? nextPending, bool anyUnderWay, DateTimeOffset now, double timeScale = 1)
         {
             if (anyUnderWay) return Due;
             if (nextPending == null) return Unknown;
-            var ahead = FirstLook(nextPending.Value) - now;
+            var ahead = TimeSpan.FromTicks((long)((FirstLook(nextPending.Value) - now).Ticks / Math.Max(1, timeScale)));
             if (ahead <= TimeSpan.FromMinutes(5)) return Due;
             if (ahead <= TimeSpan.FromMinutes(30)) return WithinHalfHour;
             if (ahead <= TimeSpan.FromHours(1)) return WithinHour;

@@ -51,7 +51,7 @@ namespace ClawdTalk.Tests.Gateway
             Assert.Contains("calls and texts", status.Uses);
             Assert.DoesNotContain(status.Problems, p => p.Contains("Grant-ClawdTalkGatewayTool", StringComparison.Ordinal));
             Assert.Contains(status.NotSetUp, p => p.Contains("Grant-ClawdTalkGatewayTool", StringComparison.Ordinal));
-            Assert.True(status.Healthy);
+            Assert.True(status.Healthy, "problems: " + string.Join("; ", status.Problems));
             Assert.Equal("cron", status.PollerBackend?.Split(' ')[0]);
             // asked about that gateway, or once the configuration names one, it is used: its lack is a problem
             var asked = ps.Run("Get-ClawdTalkStatus -GatewayPath $p", new System.Collections.Generic.Dictionary<string, object?> { ["p"] = _gatewayFile }).Single<ClawdTalk.StatusReport>();

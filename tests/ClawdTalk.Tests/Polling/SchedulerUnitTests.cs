@@ -168,6 +168,9 @@ namespace ClawdTalk.Tests.Polling
             Assert.Equal(TimeSpan.FromHours(4), PollInterval.For(now.AddDays(6), false, now));
             Assert.Equal(TimeSpan.FromHours(8), PollInterval.For(now.AddDays(14), false, now));
             Assert.Equal(TimeSpan.FromHours(1), PollInterval.For(null, false, now));
+            // on a sandbox's faster clock the first look is that much sooner here, where the poller ticks
+            Assert.Equal(TimeSpan.FromSeconds(30), PollInterval.For(now.AddMinutes(28), false, now, timeScale: 600));  // 30 min there, 3 s here
+            Assert.Equal(TimeSpan.FromMinutes(2), PollInterval.For(now.AddHours(10), false, now, timeScale: 60));     // 10 h there, 10 min here
             Assert.Equal(now.AddMinutes(12), PollInterval.FirstLook(now.AddMinutes(10)));
             // every band is an interval the schedulers can run as it is
             foreach (var i in new[] { PollInterval.Due, PollInterval.WithinHalfHour, PollInterval.WithinHour, PollInterval.WithinDay, PollInterval.WithinWeek, PollInterval.Far, PollInterval.Unknown })

@@ -101,7 +101,7 @@ namespace ClawdTalk.Commands.Configuration
                     c.Remove(ClawdTalk.Bridge.GatewaySettings.SmsAllowlistKey);
                 });
             else if (Persist && owners == null && ClawdTalk.Bridge.GatewaySettings.ConfigOwnerNumbers(ConfigStore.Read(ModulePaths.ConfigFile)).Length == 0)
-                WriteWarning("No owner number is configured: a bridge routes texts only from the owner's numbers, so texts would reach nobody. " +
+                WriteWarning("No owner number is configured: texts coming in to the agent through a bridge are routed only from the owner's numbers, so they would reach nobody (calls and texts you send are not affected). " +
                              "Give them with -OwnerNumber or Set-ClawdTalkConfiguration -OwnerNumber.");
             Session.Explicit = connection;
             Session.AttemptTimeout = connection.AttemptTimeout;

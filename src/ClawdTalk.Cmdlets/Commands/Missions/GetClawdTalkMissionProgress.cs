@@ -72,6 +72,7 @@ namespace ClawdTalk.Commands.Missions
                         }
                     }
                     reads.TimeScale = Api.Connection.TimeScale;
+                    reads.ServiceNow = Api.Connection.Clock.GetUtcNow();
                     foreach (var conversation in MissionProgressReader.Conversations(entry).Take(MissionProgressReader.InsightChecks))
                     {
                         var items = Json.UnwrapList(Run(ct => Missions.InsightsAsync(conversation, ct)), "insights", "conversations");

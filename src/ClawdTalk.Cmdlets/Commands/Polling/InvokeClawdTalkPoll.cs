@@ -148,7 +148,7 @@ namespace ClawdTalk.Commands.Polling
             var now = Api.Connection.Clock.GetUtcNow(); // the service's clock: a sandbox's runs faster
             var (next, underWay) = NextLook(records, now);
             result.NextEventAt = next;
-            var interval = PollerSpecFor(PollInterval.For(next, underWay, now), mine, after!);
+            var interval = PollerSpecFor(PollInterval.For(next, underWay, now, Api.Connection.Clock.Scale), mine, after!);
             result.Interval = interval ?? mine?.Interval;
             result.MissionStatus = "Active";
             result.Status = advanced.Count > 0 || retries.Count > 0 ? PollStatus.Advanced : PollStatus.Waiting;

@@ -173,8 +173,10 @@ namespace ClawdTalk.Commands.Polling
                 added.Add(r);
             }
             var now = DateTimeOffset.UtcNow;
-            var (next, underWay) = InvokeClawdTalkPollCommand.NextLook(records, now);
-            var interval = PollInterval.For(next, underWay, now);
+            // the events' times are the service's clock's (a sandbox's runs ahead of this machine's): measured on it
+            var serviceNow = Api.Connection.Clock.GetUtcNow();
+            var (next, underWay) = InvokeClawdTalkPollCommand.NextLook(records, serviceNow);
+            var interval = PollInterval.For(next, underWay, serviceNow, Api.Connection.Clock.Scale);
             var command = PollerCommand.For(slug, Executable != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(Executable) : null, PollerSupport.ModuleBase(MyInvocation.MyCommand.Module));
             var spec = new PollerSpec(slug, interval, command, now);
 
