@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
@@ -50,17 +51,28 @@ public sealed class CommsApiTests : SandboxTests
     [Fact]
     public async Task A_call_ends_on_request_and_0005_answers_the_second_time()
     {
-        string first = Str((await Post("/v1/calls", new { to = "+15558880005" }))["call_id"]);
-        Assert.Equal("no-answer", Str((await CallEnded(first))["status"]));
-        string second = Str((await Post("/v1/calls", new { to = "+15558880005" }))["call_id"]);
-        await Until(async () => Str((await Get($"/v1/calls/{second}"))["status"]) == "in-progress" ? "" : null, "the call to be answered", 10);
-        Reply ended = await Post($"/v1/calls/{second}/end", new { });
+        // A slower clock (scale 10: ringing 1 s, talk 6 s) so the answered call is still on when it is ended: at the
+        // fixture's 600x its 60 s of talk are 0.1 s, which a loaded machine can miss.
+        await using SandboxServer slow = await SandboxServer.StartAsync(new SandboxOptions { TimeScale = 10, NoGateway = true });
+        Uri b = slow.BaseUri;
+        Task<Reply> P(string path, object body) => Send(System.Net.Http.HttpMethod.Post, path, body, baseUri: b);
+        Task<JsonNode> Ended(string id) => Until(async () =>
+        {
+            JsonNode c = (await Send(System.Net.Http.HttpMethod.Get, $"/v1/calls/{id}", null, baseUri: b)).Json!;
+            return Str(c["status"]) is "initiating" or "ringing" or "in-progress" ? null : c;
+        }, $"call {id} to end");
+
+        string first = Str((await P("/v1/calls", new { to = "+15558880005" }))["call_id"]);
+        Assert.Equal("no-answer", Str((await Ended(first))["status"]));
+        string second = Str((await P("/v1/calls", new { to = "+15558880005" }))["call_id"]);
+        await Until(async () => Str((await Send(System.Net.Http.HttpMethod.Get, $"/v1/calls/{second}", null, baseUri: b))["status"]) == "in-progress" ? "" : null, "the call to be answered", 10);
+        Reply ended = await P($"/v1/calls/{second}/end", new { });
         Assert.Equal(200, ended.Status);
         Assert.Equal("completed", Str(ended["status"]));
         Assert.Equal("user_ended", Str(ended["reason"]));
-        Assert.Equal("user_ended", Str((await Post($"/v1/calls/{second}/end", new { reason = "again" }))["reason"])); // unchanged
-        string third = Str((await Post("/v1/calls", new { to = "+15558880006" }))["call_id"]);
-        Reply early = await Post($"/v1/calls/{third}/end", new { reason = "changed my mind" });
+        Assert.Equal("user_ended", Str((await P($"/v1/calls/{second}/end", new { reason = "again" }))["reason"])); // unchanged
+        string third = Str((await P("/v1/calls", new { to = "+15558880006" }))["call_id"]);
+        Reply early = await P($"/v1/calls/{third}/end", new { reason = "changed my mind" });
         Assert.Equal("canceled", Str(early["status"]));
         Assert.Equal(404, (await Post("/v1/calls/call_nope/end", new { })).Status);
     }

@@ -124,8 +124,9 @@ namespace ClawdTalk.Api
         /// <summary>
         /// <see cref="CreateOnceAsync"/> for a time that may move later (no fixed -At: the default start, a retry): when the service
         /// refuses it as no longer a minute ahead (the request came later than planned: a confirmation, transport retries, a
-        /// clock that runs faster), nothing was created, so the event is asked for again at <paramref name="later"/>(), at most
-        /// twice more. <paramref name="moved"/> hears of each new time.
+        /// clock that runs faster), nothing was created, so the event is asked for again at <paramref name="later"/>(), with
+        /// the lead beyond the service's now doubled at each refusal (what delayed the request may delay the next one more),
+        /// at most four times more. <paramref name="moved"/> hears of each new time.
         /// </summary>
         public async Task<JObject> CreateMovableAsync(string assistantId, JObject body, ICollection<string> known, Func<DateTimeOffset> later,
             Action<DateTimeOffset> moved, CancellationToken ct)
@@ -133,9 +134,11 @@ namespace ClawdTalk.Api
             for (var attempt = 1; ; attempt++)
             {
                 try { return await CreateOnceAsync(assistantId, body, known, ct).ConfigureAwait(false); }
-                catch (ClawdTalkException ex) when (ex.ErrorId == TooSoon && attempt < 3)
+                catch (ClawdTalkException ex) when (ex.ErrorId == TooSoon && attempt < 5)
                 {
-                    var at = Ceil(later());
+                    var now = _api.Connection.Clock.GetUtcNow();
+                    var lead = later() - now;
+                    var at = Ceil(now + TimeSpan.FromTicks(lead.Ticks << (attempt - 1)));
                     _log($"The service refused {(string?)body["scheduled_at"]} as less than a minute ahead; asking for {ApiText.Iso(at)} instead.");
                     body["scheduled_at"] = ApiText.Iso(at);
                     moved(at);
