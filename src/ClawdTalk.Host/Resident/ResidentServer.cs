@@ -96,6 +96,7 @@ namespace ClawdTalk.Host.Resident
                     var error = Listen();
                     if (error != null) { Console.Error.WriteLine("clawdtalk: cannot serve: " + error); return 1; }
                     Console.Error.WriteLine($"clawdtalk: serving on {_socketPath} (pid {Environment.ProcessId}); stop with clawdtalk --stop");
+                    Log($"listening {SinceStart():0} ms after the process started (first session ready)");
                     StartBackground();
                     while (!_stop.IsCancellationRequested)
                     {
@@ -168,7 +169,8 @@ namespace ClawdTalk.Host.Resident
         /// </summary>
         void StartBackground()
         {
-            _pool.Start(WarmUp, Log);
+            _pool.Start(Log);
+            new Thread(WarmUp) { IsBackground = true, Name = "clawdtalk warm-up" }.Start();
             new Thread(Watch) { IsBackground = true, Name = "clawdtalk idle watch" }.Start();
         }
 
@@ -387,21 +389,43 @@ namespace ClawdTalk.Host.Resident
             return sb.ToString();
         }
 
-        /// <summary>JIT-compiles the paths every command takes (formatting, the error view, a terminating error) before the first client.</summary>
+        /// <summary>
+        /// JIT-compiles the paths commands take (formatting, the error view, a terminating error, the built-in modules,
+        /// help) in a session of its own, never one a client gets: at low priority (<see cref="BackgroundPriority"/>), one
+        /// step at a time, each only while the pool is full and no command has run for a quarter of a second, so that
+        /// warming up never takes the CPU from a command or leaves the pool empty.
+        /// </summary>
         void WarmUp()
         {
-            var warm = _pool.CreateDetached();
+            BackgroundPriority.Lower();
+            var steps = new[]
+            {
+                "$null = Get-Command -Module ClawdTalk; [pscustomobject]@{ Name = 'warm'; Value = 1 }; Write-Warning 'warm'; Write-Error 'warm'; 'text'",
+                "throw 'warm'",
+                "$null = 1..2 | Select-Object -First 1 | ConvertTo-Json",
+                "$null = Get-Help Test-ClawdTalkConnection",
+            };
+            PooledSession? warm = null;
             try
             {
-                var sink = new FrameSink(Stream.Null);
-                warm.Bind(sink, 120, false);
-                warm.Session.Execute("$null = Get-Command -Module ClawdTalk; [pscustomobject]@{ Name = 'warm'; Value = 1 }; Write-Warning 'warm'; Write-Error 'warm'; 'text'");
-                warm.Session.Execute("throw 'warm'");
-                warm.Session.Execute("$null = Get-Help Test-ClawdTalkConnection");
+                foreach (var step in steps)
+                {
+                    while (!(_pool.Full && Volatile.Read(ref _running) == 0 && DateTime.UtcNow.Ticks - Interlocked.Read(ref _lastActivity) > TimeSpan.TicksPerMillisecond * 250))
+                        if (_stop.Token.WaitHandle.WaitOne(100)) return;
+                    if (warm == null)
+                    {
+                        warm = _pool.CreateDetached();
+                        warm.Bind(new FrameSink(Stream.Null), 120, false);
+                    }
+                    warm.Session.Execute(step);
+                }
+                Log($"warmed up {SinceStart():0} ms after the process started");
             }
             catch (Exception ex) when (!(ex is OutOfMemoryException)) { Log("warm-up: " + ex.Message); }
-            finally { warm.Unbind(); warm.Dispose(); }
+            finally { warm?.Unbind(); warm?.Dispose(); }
         }
+
+        static double SinceStart() => (DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds;
 
         void Log(string message)
         {
@@ -487,9 +511,9 @@ namespace ClawdTalk.Host.Resident
 
     /// <summary>
     /// Fresh runspaces with the module imported, opened ahead of need, and used ones disposed, by one background worker
-    /// that yields the CPU to the runs (<see cref="BackgroundPriority"/>): opening a runspace and importing the module
-    /// costs tens of milliseconds of CPU, which must not be taken from the command that is running on a small machine.
-    /// The worker refills after a run has ended, not while it runs; a run that finds the pool empty opens its session itself.
+    /// that is woken when a run has ended, not while it runs: opening a runspace and importing the module costs tens of
+    /// milliseconds of CPU, which must not be taken from the command that is running on a small machine. A run that
+    /// finds the pool empty opens its session itself.
     /// </summary>
     internal sealed class SessionPool : IDisposable
     {
@@ -498,7 +522,6 @@ namespace ClawdTalk.Host.Resident
         readonly ConcurrentQueue<PooledSession> _ready = new ConcurrentQueue<PooledSession>();
         readonly ConcurrentQueue<PooledSession> _retired = new ConcurrentQueue<PooledSession>();
         readonly SemaphoreSlim _work = new SemaphoreSlim(0);
-        Action? _first;
         Thread? _worker;
         volatile bool _disposed;
 
@@ -513,27 +536,24 @@ namespace ClawdTalk.Host.Resident
             while (!_disposed && _ready.Count < target) _ready.Enqueue(new PooledSession(_modulePath));
         }
 
-        /// <summary>Starts the background worker: <paramref name="first"/> (the warm-up), then filling the pool, then work as it comes.</summary>
-        public void Start(Action first, Action<string> log)
+        /// <summary>Starts the background worker: it fills the pool at once, then refills it and disposes used sessions as runs end.</summary>
+        public void Start(Action<string> log)
         {
-            _first = first;
-            _worker = new Thread(() => Work(log)) { IsBackground = true, Name = "clawdtalk session pool" };
+            _worker = new Thread(() =>
+            {
+                while (!_disposed)
+                {
+                    try { Fill(); }
+                    catch (Exception ex) when (!(ex is OutOfMemoryException)) { log("pool: " + ex.Message); /* the next Take opens one itself and reports its error */ }
+                    while (!_disposed && _ready.Count > 0 && _retired.TryDequeue(out var used)) DisposeQuietly(used);
+                    try { _work.Wait(); } catch (ObjectDisposedException) { return; }
+                }
+            }) { IsBackground = true, Name = "clawdtalk session pool" };
             _worker.Start();
         }
 
-        void Work(Action<string> log)
-        {
-            BackgroundPriority.Lower();
-            try { _first?.Invoke(); } catch (Exception ex) when (!(ex is OutOfMemoryException)) { log("warm-up: " + ex.Message); }
-            while (!_disposed)
-            {
-                // a session for the next run first, then the used ones away
-                try { Fill(); }
-                catch (Exception ex) when (!(ex is OutOfMemoryException)) { log("pool: " + ex.Message); /* the next Take opens one itself and reports its error */ }
-                while (!_disposed && _ready.Count > 0 && _retired.TryDequeue(out var used)) DisposeQuietly(used);
-                try { _work.Wait(); } catch (ObjectDisposedException) { return; }
-            }
-        }
+        /// <summary>True when every session of the pool is open and nothing waits to be disposed.</summary>
+        public bool Full => _ready.Count >= _size && _retired.IsEmpty;
 
         public PooledSession Take() => _ready.TryDequeue(out var ready) ? ready : new PooledSession(_modulePath);
 
