@@ -490,6 +490,7 @@ namespace ClawdTalk.Host.Resident
             Err = new RequestWriter(ResidentWire.Stderr);
             Host = new ScriptHost(Out, Err, null, 120);
             Session = new ScriptSession(Host, modulePath, ansi: false);
+            Session.Prime();
         }
 
         public RequestWriter Out { get; }
