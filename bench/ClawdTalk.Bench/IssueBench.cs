@@ -15,10 +15,17 @@ namespace ClawdTalk.Bench
     /// with the floors (bare `pwsh -NoProfile -Command exit`, a `dotnet` hello), and an agent session: ten different reads
     /// and writes in a row through `clawdtalk` from a cold start (no server running: the first command starts it), ten
     /// through `clawdtalk --cold`, and ten through `pwsh -Command` importing the module, total wall time each.
+    /// With `--published-cli &lt;telnyx_api.py&gt;` (team-telnyx/clawdtalk-client, Python standard library only, never part
+    /// of this repository), the published client's figures in the same run: one read (`get-mission`) per process and the
+    /// same ten steps (`PublishedCli`), with the targets of issue 24: a warm command at most 10 ms, ten commands from a
+    /// cold state at most 0.4 of the published client's time.
     /// </summary>
     internal static class IssueBench
     {
-        public static void Run(Table table, SandboxServer sandbox, string key, string repo, string publishedExe, int runs)
+        /// <summary>Issue 24's targets: a warm command through `clawdtalk`, and ten from cold as a share of the published client's ten.</summary>
+        const double WarmTargetMs = 10, TenTargetShare = 0.4;
+
+        public static void Run(Table table, SandboxServer sandbox, string key, string repo, string publishedExe, int runs, string? publishedCli)
         {
             var id = CreateMission(sandbox, key);
             var tmp = Path.Combine(Path.GetTempPath(), "clawdtalk-issue-bench-" + Environment.ProcessId);
@@ -54,27 +61,46 @@ namespace ClawdTalk.Bench
                 p.ArgumentList.Add(pwsh); p.ArgumentList.Add("-NoProfile"); p.ArgumentList.Add("-Command"); p.ArgumentList.Add(command);
                 return Env(p);
             }
+            ProcessStartInfo Cli(params string[] args)
+            {
+                // its state file (.missions_state.json) goes to the working directory: the bench's temp folder
+                var p = new ProcessStartInfo("python3") { WorkingDirectory = tmp };
+                p.ArgumentList.Add(publishedCli!);
+                foreach (var a in args) p.ArgumentList.Add(a);
+                Env(p).Environment["CLAWDTALK_API_URL"] = sandbox.ApiBaseUri.AbsoluteUri.TrimEnd('/'); // it appends "/missions…"
+                return p;
+            }
             void Stop() => Measure.Child(Env(new ProcessStartInfo(publishedExe) { ArgumentList = { "--stop" } }, null));
 
-            void Row(string label, Func<ProcessStartInfo> psi, int n)
+            double Row(string label, Func<ProcessStartInfo> psi, int n, int pauseMs = 0, Func<double, string>? note = null)
             {
                 var wall = new List<double>(); var cpu = new List<double>();
                 for (var i = 0; i <= n; i++)
                 {
+                    if (pauseMs > 0) System.Threading.Thread.Sleep(pauseMs);
                     var r = Measure.Child(psi());
-                    if (r.exit != 0) { table.Row(label, $"failed (exit {r.exit})", r.stderr.Split('\n')[0], ""); return; }
+                    if (r.exit != 0) { table.Row(label, $"failed (exit {r.exit})", r.stderr.Split('\n')[0], ""); return double.NaN; }
                     if (i == 0) continue;
                     wall.Add(r.ms); cpu.Add(Measure.LastChildCpuMs);
                 }
-                table.Row(label, $"{Measure.Median(wall) / 1000:0.000} s", $"CPU {Measure.Median(cpu) / 1000:0.000} s, p90 {Measure.Percentile(wall, 90) / 1000:0.000} s (n={n})", "");
+                var median = Measure.Median(wall);
+                var shown = median < 1000 ? $"{median:0.0} ms" : $"{median / 1000:0.000} s";
+                table.Row(label, shown, $"CPU {Measure.Median(cpu):0.0} ms, p90 {Measure.Percentile(wall, 90):0.0} ms (n={n})", "", note?.Invoke(median) ?? "");
+                return median;
             }
 
             Row("floor: `pwsh -NoProfile -Command exit`", () => Pwsh("exit"), runs);
             Row("floor: `dotnet` hello", () => new ProcessStartInfo("dotnet") { ArgumentList = { typeof(IssueBench).Assembly.Location, "--hello" } }, runs);
             Row("`clawdtalk --cold -Command` as `dotnet build` leaves it", () => Host(buildHost, read, cold: true), runs);
             Row("`clawdtalk --cold -Command` published ReadyToRun with the launcher", () => Host(publishedExe, read, cold: true), runs);
+            var cli = double.NaN;
+            if (publishedCli != null)
+                cli = Row("published client: `python3 telnyx_api.py get-mission …` (one read)", () => Cli("get-mission", id), runs * 2);
+            string VsWarm(double ms) => $"{ms / WarmTargetMs:0.00}x the {WarmTargetMs:0} ms target" + (double.IsNaN(cli) ? "" : $"; published client {cli:0.0} ms");
             Measure.Child(Host(publishedExe, "$PID", resident: null)); // starts the server
-            Row("`clawdtalk -Command` (resident server, started by the first command)", () => Host(publishedExe, read, resident: null), runs * 2);
+            System.Threading.Thread.Sleep(3000); // its warm-up and session pool: the warm rows measure a server that is ready
+            Row("warm: `clawdtalk -Command` (resident server), back to back", () => Host(publishedExe, read, resident: null), runs * 2, note: VsWarm);
+            Row("warm: `clawdtalk -Command` (resident server), 0.3 s apart as an agent issues them", () => Host(publishedExe, read, resident: null), runs * 2, pauseMs: 300, note: VsWarm);
             Stop();
             Row("`pwsh -NoProfile -Command \"Import-Module ClawdTalk; Get-ClawdTalkMission …\"`", () => Pwsh($"Import-Module '{manifest}'; {read}"), runs);
 
@@ -92,18 +118,47 @@ namespace ClawdTalk.Bench
                 $"@(Get-ClawdTalkRun -MissionId {id}).Count",
                 "Get-ClawdTalkPhoneNumber | Out-Null",
             };
-            double Session(Func<string, ProcessStartInfo> psi, out int failures)
+            // the same ten steps through the published client: reads and writes of the service, and a local state write and read
+            var published = new[]
+            {
+                new[] { "list-missions" },
+                new[] { "get-mission", id },
+                new[] { "list-runs", id },
+                new[] { "create-mission", "bench session", "measure" },
+                new[] { "create-run", id, "{\"original_request\":\"bench\"}" },
+                new[] { "list-assistants" },
+                new[] { "save-memory", "bench", "owner", "bench owner" },
+                new[] { "get-memory", "bench" },
+                new[] { "list-runs", id },
+                new[] { "list-phones" },
+            };
+            double Session<T>(IEnumerable<T> steps, Func<T, ProcessStartInfo> psi, out int failures)
             {
                 var w = Stopwatch.StartNew(); failures = 0;
-                foreach (var c in session) if (Measure.Child(psi(c)).exit != 0) failures++;
+                foreach (var c in steps) if (Measure.Child(psi(c)).exit != 0) failures++;
                 return w.Elapsed.TotalSeconds;
             }
+            // from a cold state (no server) through clawdtalk, and the published client, in turn: medians of three rounds
+            var rounds = new List<double>(); var cliRounds = new List<double>(); var f1 = 0; var fc = 0;
+            for (var round = 0; round < 3; round++)
+            {
+                Stop();
+                System.Threading.Thread.Sleep(500);
+                rounds.Add(Session(session, c => Host(publishedExe, c, resident: null), out var f));
+                f1 += f;
+                if (publishedCli != null) { cliRounds.Add(Session(published, c => Cli(c), out var g)); fc += g; }
+            }
+            var resident = Measure.Median(rounds);
             Stop();
-            var resident = Session(c => Host(publishedExe, c, resident: null), out var f1);
-            Stop();
-            var cold = Session(c => Host(publishedExe, c, cold: true), out var f2);
-            var viaPwsh = Session(c => Pwsh($"Import-Module '{manifest}'; {c}"), out var f3);
-            table.Row("agent session, 10 commands: `clawdtalk -Command` from a cold start", $"{resident:0.00} s", $"{cold / resident:0.0}x faster than --cold{(f1 > 0 ? $"; {f1} failed" : "")}", "");
+            var cold = Session(session, c => Host(publishedExe, c, cold: true), out var f2);
+            var viaPwsh = Session(session, c => Pwsh($"Import-Module '{manifest}'; {c}"), out var f3);
+            if (publishedCli != null)
+            {
+                var cliTen = Measure.Median(cliRounds);
+                table.Row("agent session, 10 commands: published client `python3 telnyx_api.py`", $"{cliTen:0.00} s", $"rounds {string.Join(" / ", cliRounds.Select(x => x.ToString("0.00")))} s{(fc > 0 ? $"; {fc} failed" : "")}", "");
+                table.Row("agent session, 10 commands: `clawdtalk` as a share of the published client's", $"{resident / cliTen:0.00}", $"target at most {TenTargetShare:0.0}", "");
+            }
+            table.Row("agent session, 10 commands: `clawdtalk -Command` from a cold start", $"{resident:0.00} s", $"rounds {string.Join(" / ", rounds.Select(x => x.ToString("0.00")))} s; {cold / resident:0.0}x faster than --cold{(f1 > 0 ? $"; {f1} failed" : "")}", "");
             table.Row("agent session, 10 commands: `clawdtalk --cold -Command`", $"{cold:0.00} s", f2 > 0 ? $"{f2} failed" : "", "");
             table.Row("agent session, 10 commands: `pwsh -NoProfile -Command`", $"{viaPwsh:0.00} s", f3 > 0 ? $"{f3} failed" : "", "");
             try { Directory.Delete(tmp, true); } catch (IOException) { }

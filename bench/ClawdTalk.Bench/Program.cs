@@ -25,6 +25,9 @@ namespace ClawdTalk.Bench
         static bool NoPublish, Composite, Issue, ImportShare, Scale;
         static int[] ScaleSizes = { 500, 2000, 10000 };
 
+        /// <summary>`--published-cli &lt;path&gt;`: the published client's scripts/telnyx_api.py (team-telnyx/clawdtalk-client), for its figures beside ours.</summary>
+        static string? PublishedCli;
+
         /// <summary>`--only sweep`: only the outreach sweep row (no publish, no cold start, no per-cmdlet rows).</summary>
         internal static string? Only;
 
@@ -43,7 +46,13 @@ namespace ClawdTalk.Bench
                 else if (args[i] == "--issue") Issue = true;               // only issue 15's table and the agent session (IssueBench.cs)
                 else if (args[i] == "--import-share") ImportShare = true;  // only the module's share of a cold pwsh, JIT per phase (ImportShareBench.cs)
                 else if (args[i] == "--scale") Scale = true;               // only the cost per target as a campaign grows (ScaleBench.cs)
+                else if (args[i] == "--published-cli" && i + 1 < args.Length) PublishedCli = Path.GetFullPath(args[++i]);
                 else if (args[i] == "--sizes" && i + 1 < args.Length) ScaleSizes = args[++i].Split(',').Select(int.Parse).ToArray();
+            }
+            if (PublishedCli != null && !File.Exists(PublishedCli))
+            {
+                Console.Error.WriteLine($"--published-cli: no file at {PublishedCli} (the published client's scripts/telnyx_api.py)");
+                return 2;
             }
             Repo = FindRepo();
             var table = new Table();
@@ -69,7 +78,7 @@ namespace ClawdTalk.Bench
             if (Issue)
             {
                 var exe = Publish();
-                if (exe != null) IssueBench.Run(table, sandbox, key, Repo, exe, Runs);
+                if (exe != null) IssueBench.Run(table, sandbox, key, Repo, exe, Runs, PublishedCli);
                 table.Print(Console.Out);
                 return exe == null ? 1 : 0;
             }

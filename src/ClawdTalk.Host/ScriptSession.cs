@@ -45,6 +45,17 @@ namespace ClawdTalk.Host
                 paths.SetLocation(WildcardPattern.Escape(path));
         }
 
+        /// <summary>
+        /// Runs an empty statement, outside the history: the first pipeline of a runspace costs a few milliseconds of CPU
+        /// more than the next (measured 6.0 against 3.7 ms for `1`), so a resident server's pooled sessions pay it before a
+        /// client's command instead of during it. It leaves nothing a script can see ($?, $^, $$, $Error, the history).
+        /// </summary>
+        public void Prime()
+        {
+            using var pipeline = _runspace.CreatePipeline("$null", false);
+            pipeline.Invoke();
+        }
+
         /// <summary>Stops the script that is running (as Ctrl+C would).</summary>
         public void Stop()
         {

@@ -96,6 +96,7 @@ namespace ClawdTalk.Host.Resident
                     var error = Listen();
                     if (error != null) { Console.Error.WriteLine("clawdtalk: cannot serve: " + error); return 1; }
                     Console.Error.WriteLine($"clawdtalk: serving on {_socketPath} (pid {Environment.ProcessId}); stop with clawdtalk --stop");
+                    Log($"listening {SinceStart():0} ms after the process started (first session ready)");
                     StartBackground();
                     while (!_stop.IsCancellationRequested)
                     {
@@ -168,11 +169,8 @@ namespace ClawdTalk.Host.Resident
         /// </summary>
         void StartBackground()
         {
-            new Thread(() =>
-            {
-                WarmUp();
-                try { _pool.Fill(); } catch (Exception ex) when (!(ex is OutOfMemoryException)) { Log("pool: " + ex.Message); }
-            }) { IsBackground = true, Name = "clawdtalk warm-up", Priority = ThreadPriority.BelowNormal }.Start();
+            _pool.Start(Log);
+            new Thread(WarmUp) { IsBackground = true, Name = "clawdtalk warm-up" }.Start();
             new Thread(Watch) { IsBackground = true, Name = "clawdtalk idle watch" }.Start();
         }
 
@@ -235,6 +233,7 @@ namespace ClawdTalk.Host.Resident
 
         void Run(Stream stream, ResidentRequest request)
         {
+            var clock = System.Diagnostics.Stopwatch.StartNew(); // phases for the trace: where a warm command's milliseconds go
             Interlocked.Exchange(ref _lastActivity, DateTime.UtcNow.Ticks);
             // every frame of this client goes through the sink, the heartbeat's too: the client hears from this server at
             // least every second from now until the run ends, however long a session takes to open or a command to print
@@ -273,14 +272,16 @@ namespace ClawdTalk.Host.Resident
             try
             {
                 pooled = _pool.Take();
+                var ready = clock.Elapsed.TotalMilliseconds;
                 pooled.Bind(sink, request.Width, request.Ansi);
                 pooled.Session.SetLocation(request.WorkingDirectory);
                 sink.Frame(ResidentWire.Accepted);
                 // nothing runs before the client says Go: a client that stopped waiting has started cold instead
-                (byte type, byte[] payload)? go;
-                try { go = ResidentWire.ReadFrame(stream, ResidentWire.AnswerLimit); }
-                catch (Exception ex) when (ex is IOException || ex is TimeoutException || ex is ObjectDisposedException) { go = null; }
-                if (go == null || go.Value.type != ResidentWire.Go) { Log("the client did not confirm; nothing was run"); return; }
+                (byte type, byte[] payload)? confirm;
+                try { confirm = ResidentWire.ReadFrame(stream, ResidentWire.AnswerLimit); }
+                catch (Exception ex) when (ex is IOException || ex is TimeoutException || ex is ObjectDisposedException) { confirm = null; }
+                if (confirm == null || confirm.Value.type != ResidentWire.Go) { Log("the client did not confirm; nothing was run"); return; }
+                var go = clock.Elapsed.TotalMilliseconds;
                 var session = pooled.Session;
                 // A client that goes away (Ctrl+C, killed) stops its command, as Ctrl+C stops a cold one.
                 var watcher = new Thread(() =>
@@ -289,11 +290,12 @@ namespace ClawdTalk.Host.Resident
                     catch (Exception) { sink.Broken = true; session.Stop(); }
                 }) { IsBackground = true, Name = "clawdtalk disconnect watch" };
                 watcher.Start();
-                var started = DateTime.UtcNow;
                 var code = request.File != null ? session.Execute(request.File, isFile: true, request.FileArgs) : session.Execute(request.Command ?? "");
                 heartbeat.Change(Timeout.Infinite, Timeout.Infinite);
-                if (!sink.Broken) sink.Exit(code);
-                Log($"ran {(request.File != null ? "a file" : "a command")} in {(DateTime.UtcNow - started).TotalMilliseconds:0} ms, exit {code}{(sink.Broken ? " (client gone)" : "")}");
+                var gone = sink.Broken;
+                if (!gone) sink.Exit(code);
+                Log($"ran {(request.File != null ? "a file" : "a command")} in {clock.Elapsed.TotalMilliseconds - go:0.0} ms, exit {code}{(gone ? " (client gone)" : "")}; "
+                    + $"from its request: session ready {ready:0.0} ms, Go {go:0.0} ms, exit sent {clock.Elapsed.TotalMilliseconds:0.0} ms");
             }
             finally
             {
@@ -387,21 +389,43 @@ namespace ClawdTalk.Host.Resident
             return sb.ToString();
         }
 
-        /// <summary>JIT-compiles the paths every command takes (formatting, the error view, a terminating error) before the first client.</summary>
+        /// <summary>
+        /// JIT-compiles the paths commands take (formatting, the error view, a terminating error, the built-in modules,
+        /// help) in a session of its own, never one a client gets: at low priority (<see cref="BackgroundPriority"/>), one
+        /// step at a time, each only while the pool is full and no command has run for a quarter of a second, so that
+        /// warming up never takes the CPU from a command or leaves the pool empty.
+        /// </summary>
         void WarmUp()
         {
-            var warm = _pool.CreateDetached();
+            BackgroundPriority.Lower();
+            var steps = new[]
+            {
+                "$null = Get-Command -Module ClawdTalk; [pscustomobject]@{ Name = 'warm'; Value = 1 }; Write-Warning 'warm'; Write-Error 'warm'; 'text'",
+                "throw 'warm'",
+                "$null = 1..2 | Select-Object -First 1 | ConvertTo-Json",
+                "$null = Get-Help Test-ClawdTalkConnection",
+            };
+            PooledSession? warm = null;
             try
             {
-                var sink = new FrameSink(Stream.Null);
-                warm.Bind(sink, 120, false);
-                warm.Session.Execute("$null = Get-Command -Module ClawdTalk; [pscustomobject]@{ Name = 'warm'; Value = 1 }; Write-Warning 'warm'; Write-Error 'warm'; 'text'");
-                warm.Session.Execute("throw 'warm'");
-                warm.Session.Execute("$null = Get-Help Test-ClawdTalkConnection");
+                foreach (var step in steps)
+                {
+                    while (!(_pool.Full && Volatile.Read(ref _running) == 0 && DateTime.UtcNow.Ticks - Interlocked.Read(ref _lastActivity) > TimeSpan.TicksPerMillisecond * 250))
+                        if (_stop.Token.WaitHandle.WaitOne(100)) return;
+                    if (warm == null)
+                    {
+                        warm = _pool.CreateDetached();
+                        warm.Bind(new FrameSink(Stream.Null), 120, false);
+                    }
+                    warm.Session.Execute(step);
+                }
+                Log($"warmed up {SinceStart():0} ms after the process started");
             }
             catch (Exception ex) when (!(ex is OutOfMemoryException)) { Log("warm-up: " + ex.Message); }
-            finally { warm.Unbind(); warm.Dispose(); }
+            finally { warm?.Unbind(); warm?.Dispose(); }
         }
+
+        static double SinceStart() => (DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds;
 
         void Log(string message)
         {
@@ -466,6 +490,7 @@ namespace ClawdTalk.Host.Resident
             Err = new RequestWriter(ResidentWire.Stderr);
             Host = new ScriptHost(Out, Err, null, 120);
             Session = new ScriptSession(Host, modulePath, ansi: false);
+            Session.Prime();
         }
 
         public RequestWriter Out { get; }
@@ -485,13 +510,20 @@ namespace ClawdTalk.Host.Resident
         public void Dispose() => Session.Dispose();
     }
 
-    /// <summary>Fresh runspaces with the module imported, opened ahead of need on a background thread.</summary>
+    /// <summary>
+    /// Fresh runspaces with the module imported, opened ahead of need, and used ones disposed, by one background worker
+    /// that is woken when a run has ended, not while it runs: opening a runspace and importing the module costs tens of
+    /// milliseconds of CPU, which must not be taken from the command that is running on a small machine. A run that
+    /// finds the pool empty opens its session itself.
+    /// </summary>
     internal sealed class SessionPool : IDisposable
     {
         readonly string _modulePath;
         readonly int _size;
         readonly ConcurrentQueue<PooledSession> _ready = new ConcurrentQueue<PooledSession>();
-        int _filling;
+        readonly ConcurrentQueue<PooledSession> _retired = new ConcurrentQueue<PooledSession>();
+        readonly SemaphoreSlim _work = new SemaphoreSlim(0);
+        Thread? _worker;
         volatile bool _disposed;
 
         public SessionPool(string modulePath, int size) { _modulePath = modulePath; _size = size; }
@@ -505,33 +537,68 @@ namespace ClawdTalk.Host.Resident
             while (!_disposed && _ready.Count < target) _ready.Enqueue(new PooledSession(_modulePath));
         }
 
-        public PooledSession Take()
+        /// <summary>Starts the background worker: it fills the pool at once, then refills it and disposes used sessions as runs end.</summary>
+        public void Start(Action<string> log)
         {
-            var s = _ready.TryDequeue(out var ready) ? ready : new PooledSession(_modulePath);
-            Refill();
-            return s;
+            _worker = new Thread(() =>
+            {
+                while (!_disposed)
+                {
+                    try { Fill(); }
+                    catch (Exception ex) when (!(ex is OutOfMemoryException)) { log("pool: " + ex.Message); /* the next Take opens one itself and reports its error */ }
+                    while (!_disposed && _ready.Count > 0 && _retired.TryDequeue(out var used)) DisposeQuietly(used);
+                    try { _work.Wait(); } catch (ObjectDisposedException) { return; }
+                }
+            }) { IsBackground = true, Name = "clawdtalk session pool" };
+            _worker.Start();
         }
 
-        /// <summary>A used session is never reused: it is disposed off the request's path.</summary>
-        public void Retire(PooledSession s) => ThreadPool.UnsafeQueueUserWorkItem(_ => s.Dispose(), null);
+        /// <summary>True when every session of the pool is open and nothing waits to be disposed.</summary>
+        public bool Full => _ready.Count >= _size && _retired.IsEmpty;
 
-        void Refill()
+        public PooledSession Take() => _ready.TryDequeue(out var ready) ? ready : new PooledSession(_modulePath);
+
+        /// <summary>A used session is never reused: the worker disposes it, and opens the next, once the run has ended.</summary>
+        public void Retire(PooledSession s)
         {
-            if (Interlocked.Exchange(ref _filling, 1) == 1) return;
-            var t = new Thread(() =>
-            {
-                try { Fill(); }
-                catch (Exception) { /* the next Take opens one synchronously and reports its error */ }
-                finally { Volatile.Write(ref _filling, 0); }
-            }) { IsBackground = true, Name = "clawdtalk session pool", Priority = ThreadPriority.BelowNormal };
-            t.Start();
+            if (_worker == null) { DisposeQuietly(s); return; }
+            _retired.Enqueue(s);
+            _work.Release();
+        }
+
+        static void DisposeQuietly(PooledSession s)
+        {
+            try { s.Dispose(); } catch (Exception ex) when (!(ex is OutOfMemoryException)) { }
         }
 
         public void Dispose()
         {
             _disposed = true;
-            while (_ready.TryDequeue(out var s)) s.Dispose();
+            try { _work.Release(); } catch (ObjectDisposedException) { }
+            while (_ready.TryDequeue(out var s)) DisposeQuietly(s);
+            while (_retired.TryDequeue(out var s)) DisposeQuietly(s);
         }
+    }
+
+    /// <summary>
+    /// Linux: the calling thread's nice value raised to 10 (setpriority on its thread id), so that background work of the
+    /// server (opening the next sessions, disposing used ones, the warm-up) runs on CPU the runs leave idle rather than
+    /// beside them. .NET's Thread.Priority does nothing on Linux. Elsewhere a no-op.
+    /// </summary>
+    internal static class BackgroundPriority
+    {
+        public static void Lower()
+        {
+            if (!OperatingSystem.IsLinux()) return;
+            try { _ = setpriority(0 /*PRIO_PROCESS*/, gettid(), 10); }
+            catch (Exception ex) when (ex is EntryPointNotFoundException || ex is DllNotFoundException) { }
+        }
+
+        [DllImport("libc", EntryPoint = "gettid")]
+        static extern int gettid();
+
+        [DllImport("libc", EntryPoint = "setpriority")]
+        static extern int setpriority(int which, int who, int prio);
     }
 
     /// <summary>

@@ -140,6 +140,12 @@ namespace ClawdTalk.Tests.Foundation
             Assert.Contains("No-SuchThing", streams.Stderr);
             Assert.DoesNotContain("hidden", streams.Stdout + streams.Stderr);
 
+            // a pooled session was primed with an empty statement before the command: nothing of it shows
+            var automatic = Both(new[] { "-Command", "\"[$$] [$^] [$?] $((Get-History).Count) $($Error.Count) $($MyInvocation.HistoryId)\"; (Get-Module).Name -join ','" });
+            Assert.Equal(0, automatic.Code);
+            Assert.StartsWith("[] [] [True] 0 0 ", automatic.Stdout);
+            Assert.Contains("ClawdTalk", automatic.Stdout);
+
             var parse = Both(new[] { "-Command", "'unterminated" });
             Assert.Equal(1, parse.Code);
 
