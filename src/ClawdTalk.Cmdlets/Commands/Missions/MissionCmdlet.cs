@@ -18,7 +18,7 @@ namespace ClawdTalk.Commands.Missions
     {
         internal const string ById = "ById", BySlug = "BySlug";
         /// <summary>The published CLI's default agent id for run events.</summary>
-        internal const string DefaultAgentId = "claude-code";
+        internal const string DefaultAgentId = MissionEntries.DefaultAgentId;
 
         MissionStateStore? _store;
 
@@ -71,9 +71,12 @@ namespace ClawdTalk.Commands.Missions
             return found.GroupBy(e => Json.Str(e, "id", "event_id") ?? "").Select(g => g.First()).ToList();
         }
 
-        internal static ClawdTalkException Collision(string slug, string storedName, string name) =>
-            new ClawdTalkException("MissionSlugCollision", ErrorCategory.ResourceExists,
-                $"The name '{name}' has the slug '{slug}', which already belongs to the mission '{storedName}'. Choose a name with a different slug, or remove the old state with Remove-ClawdTalkMissionState.", slug);
+
+        internal static ClawdTalkException Collision(string slug, string storedName, string name) => MissionEntries.Collision(slug, storedName, name);
+        internal static JObject Stamp(JObject o) => MissionEntries.Stamp(o);
+        internal static void SetStepStatus(JObject entry, string stepId, string status) => MissionEntries.SetStepStatus(entry, stepId, status);
+        internal static JArray StepsJson(IEnumerable<PlanStep> steps) => MissionEntries.StepsJson(steps);
+        internal static bool CreatedSince(JObject o, JObject marker) => MissionEntries.CreatedSince(o, marker);
 
         // ---- bookkeeping ----
 
@@ -99,24 +102,8 @@ namespace ClawdTalk.Commands.Missions
         /// <summary>Changes the slug's entry (nothing when the run has no slug).</summary>
         internal JObject? Remember(MissionTarget t, Action<JObject> change) => t.Slug == null ? null : Store.UpdateExisting(t.Slug, change);
 
-        internal static JObject Stamp(JObject o)
-        {
-            o["at"] = MissionStateStore.Now();
-            return o;
-        }
 
-        internal static void SetStepStatus(JObject entry, string stepId, string status)
-        {
-            foreach (var s in MissionStateStore.StepsOf(entry))
-                if (Json.Str(s, "step_id") == stepId) s["status"] = status;
-        }
 
-        internal static JArray StepsJson(IEnumerable<PlanStep> steps) =>
-            new JArray(steps.Select(s => new JObject
-            {
-                ["step_id"] = s.StepId, ["description"] = s.Description, ["sequence"] = s.Sequence,
-                ["status"] = s.Status == StepStatus.Unknown ? null : Wire.Step(s.Status),
-            }));
 
         internal static string StateStatus(RunStatus s) => s == RunStatus.Succeeded ? "succeeded" : s == RunStatus.Failed ? "failed" : s == RunStatus.Cancelled ? "cancelled" : "active";
 
@@ -248,15 +235,5 @@ namespace ClawdTalk.Commands.Missions
             if (p.Count == 0) e.Remove(StateKeys.Pending);
         }
 
-        /// <summary>
-        /// True unless the object's `created_at` is clearly older than the marker (two minutes are allowed for clock skew
-        /// between this machine and the service).
-        /// </summary>
-        internal static bool CreatedSince(JObject o, JObject marker)
-        {
-            var created = Json.Date(o, "created_at");
-            var started = Json.Date(marker, "started_at");
-            return created == null || started == null || created.Value >= started.Value.AddMinutes(-2);
-        }
     }
 }
