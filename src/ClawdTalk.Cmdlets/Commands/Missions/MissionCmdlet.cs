@@ -14,7 +14,7 @@ namespace ClawdTalk.Commands.Missions
     /// The base of the mission cmdlets: the state store, the mission endpoints, resolving a slug or ids to a run, and
     /// the bookkeeping rules (event + memory for every change, the run closed when it ends, terminal hooks).
     /// </summary>
-    public abstract class MissionCmdlet : ClawdTalkApiCmdlet
+    public abstract class MissionCmdlet : ClawdTalkCmdlet
     {
         internal const string ById = "ById", BySlug = "BySlug";
         /// <summary>The published CLI's default agent id for run events.</summary>
