@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.ScheduledEvents;
+using ClawdTalk.Commands.Base;
 using ClawdTalk.Commands.Missions;
 using ClawdTalk.Completers;
 using ClawdTalk.IO;
@@ -25,8 +26,15 @@ namespace ClawdTalk.Commands.Polling
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "ClawdTalkPoll", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(PollResult))]
-    public sealed class InvokeClawdTalkPollCommand : MissionCmdlet
+    public sealed class InvokeClawdTalkPollCommand : ClawdTalkCmdlet
     {
+        MissionBookkeeping? _book;
+
+        /// <summary>The missions bookkeeping (the step and run closed, events, memory): a service this cmdlet holds.</summary>
+        MissionBookkeeping Book => _book ??= new MissionBookkeeping(this);
+
+        MissionStateStore Store => Book.Store;
+
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(SlugCompleter))]
         public string Slug { get; set; } = "";
@@ -75,7 +83,7 @@ namespace ClawdTalk.Commands.Polling
                 Ended(result, scheduler, mine, local, $"The mission '{Slug}' has ended ({local}).");
                 return;
             }
-            var t = FromSlug(Slug);
+            var t = Book.FromSlug(Slug);
 
             // 0. before the first look at the next event (two minutes after its time) there is nothing to ask the service
             var records = EventRecords.Of(entry);
@@ -203,7 +211,7 @@ namespace ClawdTalk.Commands.Polling
         List<string> Retry(MissionTarget t, JObject entry, List<EventRecord> records)
         {
             var created = new List<string>();
-            var retrier = new RetryScheduler(ScheduledEvents, Missions, Store, new OutreachLedger(Store), new Commands.Base.CmdletReport(this));
+            var retrier = new RetryScheduler(ScheduledEvents, Missions, Store, new OutreachLedger(Store), new CmdletReport(this));
             var policy = EventRecords.Policy(entry);
             var maxAttempts = policy.MaxAttempts;
             foreach (var r in records.Where(r => r.IsRetryableFailure && r.RetriedBy == null && !r.Handled).ToList())
@@ -234,7 +242,7 @@ namespace ClawdTalk.Commands.Polling
                     {
                         var body = new JObject
                         {
-                            ["type"] = Wire.Event(MissionEventType.Custom), ["agent_id"] = DefaultAgentId,
+                            ["type"] = Wire.Event(MissionEventType.Custom), ["agent_id"] = MissionEntries.DefaultAgentId,
                             ["summary"] = $"The {record.Describe()} ended {record.Outcome}; retrying (attempt {attempt} of {maxAttempts}) at {ApiText.Iso(when)}.",
                             // scheduled_event_id: the new call is on the timeline (what Register's scheduling events carry)
                             ["payload"] = new JObject { ["event_id"] = record.Id, ["retry_event_id"] = next.EventId, ["scheduled_event_id"] = next.EventId, ["outcome"] = record.Outcome, ["attempt"] = attempt, ["max_attempts"] = maxAttempts, ["scheduled_at"] = ApiText.Iso(when) },
@@ -242,7 +250,7 @@ namespace ClawdTalk.Commands.Polling
                         if (record.StepId != null) body["step_id"] = record.StepId;
                         return body;
                     },
-                    AlsoRecord = (e, next) => MissionStateStore.MemoryOf(e)["retry:" + record.Id] = Stamp(new JObject { ["outcome"] = record.Outcome, ["retry_event_id"] = next.EventId, ["attempt"] = attempt }),
+                    AlsoRecord = (e, next) => MissionStateStore.MemoryOf(e)["retry:" + record.Id] = MissionEntries.Stamp(new JObject { ["outcome"] = record.Outcome, ["retry_event_id"] = next.EventId, ["attempt"] = attempt }),
                 }, ct));
                 switch (result.State)
                 {
@@ -298,21 +306,21 @@ namespace ClawdTalk.Commands.Polling
                         var text = $"Step '{r.StepId}' completed: the {r.Describe()} ended {r.Outcome}" + (r.Attempt > 1 ? $" (attempt {r.Attempt})." : ".");
                         var payload = (JObject)memory.DeepClone();
                         payload["event_id"] = r.Id;
-                        LogEvent(t, MissionEventType.StepCompleted, text, r.StepId, payload);
+                        Book.LogEvent(t, MissionEventType.StepCompleted, text, r.StepId, payload);
                         var stepMemory = new JObject { ["status"] = "completed", ["summary"] = text, ["event_id"] = r.Id, ["outcome"] = r.Outcome };
                         if (r.ConversationId != null) stepMemory["conversation_id"] = r.ConversationId;
-                        Remember(t, e =>
+                        Book.Remember(t, e =>
                         {
-                            SetStepStatus(e, r.StepId, "completed");
-                            MissionStateStore.MemoryOf(e)["step:" + r.StepId] = Stamp(stepMemory);
+                            MissionEntries.SetStepStatus(e, r.StepId, "completed");
+                            MissionStateStore.MemoryOf(e)["step:" + r.StepId] = MissionEntries.Stamp(stepMemory);
                         });
                         advanced.Add(r.StepId);
                     }
                 }
                 r.Json["handled"] = true;
-                var entryAfter = Remember(t, e =>
+                var entryAfter = Book.Remember(t, e =>
                 {
-                    MissionStateStore.MemoryOf(e)["event:" + r.Id] = Stamp((JObject)memory.DeepClone());
+                    MissionStateStore.MemoryOf(e)["event:" + r.Id] = MissionEntries.Stamp((JObject)memory.DeepClone());
                     EventRecords.Merge(e, new[] { r });
                 });
                 WriteVerbose($"The {r.Describe()} ({r.Id}) ended {r.Outcome}.");
@@ -330,11 +338,11 @@ namespace ClawdTalk.Commands.Polling
         {
             if (Run(ct => Missions.TryGetPlanAsync(t.MissionId, t.RunId, ct)) != null)
             {
-                CloseWhenDone(t);
+                Book.CloseWhenDone(t);
                 return;
             }
             var run = MissionRun.From(Run(ct => Missions.GetRunAsync(t.MissionId, t.RunId, ct)), t.MissionId);
-            if (Wire.IsTerminal(run.Status)) FollowServiceEnd(t, run, null);
+            if (Wire.IsTerminal(run.Status)) Book.FollowServiceEnd(t, run, null);
         }
 
         /// <summary>Re-registers the poller with <paramref name="wanted"/> when it runs at another interval; returns the interval it has.</summary>
