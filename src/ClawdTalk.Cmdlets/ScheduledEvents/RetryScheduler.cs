@@ -132,6 +132,7 @@ namespace ClawdTalk.ScheduledEvents
             {
                 var clock = _events.Client.Connection.Clock; // the service's: a sandbox's runs faster than this machine's
                 var lead = SchedulePlanner.Lead(clock.Scale);
+                var sending = false;
                 try
                 {
                     // the service may have ended the run (and completed the step) when the call ended: opened again first
@@ -144,14 +145,16 @@ namespace ClawdTalk.ScheduledEvents
                     if (ev.MissionId != null) body["mission_id"] = ev.MissionId;
                     if (ev.RunId != null) body["run_id"] = ev.RunId;
                     if (ev.StepId != null) body["step_id"] = ev.StepId;
+                    sending = true;
                     created = await _events.CreateMovableAsync(ev.AssistantId, body, q.Known, () => clock.GetUtcNow() + lead, a => at = a, ct).ConfigureAwait(false);
                 }
                 catch (ClawdTalkException ex)
                 {
                     Reservations.Ended(token);
-                    // provably not scheduled: the attempt is free again (an unknown outcome keeps the reservation: it is settled by
-                    // reading the service once this process is gone)
-                    if (token != null && !(ex is RequestOutcomeUnknownException) && ex.ErrorId != "ScheduleOutcomeUnknown")
+                    // nothing sent (the run could not be opened again): the attempt is free again. Once the request went out, the
+                    // reservation stays whatever the error (a lost answer whose look-up failed too proves nothing): the next
+                    // retrier settles it by reading the assistant's events, never by sending blindly
+                    if (token != null && !sending)
                         await _ledger.ChangeAsync(q.Slug!, e => Reservations.Remove(e, rkey, token)).ConfigureAwait(false);
                     return new RetryResult { State = ex.ErrorId == ErrorIds.RunEnded ? RetryState.RunEnded : RetryState.NotScheduled, Error = ex };
                 }
