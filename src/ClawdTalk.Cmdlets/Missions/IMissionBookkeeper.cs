@@ -2,7 +2,6 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 using ClawdTalk.Api;
-using ClawdTalk.Commands.Missions;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Missions

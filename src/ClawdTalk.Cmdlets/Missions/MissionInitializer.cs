@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using ClawdTalk.Api;
-using ClawdTalk.Commands.Missions;
 using ClawdTalk.Missions;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
@@ -50,7 +49,7 @@ namespace ClawdTalk.Missions
             var existing = store.Find(slug);
             var storedName = existing == null ? null : Json.Str(existing, StateKeys.MissionName);
             return storedName != null && !string.Equals(storedName.Trim(), name, StringComparison.OrdinalIgnoreCase)
-                ? MissionCmdlet.Collision(slug, storedName, name) : null;
+                ? MissionEntries.Collision(slug, storedName, name) : null;
         }
 
         /// <summary>Runs the six phases for the request; returns the slug's entry afterwards.</summary>
@@ -171,7 +170,7 @@ namespace ClawdTalk.Missions
             if (planJson != null)
             {
                 var plan = MissionPlan.From(planJson, mid, rid, slug);
-                _store.UpdateExisting(slug, e => e[StateKeys.Steps] = MissionCmdlet.StepsJson(plan.Steps));
+                _store.UpdateExisting(slug, e => e[StateKeys.Steps] = MissionEntries.StepsJson(plan.Steps));
             }
         }
 
@@ -194,13 +193,13 @@ namespace ClawdTalk.Missions
                     record: (e, _) =>
                     {
                         e[StateKeys.InitLogged] = true;
-                        MissionStateStore.MemoryOf(e)["initialized"] = MissionCmdlet.Stamp(new JObject { ["run_id"] = rid, ["steps"] = stepIds.DeepClone(), ["did"] = new JArray(did) });
+                        MissionStateStore.MemoryOf(e)["initialized"] = MissionEntries.Stamp(new JObject { ["run_id"] = rid, ["steps"] = stepIds.DeepClone(), ["did"] = new JArray(did) });
                     });
             }
             else if (did.Count > 0)
             {
                 _b.LogEvent(target, MissionEventType.Custom, $"Mission '{name}' resumed: {string.Join("; ", did)}.", payload: new JObject { ["slug"] = slug, ["did"] = new JArray(did) });
-                _store.UpdateExisting(slug, e => MissionStateStore.Append(MissionStateStore.MemoryOf(e), "resumed", MissionCmdlet.Stamp(new JObject { ["run_id"] = rid, ["did"] = new JArray(did) })));
+                _store.UpdateExisting(slug, e => MissionStateStore.Append(MissionStateStore.MemoryOf(e), "resumed", MissionEntries.Stamp(new JObject { ["run_id"] = rid, ["did"] = new JArray(did) })));
             }
             else _b.Verbose($"Mission '{slug}' is already initialized and running (run {rid}); nothing to do.");
         }
@@ -209,7 +208,7 @@ namespace ClawdTalk.Missions
             _b.CreateOnce(q.Slug, "mission",
                 // a mission of this exact name (so of this slug) created since the marker
                 find: m => _b.Call(ct => Missions.ListMissionsAsync(100, ct))
-                    .Where(o => Json.Str(o, "name") == q.Name && MissionCmdlet.CreatedSince(o, m))
+                    .Where(o => Json.Str(o, "name") == q.Name && MissionEntries.CreatedSince(o, m))
                     .Select(o => Json.Str(o, "id", "mission_id")).FirstOrDefault(id => id != null),
                 create: m => Json.Str(_b.Call(ct => Missions.CreateMissionAsync(q.Name, q.Instructions, ct)), "id", "mission_id")
                     ?? throw new ClawdTalkException(ErrorIds.InvalidServerResponse, ErrorCategory.InvalidResult, "The service created the mission but sent no id."),

@@ -5,7 +5,6 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using ClawdTalk.Api;
-using ClawdTalk.Commands.Missions;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
@@ -85,7 +84,7 @@ namespace ClawdTalk.Missions
             {
                 ["type"] = "custom",
                 ["summary"] = $"Run set running again: {why} (the service had ended it as succeeded when its scheduled events were done).",
-                ["agent_id"] = MissionCmdlet.DefaultAgentId,
+                ["agent_id"] = MissionEntries.DefaultAgentId,
                 ["payload"] = new JObject { ["reopened"] = true, ["previous_status"] = "succeeded", ["reason"] = why },
             };
             await RunEventLog.LogAsync(missions.Client, t.MissionId, t.RunId, body, "reopen:" + Guid.NewGuid().ToString("N"), log, ct).ConfigureAwait(false);

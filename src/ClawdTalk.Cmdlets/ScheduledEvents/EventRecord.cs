@@ -158,8 +158,12 @@ namespace ClawdTalk.ScheduledEvents
             var records = List(entry);
             var existing = Find(records, Json.Str(record, "event_id") ?? "");
             if (existing == null) records.Add(record);
-            else existing.Merge(record, new JsonMergeSettings { MergeArrayHandling = MergeArrayHandling.Replace, MergeNullValueHandling = MergeNullValueHandling.Ignore });
+            else MergeInto(existing, record);
         }
+
+        /// <summary>The fields of <paramref name="record"/> over those of <paramref name="existing"/> (nulls do not erase; fields written meanwhile are kept).</summary>
+        public static void MergeInto(JObject existing, JObject record) =>
+            existing.Merge(record, new JsonMergeSettings { MergeArrayHandling = MergeArrayHandling.Replace, MergeNullValueHandling = MergeNullValueHandling.Ignore });
 
         public static void Update(JObject entry, string eventId, Action<JObject> change)
         {

@@ -38,6 +38,9 @@ namespace ClawdTalk.ScheduledEvents
         /// <summary>State file writes so far (each may carry many changes).</summary>
         public int Writes => _writes;
 
+        /// <summary>The write the changes being applied belong to (read inside a change: <see cref="RecordIndex"/> is rebuilt once per write).</summary>
+        public int Generation { get; private set; }
+
         /// <summary>Applies <paramref name="change"/> to the slug's entry, together with whatever other changes are waiting.</summary>
         public async Task ChangeAsync(string slug, Action<JObject> change)
         {
@@ -64,6 +67,7 @@ namespace ClawdTalk.ScheduledEvents
             {
                 _store.MutateReusing(root =>
                 {
+                    Generation++;
                     foreach (var p in batch)
                     {
                         if (!(root[p.Slug] is JObject entry))

@@ -102,6 +102,20 @@ namespace ClawdTalk.ScheduledEvents
             }
         }
 
+        /// <summary>
+        /// Stamps this owner's reservation anew (a long campaign reserves its targets well before it sends them: the stamp keeps
+        /// one that waits its turn from looking stale); false when it is no longer this owner's.
+        /// </summary>
+        public static bool Renew(JObject entry, string key, string token)
+        {
+            if (!(Table(entry, create: false)[key] is JObject held) || Json.Str(held, "token") != token) return false;
+            held["at"] = MissionStateStore.Now();
+            return true;
+        }
+
+        /// <summary>How old a reservation of this process may grow before it is renewed ahead of its request.</summary>
+        public static readonly TimeSpan RenewAfter = TimeSpan.FromTicks(MaxAge.Ticks / 2);
+
         /// <summary>When the reservation was made (for "created since" checks against the service's list).</summary>
         public static DateTimeOffset? Since(JObject reservation) => Json.Date(reservation, "at");
 

@@ -9,7 +9,7 @@ namespace ClawdTalk.Commands.Approvals
     /// <summary>Reads approval requests: one by id (`GET /approvals/{id}`) or a list, optionally by status (`GET /approvals?status=…`).</summary>
     [Cmdlet(VerbsCommon.Get, "ClawdTalkApproval", DefaultParameterSetName = ListSet)]
     [OutputType(typeof(ApprovalRequest))]
-    public sealed class GetClawdTalkApprovalCommand : ClawdTalkApiCmdlet
+    public sealed class GetClawdTalkApprovalCommand : ClawdTalkCmdlet
     {
         public const string ListSet = "List", ByIdSet = "ById";
 

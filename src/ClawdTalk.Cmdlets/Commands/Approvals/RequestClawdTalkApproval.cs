@@ -15,7 +15,7 @@ namespace ClawdTalk.Commands.Approvals
     /// </summary>
     [Cmdlet(VerbsLifecycle.Request, "ClawdTalkApproval", SupportsShouldProcess = true)]
     [OutputType(typeof(ApprovalResult))]
-    public sealed class RequestClawdTalkApprovalCommand : ClawdTalkApiCmdlet
+    public sealed class RequestClawdTalkApprovalCommand : ClawdTalkCmdlet
     {
         internal const int MaxTimeout = 86400;
         internal const int ProgressId = 0x4150; // "AP"

@@ -15,7 +15,7 @@ namespace ClawdTalk.Commands.Assistants
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "ClawdTalkAssistant", DefaultParameterSetName = ByName, SupportsPaging = true)]
     [OutputType(typeof(Assistant))]
-    public sealed class GetClawdTalkAssistantCommand : ClawdTalkApiCmdlet
+    public sealed class GetClawdTalkAssistantCommand : ClawdTalkCmdlet
     {
         internal const string ByName = "ByName", ById = "ById";
         internal const int PageSize = 100;

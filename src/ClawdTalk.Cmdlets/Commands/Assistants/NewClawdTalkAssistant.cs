@@ -16,7 +16,7 @@ namespace ClawdTalk.Commands.Assistants
     /// </summary>
     [Cmdlet(VerbsCommon.New, "ClawdTalkAssistant", SupportsShouldProcess = true)]
     [OutputType(typeof(Assistant))]
-    public sealed class NewClawdTalkAssistantCommand : ClawdTalkApiCmdlet
+    public sealed class NewClawdTalkAssistantCommand : ClawdTalkCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]

@@ -14,7 +14,7 @@ namespace ClawdTalk.Commands.Assistants
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "ClawdTalkAssistant", SupportsShouldProcess = true)]
     [OutputType(typeof(Assistant))]
-    public sealed class SetClawdTalkAssistantCommand : ClawdTalkApiCmdlet
+    public sealed class SetClawdTalkAssistantCommand : ClawdTalkCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(AssistantIdCompleter))]

@@ -26,6 +26,25 @@ namespace ClawdTalk.Commands.Base
 
         internal ModuleSession Session => _session ??= ModuleSession.Current;
 
+        // ---- the service: the session's connection resolved on first use (a local-only cmdlet never touches it) ----
+
+        ApiClient? _api;
+        MissionsApi? _missions;
+        AssistantsApi? _assistants;
+        CommsApi? _comms;
+        ApprovalsApi? _approvals;
+        ScheduledEventsApi? _events;
+
+        internal ApiClient Api => _api ??= Session.ClientFor(Config.ConnectionResolver.Resolve(Session));
+
+        // The endpoint clients (Api/), over this cmdlet's connection with -Verbose logging; they take no cmdlet, so a
+        // call runs on the pump: Run(ct => Missions.GetRunAsync(mid, rid, ct)).
+        internal MissionsApi Missions => _missions ??= new MissionsApi(Api, LogVerbose);
+        internal AssistantsApi Assistants => _assistants ??= new AssistantsApi(Api, LogVerbose);
+        internal CommsApi Comms => _comms ??= new CommsApi(Api, LogVerbose);
+        internal ApprovalsApi Approvals => _approvals ??= new ApprovalsApi(Api, LogVerbose);
+        internal ScheduledEventsApi ScheduledEvents => _events ??= new ScheduledEventsApi(Api, LogVerbose);
+
         protected override void StopProcessing() => _cts.Cancel();
 
         // the text parameters are checked before the cmdlet's own code (Boundary/ParameterRules): in Begin those of the

@@ -8,7 +8,7 @@ namespace ClawdTalk.Commands.Calls
     /// <summary>Reads a direct call's current state (`GET /calls/{call_id}`).</summary>
     [Cmdlet(VerbsCommon.Get, "ClawdTalkCall")]
     [OutputType(typeof(DirectCall))]
-    public sealed class GetClawdTalkCallCommand : ClawdTalkApiCmdlet
+    public sealed class GetClawdTalkCallCommand : ClawdTalkCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]

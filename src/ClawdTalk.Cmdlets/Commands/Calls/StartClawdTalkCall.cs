@@ -15,7 +15,7 @@ namespace ClawdTalk.Commands.Calls
     /// </summary>
     [Cmdlet(VerbsLifecycle.Start, "ClawdTalkCall", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(DirectCall))]
-    public sealed class StartClawdTalkCallCommand : ClawdTalkApiCmdlet
+    public sealed class StartClawdTalkCallCommand : ClawdTalkCmdlet
     {
         internal const int MaxTextLength = 2000;
         internal const int ProgressId = 0x4341; // "CA"

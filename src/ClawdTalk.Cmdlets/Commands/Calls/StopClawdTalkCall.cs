@@ -9,7 +9,7 @@ namespace ClawdTalk.Commands.Calls
     /// <summary>Hangs up a direct call (`POST /calls/{call_id}/end`). Ending an ended call changes nothing.</summary>
     [Cmdlet(VerbsLifecycle.Stop, "ClawdTalkCall", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(DirectCall))]
-    public sealed class StopClawdTalkCallCommand : ClawdTalkApiCmdlet
+    public sealed class StopClawdTalkCallCommand : ClawdTalkCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using ClawdTalk.Completers;
+using ClawdTalk.Missions;
 
 namespace ClawdTalk.Commands.Missions
 {

@@ -11,7 +11,7 @@ namespace ClawdTalk.Commands.Numbers
     /// <summary>The account's phone numbers (`GET /numbers/account-phones`); -Available keeps those not assigned to an assistant.</summary>
     [Cmdlet(VerbsCommon.Get, "ClawdTalkPhoneNumber")]
     [OutputType(typeof(AccountPhoneNumber))]
-    public sealed class GetClawdTalkPhoneNumberCommand : ClawdTalkApiCmdlet
+    public sealed class GetClawdTalkPhoneNumberCommand : ClawdTalkCmdlet
     {
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]

@@ -16,7 +16,7 @@ namespace ClawdTalk.Commands.Numbers
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "ClawdTalkPhoneNumber", SupportsShouldProcess = true, DefaultParameterSetName = ById)]
     [OutputType(typeof(AccountPhoneNumber))]
-    public sealed class SetClawdTalkPhoneNumberCommand : ClawdTalkApiCmdlet
+    public sealed class SetClawdTalkPhoneNumberCommand : ClawdTalkCmdlet
     {
         internal const string ById = "ById", ByNumber = "ByNumber";
 

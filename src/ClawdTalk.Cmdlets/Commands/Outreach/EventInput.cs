@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.Commands.Missions;
+using ClawdTalk.Missions;
 
 namespace ClawdTalk.Commands.Outreach
 {

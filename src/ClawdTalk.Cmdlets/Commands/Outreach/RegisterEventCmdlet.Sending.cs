@@ -39,41 +39,81 @@ namespace ClawdTalk.Commands.Outreach
             return body;
         }
 
+        /// <summary>
+        /// One target: reserved first, outside the throttle (reservations of many targets go into one locked write, so a
+        /// campaign's writes do not grow with it), then its request under the throttle, then its bookkeeping.
+        /// </summary>
         async Task ScheduleAsync(Plan p, string key, CancellationToken ct)
         {
-            var clock = _events.Client.Connection.Clock;
-            var now = clock.GetUtcNow();
-            if (SchedulePlanner.TooSoon(p.At, now, clock.Scale))
-            {
-                var why = p.Asked >= TimeSpan.FromSeconds(1)
-                    ? $"the confirmation was answered {Seconds(p.Asked)} later" + (clock.IsScaled ? $" ({Seconds(TimeSpan.FromTicks((long)(p.Asked.Ticks * clock.Scale)))} of the sandbox's clock)" : "")
-                    : "its request went out later than planned";
-                if (!p.Flexible)
-                    throw new ClawdTalkException("ScheduleTooSoon", ErrorCategory.InvalidArgument,
-                        $"The time {Show(p.At)} of {p.Target} is no longer a minute ahead ({why}); nothing was scheduled for it.", p.Target.Phone)
-                    { RecommendedAction = "Give a later -At, or leave -At out to schedule it as soon as the service takes it." };
-                p.At = ScheduledEventsApi.Ceil(now + SchedulePlanner.Lead(clock.Scale));
-                var moved = $"The {Noun} to {p.Target} is scheduled at {Show(p.At)}, {Seconds(p.At - p.Shown)} later than the {Show(p.Shown)} "
-                            + $"{(p.Asked >= TimeSpan.FromSeconds(1) ? "shown when it was confirmed" : "planned")}: {why}, and the service takes {Noun}s at least a minute ahead.";
-                Post(() => WriteWarning(moved));
-            }
             var t = p.Ctx.T;
             // the target is reserved in the store, under its lock, before its request is sent: another process (a second
             // run of the same command, a wait, a poller tick) that got there first keeps it, and nobody is called twice
             var reservation = t.Slug == null ? null : await ReserveAsync(p, key, ct).ConfigureAwait(false);
             if (reservation != null && reservation.State != Reservations.State.Acquired) return;
-            try { await SendAsync(p, key, reservation, ct).ConfigureAwait(false); }
+            var reservedAt = System.Diagnostics.Stopwatch.StartNew();
+            var sent = false;
+            try
+            {
+                await _throttle.WaitAsync(ct).ConfigureAwait(false);
+                ScheduledEvent ev;
+                try
+                {
+                    CheckTime(p);
+                    if (reservation != null && reservedAt.Elapsed > Reservations.RenewAfter)
+                    {
+                        // it waited its turn long enough to look stale to another process: stamped anew first
+                        var renewed = false;
+                        var token = reservation.Token!;
+                        await _ledger.ChangeAsync(t.Slug!, e => renewed = Reservations.Renew(e, ReservationKey(key), token)).ConfigureAwait(false);
+                        if (!renewed)
+                            throw new ClawdTalkException("TargetBeingScheduled", ErrorCategory.ResourceBusy,
+                                $"Another process took over the {Noun} to {p.Target} while it waited its turn; it was not scheduled here.", p.Target.Phone)
+                            { RecommendedAction = "Run the command again once the other one has finished: it passes on what that one scheduled." };
+                    }
+                    sent = true;
+                    ev = await SendAsync(p, key, reservation, ct).ConfigureAwait(false);
+                }
+                finally { _throttle.Release(); }
+                await Bookkeep(ev, t, adopted: false, ct, reservation == null ? null : (ReservationKey(key), reservation.Token)).ConfigureAwait(false);
+                Post(() => Output(p.Index, ev));
+            }
+            catch (Exception) when (!sent && reservation != null)
+            {
+                // its request never left (Ctrl+C while it waited its turn, a time gone by): the target is free again, and a rerun
+                // need not read the service to settle it. Not cancelled: the reservation must not outlive this process unsettled.
+                await _ledger.ChangeAsync(t.Slug!, e => Reservations.Remove(e, ReservationKey(key), reservation.Token)).ConfigureAwait(false);
+                throw;
+            }
             finally { Reservations.Ended(reservation?.Token); }
+        }
+
+        /// <summary>Its time still a minute ahead when its request goes out: a time of no one's choosing moves later, a fixed -At fails (ScheduleTooSoon).</summary>
+        void CheckTime(Plan p)
+        {
+            var clock = _events.Client.Connection.Clock;
+            var now = clock.GetUtcNow();
+            if (!SchedulePlanner.TooSoon(p.At, now, clock.Scale)) return;
+            var why = p.Asked >= TimeSpan.FromSeconds(1)
+                ? $"the confirmation was answered {Seconds(p.Asked)} later" + (clock.IsScaled ? $" ({Seconds(TimeSpan.FromTicks((long)(p.Asked.Ticks * clock.Scale)))} of the sandbox's clock)" : "")
+                : "its request went out later than planned";
+            if (!p.Flexible)
+                throw new ClawdTalkException("ScheduleTooSoon", ErrorCategory.InvalidArgument,
+                    $"The time {Show(p.At)} of {p.Target} is no longer a minute ahead ({why}); nothing was scheduled for it.", p.Target.Phone)
+                { RecommendedAction = "Give a later -At, or leave -At out to schedule it as soon as the service takes it." };
+            p.At = ScheduledEventsApi.Ceil(now + SchedulePlanner.Lead(clock.Scale));
+            var moved = $"The {Noun} to {p.Target} is scheduled at {Show(p.At)}, {Seconds(p.At - p.Shown)} later than the {Show(p.Shown)} "
+                        + $"{(p.Asked >= TimeSpan.FromSeconds(1) ? "shown when it was confirmed" : "planned")}: {why}, and the service takes {Noun}s at least a minute ahead.";
+            Post(() => WriteWarning(moved));
         }
 
         static string Seconds(TimeSpan t) => t.TotalMinutes >= 2 ? $"{t.TotalMinutes:0} min" : $"{Math.Ceiling(t.TotalSeconds):0} s";
 
-        async Task SendAsync(Plan p, string key, Reservations.Result? reservation, CancellationToken ct)
+        /// <summary>The request, sent once; the event it created (not yet recorded).</summary>
+        async Task<ScheduledEvent> SendAsync(Plan p, string key, Reservations.Result? reservation, CancellationToken ct)
         {
             var t = p.Ctx.T;
             var body = Body(p);
-            ICollection<string> known;
-            lock (p.Assistant.Known) known = p.Assistant.Known.ToList();
+            var known = p.Assistant.Known;
             JObject created;
             try
             {
@@ -113,10 +153,9 @@ namespace ClawdTalk.Commands.Outreach
             ev.Text ??= p.Text;
             ev.Attempt = 1;
             if (ev.Status == ScheduledEventStatus.Unknown) ev.Status = ScheduledEventStatus.Pending;
-            lock (p.Assistant.Known) p.Assistant.Known.Add(ev.EventId);
+            p.Assistant.Known.Add(ev.EventId);
             Interlocked.Increment(ref _scheduled);
-            await Bookkeep(ev, t, adopted: false, ct, reservation == null ? null : (ReservationKey(key), reservation.Token)).ConfigureAwait(false);
-            Post(() => Output(p.Index, ev));
+            return ev;
         }
 
         /// <summary>The reservation key of a target (an SMS text is hashed: keys stay short).</summary>
@@ -132,22 +171,27 @@ namespace ClawdTalk.Commands.Outreach
         /// <summary>The record of the target's event in the run, if one is there (any attempt, not cancelled).</summary>
         JObject? RecordedFor(JObject entry, Plan p, string key)
         {
-            // runs once per target over every record of the run: the cheap comparisons first, the number parsed only when
-            // another writer left it unnormalized, the record read as an event only when it matches
-            foreach (var r in EventRecords.Read(entry))
-            {
-                if (Json.Str(r, "event_id") == null) continue;
-                var channel = Json.Str(r, "channel") == "sms" ? ScheduledEventChannel.Sms : ScheduledEventChannel.Call;
-                if (channel != Channel) continue;
-                var written = Json.Str(r, "to");
-                string to;
-                if (E164.IsCanonical(written)) to = written!;
-                else if (!E164.TryNormalize(written, out to, E164.Strictness.Possible)) continue;
-                if (Key(Json.Str(r, "run_id") ?? p.Ctx.T.RunId, to, Json.Str(r, "step_id"), Json.Str(r, "text")) != key) continue;
-                if (OutreachLedger.FromRecord(r, null, null, null).IsCanceled) continue;
-                return r;
-            }
-            return null;
+            var run = p.Ctx.T.RunId;
+            // a record without a run id belongs to the run it is read for
+            return _index.Find(entry, _ledger.Generation, key, NoRun + key.Substring(run.Length),
+                r => !OutreachLedger.FromRecord(r, null, null, null).IsCanceled,
+                (r, k) => k != null && (k == key || k == NoRun + key.Substring(run.Length)));
+        }
+
+        /// <summary>The run part of the target key of a record that names no run.</summary>
+        const string NoRun = "\u0000";
+
+        /// <summary>The target key of a record of this channel (the number normalized), with <see cref="NoRun"/> for a record without a run id; null for others.</summary>
+        string? RecordKey(JObject r)
+        {
+            if (Json.Str(r, "event_id") == null) return null;
+            var channel = Json.Str(r, "channel") == "sms" ? ScheduledEventChannel.Sms : ScheduledEventChannel.Call;
+            if (channel != Channel) return null;
+            var written = Json.Str(r, "to");
+            string to;
+            if (E164.IsCanonical(written)) to = written!;
+            else if (!E164.TryNormalize(written, out to, E164.Strictness.Possible)) return null;
+            return Key(Json.Str(r, "run_id") ?? NoRun, to, Json.Str(r, "step_id"), Json.Str(r, "text"));
         }
 
         /// <summary>
@@ -239,7 +283,7 @@ namespace ClawdTalk.Commands.Outreach
             if (t.Slug != null)
                 await _ledger.ChangeAsync(t.Slug, e =>
                 {
-                    EventRecords.Upsert(e, OutreachLedger.RecordOf(ev));
+                    _index.Upsert(e, _ledger.Generation, OutreachLedger.RecordOf(ev));
                     if (reservation.HasValue) Reservations.Remove(e, reservation.Value.Key, reservation.Value.Token);
                 }).ConfigureAwait(false);
             var summary = $"Scheduled a {Noun} to {ev.To}{(ev.Name != null ? $" ({ev.Name})" : "")} at {Show(ev.ScheduledAt ?? DateTimeOffset.UtcNow)}" + (ev.Attempt > 1 ? $", attempt {ev.Attempt}" : "");
@@ -254,6 +298,7 @@ namespace ClawdTalk.Commands.Outreach
             var body = new JObject { ["type"] = "tool_call", ["summary"] = summary, ["agent_id"] = DefaultAgentId, ["payload"] = payload };
             if (ev.StepId != null) body["step_id"] = ev.StepId;
             if (t.MissionId.Length == 0) return; // a text without a mission: no run to log it on
+            await _throttle.WaitAsync(ct).ConfigureAwait(false); // a request like the schedule's: within -ThrottleLimit
             try
             {
                 await RunEventLog.LogAsync(_events.Client, t.MissionId, t.RunId, body, "scheduled:" + ev.EventId, LogVerbose, ct, checkFirst: adopted).ConfigureAwait(false);
@@ -264,8 +309,9 @@ namespace ClawdTalk.Commands.Outreach
                 Post(() => WriteWarning(msg));
                 return;
             }
+            finally { _throttle.Release(); }
             if (t.Slug != null)
-                await _ledger.ChangeAsync(t.Slug, e => EventRecords.Update(e, ev.EventId, r => r["logged"] = true)).ConfigureAwait(false);
+                await _ledger.ChangeAsync(t.Slug, e => _index.Update(e, _ledger.Generation, ev.EventId, r => r["logged"] = true)).ConfigureAwait(false);
         }
     }
 }

@@ -47,7 +47,23 @@ namespace ClawdTalk.Commands.Outreach
             public string Id = "";
             public ClawdTalkException? Failure;
             public IReadOnlyList<JObject> Listed = Array.Empty<JObject>();
-            public readonly HashSet<string> Known = new HashSet<string>(StringComparer.Ordinal);
+            /// <summary>Its event ids on the service: never adopted as the landed copy of a request whose answer was lost.</summary>
+            public readonly KnownIds Known = new KnownIds();
+        }
+
+        /// <summary>A set of ids that many requests add to and read at once (handed to CreateOnceAsync whole, never copied per request).</summary>
+        internal sealed class KnownIds : ICollection<string>
+        {
+            readonly HashSet<string> _ids = new HashSet<string>(StringComparer.Ordinal);
+            public int Count { get { lock (_ids) return _ids.Count; } }
+            public bool IsReadOnly => false;
+            public void Add(string item) { lock (_ids) _ids.Add(item); }
+            public void Clear() { lock (_ids) _ids.Clear(); }
+            public bool Contains(string item) { lock (_ids) return _ids.Contains(item); }
+            public void CopyTo(string[] array, int arrayIndex) { lock (_ids) _ids.CopyTo(array, arrayIndex); }
+            public bool Remove(string item) { lock (_ids) return _ids.Remove(item); }
+            public IEnumerator<string> GetEnumerator() { lock (_ids) return _ids.ToList().GetEnumerator(); }
+            System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
         }
 
         sealed class Plan

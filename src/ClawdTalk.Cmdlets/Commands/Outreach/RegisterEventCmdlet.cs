@@ -98,6 +98,7 @@ namespace ClawdTalk.Commands.Outreach
         ScheduledEventsApi _events = null!;
         MissionsApi _missionsApi = null!;
         OutreachLedger _ledger = null!;
+        RecordIndex _index = null!;
         SchedulePlanner? _planner;
         DateTimeOffset? _at;
         TimeWindow? _window;
@@ -134,6 +135,7 @@ namespace ClawdTalk.Commands.Outreach
             _events = ScheduledEvents;
             _missionsApi = Missions;
             _ledger = new OutreachLedger(Store);
+            _index = new RecordIndex(RecordKey);
             _throttle = new SemaphoreSlim(ThrottleLimit, ThrottleLimit);
             _progress = new WaitProgress(this, 0x5247 /* "RG" */, $"Scheduling {Noun}s");
         }
@@ -372,9 +374,11 @@ namespace ClawdTalk.Commands.Outreach
         void Start(int slot, Func<CancellationToken, Task> work)
         {
             var token = CancelToken;
+            // the work takes the throttle for its requests (ScheduleAsync, Bookkeep), not for its writes: those of many
+            // targets share one locked write of the state file, however many requests are in flight
+            Interlocked.Increment(ref _inFlight);
             var task = Task.Run(async () =>
             {
-                await _throttle.WaitAsync(token).ConfigureAwait(false);
                 try { await work(token).ConfigureAwait(false); }
                 catch (OperationCanceledException) when (token.IsCancellationRequested) { }
                 catch (ClawdTalkException ex) { Interlocked.Increment(ref _failed); Post(() => { WriteError(ex); Output(slot, null); }); }
@@ -384,17 +388,15 @@ namespace ClawdTalk.Commands.Outreach
                     var wrapped = new ClawdTalkException("ScheduleFailed", ErrorCategory.NotSpecified, $"Scheduling failed: {ex.Message}", null, ex);
                     Post(() => { WriteError(wrapped); Output(slot, null); });
                 }
-                finally { _throttle.Release(); }
+                finally { Interlocked.Decrement(ref _inFlight); }
             });
             lock (_tasks) _tasks.Add(task);
         }
 
-        void Progress()
-        {
-            int inFlight;
-            lock (_tasks) inFlight = _tasks.Count(t => !t.IsCompleted);
-            _progress.Update($"{_scheduled} scheduled, {_failed} failed, {_already} already scheduled, {inFlight} in flight");
-        }
+        int _inFlight;
+
+        void Progress() =>
+            _progress.Update($"{_scheduled} scheduled, {_failed} failed, {_already} already scheduled, {Volatile.Read(ref _inFlight)} in flight");
 
         protected override void End()
         {

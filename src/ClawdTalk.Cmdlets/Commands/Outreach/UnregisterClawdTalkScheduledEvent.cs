@@ -8,6 +8,7 @@ using ClawdTalk.Completers;
 using ClawdTalk.ScheduledEvents;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
+using ClawdTalk.Missions;
 
 namespace ClawdTalk.Commands.Outreach
 {

@@ -88,20 +88,7 @@ namespace ClawdTalk.Commands.Outreach
         {
             var ev = tr.Ev;
             var clock = events.Client.Connection.Clock; // the service's: a sandbox's runs faster than this machine's
-            var now = clock.GetUtcNow();
-            TimeZoneInfo? zone = null;
-            var zoneId = ev.TimeZone?.Split(',')[0];
-            try { zone = zoneId != null ? Zones.Find(zoneId) : Zones.ForNumber(ev.To!)[0]; }
-            catch (ClawdTalkException) { zone = null; }
-            var at = rule.NextTime(ev.Attempt, now, ev.ScheduledAt, zone);
-            var lead = SchedulePlanner.Lead(clock.Scale);
-            if (at < now + lead) at = now + lead;
-            if (ev.TimeWindow != null && zone != null)
-            {
-                try { at = global::ClawdTalk.ScheduledEvents.TimeWindow.Parse(ev.TimeWindow, null).NextOpening(at, zone); }
-                catch (ClawdTalkException) { }
-            }
-            at = ScheduledEventsApi.Ceil(at);
+            var at = RetryScheduler.When(rule, ev.Attempt, ev, clock);
             var attempt = ev.Attempt + 1;
             var action = $"Schedule retry {attempt - 1} (attempt {attempt} of at most {rule.MaxAttempts}, {rule.Name}) at {RegisterEventCmdlet.Show(at)}{RegisterEventCmdlet.ClockNote(clock)} after {ev.CallStatus ?? ev.Outcome} (billable)";
             var target = ev.To + (ev.Name != null ? $" ({ev.Name})" : "");
@@ -110,153 +97,59 @@ namespace ClawdTalk.Commands.Outreach
                 LogVerbose($"{target}: the retry was not scheduled.");
                 return false;
             }
-            var body = new JObject
-            {
-                ["channel"] = "call", ["to"] = ev.To, ["from"] = ev.From, ["scheduled_at"] = ApiText.Iso(at),
-            };
-            if (ev.MissionId != null) body["mission_id"] = ev.MissionId;
-            if (ev.RunId != null) body["run_id"] = ev.RunId;
-            if (ev.StepId != null) body["step_id"] = ev.StepId;
-            JObject created;
             HashSet<string> known;
             lock (_ids) known = new HashSet<string>(_ids.Select(i => i.Substring(i.IndexOf('/') + 1)), StringComparer.Ordinal);
-            // reserved in the store first: a poller tick or another wait retrying the same attempt keeps it, nobody is called twice
-            var rkey = "retry:" + ev.EventId;
-            string? token = null;
-            JObject? adopted = null;
-            if (tr.T?.Slug != null)
-            {
-                var slug = tr.T.Slug;
-                Reservations.Result res = null!;
-                await ledger.ChangeAsync(slug, e => res = Reservations.Reserve(e, rkey, x => Reservations.RetryOf(x, ev.EventId))).ConfigureAwait(false);
-                if (res.State == Reservations.State.Stale)
-                {
-                    var since = (Reservations.Since(res.Stale!) ?? DateTimeOffset.UtcNow).AddMinutes(-2);
-                    adopted = (await events.ListAsync(ev.AssistantId, ct).ConfigureAwait(false)).FirstOrDefault(o =>
-                        Json.Str(o, "to") == ev.To && !known.Contains(Json.Str(o, "id", "event_id") ?? "") && (Json.Str(o, "run_id") ?? ev.RunId) == ev.RunId
-                        && (Json.Date(o, "created_at") ?? DateTimeOffset.MaxValue) >= since);
-                    var stale = res.Stale!;
-                    if (adopted == null)
-                        await ledger.ChangeAsync(slug, e => res = Reservations.TakeOver(e, rkey, stale, x => Reservations.RetryOf(x, ev.EventId))).ConfigureAwait(false);
-                    else
-                    {
-                        LogVerbose($"{target}: a retry scheduled by a process that is gone landed as {Json.Str(adopted, "id", "event_id")}; adopted.");
-                        token = Json.Str(stale, "token");
-                    }
-                }
-                if (adopted == null)
-                {
-                    if (res.State == Reservations.State.Held)
-                    {
-                        LogVerbose($"{target}: another process is scheduling its retry right now; looking again at the next check.");
-                        return true; // still open: the next check adopts what the other one scheduled
-                    }
-                    if (res.State == Reservations.State.Done)
-                    {
-                        try { adopted = await events.GetAsync(ev.AssistantId, res.EventId!, ct).ConfigureAwait(false); }
-                        catch (ClawdTalkException ex) { LogVerbose($"{target}: its retry {res.EventId} (scheduled by another process) cannot be read ({ex.ErrorId})."); }
-                        if (adopted == null) return false;
-                        LogVerbose($"{target}: its retry was scheduled by another process as {res.EventId}; following that one.");
-                        return Follow(tr, rule, adopted, attempt, at, ev);
-                    }
-                    token = res.Token;
-                }
-            }
-            if (adopted != null) created = adopted;
-            else
-            {
-                try
-                {
-                    // the service may have ended the run (and completed the step) when the call ended: opened again first
-                    if (ev.MissionId != null && ev.RunId != null)
-                        await RunReopening.BeforeSchedulingAsync(_missionsApi, Store, new MissionTarget { Slug = tr.T?.Slug, MissionId = ev.MissionId, RunId = ev.RunId },
-                            ev.StepId, $"a retry of the call to {target}", LogVerbose, ct).ConfigureAwait(false);
-                    // a retry's time is the policy's earliest: later is as good, so it moves when the request comes too late for it
-                    var soon = clock.GetUtcNow();
-                    if (SchedulePlanner.TooSoon(at, soon, clock.Scale)) { at = ScheduledEventsApi.Ceil(soon + lead); body["scheduled_at"] = ApiText.Iso(at); }
-                    created = await events.CreateMovableAsync(ev.AssistantId, body, known, () => clock.GetUtcNow() + lead, a => at = a, ct).ConfigureAwait(false);
-                }
-                catch (ClawdTalkException ex)
-                {
-                    Reservations.Ended(token);
-                    if (token != null && !(ex is RequestOutcomeUnknownException) && ex.ErrorId != "ScheduleOutcomeUnknown")
-                        await ledger.ChangeAsync(tr.T!.Slug!, e => Reservations.Remove(e, rkey, token)).ConfigureAwait(false);
-                    Post(() => WriteError(new ClawdTalkException("RetryNotScheduled", ErrorCategory.NotSpecified, $"The retry of {target} could not be scheduled: {ex.Message}", ev.EventId, ex)));
-                    return false;
-                }
-            }
-            var next = ScheduledEvent.FromJson(created, ev.AssistantId);
-            next.To ??= ev.To; next.From ??= ev.From; next.ScheduledAt ??= at;
-            next.Channel = ScheduledEventChannel.Call;
-            next.Slug = ev.Slug; next.MissionId = ev.MissionId; next.RunId = ev.RunId; next.StepId ??= ev.StepId;
-            next.Name = ev.Name; next.SetVariables(ev.VariablesJson); next.RecipientType = ev.RecipientType;
-            next.TimeZone = ev.TimeZone; next.TimeWindow = ev.TimeWindow;
-            next.Attempt = attempt;
-            next.RetryOf = ev.EventId;
-            if (next.Status == ScheduledEventStatus.Unknown) next.Status = ScheduledEventStatus.Pending;
-            next.PreviousAttempts = ev.PreviousAttempts.Concat(new object?[]
-            {
-                Json.ToPowerShell(new JObject
-                {
-                    ["attempt"] = ev.Attempt, ["event_id"] = ev.EventId, ["scheduled_at"] = ev.ScheduledAt.HasValue ? ApiText.Iso(ev.ScheduledAt.Value) : null,
-                    ["status"] = OutreachLedger.Wire(ev.Status), ["call_status"] = ev.CallStatus, ["outcome"] = ev.Outcome,
-                }),
-            }).ToArray();
-            lock (_ids) _ids.Add(next.AssistantId + "/" + next.EventId);
-            Interlocked.Increment(ref _retries);
             var old = ev;
-            tr.Outcomes.Add(old.Outcome ?? old.CallStatus);
-            tr.Ev = next;
-            tr.Logged = false;
-
-            // every attempt is recorded: the old one's outcome and the new one, in memory and on the run
-            if (tr.T?.Slug != null)
-                await ledger.ChangeAsync(tr.T.Slug, e =>
-                {
-                    EventRecords.Update(e, old.EventId, r => { OutreachLedger.SetOutcome(r, old); r["retried_by"] = next.EventId; r["outcome_logged"] = true; });
-                    EventRecords.Upsert(e, OutreachLedger.RecordOf(next));
-                    if (token != null) Reservations.Remove(e, rkey, token); // with the record, in one locked write
-                }).ConfigureAwait(false);
-            Reservations.Ended(token);
-            if (tr.T != null)
+            // the one retry path (ScheduledEvents/RetryScheduler): reserved, sent once or adopted, both attempts recorded, logged
+            var result = await new RetryScheduler(events, _missionsApi, Store, ledger, new CmdletReport(this)).RetryAsync(new RetryRequest
             {
-                var payload = OutcomePayload(old);
-                payload["retry"] = new JObject { ["event_id"] = next.EventId, ["scheduled_at"] = ApiText.Iso(at), ["attempt"] = attempt, ["policy"] = rule.Name, ["max_attempts"] = rule.MaxAttempts };
-                var body2 = new JObject
+                Ended = old, Slug = tr.T?.Slug, At = at, Attempt = attempt, Known = known, Target = target,
+                RunEvent = tr.T == null ? null : (next, when) =>
                 {
-                    ["type"] = "tool_call",
-                    ["summary"] = $"{Describe(old)}; retry {attempt - 1} scheduled for {RegisterEventCmdlet.Show(at)} (attempt {attempt} of at most {rule.MaxAttempts})",
-                    ["agent_id"] = DefaultAgentId,
-                    ["payload"] = payload,
-                };
-                if (old.StepId != null) body2["step_id"] = old.StepId;
-                try
-                {
-                    await RunEventLog.LogAsync(events.Client, tr.T.MissionId, tr.T.RunId, body2, "retry:" + old.EventId, LogVerbose, ct).ConfigureAwait(false);
-                    if (tr.T.Slug != null)
-                        await ledger.ChangeAsync(tr.T.Slug, e => EventRecords.Update(e, next.EventId, r => r["logged"] = true)).ConfigureAwait(false);
-                }
-                catch (ClawdTalkException ex)
-                {
-                    Post(() => WriteWarning($"The retry {next.EventId} of {target} is scheduled, but it could not be logged on run {tr.T.RunId}: {ex.Message}"));
-                }
+                    var payload = OutcomePayload(old);
+                    payload["retry"] = new JObject { ["event_id"] = next.EventId, ["scheduled_at"] = ApiText.Iso(when), ["attempt"] = attempt, ["policy"] = rule.Name, ["max_attempts"] = rule.MaxAttempts };
+                    var body = new JObject
+                    {
+                        ["type"] = "tool_call",
+                        ["summary"] = $"{Describe(old)}; retry {attempt - 1} scheduled for {RegisterEventCmdlet.Show(when)} (attempt {attempt} of at most {rule.MaxAttempts})",
+                        ["agent_id"] = DefaultAgentId,
+                        ["payload"] = payload,
+                    };
+                    if (old.StepId != null) body["step_id"] = old.StepId;
+                    return body;
+                },
+            }, ct).ConfigureAwait(false);
+            switch (result.State)
+            {
+                case RetryState.Held:
+                    return true; // still open: the next check adopts what the other one scheduled
+                case RetryState.RetriedElsewhere:
+                    JObject? adopted = null;
+                    try { adopted = await events.GetAsync(ev.AssistantId, result.EventId!, ct).ConfigureAwait(false); }
+                    catch (ClawdTalkException ex) { LogVerbose($"{target}: its retry {result.EventId} (scheduled by another process) cannot be read ({ex.ErrorId})."); }
+                    if (adopted == null) return false;
+                    LogVerbose($"{target}: its retry was scheduled by another process as {result.EventId}; following that one.");
+                    return Follow(tr, RetryScheduler.NextAttempt(ev, adopted, at, attempt));
+                case RetryState.NotScheduled:
+                case RetryState.RunEnded:
+                    var error = result.Error!;
+                    Post(() => WriteError(new ClawdTalkException("RetryNotScheduled", ErrorCategory.NotSpecified, $"The retry of {target} could not be scheduled: {error.Message}", ev.EventId, error)));
+                    return false;
             }
-            LogVerbose($"{target}: {old.CallStatus ?? old.Outcome} on attempt {old.Attempt}; retry scheduled as {next.EventId} at {RegisterEventCmdlet.Show(at)}.");
+            var scheduled = result.Next!;
+            lock (_ids) _ids.Add(scheduled.AssistantId + "/" + scheduled.EventId);
+            Interlocked.Increment(ref _retries);
+            tr.Outcomes.Add(old.Outcome ?? old.CallStatus);
+            tr.Ev = scheduled;
+            tr.Logged = false;
+            LogVerbose($"{target}: {old.CallStatus ?? old.Outcome} on attempt {old.Attempt}; retry scheduled as {scheduled.EventId} at {RegisterEventCmdlet.Show(result.At)}.");
             return true;
         }
 
         /// <summary>Follows a retry another process scheduled (it recorded and logged it): the new attempt takes the old one's place.</summary>
-        bool Follow(Tracked tr, RetryRule rule, JObject created, int attempt, DateTimeOffset at, ScheduledEvent ev)
+        bool Follow(Tracked tr, ScheduledEvent next)
         {
-            var next = ScheduledEvent.FromJson(created, ev.AssistantId);
-            next.To ??= ev.To; next.From ??= ev.From; next.ScheduledAt ??= at;
-            next.Channel = ScheduledEventChannel.Call;
-            next.Slug = ev.Slug; next.MissionId = ev.MissionId; next.RunId = ev.RunId; next.StepId ??= ev.StepId;
-            next.Name = ev.Name; next.SetVariables(ev.VariablesJson); next.RecipientType = ev.RecipientType;
-            next.TimeZone = ev.TimeZone; next.TimeWindow = ev.TimeWindow;
-            next.Attempt = attempt;
-            next.RetryOf = ev.EventId;
-            if (next.Status == ScheduledEventStatus.Unknown) next.Status = ScheduledEventStatus.Pending;
+            var ev = tr.Ev;
             lock (_ids) _ids.Add(next.AssistantId + "/" + next.EventId);
             tr.Outcomes.Add(ev.Outcome ?? ev.CallStatus);
             tr.Ev = next;

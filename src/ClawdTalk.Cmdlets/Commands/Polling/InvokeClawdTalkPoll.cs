@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.ScheduledEvents;
+using ClawdTalk.Commands.Base;
 using ClawdTalk.Commands.Missions;
 using ClawdTalk.Completers;
 using ClawdTalk.IO;
@@ -25,8 +26,15 @@ namespace ClawdTalk.Commands.Polling
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "ClawdTalkPoll", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(PollResult))]
-    public sealed class InvokeClawdTalkPollCommand : MissionCmdlet
+    public sealed class InvokeClawdTalkPollCommand : ClawdTalkCmdlet
     {
+        MissionBookkeeping? _book;
+
+        /// <summary>The missions bookkeeping (the step and run closed, events, memory): a service this cmdlet holds.</summary>
+        MissionBookkeeping Book => _book ??= new MissionBookkeeping(this);
+
+        MissionStateStore Store => Book.Store;
+
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(SlugCompleter))]
         public string Slug { get; set; } = "";
@@ -75,7 +83,7 @@ namespace ClawdTalk.Commands.Polling
                 Ended(result, scheduler, mine, local, $"The mission '{Slug}' has ended ({local}).");
                 return;
             }
-            var t = FromSlug(Slug);
+            var t = Book.FromSlug(Slug);
 
             // 0. before the first look at the next event (two minutes after its time) there is nothing to ask the service
             var records = EventRecords.Of(entry);
@@ -203,6 +211,7 @@ namespace ClawdTalk.Commands.Polling
         List<string> Retry(MissionTarget t, JObject entry, List<EventRecord> records)
         {
             var created = new List<string>();
+            var retrier = new RetryScheduler(ScheduledEvents, Missions, Store, new OutreachLedger(Store), new CmdletReport(this));
             var policy = EventRecords.Policy(entry);
             var maxAttempts = policy.MaxAttempts;
             foreach (var r in records.Where(r => r.IsRetryableFailure && r.RetriedBy == null && !r.Handled).ToList())
@@ -218,95 +227,52 @@ namespace ClawdTalk.Commands.Polling
                     WriteWarning($"The {r.Describe()} ({r.Id}) cannot be retried: its assistant, callee or caller number is unknown.");
                     continue;
                 }
-                // the service ends the step and the run when the last event ends: open again for the new attempt (RunReopening)
-                try { Run(ct => RunReopening.BeforeSchedulingAsync(Missions, Store, t, r.StepId, $"a retry of the {r.Describe()}", LogVerbose, ct)); }
-                catch (ClawdTalkException ex) when (ex.ErrorId == ErrorIds.RunEnded)
-                {
-                    WriteWarning($"The {r.Describe()} ({r.Id}) is not retried: {ex.Message}");
-                    _runEnded = true;
-                    break;
-                }
-                var clock = Api.Connection.Clock; // the service's: a sandbox's runs faster than this machine's
-                var now = clock.GetUtcNow();
-                var next = policy.NextTime(attemptSoFar, now, r.ScheduledAt, null);
-                var lead = SchedulePlanner.Lead(clock.Scale); // the service wants a minute ahead
-                var at = next < now + lead ? now + lead : next;
+                var ended = OutreachLedger.FromRecord(r.Json, Slug, t.MissionId, t.RunId);
+                ended.AssistantId = aid; ended.From = from; ended.Channel = ScheduledEventChannel.Call; ended.Attempt = attemptSoFar;
+                var at = RetryScheduler.When(policy, attemptSoFar, ended, Api.Connection.Clock); // the service's clock: a sandbox's runs faster
                 var attempt = attemptSoFar + 1;
-                var known = new HashSet<string>(records.Select(x => x.Id), StringComparer.Ordinal);
-                // reserved in the store first (the same key a Wait-ClawdTalkEvent retry takes): nobody is called twice
-                var rkey = "retry:" + r.Id;
-                Reservations.Result res = null!;
-                Store.UpdateExisting(Slug, e => res = Reservations.Reserve(e, rkey, x => Reservations.RetryOf(x, r.Id)));
-                if (res.State == Reservations.State.Stale)
+                var record = r;
+                // the one retry path (ScheduledEvents/RetryScheduler, Wait-ClawdTalkEvent's too): reserved under the key every
+                // retrier takes, sent once or adopted, both attempts recorded with the end of the reservation, logged on the run
+                var result = Run(ct => retrier.RetryAsync(new RetryRequest
                 {
-                    var stale = res.Stale!;
-                    var since = (Reservations.Since(stale) ?? DateTimeOffset.UtcNow).AddMinutes(-2);
-                    var landed = Run(ct => ScheduledEvents.ListAsync(aid, ct)).FirstOrDefault(ev => Json.Str(ev, "to") == r.To && !known.Contains(Json.Str(ev, "id", "event_id") ?? "")
-                        && (Json.Str(ev, "run_id") == null || Json.Str(ev, "run_id") == t.RunId) && (Json.Date(ev, "created_at") ?? DateTimeOffset.MaxValue) >= since);
-                    if (landed != null)
+                    Ended = ended, Slug = Slug, At = at, Attempt = attempt, Target = r.Describe(),
+                    Known = new HashSet<string>(records.Select(x => x.Id), StringComparer.Ordinal),
+                    RunEvent = (next, when) =>
                     {
-                        // a process that is gone scheduled it: adopted, never sent again
-                        var adoptedId = Json.Str(landed, "id", "event_id")!;
-                        var fresh = EventRecord.Create(landed, aid, attempt, r.Id);
-                        r.Json["retried_by"] = adoptedId;
-                        Store.UpdateExisting(Slug, e => { EventRecords.Merge(e, new[] { r, fresh }); Reservations.Remove(e, rkey, Json.Str(stale, "token")); });
-                        records.Add(fresh);
-                        created.Add(adoptedId);
+                        var body = new JObject
+                        {
+                            ["type"] = Wire.Event(MissionEventType.Custom), ["agent_id"] = MissionEntries.DefaultAgentId,
+                            ["summary"] = $"The {record.Describe()} ended {record.Outcome}; retrying (attempt {attempt} of {maxAttempts}) at {ApiText.Iso(when)}.",
+                            // scheduled_event_id: the new call is on the timeline (what Register's scheduling events carry)
+                            ["payload"] = new JObject { ["event_id"] = record.Id, ["retry_event_id"] = next.EventId, ["scheduled_event_id"] = next.EventId, ["outcome"] = record.Outcome, ["attempt"] = attempt, ["max_attempts"] = maxAttempts, ["scheduled_at"] = ApiText.Iso(when) },
+                        };
+                        if (record.StepId != null) body["step_id"] = record.StepId;
+                        return body;
+                    },
+                    AlsoRecord = (e, next) => MissionStateStore.MemoryOf(e)["retry:" + record.Id] = MissionEntries.Stamp(new JObject { ["outcome"] = record.Outcome, ["retry_event_id"] = next.EventId, ["attempt"] = attempt }),
+                }, ct));
+                switch (result.State)
+                {
+                    case RetryState.Held:
+                        WriteVerbose($"Another process is retrying the {r.Describe()} ({r.Id}) right now; the next tick looks again.");
                         continue;
-                    }
-                    Store.UpdateExisting(Slug, e => res = Reservations.TakeOver(e, rkey, stale, x => Reservations.RetryOf(x, r.Id)));
+                    case RetryState.RetriedElsewhere:
+                        WriteVerbose($"The {r.Describe()} ({r.Id}) was already retried as {result.EventId} by another process.");
+                        r.Json["retried_by"] = result.EventId;
+                        Save(new[] { r });
+                        continue;
+                    case RetryState.RunEnded:
+                        WriteWarning($"The {r.Describe()} ({r.Id}) is not retried: {result.Error!.Message}");
+                        _runEnded = true;
+                        return created;
+                    case RetryState.NotScheduled:
+                        throw result.Error!;
                 }
-                if (res.State == Reservations.State.Done)
-                {
-                    WriteVerbose($"The {r.Describe()} ({r.Id}) was already retried as {res.EventId} by another process.");
-                    r.Json["retried_by"] = res.EventId;
-                    Save(new[] { r });
-                    continue;
-                }
-                if (res.State != Reservations.State.Acquired)
-                {
-                    WriteVerbose($"Another process is retrying the {r.Describe()} ({r.Id}) right now; the next tick looks again.");
-                    continue;
-                }
-                var token = res.Token;
-                var body = new JObject
-                {
-                    ["channel"] = "call", ["to"] = r.To, ["from"] = from, ["scheduled_at"] = ApiText.Iso(at),
-                    ["mission_id"] = t.MissionId, ["run_id"] = t.RunId,
-                };
-                if (r.StepId != null) body["step_id"] = r.StepId;
-                string id;
-                try
-                {
-                    // the one create-once path (a lost answer is settled by reading the assistant's events, never by sending blindly)
-                    // (a retry's time is the policy's earliest: it moves later when the request comes too late for it)
-                    var createdEvent = Run(ct => ScheduledEvents.CreateMovableAsync(aid, body, known, () => clock.GetUtcNow() + lead, a => at = a, ct));
-                    id = Json.Str(createdEvent, "id", "event_id")!;
-                    var fresh = new EventRecord(new JObject
-                    {
-                        ["event_id"] = id, ["assistant_id"] = aid, ["channel"] = "call", ["to"] = r.To, ["from"] = from, ["run_id"] = t.RunId,
-                        ["step_id"] = r.StepId, ["scheduled_at"] = ApiText.Iso(at), ["status"] = "pending", ["attempt"] = attempt, ["retry_of"] = r.Id,
-                        ["recorded_at"] = MissionStateStore.Now(),
-                    });
-                    fresh.Update(createdEvent);
-                    fresh.Json["event_id"] = id;
-                    r.Json["retried_by"] = id;
-                    Store.UpdateExisting(Slug, e =>
-                    {
-                        EventRecords.Merge(e, new[] { r, fresh });
-                        Reservations.Remove(e, rkey, token); // with the record, in one locked write
-                    });
-                }
-                finally { Reservations.Ended(token); }
-                var again = EventRecords.Of(Store.Require(Slug)).First(x => x.Id == id);
-                records.Add(again);
+                var id = result.Next!.EventId;
+                records.Add(EventRecords.Of(Store.Require(Slug)).First(x => x.Id == id));
                 r.Json["retried_by"] = id;
                 created.Add(id);
-                var summary = $"The {r.Describe()} ended {r.Outcome}; retrying (attempt {attempt} of {maxAttempts}) at {ApiText.Iso(at)}.";
-                LogEvent(t, MissionEventType.Custom, summary, r.StepId,
-                    // scheduled_event_id: the new call is on the timeline (what Register's scheduling events carry)
-                    new JObject { ["event_id"] = r.Id, ["retry_event_id"] = id, ["scheduled_event_id"] = id, ["outcome"] = r.Outcome, ["attempt"] = attempt, ["max_attempts"] = maxAttempts, ["scheduled_at"] = ApiText.Iso(at) });
-                Remember(t, e => MissionStateStore.MemoryOf(e)["retry:" + r.Id] = Stamp(new JObject { ["outcome"] = r.Outcome, ["retry_event_id"] = id, ["attempt"] = attempt }));
             }
             return created;
         }
@@ -340,21 +306,21 @@ namespace ClawdTalk.Commands.Polling
                         var text = $"Step '{r.StepId}' completed: the {r.Describe()} ended {r.Outcome}" + (r.Attempt > 1 ? $" (attempt {r.Attempt})." : ".");
                         var payload = (JObject)memory.DeepClone();
                         payload["event_id"] = r.Id;
-                        LogEvent(t, MissionEventType.StepCompleted, text, r.StepId, payload);
+                        Book.LogEvent(t, MissionEventType.StepCompleted, text, r.StepId, payload);
                         var stepMemory = new JObject { ["status"] = "completed", ["summary"] = text, ["event_id"] = r.Id, ["outcome"] = r.Outcome };
                         if (r.ConversationId != null) stepMemory["conversation_id"] = r.ConversationId;
-                        Remember(t, e =>
+                        Book.Remember(t, e =>
                         {
-                            SetStepStatus(e, r.StepId, "completed");
-                            MissionStateStore.MemoryOf(e)["step:" + r.StepId] = Stamp(stepMemory);
+                            MissionEntries.SetStepStatus(e, r.StepId, "completed");
+                            MissionStateStore.MemoryOf(e)["step:" + r.StepId] = MissionEntries.Stamp(stepMemory);
                         });
                         advanced.Add(r.StepId);
                     }
                 }
                 r.Json["handled"] = true;
-                var entryAfter = Remember(t, e =>
+                var entryAfter = Book.Remember(t, e =>
                 {
-                    MissionStateStore.MemoryOf(e)["event:" + r.Id] = Stamp((JObject)memory.DeepClone());
+                    MissionStateStore.MemoryOf(e)["event:" + r.Id] = MissionEntries.Stamp((JObject)memory.DeepClone());
                     EventRecords.Merge(e, new[] { r });
                 });
                 WriteVerbose($"The {r.Describe()} ({r.Id}) ended {r.Outcome}.");
@@ -372,11 +338,11 @@ namespace ClawdTalk.Commands.Polling
         {
             if (Run(ct => Missions.TryGetPlanAsync(t.MissionId, t.RunId, ct)) != null)
             {
-                CloseWhenDone(t);
+                Book.CloseWhenDone(t);
                 return;
             }
             var run = MissionRun.From(Run(ct => Missions.GetRunAsync(t.MissionId, t.RunId, ct)), t.MissionId);
-            if (Wire.IsTerminal(run.Status)) FollowServiceEnd(t, run, null);
+            if (Wire.IsTerminal(run.Status)) Book.FollowServiceEnd(t, run, null);
         }
 
         /// <summary>Re-registers the poller with <paramref name="wanted"/> when it runs at another interval; returns the interval it has.</summary>

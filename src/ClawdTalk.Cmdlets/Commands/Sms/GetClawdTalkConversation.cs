@@ -10,7 +10,7 @@ namespace ClawdTalk.Commands.Sms
     /// <summary>Lists SMS conversations, one per contact with its latest message (`GET /messages/conversations`).</summary>
     [Cmdlet(VerbsCommon.Get, "ClawdTalkConversation")]
     [OutputType(typeof(SmsConversation))]
-    public sealed class GetClawdTalkConversationCommand : ClawdTalkApiCmdlet
+    public sealed class GetClawdTalkConversationCommand : ClawdTalkCmdlet
     {
         /// <summary>Only the conversation with this number.</summary>
         [Parameter(Position = 0)]

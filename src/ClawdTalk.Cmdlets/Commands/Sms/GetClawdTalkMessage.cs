@@ -17,7 +17,7 @@ namespace ClawdTalk.Commands.Sms
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "ClawdTalkMessage", SupportsPaging = true)]
     [OutputType(typeof(SmsMessage))]
-    public sealed class GetClawdTalkMessageCommand : ClawdTalkApiCmdlet
+    public sealed class GetClawdTalkMessageCommand : ClawdTalkCmdlet
     {
         /// <summary>How many messages one call reads when -First is not given.</summary>
         internal const int DefaultCount = 50;

@@ -17,7 +17,7 @@ namespace ClawdTalk.Commands.Sms
     /// </summary>
     [Cmdlet(VerbsCommunications.Send, "ClawdTalkSms", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(SmsMessage))]
-    public sealed class SendClawdTalkSmsCommand : ClawdTalkApiCmdlet
+    public sealed class SendClawdTalkSmsCommand : ClawdTalkCmdlet
     {
         /// <summary>The longest text accepted: ten concatenated SMS segments.</summary>
         internal const int MaxMessageLength = 1600;

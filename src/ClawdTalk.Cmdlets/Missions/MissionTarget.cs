@@ -1,4 +1,4 @@
-namespace ClawdTalk.Commands.Missions
+namespace ClawdTalk.Missions
 {
     /// <summary>Which mission run a command works on: by ids, or by a slug of the state store.</summary>
     internal sealed class MissionTarget

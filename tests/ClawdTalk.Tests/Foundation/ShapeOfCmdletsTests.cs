@@ -1,0 +1,110 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using ClawdTalk.Tests.Harness;
+using Xunit;
+
+namespace ClawdTalk.Tests.Foundation
+{
+    /// <summary>
+    /// Thin cmdlets over services (issue 24): every cmdlet class at most three levels below PSCmdlet (the cmdlet, at most two
+    /// bases of ours), and every cmdlet's source under src/ClawdTalk.Cmdlets/Commands at most 250 lines (the partial files
+    /// of one class count together). The cmdlets and files over the line today are listed by name: a new one fails, one
+    /// that grew fails, and one that got within the line fails until it leaves the list, so the lists only shrink.
+    /// </summary>
+    public class ShapeOfCmdletsTests
+    {
+        const int MaxDepth = 3, MaxLines = 250;
+
+        static readonly Type[] CmdletTypes = typeof(ClawdTalk.Commands.Base.ClawdTalkCmdlet).Assembly.GetTypes()
+            .Where(t => t.GetCustomAttribute<CmdletAttribute>() != null).ToArray();
+
+        /// <summary>Cmdlets deeper than <see cref="MaxDepth"/> today, with their depth (to be flattened: issue 24, item 4).</summary>
+        static readonly Dictionary<string, int> DeepToday = new(StringComparer.Ordinal)
+        {
+            ["AddClawdTalkAgentCommand"] = 4, // SlugScopedCmdlet > MissionCmdlet > ClawdTalkCmdlet
+            ["AddClawdTalkLinkedAgentCommand"] = 4, // RunScopedCmdlet > MissionCmdlet > ClawdTalkCmdlet
+            ["CompleteClawdTalkMissionCommand"] = 4, // SlugScopedCmdlet > MissionCmdlet > ClawdTalkCmdlet
+            ["GetClawdTalkEventCommand"] = 4, // RunScopedCmdlet > MissionCmdlet > ClawdTalkCmdlet
+            ["GetClawdTalkLinkedAgentCommand"] = 4, // RunScopedCmdlet > MissionCmdlet > ClawdTalkCmdlet
+            ["GetClawdTalkPlanCommand"] = 4, // RunScopedCmdlet > MissionCmdlet > ClawdTalkCmdlet
+            ["NewClawdTalkPlanCommand"] = 4, // RunScopedCmdlet > MissionCmdlet > ClawdTalkCmdlet
+            ["RegisterClawdTalkCallCommand"] = 5, // RegisterEventCmdlet > RunScopedCmdlet > MissionCmdlet > ClawdTalkCmdlet
+            ["RegisterClawdTalkSmsCommand"] = 5, // RegisterEventCmdlet > RunScopedCmdlet > MissionCmdlet > ClawdTalkCmdlet
+            ["RemoveClawdTalkLinkedAgentCommand"] = 4, // RunScopedCmdlet > MissionCmdlet > ClawdTalkCmdlet
+            ["SetClawdTalkRunCommand"] = 4, // RunScopedCmdlet > MissionCmdlet > ClawdTalkCmdlet
+            ["SetClawdTalkStepCommand"] = 4, // RunScopedCmdlet > MissionCmdlet > ClawdTalkCmdlet
+            ["StopClawdTalkMissionCommand"] = 4, // SlugScopedCmdlet > MissionCmdlet > ClawdTalkCmdlet
+            ["UnregisterClawdTalkScheduledEventCommand"] = 4, // EventSelectionCmdlet > MissionCmdlet > ClawdTalkCmdlet
+            ["WaitClawdTalkEventCommand"] = 4, // EventSelectionCmdlet > MissionCmdlet > ClawdTalkCmdlet
+            ["WriteClawdTalkEventCommand"] = 4, // RunScopedCmdlet > MissionCmdlet > ClawdTalkCmdlet
+        };
+
+        /// <summary>Classes under Commands/ over <see cref="MaxLines"/> today, with their lines (to be split into services: issue 24, item 4).</summary>
+        static readonly Dictionary<string, int> LongToday = new(StringComparer.Ordinal)
+        {
+            ["InvokeClawdTalkPollCommand"] = 368,
+            ["RegisterEventCmdlet"] = 836,           // + .Sending.cs, .State.cs
+            ["StartClawdTalkBridgeCommand"] = 420,
+            ["WaitClawdTalkEventCommand"] = 527,     // + .Retry.cs
+        };
+
+        static int Depth(Type t)
+        {
+            var depth = 0;
+            for (var b = t; b != null && b != typeof(PSCmdlet); b = b.BaseType) depth++;
+            return depth;
+        }
+
+        [Fact]
+        public void No_cmdlet_is_more_than_three_classes_below_PSCmdlet()
+        {
+            Assert.True(CmdletTypes.Length > 50, "the module's cmdlets were found");
+            Assert.All(CmdletTypes, t => Assert.True(typeof(PSCmdlet).IsAssignableFrom(t), t.Name + " derives from PSCmdlet"));
+            var deep = CmdletTypes.Select(t => (t.Name, depth: Depth(t))).Where(x => x.depth > MaxDepth).ToDictionary(x => x.Name, x => x.depth);
+            var problems = new List<string>();
+            foreach (var (name, depth) in deep)
+                if (!DeepToday.TryGetValue(name, out var was)) problems.Add($"{name} is {depth} levels below PSCmdlet (at most {MaxDepth}: the cmdlet and two bases of ours)");
+                else if (depth > was) problems.Add($"{name} went from {was} to {depth} levels below PSCmdlet");
+            foreach (var (name, was) in DeepToday)
+                if (!deep.TryGetValue(name, out var now) || now < was) problems.Add($"{name} is {(deep.ContainsKey(name) ? now.ToString() : "within " + MaxDepth)} levels deep now: lower or remove its entry in DeepToday");
+            Assert.True(problems.Count == 0, string.Join("\n", problems));
+        }
+
+        /// <summary>Lines of each class declared under Commands/ (partial files of one class together), by class name.</summary>
+        static Dictionary<string, int> ClassLines()
+        {
+            var folder = Path.Combine(ModuleLocation.RepoRoot, "src", "ClawdTalk.Cmdlets", "Commands");
+            var lines = new Dictionary<string, int>(StringComparer.Ordinal);
+            var declaration = new Regex(@"^\s*(?:public|internal)\s+(?:(?:abstract|sealed|static|partial)\s+)*class\s+(\w+)", RegexOptions.Multiline);
+            foreach (var file in Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories))
+            {
+                var text = File.ReadAllText(file);
+                var first = declaration.Match(text);
+                Assert.True(first.Success, $"{file} declares a class");
+                var name = first.Groups[1].Value; // a file counts for the first class it declares (its own; nested ones go with it)
+                lines[name] = lines.GetValueOrDefault(name) + File.ReadAllLines(file).Length;
+            }
+            return lines;
+        }
+
+        [Fact]
+        public void No_cmdlet_file_is_over_250_lines()
+        {
+            var all = ClassLines();
+            Assert.True(all.Count > 50, "the files under Commands/ were read");
+            var over = all.Where(x => x.Value > MaxLines).ToDictionary(x => x.Key, x => x.Value);
+            var problems = new List<string>();
+            foreach (var (name, lines) in over)
+                if (!LongToday.TryGetValue(name, out var was)) problems.Add($"{name} has {lines} lines under Commands/ (at most {MaxLines}: move the work into a service)");
+                else if (lines > was) problems.Add($"{name} grew from {was} to {lines} lines");
+            foreach (var (name, was) in LongToday)
+                if (!over.TryGetValue(name, out var now) || now < was) problems.Add($"{name} has {(over.ContainsKey(name) ? now.ToString() : "at most " + MaxLines)} lines now: lower or remove its entry in LongToday");
+            Assert.True(problems.Count == 0, string.Join("\n", problems));
+        }
+    }
+}
