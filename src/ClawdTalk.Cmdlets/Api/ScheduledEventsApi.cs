@@ -99,7 +99,17 @@ namespace ClawdTalk.Api
                     {
                         _log($"The answer to the schedule request for {target} was lost; reading the assistant's events back to see whether it landed.");
                         await Task.Delay(SettleDelay, c).ConfigureAwait(false);
-                        var (found, provable) = Find(await ListAsync(assistantId, c).ConfigureAwait(false), body, known);
+                        IReadOnlyList<JObject> listed;
+                        try { listed = await ListAsync(assistantId, c).ConfigureAwait(false); }
+                        catch (ClawdTalkException ex) when (!(ex is RequestOutcomeUnknownException))
+                        {
+                            // the list could not be read: whether the request landed is unknown, so it is neither sent again
+                            // nor may its reservation be freed (the caller keeps it for whoever looks next)
+                            throw new ClawdTalkException("ScheduleOutcomeUnknown", ErrorCategory.OperationTimeout,
+                                $"The answer to the schedule request for {target} was lost, and the assistant's events could not be read to see whether it landed ({ex.ErrorId}); it was not sent again, to avoid calling twice.", target, ex)
+                            { RecommendedAction = "Check Get-ClawdTalkScheduledEvent before scheduling this target again; running the same command again finds what landed." };
+                        }
+                        var (found, provable) = Find(listed, body, known);
                         if (found != null)
                         {
                             _log($"It landed as {Json.Str(found, "id", "event_id")}; adopted it instead of sending again.");

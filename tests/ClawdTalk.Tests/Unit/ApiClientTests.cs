@@ -67,6 +67,21 @@ namespace ClawdTalk.Tests.Unit
         }
 
         [Fact]
+        public async Task A_lost_schedule_answer_whose_list_cannot_be_read_is_an_unknown_outcome_never_a_second_send()
+        {
+            // the POST's answer is lost (reset), then every read of the assistant's events fails: whether it landed is
+            // unknown, so it is not sent again and the error says so (callers keep the target's reservation on it)
+            using var s = new ScriptedServer { Fallback = R(503, "{\"message\":\"down\"}") }.Then(new ScriptedServer.Reply(0, Reset: true));
+            var events = new ScheduledEventsApi(Client(s, retries: 1), _ => { });
+            var body = new JObject { ["channel"] = "call", ["to"] = "+15551230007", ["from"] = "+12125550103", ["scheduled_at"] = "2030-01-01T00:00:00Z" };
+            var ex = await Assert.ThrowsAsync<ClawdTalkException>(() => events.CreateOnceAsync("ast_1", body, new List<string>(), CancellationToken.None));
+            Assert.Equal("ScheduleOutcomeUnknown", ex.ErrorId);
+            Assert.Contains("could not be read", ex.Message);
+            Assert.Single(s.Requests, r => r.Method == "POST");
+            Assert.Contains(s.Requests, r => r.Method == "GET");
+        }
+
+        [Fact]
         public async Task Create_is_not_retried_after_a_timeout_or_a_500()
         {
             using (var s = new ScriptedServer().Then(new ScriptedServer.Reply(0, Hang: true)))
