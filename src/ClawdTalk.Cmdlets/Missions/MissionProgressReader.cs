@@ -71,20 +71,8 @@ namespace ClawdTalk.Missions
 
         /// <summary>The one wording of outcomes (<see cref="ScheduledEvents.Outcomes"/>) with the service's words beside each group:
         /// "1 reached (1 answered), 2 not reached (1 voicemail, 1 busy), 1 open".</summary>
-        public static string Grouped(IEnumerable<EventRecord> lastAttempts)
-        {
-            var list = lastAttempts.ToList();
-            var groups = list.Select(r => (r, g: GroupOf(r))).ToList();
-            var parts = new List<string>();
-            foreach (var g in new[] { OutcomeGroup.Reached, OutcomeGroup.NotReached, OutcomeGroup.Cancelled, OutcomeGroup.Open })
-            {
-                var members = groups.Where(x => x.g == g).Select(x => x.r).ToList();
-                if (members.Count == 0 && g != OutcomeGroup.Reached && g != OutcomeGroup.NotReached) continue;
-                var words = g == OutcomeGroup.Open || members.Count == 0 ? "" : $" ({Words(Counts(members))})";
-                parts.Add($"{members.Count} {ScheduledEvents.Outcomes.Word(g)}{words}");
-            }
-            return string.Join(", ", parts);
-        }
+        public static string Grouped(IEnumerable<EventRecord> lastAttempts) =>
+            ScheduledEvents.Outcomes.Counts(lastAttempts, GroupOf, members => Words(Counts(members)));
 
         static OutcomeGroup GroupOf(EventRecord r) =>
             ScheduledEvents.Outcomes.Group(r.IsCall, r.IsFinal, r.Status == "canceled" || r.Status == "cancelled" ? r.Status : r.Outcome, r.Status == "failed" || r.Status == "missing");

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 
@@ -33,13 +34,23 @@ namespace ClawdTalk.ScheduledEvents
         };
 
         /// <summary>`2 reached, 1 not reached, 1 open`: reached and not reached always, the others when there are any.</summary>
-        public static string Counts(IEnumerable<OutcomeGroup> groups)
+        public static string Counts(IEnumerable<OutcomeGroup> groups) => Counts(groups, g => g);
+
+        /// <summary>
+        /// The same wording over any items, by <paramref name="group"/>; <paramref name="detail"/> words a closed group's
+        /// members beside its count (`1 not reached (1 voicemail)`).
+        /// </summary>
+        public static string Counts<T>(IEnumerable<T> items, Func<T, OutcomeGroup> group, Func<IReadOnlyList<T>, string>? detail = null)
         {
-            var list = groups.ToList();
-            int N(OutcomeGroup g) => list.Count(x => x == g);
-            var parts = new List<string> { $"{N(OutcomeGroup.Reached)} reached", $"{N(OutcomeGroup.NotReached)} not reached" };
-            if (N(OutcomeGroup.Cancelled) > 0) parts.Add($"{N(OutcomeGroup.Cancelled)} cancelled");
-            if (N(OutcomeGroup.Open) > 0) parts.Add($"{N(OutcomeGroup.Open)} open");
+            var list = items.Select(i => (item: i, g: group(i))).ToList();
+            var parts = new List<string>();
+            foreach (var g in new[] { OutcomeGroup.Reached, OutcomeGroup.NotReached, OutcomeGroup.Cancelled, OutcomeGroup.Open })
+            {
+                var members = list.Where(x => x.g == g).Select(x => x.item).ToList();
+                if (members.Count == 0 && g != OutcomeGroup.Reached && g != OutcomeGroup.NotReached) continue;
+                var words = detail == null || g == OutcomeGroup.Open || members.Count == 0 ? "" : $" ({detail(members)})";
+                parts.Add($"{members.Count} {Word(g)}{words}");
+            }
             return string.Join(", ", parts);
         }
     }
