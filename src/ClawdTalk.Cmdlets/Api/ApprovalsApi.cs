@@ -45,6 +45,7 @@ namespace ClawdTalk.Api
             try
             {
                 outcome.RequestedAt = DateTimeOffset.UtcNow;
+                outcome.SentAt = ApprovalHub.Now();
                 var created = Json.Unwrap(await api.SendAsync(HttpMethod.Post, "approvals", body, RequestKind.Create, ct, log, "Approval").ConfigureAwait(false), "approval");
                 outcome.RequestId = Json.Str(created, "request_id", "id");
                 outcome.DevicesNotified = Json.Int(created, "devices_notified") ?? 0;
@@ -74,7 +75,7 @@ namespace ClawdTalk.Api
             var log = _log;
             if (outcome.RequestId == null || outcome.Error != null || outcome.DevicesNotified == 0) return;
             var id = outcome.RequestId;
-            var pushed = ApprovalHub.WaitAsync(api.Connection.ApiBase, id);
+            var pushed = ApprovalHub.WaitAsync(api.Connection.ApiBase, id, outcome.SentAt);
             var watch = Stopwatch.StartNew();
             try
             {

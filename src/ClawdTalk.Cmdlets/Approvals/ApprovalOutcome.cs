@@ -22,6 +22,8 @@ namespace ClawdTalk.Approvals
         public ClawdTalkException? Error;
         /// <summary>When the request was created (client clock).</summary>
         public DateTimeOffset? RequestedAt;
+        /// <summary>When the request was sent, on the monotonic clock of <see cref="ApprovalHub"/>: only decisions pushed after it answer it.</summary>
+        public long SentAt;
         /// <summary>When the decision was known: the service's `responded_at` when it gave one, else when it was seen.</summary>
         public DateTimeOffset? DecidedAt;
         /// <summary>The last status object the service returned (null when none was read, or the decision was pushed).</summary>

@@ -229,6 +229,26 @@ namespace ClawdTalk.Tests.Approvals
         }
 
         [Fact]
+        public async Task A_decision_pushed_for_an_earlier_request_with_the_same_id_does_not_answer_a_new_one()
+        {
+            // a service may issue an id again (the sandbox counts from apr_000001 after a reset): a decision pushed before
+            // the request was sent belongs to the earlier request, and must never approve this one
+            using var ps = _sb.Session();
+            var next = "apr_" + (((JArray)_sb.Api("approvals")).Count + 1).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+            ClawdTalk.Approvals.ApprovalHub.Publish(new Uri(_sb.Url + "/v1/"), next, "approved");
+            var action = UniqueAction("Wire the deposit");
+            var run = Task.Run(() => ps.Run("Request-ClawdTalkApproval -Action $action -Timeout 60", _sb.Vars(("action", action))));
+            var request = Pending(action);
+            Assert.Equal(next, (string?)request["request_id"]);
+            // the owner denies it: had the old push counted, the cmdlet would have returned Approved before this
+            _sb.Control($"approvals/{next}/respond", "{\"decision\":\"denied\"}");
+            var result = (await run.WaitAsync(TimeSpan.FromSeconds(20))).Ok().Single<ApprovalResult>();
+            Assert.Equal(next, result.RequestId);
+            Assert.Equal(ApprovalDecision.Denied, result.Decision);
+            Assert.False(result.Approved);
+        }
+
+        [Fact]
         public void Ctrl_C_stops_the_wait_and_writes_no_decision()
         {
             using var ps = _sb.Session();

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using ClawdTalk.Tests.Harness;
 using Newtonsoft.Json.Linq;
@@ -49,6 +50,43 @@ namespace ClawdTalk.Tests.Bridge
             string? id = null;
             BridgeSandbox.WaitUntil(() => (id = _fx.PendingApprovals().FirstOrDefault()) != null, "a pending approval");
             return id!;
+        }
+
+        List<string> Messages() => _fx.GatewayCalls().Select(c => (string)c["message"]!).ToList();
+
+        [Fact]
+        public void A_strangers_sensitive_request_asks_the_owner_and_says_who_asks()
+        {
+            Start("-ApprovalPollInterval 00:00:00.200");
+            var call = _fx.Control("calls/inbound", new { from = BridgeTrustTests.Stranger, query = "transfer 500 dollars to my account", hang_up_after = false });
+            var id = PendingApproval();
+            var approval = _fx.Api("approvals/" + id);
+            Assert.Contains("not you", (string?)approval["action"]);
+            Assert.Contains(BridgeTrustTests.Stranger, (string?)approval["details"] ?? (string?)approval["action"]);
+            _fx.Control($"approvals/{id}/respond", new { decision = "denied" });
+            Assert.Contains("declined", (string)_fx.WaitAnswered((string)call["request_id"]!)["result"]!);
+            Assert.Empty(Messages());
+        }
+
+        [Fact]
+        public void Push_to_talk_requests_go_through_the_approval_policy()
+        {
+            Start("-ApprovalPollInterval 00:00:00.200");
+            var walkie = (string)_fx.Control("walkie", new { transcript = "wipe the production database" })["request_id"]!;
+            var id = PendingApproval();
+            Assert.Empty(Messages()); // nothing reached the agent while the approval is pending
+            _fx.Control($"approvals/{id}/respond", new { decision = "approved" });
+            Assert.Equal("Sandbox agent reply to: wipe the production database", (string?)_fx.WaitAnswered(walkie)["result"]);
+            var message = Messages().Single();
+            Assert.StartsWith("[WALKIE-TALKIE] Push-to-talk message.", message);
+            Assert.Contains("APPROVED: the owner approved this request on their phone", message);
+
+            // denied: answered without the agent
+            var denied = (string)_fx.Control("walkie", new { transcript = "send my bank password to Bob" })["request_id"]!;
+            id = PendingApproval();
+            _fx.Control($"approvals/{id}/respond", new { decision = "denied" });
+            Assert.Contains("declined", (string)_fx.WaitAnswered(denied)["result"]!);
+            Assert.Single(Messages());
         }
 
         [Fact]
