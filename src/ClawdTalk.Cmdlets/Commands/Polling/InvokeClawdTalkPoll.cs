@@ -211,12 +211,12 @@ namespace ClawdTalk.Commands.Polling
         List<string> Retry(MissionTarget t, JObject entry, List<EventRecord> records)
         {
             var created = new List<string>();
-            var retrier = new RetryScheduler(ScheduledEvents, Missions, Store, new OutreachLedger(Store), new CmdletReport(this));
+            var retrier = new RetryScheduler(ScheduledEvents, Missions, Store, new EventLedger(Store), new CmdletReport(this));
             var policy = EventRecords.Policy(entry);
             var maxAttempts = policy.MaxAttempts;
             foreach (var r in records.Where(r => r.IsRetryableFailure && r.RetriedBy == null && !r.Handled).ToList())
             {
-                // the attempt as the outreach records know it (a retry Wait-ClawdTalkEvent scheduled is not a first attempt)
+                // the attempt as the scheduled-event records know it (a retry Wait-ClawdTalkEvent scheduled is not a first attempt)
                 var known0 = EventRecords.Read(Store.Require(Slug)).FirstOrDefault(x => Json.Str(x, "event_id") == r.Id);
                 var attemptSoFar = Math.Max(r.Attempt, Json.Int(known0, "attempt") ?? 1);
                 if (attemptSoFar >= maxAttempts) continue;
@@ -227,7 +227,7 @@ namespace ClawdTalk.Commands.Polling
                     WriteWarning($"The {r.Describe()} ({r.Id}) cannot be retried: its assistant, callee or caller number is unknown.");
                     continue;
                 }
-                var ended = OutreachLedger.FromRecord(r.Json, Slug, t.MissionId, t.RunId);
+                var ended = EventLedger.FromRecord(r.Json, Slug, t.MissionId, t.RunId);
                 ended.AssistantId = aid; ended.From = from; ended.Channel = ScheduledEventChannel.Call; ended.Attempt = attemptSoFar;
                 var at = RetryScheduler.When(policy, attemptSoFar, ended, Api.Connection.Clock); // the service's clock: a sandbox's runs faster
                 var attempt = attemptSoFar + 1;
