@@ -340,7 +340,7 @@ namespace ClawdTalk.ScheduledEvents
         int _inFlight;
 
         void Progress() =>
-            _sink.Progress($"{_scheduled} scheduled, {_failed} failed, {_already} already scheduled, {Volatile.Read(ref _inFlight)} in flight");
+            _sink.Progress.Update($"{_scheduled} scheduled, {_failed} failed, {_already} already scheduled, {Volatile.Read(ref _inFlight)} in flight");
 
         /// <summary>Waits for every request in flight (their results written as they come), on the caller's thread.</summary>
         public void Finish()

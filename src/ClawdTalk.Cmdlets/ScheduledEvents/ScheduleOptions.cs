@@ -32,6 +32,37 @@ namespace ClawdTalk.ScheduledEvents
         public string Noun => Channel == ScheduledEventChannel.Call ? "call" : "text";
     }
 
+    /// <summary>What <see cref="EventWatch"/> is asked to do: the bound parameters of Wait-ClawdTalkEvent, as plain values.</summary>
+    internal sealed class WatchOptions
+    {
+        public TimeSpan? Timeout, RetryDelay, PollInterval, UnreachableTimeout;
+        public RetryPolicy RetryPolicy = RetryPolicy.None;
+        public int? MaxAttempts;
+        /// <summary>The invocation only describes (-WhatIf in any form): outcomes are not recorded or logged.</summary>
+        public bool WhatIf;
+    }
+
+    /// <summary>A progress line the engine updates (a cmdlet's progress bar, Commands/Base/WaitProgress).</summary>
+    internal interface IProgressLine
+    {
+        /// <summary>Shows the status (at most four times a second unless forced).</summary>
+        void Update(string status, int percent = -1, int secondsRemaining = -1, bool force = false);
+        /// <summary>The first of <paramref name="variants"/> (longest first) that fits on the line.</summary>
+        string Fit(bool withSecondsLeft, params string[] variants);
+    }
+
+    internal static class ProgressLine
+    {
+        /// <summary>A time to wait, as a countdown shows it: `45 s`, `4:05`, `2 h 05 min`.</summary>
+        public static string Countdown(TimeSpan t)
+        {
+            var s = (long)Math.Ceiling(Math.Max(0, t.TotalSeconds));
+            if (s < 60) return $"{s} s";
+            if (s < 3600) return $"{s / 60}:{s % 60:00}";
+            return $"{s / 3600} h {s % 3600 / 60:00} min";
+        }
+    }
+
     /// <summary>
     /// Where the scheduled-event engine (<see cref="FirstSends"/>) writes and whom it asks. All but <see cref="Post"/> are
     /// called on the caller's thread (a cmdlet's pipeline thread); work on other threads hands them over with Post. A cmdlet
@@ -44,7 +75,8 @@ namespace ClawdTalk.ScheduledEvents
         /// <summary>A failure of one target; the others go on.</summary>
         void Error(ClawdTalkException error);
         void Write(ScheduledEvent ev);
-        void Progress(string status);
+        /// <summary>The progress line (on the caller's thread).</summary>
+        IProgressLine Progress { get; }
         /// <summary>Whether to schedule (billable): the module's ShouldProcess rule with -Force.</summary>
         bool Confirm(string target, string action);
         /// <summary>Whether to record what already exists: no question asked, but -WhatIf only describes.</summary>
@@ -53,5 +85,14 @@ namespace ClawdTalk.ScheduledEvents
         T Call<T>(Func<CancellationToken, Task<T>> work);
         /// <summary>From any thread: runs <paramref name="onCallerThread"/> on the caller's thread at its next chance.</summary>
         void Post(Action onCallerThread);
+    }
+
+    /// <summary>A sink as <see cref="RetryScheduler"/> reports to it: from any thread, so posted to the caller's thread.</summary>
+    internal sealed class PostedReport : IScheduleReport
+    {
+        readonly IScheduleSink _sink;
+        public PostedReport(IScheduleSink sink) { _sink = sink; }
+        public void Verbose(string message) => _sink.Post(() => _sink.Verbose(message));
+        public void Warning(string message) => _sink.Post(() => _sink.Warning(message));
     }
 }

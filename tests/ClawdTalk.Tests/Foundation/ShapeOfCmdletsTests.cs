@@ -33,7 +33,6 @@ namespace ClawdTalk.Tests.Foundation
         {
             ["InvokeClawdTalkPollCommand"] = 368,
             ["StartClawdTalkBridgeCommand"] = 420,
-            ["WaitClawdTalkEventCommand"] = 527,     // + .Retry.cs
         };
 
         static int Depth(Type t)

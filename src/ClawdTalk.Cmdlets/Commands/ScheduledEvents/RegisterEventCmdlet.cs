@@ -117,7 +117,7 @@ namespace ClawdTalk.Commands.ScheduledEvents
             {
                 Channel = Channel, Standalone = ParameterSetName == Standalone, AssistantId = AssistantId, From = From, StepId = StepId,
                 At = At, Stagger = Stagger, ThrottleLimit = ThrottleLimit, TimeWindow = TimeWindow, Weekday = Weekday, TimeZone = TimeZone,
-                ExcludeList = ExcludeList, WorkingDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath,
+                ExcludeList = ExcludeList, WorkingDirectory = ExcludeList != null ? SessionState.Path.CurrentFileSystemLocation.ProviderPath : "", // only an exclude list reads files
                 WhatIf = WhatIfInEffect, CommandName = MyInvocation.MyCommand.Name, TextFor = TextFor, RecipientTypeFor = RecipientTypeFor, CheckBegin = CheckBegin,
             };
             var progress = new WaitProgress(this, 0x5247 /* "RG" */, $"Scheduling {options.Noun}s");

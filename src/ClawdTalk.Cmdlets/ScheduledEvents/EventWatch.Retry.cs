@@ -1,37 +1,31 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using ClawdTalk.Api;
-using ClawdTalk.Commands.Base;
-using ClawdTalk.Commands.Calls;
-using ClawdTalk.Commands.Missions;
-using ClawdTalk.Completers;
 using ClawdTalk.Missions;
-using ClawdTalk.ScheduledEvents;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
-namespace ClawdTalk.Commands.ScheduledEvents
+namespace ClawdTalk.ScheduledEvents
 {
-    /// <summary>Wait-ClawdTalkEvent, the retry half: the policy, the retry reserved in the store and scheduled once (or adopted), every attempt recorded.</summary>
-    public sealed partial class WaitClawdTalkEventCommand
+    /// <summary>The watch, the retry half: the policy, the retry reserved in the store and scheduled once (or adopted), every attempt recorded.</summary>
+    internal sealed partial class EventWatch
     {
         RetryRule? RuleFor(ScheduledEvent ev)
         {
-            switch (RetryPolicy)
+            switch (_o.RetryPolicy)
             {
                 case RetryPolicy.None:
-                    return MaxAttempts.HasValue ? new RetryRule("Custom", MaxAttempts.Value, new[] { RetryDelay ?? TimeSpan.FromMinutes(10) }) : null;
+                    return _o.MaxAttempts.HasValue ? new RetryRule("Custom", _o.MaxAttempts.Value, new[] { _o.RetryDelay ?? TimeSpan.FromMinutes(10) }) : null;
                 case RetryPolicy.ByRecipientType:
-                    return ev.RecipientType.HasValue ? RetryRule.For(ev.RecipientType.Value).With(MaxAttempts, RetryDelay) : null;
-                case RetryPolicy.AutomatedSystem: return RetryRule.AutomatedSystem.With(MaxAttempts, RetryDelay);
-                case RetryPolicy.Business: return RetryRule.Business.With(MaxAttempts, RetryDelay);
-                default: return RetryRule.Professional.With(MaxAttempts, RetryDelay);
+                    return ev.RecipientType.HasValue ? RetryRule.For(ev.RecipientType.Value).With(_o.MaxAttempts, _o.RetryDelay) : null;
+                case RetryPolicy.AutomatedSystem: return RetryRule.AutomatedSystem.With(_o.MaxAttempts, _o.RetryDelay);
+                case RetryPolicy.Business: return RetryRule.Business.With(_o.MaxAttempts, _o.RetryDelay);
+                default: return RetryRule.Professional.With(_o.MaxAttempts, _o.RetryDelay);
             }
         }
 
@@ -71,7 +65,7 @@ namespace ClawdTalk.Commands.ScheduledEvents
                     catch (ClawdTalkException ex)
                     {
                         var runId = tr.T.RunId;
-                        Post(() => WriteWarning($"The outcome of {ev.EventId} ({ev.To}) could not be logged on run {runId}: {ex.Message}"));
+                        _sink.Post(() => _sink.Warning($"The outcome of {ev.EventId} ({ev.To}) could not be logged on run {runId}: {ex.Message}"));
                     }
                 }
                 if (tr.T.Slug != null)
@@ -80,7 +74,7 @@ namespace ClawdTalk.Commands.ScheduledEvents
             Interlocked.Increment(ref _done);
             Interlocked.Increment(ref _ended[(int)ev.OutcomeGroup]);
             var output = ev;
-            Post(() => WriteObject(output));
+            _sink.Post(() => _sink.Write(output));
             return true;
         }
 
@@ -101,7 +95,7 @@ namespace ClawdTalk.Commands.ScheduledEvents
             lock (_ids) known = new HashSet<string>(_ids.Select(i => i.Substring(i.IndexOf('/') + 1)), StringComparer.Ordinal);
             var old = ev;
             // the one retry path (ScheduledEvents/RetryScheduler): reserved, sent once or adopted, both attempts recorded, logged
-            var result = await new RetryScheduler(events, _missionsApi, Book.Store, ledger, new CmdletReport(this)).RetryAsync(new RetryRequest
+            var result = await new RetryScheduler(events, _missionsApi, _store, ledger, new PostedReport(_sink)).RetryAsync(new RetryRequest
             {
                 Ended = old, Slug = tr.T?.Slug, At = at, Attempt = attempt, Known = known, Target = target,
                 RunEvent = tr.T == null ? null : (next, when) =>
@@ -133,7 +127,7 @@ namespace ClawdTalk.Commands.ScheduledEvents
                 case RetryState.NotScheduled:
                 case RetryState.RunEnded:
                     var error = result.Error!;
-                    Post(() => WriteError(new ClawdTalkException("RetryNotScheduled", ErrorCategory.NotSpecified, $"The retry of {target} could not be scheduled: {error.Message}", ev.EventId, error)));
+                    _sink.Post(() => _sink.Error(new ClawdTalkException("RetryNotScheduled", ErrorCategory.NotSpecified, $"The retry of {target} could not be scheduled: {error.Message}", ev.EventId, error)));
                     return false;
             }
             var scheduled = result.Next!;
