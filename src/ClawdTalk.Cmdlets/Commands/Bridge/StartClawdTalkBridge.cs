@@ -10,7 +10,6 @@ using ClawdTalk.Api;
 using ClawdTalk.Bridge;
 using ClawdTalk.Commands.Base;
 using ClawdTalk.Config;
-using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Commands.Bridge
 {

@@ -1,20 +1,10 @@
 using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
 using System.Management.Automation;
-using System.Threading;
-using System.Threading.Tasks;
-using ClawdTalk.Api;
 using ClawdTalk.Commands.Base;
-using ClawdTalk.Commands.Calls;
 using ClawdTalk.Commands.Missions;
 using ClawdTalk.Completers;
 using ClawdTalk.Missions;
 using ClawdTalk.ScheduledEvents;
-using ClawdTalk.Phones;
-using ClawdTalk.State;
-using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Commands.ScheduledEvents
 {

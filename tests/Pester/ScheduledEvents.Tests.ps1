@@ -1,4 +1,4 @@
-# Outreach against the sandbox at time scale 60: assistants, numbers, scheduled calls and texts (from CSV rows too),
+# Scheduled events against the sandbox at time scale 60: assistants, numbers, scheduled calls and texts (from CSV rows too),
 # waits with retries, insights, and the scheduled events read and cancelled.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
