@@ -24,13 +24,16 @@ namespace ClawdTalk.ScheduledEvents
         readonly WatchOptions _o;
         readonly IScheduleSink _sink;
         readonly MissionStateStore _store;
-        readonly ScheduledEventsApi _events;
-        readonly MissionsApi _missionsApi;
+        readonly Func<ScheduledEventsApi> _eventsOf;
+        readonly Func<MissionsApi> _missionsOf;
         readonly bool _whatIf;
+        ScheduledEventsApi _events = null!;
+        MissionsApi _missionsApi = null!;
 
-        public EventWatch(WatchOptions options, ScheduledEventsApi events, MissionsApi missions, MissionStateStore store, IScheduleSink sink)
+        /// <summary>The endpoint clients are asked for when the watch begins (a wait with nothing to watch resolves no connection).</summary>
+        public EventWatch(WatchOptions options, Func<ScheduledEventsApi> events, Func<MissionsApi> missions, MissionStateStore store, IScheduleSink sink)
         {
-            _o = options; _events = events; _missionsApi = missions; _store = store; _sink = sink; _whatIf = options.WhatIf;
+            _o = options; _eventsOf = events; _missionsOf = missions; _store = store; _sink = sink; _whatIf = options.WhatIf;
         }
 
         sealed class Tracked
@@ -83,7 +86,8 @@ namespace ClawdTalk.ScheduledEvents
         {
             if (_tracked.Count == 0) return;
             foreach (var tr in _tracked) Resolve(tr);
-            var events = _events;
+            var events = _events = _eventsOf();
+            _missionsApi = _missionsOf();
             var ledger = new EventLedger(_store);
             var progress = _sink.Progress;
             _watch.Start();

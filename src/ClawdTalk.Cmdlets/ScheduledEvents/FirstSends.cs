@@ -31,9 +31,10 @@ namespace ClawdTalk.ScheduledEvents
 
         /// <summary>
         /// Checks the options (bad times, windows, zones and exclude lists are refused here, before anything is sent).
-        /// Called on the caller's thread: warnings go to the sink directly.
+        /// Called on the caller's thread: warnings go to the sink directly. The endpoint clients are asked for after the checks
+        /// (resolving a connection can fail: bad input is said first).
         /// </summary>
-        public FirstSends(ScheduleOptions options, ScheduledEventsApi events, MissionsApi missions, MissionStateStore store, IScheduleSink sink, CancellationToken ct)
+        public FirstSends(ScheduleOptions options, Func<ScheduledEventsApi> events, Func<MissionsApi> missions, MissionStateStore store, IScheduleSink sink, CancellationToken ct)
         {
             _o = options; _sink = sink; _store = store; _ct = ct;
             _whatIf = options.WhatIf;
@@ -55,8 +56,8 @@ namespace ClawdTalk.ScheduledEvents
             _ = new SchedulePlanner(System.TimeProvider.System, _at, _o.Stagger, _window, _zones);
             if (_o.ExcludeList != null) _exclude = Targets.ReadExcludeList(_o.ExcludeList, _o.WorkingDirectory, _sink.Warning);
             _o.CheckBegin?.Invoke();
-            _events = events;
-            _missionsApi = missions;
+            _events = events();
+            _missionsApi = missions();
             _ledger = new EventLedger(_store);
             _index = new RecordIndex(RecordKey);
             _throttle = new SemaphoreSlim(_o.ThrottleLimit, _o.ThrottleLimit);

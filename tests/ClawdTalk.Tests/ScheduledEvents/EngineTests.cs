@@ -71,7 +71,7 @@ namespace ClawdTalk.Tests.ScheduledEvents
         FirstSends Sends(Sink sink, ScheduleOptions options)
         {
             var (events, missions) = Clients(sink);
-            return new FirstSends(options, events, missions, MissionStateStore.Default, sink, CancellationToken.None);
+            return new FirstSends(options, () => events, () => missions, MissionStateStore.Default, sink, CancellationToken.None);
         }
 
         static void Schedule(FirstSends engine, Sink sink, MissionState m, params object[] to)
@@ -141,10 +141,10 @@ namespace ClawdTalk.Tests.ScheduledEvents
             var (events, missions) = Clients(sink);
             var mark = _sb.Mark();
             var ex = Assert.Throws<ClawdTalkException>(() => new FirstSends(new ScheduleOptions { Channel = ScheduledEventChannel.Call, Standalone = true, AssistantId = "a" },
-                events, missions, MissionStateStore.Default, sink, CancellationToken.None));
+                () => events, () => missions, MissionStateStore.Default, sink, CancellationToken.None));
             Assert.Equal("MissionRequired", ex.ErrorId);
             ex = Assert.Throws<ClawdTalkException>(() => new FirstSends(new ScheduleOptions { Channel = ScheduledEventChannel.Call, Weekday = new[] { DayOfWeek.Monday } },
-                events, missions, MissionStateStore.Default, sink, CancellationToken.None));
+                () => events, () => missions, MissionStateStore.Default, sink, CancellationToken.None));
             Assert.Equal("WeekdayWithoutTimeWindow", ex.ErrorId);
             Assert.Empty(_sb.Log(mark));
         }
@@ -162,7 +162,7 @@ namespace ClawdTalk.Tests.ScheduledEvents
             var sink = new Sink();
             var (events, missions) = Clients(sink);
             var watch = new EventWatch(new WatchOptions { RetryPolicy = RetryPolicy.AutomatedSystem, MaxAttempts = 2, PollInterval = TimeSpan.FromSeconds(0.02), Timeout = TimeSpan.FromSeconds(120) },
-                events, missions, MissionStateStore.Default, sink);
+                () => events, () => missions, MissionStateStore.Default, sink);
             foreach (var ev in sends.Written) watch.Track(ev, Array.Empty<string?>());
             Assert.Equal("Waiting for 2 calls", watch.Activity());
             var mark = _sb.Mark();

@@ -111,7 +111,7 @@ namespace ClawdTalk.Commands.ScheduledEvents
                 WhatIf = WhatIfInEffect, CommandName = MyInvocation.MyCommand.Name, TextFor = TextFor, RecipientTypeFor = RecipientTypeFor, CheckBegin = CheckBegin,
             };
             var progress = new WaitProgress(this, 0x5247 /* "RG" */, $"Scheduling {options.Noun}s");
-            _engine = new FirstSends(options, ScheduledEvents, Missions, Book.Store, new CmdletSink(this, Force, progress), CancelToken);
+            _engine = new FirstSends(options, () => ScheduledEvents, () => Missions, Book.Store, new CmdletSink(this, Force, progress), CancelToken);
             _progress = progress;
         }
 

@@ -68,7 +68,7 @@ namespace ClawdTalk.Commands.ScheduledEvents
             {
                 Timeout = Timeout, RetryPolicy = RetryPolicy, MaxAttempts = MaxAttempts, RetryDelay = RetryDelay, PollInterval = PollInterval,
                 UnreachableTimeout = UnreachableTimeout, WhatIf = WhatIfInEffect,
-            }, ScheduledEvents, Missions, Book.Store, _sink);
+            }, () => ScheduledEvents, () => Missions, Book.Store, _sink);
         }
 
         protected override void Process()
