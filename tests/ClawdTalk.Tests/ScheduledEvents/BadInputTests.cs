@@ -87,6 +87,17 @@ namespace ClawdTalk.Tests.ScheduledEvents
         }
 
         [Fact]
+        public void Bad_options_are_said_before_a_connection_is_looked_for()
+        {
+            // the engine is handed the endpoint clients after its checks: without any connection, the bad option is the error
+            using var ps = _sb.NewSession();
+            var noKey = ps.Run("Get-ClawdTalkAssistant");
+            Assert.Equal(new[] { "NoApiKey" }, noKey.ErrorIds); // this session has no connection to resolve
+            var r = ps.Run("'+1 303 555 8351' | Register-ClawdTalkSms -AssistantId ast_1 -From '+1 303 555 8350' -Message 'hi' -Weekday Monday -Force");
+            Assert.Equal(new[] { "WeekdayWithoutTimeWindow" }, r.ErrorIds);
+        }
+
+        [Fact]
         public void An_empty_text_and_an_unknown_assistant_send_nothing()
         {
             using var ps = _sb.Session();
