@@ -38,6 +38,6 @@ namespace ClawdTalk.Bench
     /// <summary>Further sections (sweep, waits, bridge) register here.</summary>
     internal static class Sections
     {
-        public static readonly List<Action<Table, SandboxServer, string, int>> All = new() { OutreachBench.Run };
+        public static readonly List<Action<Table, SandboxServer, string, int>> All = new() { ScheduledEventsBench.Run };
     }
 }

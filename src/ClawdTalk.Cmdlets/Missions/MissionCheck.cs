@@ -42,8 +42,8 @@ namespace ClawdTalk.Missions
             var ev = ScheduledEvent.FromJson(serviceEvent, assistantId);
             ev.MissionId = missionId;
             ev.RunId = Json.Str(serviceEvent, "run_id") ?? runId;
-            var record = OutreachLedger.RecordOf(ev);
-            OutreachLedger.SetOutcome(record, ev);
+            var record = EventLedger.RecordOf(ev);
+            EventLedger.SetOutcome(record, ev);
             record["restored_by"] = "Test-ClawdTalkMission";
             EventRecords.Upsert(entry, record);
         }

@@ -12,7 +12,7 @@ namespace ClawdTalk.ScheduledEvents
     /// `memory.scheduled_events` (`event_id`, `assistant_id`, `channel`, `to`, `from`, `run_id`, `step_id`, `scheduled_at`,
     /// `status`, `call_status`, `outcome`, `conversation_id`, `attempt`, `retry_of`, `retried_by`, `handled`, and what
     /// the target carried: `name`, `recipient_type`, `time_zone`, `time_window`, `text`, `variables`). Register-ClawdTalkCall
-    /// and -Sms write them (<see cref="OutreachLedger.RecordOf"/>), Wait-ClawdTalkEvent and Invoke-ClawdTalkPoll update them.
+    /// and -Sms write them (<see cref="EventLedger.RecordOf"/>), Wait-ClawdTalkEvent and Invoke-ClawdTalkPoll update them.
     /// </summary>
     internal sealed class EventRecord
     {

@@ -9,7 +9,7 @@ namespace ClawdTalk.ScheduledEvents
     /// <summary>
     /// The records of one slug's entry by event id and by target key, for changes that run inside the ledger's locked writes:
     /// a look-up costs the same with 10 records or 10,000 (scanning the list for each target made a campaign quadratic).
-    /// The index is built from the entry the write holds, once per write (<see cref="OutreachLedger.Generation"/>: a write
+    /// The index is built from the entry the write holds, once per write (<see cref="EventLedger.Generation"/>: a write
     /// reads what other processes wrote since), and follows what changes of that write append or merge through it. An entry
     /// in the older layout (records at its top level) is not indexed: its callers scan (<see cref="EventRecords.Read"/>).
     /// </summary>

@@ -82,10 +82,10 @@ namespace ClawdTalk.ScheduledEvents
         readonly ScheduledEventsApi _events;
         readonly MissionsApi _missions;
         readonly MissionStateStore _store;
-        readonly OutreachLedger _ledger;
+        readonly EventLedger _ledger;
         readonly IScheduleReport _report;
 
-        public RetryScheduler(ScheduledEventsApi events, MissionsApi missions, MissionStateStore store, OutreachLedger ledger, IScheduleReport report)
+        public RetryScheduler(ScheduledEventsApi events, MissionsApi missions, MissionStateStore store, EventLedger ledger, IScheduleReport report)
         {
             _events = events; _missions = missions; _store = store; _ledger = ledger; _report = report;
         }
@@ -165,8 +165,8 @@ namespace ClawdTalk.ScheduledEvents
             if (q.Slug != null)
                 await _ledger.ChangeAsync(q.Slug, e =>
                 {
-                    EventRecords.Update(e, ev.EventId, r => { OutreachLedger.SetOutcome(r, ev); r["retried_by"] = next.EventId; r["outcome_logged"] = true; });
-                    EventRecords.Upsert(e, OutreachLedger.RecordOf(next));
+                    EventRecords.Update(e, ev.EventId, r => { EventLedger.SetOutcome(r, ev); r["retried_by"] = next.EventId; r["outcome_logged"] = true; });
+                    EventRecords.Upsert(e, EventLedger.RecordOf(next));
                     q.AlsoRecord?.Invoke(e, next);
                     if (token != null) Reservations.Remove(e, rkey, token);
                 }).ConfigureAwait(false);
@@ -226,7 +226,7 @@ namespace ClawdTalk.ScheduledEvents
                 Json.ToPowerShell(new JObject
                 {
                     ["attempt"] = ev.Attempt, ["event_id"] = ev.EventId, ["scheduled_at"] = ev.ScheduledAt.HasValue ? ApiText.Iso(ev.ScheduledAt.Value) : null,
-                    ["status"] = OutreachLedger.Wire(ev.Status), ["call_status"] = ev.CallStatus, ["outcome"] = ev.Outcome,
+                    ["status"] = EventLedger.Wire(ev.Status), ["call_status"] = ev.CallStatus, ["outcome"] = ev.Outcome,
                 }),
             }).ToArray();
             return next;

@@ -113,7 +113,7 @@ namespace ClawdTalk.ScheduledEvents
         public static string Show(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
         /// <summary>The slot of the next target (its own time, else the start plus the stagger); <paramref name="warn"/> hears of zones that never meet.</summary>
-        public ScheduleSlot Next(OutreachTarget target, Action<string> warn)
+        public ScheduleSlot Next(EventTarget target, Action<string> warn)
         {
             var now = _clock.GetUtcNow();
             var slot = new ScheduleSlot();

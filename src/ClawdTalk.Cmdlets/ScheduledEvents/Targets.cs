@@ -13,7 +13,7 @@ using Newtonsoft.Json.Linq;
 namespace ClawdTalk.ScheduledEvents
 {
     /// <summary>One person or business to call or text, read from what came down the pipeline.</summary>
-    internal sealed class OutreachTarget
+    internal sealed class EventTarget
     {
         /// <summary>What the user gave, for messages.</summary>
         public string Input = "";
@@ -46,7 +46,7 @@ namespace ClawdTalk.ScheduledEvents
         static readonly string[] AtKeys = { "At", "ScheduledAt", "Scheduled_At", "When" };
         static readonly string[] Control = { "Name", "RecipientType", "TimeZone", "AssistantId", "Message", "Text", "Body", "Variables" };
 
-        public static OutreachTarget Read(object? raw)
+        public static EventTarget Read(object? raw)
         {
             var value = raw is PSObject pso && !(pso.BaseObject is PSCustomObject) ? pso.BaseObject : raw;
             switch (value)
@@ -54,7 +54,7 @@ namespace ClawdTalk.ScheduledEvents
                 case null:
                     throw Errors.Invalid("InvalidTarget", "A target is empty ($null); nothing was scheduled for it.");
                 case string s:
-                    return new OutreachTarget { Input = s, Phone = E164.Normalize(s, "target number") };
+                    return new EventTarget { Input = s, Phone = E164.Normalize(s, "target number") };
                 case MissionState _:
                     throw Errors.Invalid("InvalidTarget", "A mission state came where a target was expected: pipe the mission with -To <targets> on the command line, or pipe the targets with -Slug.", raw);
                 case ScheduledEvent ev:
@@ -63,20 +63,20 @@ namespace ClawdTalk.ScheduledEvents
                 case PSObject _:
                     return FromObject(value);
                 case ValueType _:
-                    return new OutreachTarget { Input = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "", Phone = E164.Normalize(Convert.ToString(value, CultureInfo.InvariantCulture), "target number") };
+                    return new EventTarget { Input = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "", Phone = E164.Normalize(Convert.ToString(value, CultureInfo.InvariantCulture), "target number") };
                 default:
                     return FromObject(PSObject.AsPSObject(value));
             }
         }
 
-        static OutreachTarget FromEvent(ScheduledEvent ev)
+        static EventTarget FromEvent(ScheduledEvent ev)
         {
-            var t = new OutreachTarget { Input = ev.To ?? "", Phone = E164.Normalize(ev.To, "target number"), Name = ev.Name, RecipientType = ev.RecipientType, TimeZone = ev.TimeZone };
+            var t = new EventTarget { Input = ev.To ?? "", Phone = E164.Normalize(ev.To, "target number"), Name = ev.Name, RecipientType = ev.RecipientType, TimeZone = ev.TimeZone };
             if (ev.VariablesJson != null) t.Variables = (JObject)ev.VariablesJson.DeepClone();
             return t;
         }
 
-        static OutreachTarget FromObject(object value)
+        static EventTarget FromObject(object value)
         {
             var props = new List<KeyValuePair<string, object?>>();
             if (value is IDictionary d)
@@ -100,7 +100,7 @@ namespace ClawdTalk.ScheduledEvents
             if (phoneKey == null)
                 throw Errors.Invalid("InvalidTarget", $"The target {shown} has no phone property ({string.Join(", ", PhoneKeys)}); nothing was scheduled for it.", shown);
             var phoneText = Text(Get(phoneKey));
-            var t = new OutreachTarget { Input = phoneText ?? "", Phone = E164.Normalize(phoneText, "target number") };
+            var t = new EventTarget { Input = phoneText ?? "", Phone = E164.Normalize(phoneText, "target number") };
             // a row's texts are outside data going out: refused with a control character, as parameters are (Boundary/)
             t.Name = Clean(Text(Get("Name")), $"The name of {t.Phone}", Boundary.ParameterRules.MaxNameLength);
             t.TimeZone = Clean(Text(Get("TimeZone")), $"The time zone of {t.Phone}", 100);
@@ -201,7 +201,7 @@ namespace ClawdTalk.ScheduledEvents
         static readonly Regex Placeholder = new Regex(@"\{\{\s*(?<name>[A-Za-z_][A-Za-z0-9_.]*)\s*\}\}", RegexOptions.CultureInvariant);
 
         /// <summary>Fills `{{Name}}` placeholders from the target's variables (and Phone); UnknownTemplateVariable for one it lacks.</summary>
-        public static string Render(string template, OutreachTarget t)
+        public static string Render(string template, EventTarget t)
         {
             return Placeholder.Replace(template, m =>
             {

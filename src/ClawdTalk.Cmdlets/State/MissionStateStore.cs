@@ -138,7 +138,7 @@ namespace ClawdTalk.State
         public void Mutate(Action<JObject> change) => Write(change, reuse: false);
 
         /// <summary>
-        /// <see cref="Mutate"/> for a writer that commits many changes in a row (the outreach ledger): the tree it wrote is
+        /// <see cref="Mutate"/> for a writer that commits many changes in a row (the scheduled-event ledger): the tree it wrote is
         /// kept and reused while the file still holds exactly the text written (no other writer since), because parsing a
         /// file of hundreds of records again is most of a write's cost. <paramref name="change"/> must not keep references
         /// into the tree after it returns (copy what it hands out).

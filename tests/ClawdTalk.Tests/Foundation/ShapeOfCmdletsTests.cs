@@ -26,31 +26,11 @@ namespace ClawdTalk.Tests.Foundation
         /// <summary>Cmdlets deeper than <see cref="MaxDepth"/> today, with their depth (to be flattened: issue 24, item 4).</summary>
         static readonly Dictionary<string, int> DeepToday = new(StringComparer.Ordinal)
         {
-            ["AddClawdTalkAgentCommand"] = 4, // SlugScopedCmdlet > MissionCmdlet > ClawdTalkCmdlet
-            ["AddClawdTalkLinkedAgentCommand"] = 4, // RunScopedCmdlet > MissionCmdlet > ClawdTalkCmdlet
-            ["CompleteClawdTalkMissionCommand"] = 4, // SlugScopedCmdlet > MissionCmdlet > ClawdTalkCmdlet
-            ["GetClawdTalkEventCommand"] = 4, // RunScopedCmdlet > MissionCmdlet > ClawdTalkCmdlet
-            ["GetClawdTalkLinkedAgentCommand"] = 4, // RunScopedCmdlet > MissionCmdlet > ClawdTalkCmdlet
-            ["GetClawdTalkPlanCommand"] = 4, // RunScopedCmdlet > MissionCmdlet > ClawdTalkCmdlet
-            ["NewClawdTalkPlanCommand"] = 4, // RunScopedCmdlet > MissionCmdlet > ClawdTalkCmdlet
-            ["RegisterClawdTalkCallCommand"] = 5, // RegisterEventCmdlet > RunScopedCmdlet > MissionCmdlet > ClawdTalkCmdlet
-            ["RegisterClawdTalkSmsCommand"] = 5, // RegisterEventCmdlet > RunScopedCmdlet > MissionCmdlet > ClawdTalkCmdlet
-            ["RemoveClawdTalkLinkedAgentCommand"] = 4, // RunScopedCmdlet > MissionCmdlet > ClawdTalkCmdlet
-            ["SetClawdTalkRunCommand"] = 4, // RunScopedCmdlet > MissionCmdlet > ClawdTalkCmdlet
-            ["SetClawdTalkStepCommand"] = 4, // RunScopedCmdlet > MissionCmdlet > ClawdTalkCmdlet
-            ["StopClawdTalkMissionCommand"] = 4, // SlugScopedCmdlet > MissionCmdlet > ClawdTalkCmdlet
-            ["UnregisterClawdTalkScheduledEventCommand"] = 4, // EventSelectionCmdlet > MissionCmdlet > ClawdTalkCmdlet
-            ["WaitClawdTalkEventCommand"] = 4, // EventSelectionCmdlet > MissionCmdlet > ClawdTalkCmdlet
-            ["WriteClawdTalkEventCommand"] = 4, // RunScopedCmdlet > MissionCmdlet > ClawdTalkCmdlet
         };
 
         /// <summary>Classes under Commands/ over <see cref="MaxLines"/> today, with their lines (to be split into services: issue 24, item 4).</summary>
         static readonly Dictionary<string, int> LongToday = new(StringComparer.Ordinal)
         {
-            ["InvokeClawdTalkPollCommand"] = 368,
-            ["RegisterEventCmdlet"] = 836,           // + .Sending.cs, .State.cs
-            ["StartClawdTalkBridgeCommand"] = 420,
-            ["WaitClawdTalkEventCommand"] = 527,     // + .Retry.cs
         };
 
         static int Depth(Type t)

@@ -7,7 +7,7 @@ namespace ClawdTalk.Tests.Unit
 {
     /// <summary>
     /// The one event record schema at its one place (`memory.scheduled_events`), read from state files of the older
-    /// layouts: outreach's records in memory and a poller's at the entry's top level, both written by earlier versions.
+    /// layouts: scheduled events' records in memory and a poller's at the entry's top level, both written by earlier versions.
     /// </summary>
     public class EventRecordsTests
     {

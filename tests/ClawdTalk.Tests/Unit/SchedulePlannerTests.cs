@@ -18,7 +18,7 @@ namespace ClawdTalk.Tests.Unit
         // a Saturday noon UTC
         static readonly DateTimeOffset Saturday = new DateTimeOffset(2026, 3, 7, 12, 0, 0, TimeSpan.Zero);
 
-        static OutreachTarget T(string phone, DateTimeOffset? at = null) => new OutreachTarget { Input = phone, Phone = phone, At = at };
+        static EventTarget T(string phone, DateTimeOffset? at = null) => new EventTarget { Input = phone, Phone = phone, At = at };
 
         [Fact]
         public void Without_At_the_targets_start_90_seconds_ahead_and_follow_the_stagger()

@@ -56,7 +56,7 @@ namespace ClawdTalk.Commands.Agents
         {
             if (NoPhoneNumber && AssignNumber)
                 throw Errors.Invalid("ConflictingParameters", "-NoPhoneNumber and -AssignNumber exclude each other: a number can only be assigned when the agent has one.", Slug);
-            var t = FromSlug(Slug);
+            var t = Book.FromSlug(Slug);
             var entry = Store.Require(Slug);
             var missionName = Json.Str(entry, StateKeys.MissionName) ?? Slug;
             var name = Name ?? $"{missionName} agent";
@@ -86,10 +86,10 @@ namespace ClawdTalk.Commands.Agents
             {
                 // no number, no new assistant: a rerun must not leave one more assistant behind each time
                 if (wantsNumber && Run(ct => api.AvailableNumberAsync(ct)) == null) throw NoNumber();
-                aid = CreateOnce(Slug, "assistant",
+                aid = Book.CreateOnce(Slug, "assistant",
                     // an assistant of this name made for this slug (its description names the slug) since the marker
                     find: m => Run(ct => api.FindByNameAsync(name, ct))
-                        .Where(a => Json.Str(a, "name") == name && (Json.Str(a, "description") ?? "").EndsWith(Tag, System.StringComparison.Ordinal) && CreatedSince(a, m))
+                        .Where(a => Json.Str(a, "name") == name && (Json.Str(a, "description") ?? "").EndsWith(Tag, System.StringComparison.Ordinal) && MissionEntries.CreatedSince(a, m))
                         .Select(a => Json.Str(a, "id")).FirstOrDefault(id => id != null),
                     create: m => Json.Str(Run(ct => api.CreateAsync(AssistantsApi.CreateBody(name, Instructions ?? $"You are the voice agent of the mission '{missionName}'. Be brief, friendly and clear.",
                             Greeting, Voice, Model, $"Voice agent of the ClawdTalk mission '{missionName}' {Tag}"), ct)), "id")
@@ -146,8 +146,8 @@ namespace ClawdTalk.Commands.Agents
                     ["assistant_id"] = aid, ["agent_phone"] = Json.Str(after, StateKeys.AgentPhone), ["phone_number_id"] = Json.Str(after, StateKeys.PhoneNumberId),
                     ["did"] = new JArray(did),
                 };
-                LogEvent(t, MissionEventType.Custom, $"Agent set up: {string.Join("; ", did)}.", payload: record);
-                Store.UpdateExisting(Slug, e => MissionStateStore.MemoryOf(e)["agent"] = Stamp((JObject)record.DeepClone()));
+                Book.LogEvent(t, MissionEventType.Custom, $"Agent set up: {string.Join("; ", did)}.", payload: record);
+                Store.UpdateExisting(Slug, e => MissionStateStore.MemoryOf(e)["agent"] = MissionEntries.Stamp((JObject)record.DeepClone()));
             }
             else WriteVerbose($"The agent of '{Slug}' is already set up (assistant {aid}); nothing to do.");
             WriteObject(Store.ToModel(Slug, Store.Require(Slug)));

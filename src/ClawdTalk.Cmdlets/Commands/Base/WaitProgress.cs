@@ -7,7 +7,7 @@ namespace ClawdTalk.Commands.Base
     /// A progress bar for a wait: one activity, at most four updates a second, always completed. Every write is a new
     /// ProgressRecord, because hosts and the Progress stream keep the record objects they are given.
     /// </summary>
-    internal sealed class WaitProgress
+    internal sealed class WaitProgress : ClawdTalk.ScheduledEvents.IProgressLine
     {
         static readonly TimeSpan MinInterval = TimeSpan.FromMilliseconds(250);
         readonly ClawdTalkCmdlet _cmdlet;
@@ -59,13 +59,7 @@ namespace ClawdTalk.Commands.Base
         }
 
         /// <summary>A time to wait, as a countdown shows it: `45 s`, `4:05`, `2 h 05 min`.</summary>
-        internal static string Countdown(TimeSpan t)
-        {
-            var s = (long)Math.Ceiling(Math.Max(0, t.TotalSeconds));
-            if (s < 60) return $"{s} s";
-            if (s < 3600) return $"{s / 60}:{s % 60:00}";
-            return $"{s / 3600} h {s % 3600 / 60:00} min";
-        }
+        internal static string Countdown(TimeSpan t) => ClawdTalk.ScheduledEvents.ProgressLine.Countdown(t);
 
         /// <summary>Shows the status; skipped when the last update was under 250 ms ago (the first one always shows).</summary>
         public void Update(string status, int percent = -1, int secondsRemaining = -1, bool force = false)

@@ -80,7 +80,7 @@ namespace ClawdTalk.Commands.Missions
                 if (payload == null) payload = new JObject { ["insights"] = insightJson.DeepClone() };
                 else if (payload is JObject po && po["insights"] == null) { po = (JObject)po.DeepClone(); po["insights"] = insightJson.DeepClone(); payload = po; }
             }
-            var t = FromSlug(slug);
+            var t = Book.FromSlug(slug);
             var entry = Store.Require(slug);
             var summary = Summary ?? "Mission completed.";
             var local = Json.Str(entry, StateKeys.Status) ?? "active";
@@ -108,7 +108,7 @@ namespace ClawdTalk.Commands.Missions
             if (local == "active")
             {
                 CompleteStepsThatRan(t, entry, inputs);
-                EndRun(t, RunStatus.Succeeded, summary, payload, MissionEventType.Custom, "completion");
+                Book.EndRun(t, RunStatus.Succeeded, summary, payload, MissionEventType.Custom, "completion");
             }
             else
             {
@@ -126,8 +126,8 @@ namespace ClawdTalk.Commands.Missions
                 });
                 var record = new JObject { ["status"] = "succeeded", ["summary"] = summary };
                 if (payload != null) record["result_payload"] = payload.DeepClone();
-                LogEvent(t, MissionEventType.Custom, (local == "succeeded" ? "Mission result: " : "Mission succeeded: ") + summary, payload: record);
-                Store.UpdateExisting(slug, e => MissionStateStore.MemoryOf(e)["completion"] = Stamp(record));
+                Book.LogEvent(t, MissionEventType.Custom, (local == "succeeded" ? "Mission result: " : "Mission succeeded: ") + summary, payload: record);
+                Store.UpdateExisting(slug, e => MissionStateStore.MemoryOf(e)["completion"] = MissionEntries.Stamp(record));
                 if (local != "succeeded")
                 {
                     var context = new MissionTerminalContext(t.Slug, t.MissionId, t.RunId, RunStatus.Succeeded, summary)
@@ -166,11 +166,11 @@ namespace ClawdTalk.Commands.Missions
             foreach (var step in open.Where(s => ran.Contains(s.StepId)))
             {
                 Run(ct => Missions.UpdateStepAsync(t.MissionId, t.RunId, step.StepId, Wire.Step(StepStatus.Completed), ct));
-                LogEvent(t, MissionEventType.StepCompleted, $"Step '{step.StepId}' completed: its outreach ran.", step.StepId);
-                Remember(t, e =>
+                Book.LogEvent(t, MissionEventType.StepCompleted, $"Step '{step.StepId}' completed: its outreach ran.", step.StepId);
+                Book.Remember(t, e =>
                 {
-                    SetStepStatus(e, step.StepId, Wire.Step(StepStatus.Completed));
-                    MissionStateStore.MemoryOf(e)["step:" + step.StepId] = Stamp(new JObject { ["status"] = Wire.Step(StepStatus.Completed), ["summary"] = "its outreach ran" });
+                    MissionEntries.SetStepStatus(e, step.StepId, Wire.Step(StepStatus.Completed));
+                    MissionStateStore.MemoryOf(e)["step:" + step.StepId] = MissionEntries.Stamp(new JObject { ["status"] = Wire.Step(StepStatus.Completed), ["summary"] = "its outreach ran" });
                 });
             }
         }

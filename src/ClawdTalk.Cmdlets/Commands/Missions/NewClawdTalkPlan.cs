@@ -25,7 +25,7 @@ namespace ClawdTalk.Commands.Missions
             var json = Run(ct => Missions.CreatePlanAsync(t.MissionId, t.RunId, new JArray(steps.Select(s => s.ToJson())), ct));
             if (Json.UnwrapList(json, "steps").Count == 0) json = Run(ct => Missions.GetPlanAsync(t.MissionId, t.RunId, ct));
             var plan = MissionPlan.From(json, t.MissionId, t.RunId, t.Slug);
-            Remember(t, e => e[StateKeys.Steps] = StepsJson(plan.Steps));
+            Book.Remember(t, e => e[StateKeys.Steps] = MissionEntries.StepsJson(plan.Steps));
             WriteObject(plan);
         }
     }

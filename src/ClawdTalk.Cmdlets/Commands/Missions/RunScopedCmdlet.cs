@@ -1,6 +1,8 @@
 using System.Management.Automation;
+using ClawdTalk.Commands.Base;
 using ClawdTalk.Completers;
 using ClawdTalk.Missions;
+using ClawdTalk.State;
 
 namespace ClawdTalk.Commands.Missions
 {
@@ -18,9 +20,20 @@ namespace ClawdTalk.Commands.Missions
     /// mission's runs), Get-ClawdTalkMission (a mission, no run), Test-ClawdTalkMission (slug optional: every mission)
     /// and Get-ClawdTalkInsight (slug and ids only label its output). They resolve through
     /// <see cref="MissionCmdlet.FromSlug"/>/<see cref="MissionCmdlet.FromIds"/> like this block.
+    /// It derives from ClawdTalkCmdlet itself (at most one base of ours between a cmdlet and it): the mission bookkeeping
+    /// is an object it holds, <see cref="Book"/>, not a base class.
     /// </summary>
-    public abstract class RunScopedCmdlet : MissionCmdlet
+    public abstract class RunScopedCmdlet : ClawdTalkCmdlet
     {
+        internal const string ById = MissionCmdlet.ById, BySlug = MissionCmdlet.BySlug;
+
+        MissionBookkeeping? _book;
+
+        /// <summary>The mission bookkeeping (state store, run events, memory, the run's end) this cmdlet holds.</summary>
+        internal MissionBookkeeping Book => _book ??= new MissionBookkeeping(this);
+
+        internal MissionStateStore Store => Book.Store;
+
         [Parameter(Mandatory = true, ParameterSetName = BySlug, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(SlugCompleter))]
         [ValidateNotNullOrEmpty]
@@ -37,6 +50,6 @@ namespace ClawdTalk.Commands.Missions
         public string RunId { get; set; } = "";
 
         /// <summary>The run the parameters name: the slug's mission and run, or the ids (with their slug looked up).</summary>
-        internal MissionTarget Target() => ParameterSetName == BySlug ? FromSlug(Slug) : FromIds(MissionId, RunId);
+        internal MissionTarget Target() => ParameterSetName == BySlug ? Book.FromSlug(Slug) : Book.FromIds(MissionId, RunId);
     }
 }

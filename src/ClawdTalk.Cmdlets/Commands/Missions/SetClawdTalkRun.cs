@@ -45,13 +45,13 @@ namespace ClawdTalk.Commands.Missions
             if (status != null)
             {
                 var wasActive = false;
-                Remember(t, e =>
+                Book.Remember(t, e =>
                 {
                     wasActive = (Json.Str(e, StateKeys.Status) ?? "active") == "active";
                     e[StateKeys.RunStatus] = Wire.Run(status.Value);
                     if (Wire.IsTerminal(status.Value))
                     {
-                        e[StateKeys.Status] = StateStatus(status.Value);
+                        e[StateKeys.Status] = MissionBookkeeping.StateStatus(status.Value);
                         e[StateKeys.CompletedAt] = MissionStateStore.Now();
                         if (Summary != null) e[StateKeys.ResultSummary] = Summary;
                     }

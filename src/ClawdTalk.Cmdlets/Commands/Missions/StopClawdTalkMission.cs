@@ -46,7 +46,7 @@ namespace ClawdTalk.Commands.Missions
         void StopOne(string Slug)
         {
             var payload = Payload == null ? null : UserInput.Value(Payload, "The payload", "InvalidPayloadJson");
-            var t = FromSlug(Slug);
+            var t = Book.FromSlug(Slug);
             var entry = Store.Require(Slug);
             var local = Json.Str(entry, StateKeys.Status) ?? "active";
             if (local != "active")
@@ -59,7 +59,7 @@ namespace ClawdTalk.Commands.Missions
             if (!Confirmed(Force, Slug, $"{(Failed ? "Fail" : "Cancel")} run {t.RunId}: {Reason}")) return;
             var result = new JObject { ["reason"] = Reason };
             if (payload != null) result["payload"] = payload;
-            EndRun(t, status, Reason, result, Failed ? MissionEventType.Error : MissionEventType.Custom, Failed ? "failure" : "cancellation");
+            Book.EndRun(t, status, Reason, result, Failed ? MissionEventType.Error : MissionEventType.Custom, Failed ? "failure" : "cancellation");
             WriteObject(Store.ToModel(Slug, Store.Require(Slug)));
         }
     }

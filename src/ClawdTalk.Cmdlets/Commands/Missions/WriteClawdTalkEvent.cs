@@ -27,7 +27,7 @@ namespace ClawdTalk.Commands.Missions
 
         [Parameter]
         [ValidateNotNullOrEmpty]
-        public string AgentId { get; set; } = DefaultAgentId;
+        public string AgentId { get; set; } = MissionEntries.DefaultAgentId;
 
         protected override void Process()
         {
@@ -35,7 +35,7 @@ namespace ClawdTalk.Commands.Missions
             var payload = Payload == null ? null : UserInput.Value(Payload, "The payload", "InvalidPayloadJson");
             var t = Target();
             if (!ShouldProcess(t.ToString(), $"Log a {Wire.Event(type)} event: {Summary}")) return;
-            WriteObject(LogEvent(t, type, Summary, StepId, payload, AgentId, keyed: false));
+            WriteObject(Book.LogEvent(t, type, Summary, StepId, payload, AgentId, keyed: false));
         }
     }
 }

@@ -35,6 +35,9 @@ namespace ClawdTalk.Commands.Polling
 
         MissionStateStore Store => Book.Store;
 
+        PollerUpkeep? _poller;
+        PollerUpkeep Poller => _poller ??= new PollerUpkeep(Slug, Store, WriteVerbose);
+
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(SlugCompleter))]
         public string Slug { get; set; } = "";
@@ -63,14 +66,13 @@ namespace ClawdTalk.Commands.Polling
 
         void Tick(PollResult result)
         {
-            _runEnded = false;
             var scheduler = PollerSchedulers.ForPlatform();
             var mine = scheduler.Available ? scheduler.List().FirstOrDefault(e => e.Slug == Slug) : null;
             var entry = Store.Find(Slug);
             if (entry == null)
             {
                 result.Status = PollStatus.Orphaned;
-                result.PollerRemoved = RemovePoller(scheduler) || mine != null;
+                result.PollerRemoved = Poller.Remove(scheduler) || mine != null;
                 result.Message = $"There is no mission '{Slug}' in {Store.Path}" + (result.PollerRemoved ? "; its poller was removed." : ".");
                 WriteWarning(result.Message);
                 return;
@@ -80,7 +82,7 @@ namespace ClawdTalk.Commands.Polling
             var local = Json.Str(entry, StateKeys.Status) ?? "active";
             if (local != "active")
             {
-                Ended(result, scheduler, mine, local, $"The mission '{Slug}' has ended ({local}).");
+                Poller.End(result, scheduler, mine, local, $"The mission '{Slug}' has ended ({local}).");
                 return;
             }
             var t = Book.FromSlug(Slug);
@@ -95,18 +97,13 @@ namespace ClawdTalk.Commands.Polling
                 result.EventCount = records.Count;
                 result.PendingEvents = records.Count(r => !r.IsFinal);
                 result.NextEventAt = next0;
-                var interval0 = PollerSpecFor(PollInterval.For(next0, false, now0), mine, entry);
+                var interval0 = Poller.Retune(PollInterval.For(next0, false, now0), mine, entry);
                 result.Interval = interval0 ?? mine?.Interval;
                 result.MissionStatus = "Active";
                 result.Status = PollStatus.Waiting;
                 result.Message = $"Nothing to ask yet: the first look at the next event is at {ApiText.Iso(PollInterval.FirstLook(next0!.Value))} (two minutes after its time).";
                 WriteVerbose(result.Message);
-                Store.UpdateExisting(Slug, e =>
-                {
-                    if (!(e[PollerStateKeys.Poller] is JObject p)) e[PollerStateKeys.Poller] = p = new JObject();
-                    p["last_tick_at"] = MissionStateStore.Now();
-                    p["last_status"] = result.Status.ToString();
-                });
+                Poller.Stamp(result.Status, null);
                 return;
             }
 
@@ -133,14 +130,15 @@ namespace ClawdTalk.Commands.Polling
             Save(records);
 
             // 2. retries of calls that did not connect, then 3. the bookkeeping of events that are over for good
-            var retries = Retry(t, entry, records);
+            var retrier = new TickRetries(ScheduledEvents, Missions, Store, new CmdletSink(this, force: false));
+            var retries = retrier.Retry(Slug, t, entry, records, Save);
             var advanced = Bookkeep(t, records);
             result.Retries = retries.ToArray();
             result.StepsAdvanced = advanced.ToArray();
 
             // 4. the run ends when its plan is done or the service ended it
             var open = records.Where(r => !r.IsFinal || (r.IsRetryableFailure && r.RetriedBy == null && !r.Handled)).ToList();
-            if ((open.Count == 0 && retries.Count == 0) || _runEnded) CloseIfDone(t);
+            if ((open.Count == 0 && retries.Count == 0) || retrier.RunEnded) CloseIfDone(t);
 
             result.EventCount = records.Count;
             result.PendingEvents = records.Count(r => !r.IsFinal);
@@ -148,7 +146,7 @@ namespace ClawdTalk.Commands.Polling
             var status = after == null ? "missing" : Json.Str(after, StateKeys.Status) ?? "active";
             if (status != "active")
             {
-                Ended(result, scheduler, mine, status, $"The mission '{Slug}' ended ({status}) in this tick.");
+                Poller.End(result, scheduler, mine, status, $"The mission '{Slug}' ended ({status}) in this tick.");
                 return;
             }
 
@@ -156,21 +154,15 @@ namespace ClawdTalk.Commands.Polling
             var now = Api.Connection.Clock.GetUtcNow(); // the service's clock: a sandbox's runs faster
             var (next, underWay) = NextLook(records, now);
             result.NextEventAt = next;
-            var interval = PollerSpecFor(PollInterval.For(next, underWay, now, Api.Connection.Clock.Scale), mine, after!);
+            var interval = Poller.Retune(PollInterval.For(next, underWay, now, Api.Connection.Clock.Scale), mine, after!);
             result.Interval = interval ?? mine?.Interval;
             result.MissionStatus = "Active";
             result.Status = advanced.Count > 0 || retries.Count > 0 ? PollStatus.Advanced : PollStatus.Waiting;
             result.Message = result.Status == PollStatus.Advanced
                 ? $"{(advanced.Count > 0 ? "Advanced " + string.Join(", ", advanced) : "")}{(advanced.Count > 0 && retries.Count > 0 ? "; " : "")}{(retries.Count > 0 ? "scheduled retries " + string.Join(", ", retries) : "")}."
                 : result.PendingEvents > 0 ? $"{result.PendingEvents} of {records.Count} scheduled events still open." : "No scheduled event is open; the run is not finished yet.";
-            Store.UpdateExisting(Slug, e =>
-            {
-                if (!(e[PollerStateKeys.Poller] is JObject p)) e[PollerStateKeys.Poller] = p = new JObject();
-                p["last_tick_at"] = MissionStateStore.Now();
-                p["last_status"] = result.Status.ToString();
-                // the clock of the service this tick asked: 1 for the real service (then later ticks may wait for the first look)
-                p["time_scale"] = Api.Connection.TimeScale;
-            });
+            // the clock of the service this tick asked: 1 for the real service (then later ticks may wait for the first look)
+            Poller.Stamp(result.Status, Api.Connection.TimeScale);
         }
 
         /// <summary>
@@ -184,98 +176,7 @@ namespace ClawdTalk.Commands.Polling
             return (open.Where(r => r.ScheduledAt.HasValue && PollInterval.FirstLook(r.ScheduledAt.Value) > now).Select(r => r.ScheduledAt).Min(), underWay);
         }
 
-        void Ended(PollResult result, IPollerScheduler scheduler, PollerEntry? mine, string status, string message)
-        {
-            result.Status = PollStatus.Ended;
-            result.MissionStatus = char.ToUpperInvariant(status[0]) + status.Substring(1);
-            var removedNow = RemovePoller(scheduler);
-            result.PollerRemoved = removedNow || mine != null;
-            result.Message = message + (result.PollerRemoved ? " Its poller was removed." : "");
-            WriteVerbose(result.Message);
-        }
-
-        bool RemovePoller(IPollerScheduler scheduler)
-        {
-            if (!scheduler.Available) return false;
-            var n = scheduler.Unregister(Slug);
-            if (n > 0) WriteVerbose($"Removed the {scheduler.Name} poller of '{Slug}'.");
-            return n > 0;
-        }
-
         void Save(IEnumerable<EventRecord> records) => Store.UpdateExisting(Slug, e => EventRecords.Merge(e, records));
-
-        /// <summary>Set when the service has ended the run as failed or cancelled: no retry, and the tick follows that end.</summary>
-        bool _runEnded;
-
-        /// <summary>Schedules a new attempt for each call that ended no-answer, busy or failed, while the policy allows more.</summary>
-        List<string> Retry(MissionTarget t, JObject entry, List<EventRecord> records)
-        {
-            var created = new List<string>();
-            var retrier = new RetryScheduler(ScheduledEvents, Missions, Store, new OutreachLedger(Store), new CmdletReport(this));
-            var policy = EventRecords.Policy(entry);
-            var maxAttempts = policy.MaxAttempts;
-            foreach (var r in records.Where(r => r.IsRetryableFailure && r.RetriedBy == null && !r.Handled).ToList())
-            {
-                // the attempt as the outreach records know it (a retry Wait-ClawdTalkEvent scheduled is not a first attempt)
-                var known0 = EventRecords.Read(Store.Require(Slug)).FirstOrDefault(x => Json.Str(x, "event_id") == r.Id);
-                var attemptSoFar = Math.Max(r.Attempt, Json.Int(known0, "attempt") ?? 1);
-                if (attemptSoFar >= maxAttempts) continue;
-                var aid = r.AssistantId ?? Json.Str(entry, StateKeys.AssistantId);
-                var from = r.From ?? Json.Str(entry, StateKeys.AgentPhone);
-                if (aid == null || r.To == null || from == null)
-                {
-                    WriteWarning($"The {r.Describe()} ({r.Id}) cannot be retried: its assistant, callee or caller number is unknown.");
-                    continue;
-                }
-                var ended = OutreachLedger.FromRecord(r.Json, Slug, t.MissionId, t.RunId);
-                ended.AssistantId = aid; ended.From = from; ended.Channel = ScheduledEventChannel.Call; ended.Attempt = attemptSoFar;
-                var at = RetryScheduler.When(policy, attemptSoFar, ended, Api.Connection.Clock); // the service's clock: a sandbox's runs faster
-                var attempt = attemptSoFar + 1;
-                var record = r;
-                // the one retry path (ScheduledEvents/RetryScheduler, Wait-ClawdTalkEvent's too): reserved under the key every
-                // retrier takes, sent once or adopted, both attempts recorded with the end of the reservation, logged on the run
-                var result = Run(ct => retrier.RetryAsync(new RetryRequest
-                {
-                    Ended = ended, Slug = Slug, At = at, Attempt = attempt, Target = r.Describe(),
-                    Known = new HashSet<string>(records.Select(x => x.Id), StringComparer.Ordinal),
-                    RunEvent = (next, when) =>
-                    {
-                        var body = new JObject
-                        {
-                            ["type"] = Wire.Event(MissionEventType.Custom), ["agent_id"] = MissionEntries.DefaultAgentId,
-                            ["summary"] = $"The {record.Describe()} ended {record.Outcome}; retrying (attempt {attempt} of {maxAttempts}) at {ApiText.Iso(when)}.",
-                            // scheduled_event_id: the new call is on the timeline (what Register's scheduling events carry)
-                            ["payload"] = new JObject { ["event_id"] = record.Id, ["retry_event_id"] = next.EventId, ["scheduled_event_id"] = next.EventId, ["outcome"] = record.Outcome, ["attempt"] = attempt, ["max_attempts"] = maxAttempts, ["scheduled_at"] = ApiText.Iso(when) },
-                        };
-                        if (record.StepId != null) body["step_id"] = record.StepId;
-                        return body;
-                    },
-                    AlsoRecord = (e, next) => MissionStateStore.MemoryOf(e)["retry:" + record.Id] = MissionEntries.Stamp(new JObject { ["outcome"] = record.Outcome, ["retry_event_id"] = next.EventId, ["attempt"] = attempt }),
-                }, ct));
-                switch (result.State)
-                {
-                    case RetryState.Held:
-                        WriteVerbose($"Another process is retrying the {r.Describe()} ({r.Id}) right now; the next tick looks again.");
-                        continue;
-                    case RetryState.RetriedElsewhere:
-                        WriteVerbose($"The {r.Describe()} ({r.Id}) was already retried as {result.EventId} by another process.");
-                        r.Json["retried_by"] = result.EventId;
-                        Save(new[] { r });
-                        continue;
-                    case RetryState.RunEnded:
-                        WriteWarning($"The {r.Describe()} ({r.Id}) is not retried: {result.Error!.Message}");
-                        _runEnded = true;
-                        return created;
-                    case RetryState.NotScheduled:
-                        throw result.Error!;
-                }
-                var id = result.Next!.EventId;
-                records.Add(EventRecords.Of(Store.Require(Slug)).First(x => x.Id == id));
-                r.Json["retried_by"] = id;
-                created.Add(id);
-            }
-            return created;
-        }
 
         /// <summary>For each event that is over for good: its step completed (event and memory), and the event's outcome remembered.</summary>
         List<string> Bookkeep(MissionTarget t, List<EventRecord> records)
@@ -343,26 +244,6 @@ namespace ClawdTalk.Commands.Polling
             }
             var run = MissionRun.From(Run(ct => Missions.GetRunAsync(t.MissionId, t.RunId, ct)), t.MissionId);
             if (Wire.IsTerminal(run.Status)) Book.FollowServiceEnd(t, run, null);
-        }
-
-        /// <summary>Re-registers the poller with <paramref name="wanted"/> when it runs at another interval; returns the interval it has.</summary>
-        TimeSpan? PollerSpecFor(TimeSpan wanted, PollerEntry? mine, JObject entry)
-        {
-            wanted = PollInterval.Normalize(wanted);
-            if (mine == null) return null; // run by hand, without a poller: nothing to adjust
-            if (mine.Interval == wanted) return wanted;
-            var command = PollerCommand.FromJson(entry[PollerStateKeys.Poller]?["command"] as JObject, Slug);
-            if (command == null)
-            {
-                WriteVerbose($"The poller of '{Slug}' was registered without its command in the state file; its interval stays {mine.Interval}.");
-                return mine.Interval;
-            }
-            var scheduler = PollerSchedulers.ForPlatform();
-            var spec = new PollerSpec(Slug, wanted, command, mine.RegisteredAt ?? DateTimeOffset.UtcNow);
-            if (!scheduler.Register(spec, onlyIfPresent: true)) return null;
-            WriteVerbose($"The poller of '{Slug}' now runs {PollInterval.Describe(wanted)} (was {(mine.Interval.HasValue ? PollInterval.Describe(mine.Interval.Value) : "unknown")}).");
-            Store.UpdateExisting(Slug, e => { if (e[PollerStateKeys.Poller] is JObject p) p["interval_seconds"] = (int)wanted.TotalSeconds; });
-            return wanted;
         }
     }
 }

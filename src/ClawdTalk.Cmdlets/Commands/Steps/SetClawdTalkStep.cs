@@ -74,16 +74,16 @@ namespace ClawdTalk.Commands.Steps
                 _ => (MissionEventType.Custom, $"Step '{StepId}' set back to pending"),
             };
             if (!string.IsNullOrWhiteSpace(Summary)) text += ": " + Summary!.Trim();
-            LogEvent(t, type, text, StepId, payload);
+            Book.LogEvent(t, type, text, StepId, payload);
 
             // the step's memory
             var memory = new JObject { ["status"] = wire };
             if (Summary != null) memory["summary"] = Summary;
             if (payload != null) memory["payload"] = payload.DeepClone();
-            if (Remember(t, e =>
+            if (Book.Remember(t, e =>
                 {
-                    SetStepStatus(e, StepId, wire);
-                    MissionStateStore.MemoryOf(e)["step:" + StepId] = Stamp(memory);
+                    MissionEntries.SetStepStatus(e, StepId, wire);
+                    MissionStateStore.MemoryOf(e)["step:" + StepId] = MissionEntries.Stamp(memory);
                 }) == null)
                 WriteVerbose($"Run {t.RunId} has no slug in the state store; the step's memory was not saved.");
 
@@ -93,11 +93,11 @@ namespace ClawdTalk.Commands.Steps
             {
                 var result = new JObject { ["failed_step"] = StepId, ["reason"] = Summary ?? "step failed" };
                 if (payload != null) result["payload"] = payload.DeepClone();
-                EndRun(t, RunStatus.Failed, $"Step '{StepId}' failed" + (string.IsNullOrWhiteSpace(Summary) ? "." : ": " + Summary!.Trim()),
+                Book.EndRun(t, RunStatus.Failed, $"Step '{StepId}' failed" + (string.IsNullOrWhiteSpace(Summary) ? "." : ": " + Summary!.Trim()),
                     result, MissionEventType.Error, "failure");
             }
             else if (step.IsTerminal && open)
-                CloseWhenDone(t);
+                Book.CloseWhenDone(t);
 
             if (PassThru) WriteObject(step);
         }
