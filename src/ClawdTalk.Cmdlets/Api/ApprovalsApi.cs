@@ -113,7 +113,7 @@ namespace ClawdTalk.Api
                     {
                         // fail closed on anything unexpected as well
                         outcome.Decision = ApprovalDecision.Error;
-                        outcome.Error = new ClawdTalkException("ApprovalFailed", ErrorCategory.InvalidResult, $"Reading the approval status failed: {ex.Message}", id, ex);
+                        outcome.Error = new ClawdTalkException(ErrorIds.ApprovalFailed, ErrorCategory.InvalidResult, $"Reading the approval status failed: {ex.Message}", id, ex);
                         return;
                     }
                     var left = timeout - watch.Elapsed;

@@ -55,7 +55,7 @@ namespace ClawdTalk.Commands.Agents
         protected override void Process()
         {
             if (NoPhoneNumber && AssignNumber)
-                throw Errors.Invalid("ConflictingParameters", "-NoPhoneNumber and -AssignNumber exclude each other: a number can only be assigned when the agent has one.", Slug);
+                throw Errors.Invalid(ErrorIds.ConflictingParameters, "-NoPhoneNumber and -AssignNumber exclude each other: a number can only be assigned when the agent has one.", Slug);
             var t = FromSlug(Slug);
             var entry = Store.Require(Slug);
             var missionName = Json.Str(entry, StateKeys.MissionName) ?? Slug;
@@ -93,7 +93,7 @@ namespace ClawdTalk.Commands.Agents
                         .Select(a => Json.Str(a, "id")).FirstOrDefault(id => id != null),
                     create: m => Json.Str(Run(ct => api.CreateAsync(AssistantsApi.CreateBody(name, Instructions ?? $"You are the voice agent of the mission '{missionName}'. Be brief, friendly and clear.",
                             Greeting, Voice, Model, $"Voice agent of the ClawdTalk mission '{missionName}' {Tag}"), ct)), "id")
-                        ?? throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, "The service created the assistant but sent no id."),
+                        ?? throw new ClawdTalkException(ErrorIds.InvalidServerResponse, ErrorCategory.InvalidResult, "The service created the assistant but sent no id."),
                     record: (e, id) => e[StateKeys.AssistantId] = id);
                 did.Add($"created the assistant {aid}");
             }
@@ -109,7 +109,7 @@ namespace ClawdTalk.Commands.Agents
             {
                 Run(ct => Missions.LinkAgentAsync(t.MissionId, t.RunId, aid, ct));
                 if (!Linked())
-                    throw new ClawdTalkException("AgentLinkNotVerified", ErrorCategory.InvalidResult,
+                    throw new ClawdTalkException(ErrorIds.AgentLinkNotVerified, ErrorCategory.InvalidResult,
                         $"The service accepted the link of assistant {aid} to run {t.RunId}, but the run's linked agents do not list it. Run Add-ClawdTalkAgent again.", aid);
                 did.Add($"linked it to run {t.RunId}");
             }
@@ -127,7 +127,7 @@ namespace ClawdTalk.Commands.Agents
             {
                 var phoneId = Json.Str(Store.Require(Slug), StateKeys.PhoneNumberId) ?? throw NoNumber();
                 var connection = Run(ct => api.ConnectionIdAsync(aid, "telephony", ct))
-                    ?? throw new ClawdTalkException("AssistantConnectionMissing", ErrorCategory.InvalidResult,
+                    ?? throw new ClawdTalkException(ErrorIds.AssistantConnectionMissing, ErrorCategory.InvalidResult,
                         $"The assistant {aid} has no telephony connection id, so no number can be assigned to it. Enable its telephony feature and run Add-ClawdTalkAgent -AssignNumber again.", aid);
                 var current = Run(ct => api.NumbersAsync(ct)).FirstOrDefault(n => Json.Str(n, "id") == phoneId);
                 if (current == null || Json.Str(current, "connection_id") != connection)
@@ -157,7 +157,7 @@ namespace ClawdTalk.Commands.Agents
         string Tag => $"[{Slug}]";
 
         ClawdTalkException NoNumber() =>
-            new ClawdTalkException("NoPhoneNumberAvailable", ErrorCategory.ResourceUnavailable,
+            new ClawdTalkException(ErrorIds.NoPhoneNumberAvailable, ErrorCategory.ResourceUnavailable,
                 "The account has no dedicated phone number: outbound calls need one (a paid ClawdTalk plan). No assistant was left behind; run Add-ClawdTalkAgent again once the account has one, or use -NoPhoneNumber.", Slug)
             { RecommendedAction = "Get a dedicated number for the account (paid plan), then run Add-ClawdTalkAgent again." };
     }

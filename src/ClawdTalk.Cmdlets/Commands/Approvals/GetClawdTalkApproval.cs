@@ -45,7 +45,7 @@ namespace ClawdTalk.Commands.Approvals
                 return;
             }
             if (Status == ApprovalStatus.Unknown)
-                throw Errors.Invalid("InvalidApprovalStatus", "-Status must be Pending, Approved, Denied or Expired.", Status);
+                throw Errors.Invalid(ErrorIds.InvalidApprovalStatus, "-Status must be Pending, Approved, Denied or Expired.", Status);
             var status = Status?.ToString().ToLowerInvariant();
             foreach (var o in Run(ct => Approvals.ListAsync(status, ct)))
             {

@@ -60,9 +60,9 @@ namespace ClawdTalk.Commands.Assistants
             JObject o;
             switch (v)
             {
-                case null: throw Errors.Invalid("InvalidAssistantTool", "A tool is empty ($null).");
+                case null: throw Errors.Invalid(ErrorIds.InvalidAssistantTool, "A tool is empty ($null).");
                 case string s when UserInput.LooksLikeJson(s):
-                    o = Json.ParseUserJson(s, "The tool", "InvalidAssistantTool") as JObject ?? throw Errors.Invalid("InvalidAssistantTool", "A tool in JSON must be an object with a type.", s);
+                    o = Json.ParseUserJson(s, "The tool", ErrorIds.InvalidAssistantTool) as JObject ?? throw Errors.Invalid(ErrorIds.InvalidAssistantTool, "A tool in JSON must be an object with a type.", s);
                     break;
                 case string s:
                     o = new JObject { ["type"] = s.Trim().ToLowerInvariant() };
@@ -72,13 +72,13 @@ namespace ClawdTalk.Commands.Assistants
                     o = Json.FromPowerShell(v) as JObject ?? new JObject();
                     break;
                 default:
-                    throw Errors.Invalid("InvalidAssistantTool", $"A tool must be a type name, a hashtable with a Type, or JSON; got {v.GetType().Name}.", v);
+                    throw Errors.Invalid(ErrorIds.InvalidAssistantTool, $"A tool must be a type name, a hashtable with a Type, or JSON; got {v.GetType().Name}.", v);
             }
             // keys are case-insensitive for PowerShell users: Type → type
             var typeProp = o.Properties().FirstOrDefault(x => string.Equals(x.Name, "type", StringComparison.OrdinalIgnoreCase));
             var type = typeProp?.Value.Type == JTokenType.String ? ((string?)typeProp.Value ?? "").Trim().ToLowerInvariant() : "";
             if (!ToolTypes.Contains(type))
-                throw Errors.Invalid("InvalidAssistantTool", $"The tool type '{type}' is not one of {string.Join(", ", ToolTypes)}.", type);
+                throw Errors.Invalid(ErrorIds.InvalidAssistantTool, $"The tool type '{type}' is not one of {string.Join(", ", ToolTypes)}.", type);
             typeProp!.Remove();
             var settings = o.Properties().FirstOrDefault(x => string.Equals(x.Name, type, StringComparison.OrdinalIgnoreCase));
             JObject result;
@@ -112,7 +112,7 @@ namespace ClawdTalk.Commands.Assistants
             foreach (var f in features)
             {
                 var n = (f ?? "").Trim().ToLowerInvariant();
-                if (!Features.Contains(n)) throw Errors.Invalid("InvalidAssistantFeature", $"The feature '{f}' is not one of {string.Join(", ", Features)}.", f);
+                if (!Features.Contains(n)) throw Errors.Invalid(ErrorIds.InvalidAssistantFeature, $"The feature '{f}' is not one of {string.Join(", ", Features)}.", f);
                 if (!seen.Contains(n)) seen.Add(n);
             }
             return new JArray(seen.Cast<object>().ToArray());
@@ -121,7 +121,7 @@ namespace ClawdTalk.Commands.Assistants
         public static void CheckText(string? value, string what, int max)
         {
             if (value != null && value.Length > max)
-                throw Errors.Invalid("AssistantFieldTooLong", $"{what} has {value.Length.ToString(CultureInfo.InvariantCulture)} characters; at most {max} are accepted.", what);
+                throw Errors.Invalid(ErrorIds.AssistantFieldTooLong, $"{what} has {value.Length.ToString(CultureInfo.InvariantCulture)} characters; at most {max} are accepted.", what);
         }
     }
 }

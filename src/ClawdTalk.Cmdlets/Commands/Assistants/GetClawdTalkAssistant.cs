@@ -47,7 +47,7 @@ namespace ClawdTalk.Commands.Assistants
                 {
                     try
                     {
-                        var o = Run(ct => api.GetAsync(id, ct)) ?? throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, $"The service answered without the assistant {id}.", id);
+                        var o = Run(ct => api.GetAsync(id, ct)) ?? throw new ClawdTalkException(ErrorIds.InvalidServerResponse, ErrorCategory.InvalidResult, $"The service answered without the assistant {id}.", id);
                         var a = Assistant.From(o);
                         cache.Seen(a);
                         Emit(a, api);
@@ -89,7 +89,7 @@ namespace ClawdTalk.Commands.Assistants
             if (PagingParameters.IncludeTotalCount)
                 WriteObject(PagingParameters.NewTotalCount(matched, 1.0));
             foreach (var n in literal.Where(n => !found.Contains(n.Trim())))
-                WriteError(new ClawdTalkException("AssistantNotFound", ErrorCategory.ObjectNotFound, $"No assistant is named '{n}'.", n)
+                WriteError(new ClawdTalkException(ErrorIds.AssistantNotFound, ErrorCategory.ObjectNotFound, $"No assistant is named '{n}'.", n)
                 { RecommendedAction = "List the names with Get-ClawdTalkAssistant, or use a wildcard ('*caller*')." });
         }
 

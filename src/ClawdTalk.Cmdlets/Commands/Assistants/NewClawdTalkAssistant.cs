@@ -97,7 +97,7 @@ namespace ClawdTalk.Commands.Assistants
                 created = candidates[0];
             }
             if (created == null || Json.Str(created, "id", "assistant_id") == null)
-                throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, "The service created the assistant but sent no id.", Name);
+                throw new ClawdTalkException(ErrorIds.InvalidServerResponse, ErrorCategory.InvalidResult, "The service created the assistant but sent no id.", Name);
             var a = Assistant.From(created);
             Session.Feature(() => new AssistantCache()).Seen(a);
             WriteObject(a);

@@ -85,7 +85,7 @@ namespace ClawdTalk.Commands.Assistants
                 {
                     var field = System.Convert.ToString(kv.Key, System.Globalization.CultureInfo.InvariantCulture)?.Trim();
                     if (string.IsNullOrEmpty(field))
-                        throw Errors.Invalid("InvalidProperty", "-Property has an empty field name.", AssistantId);
+                        throw Errors.Invalid(ErrorIds.InvalidProperty, "-Property has an empty field name.", AssistantId);
                     changes[field!] = Json.FromPowerShell(kv.Value);
                 }
             if (Name != null) changes["name"] = Name.Trim();
@@ -98,10 +98,10 @@ namespace ClawdTalk.Commands.Assistants
                 changes["tools"] = AssistantInput.Tools(Tool, NoDefaultTools, HangupDescription, TransferTo);
             if (Feature != null) changes["enabled_features"] = AssistantInput.FeatureList(Feature);
             if (changes.Count == 0)
-                throw Errors.Invalid("NothingToChange", "Give at least one field to change (-Instructions, -Greeting, -Name, -Tool, -Property @{…}, …).", AssistantId);
+                throw Errors.Invalid(ErrorIds.NothingToChange, "Give at least one field to change (-Instructions, -Greeting, -Name, -Tool, -Property @{…}, …).", AssistantId);
             if (!ShouldProcess(AssistantId, $"Change {string.Join(", ", changes.Properties().Select(p => p.Name))}")) return;
             var o = Run(ct => Assistants.UpdateAsync(AssistantId, changes, ct))
-                ?? throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, $"The service answered without the assistant {AssistantId}.", AssistantId);
+                ?? throw new ClawdTalkException(ErrorIds.InvalidServerResponse, ErrorCategory.InvalidResult, $"The service answered without the assistant {AssistantId}.", AssistantId);
             var a = Assistant.From(o);
             if (string.IsNullOrEmpty(a.AssistantId)) a.AssistantId = AssistantId;
             Session.Feature(() => new AssistantCache()).Seen(a);

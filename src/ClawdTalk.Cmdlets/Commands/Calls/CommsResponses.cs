@@ -22,7 +22,7 @@ namespace ClawdTalk.Commands.Calls
             var (code, message) = ApiClient.ParseErrorBody(o.ToString(Formatting.None));
             var text = message ?? "no message";
             if (IsPlanError(code, text))
-                throw new ClawdTalkException("PaidPlanRequired", ErrorCategory.PermissionDenied, $"{what}: this needs a paid ClawdTalk plan with a dedicated number: {text}", target)
+                throw new ClawdTalkException(ErrorIds.PaidPlanRequired, ErrorCategory.PermissionDenied, $"{what}: this needs a paid ClawdTalk plan with a dedicated number: {text}", target)
                 {
                     RecommendedAction = PaidPlanAdvice,
                 };

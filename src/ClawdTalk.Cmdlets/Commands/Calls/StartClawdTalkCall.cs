@@ -47,12 +47,12 @@ namespace ClawdTalk.Commands.Calls
 
         protected override void Begin()
         {
-            CheckText(Greeting, "Greeting", "InvalidGreeting");
-            CheckText(Purpose, "Purpose", "InvalidPurpose");
+            CheckText(Greeting, "Greeting", ErrorIds.InvalidGreeting);
+            CheckText(Purpose, "Purpose", ErrorIds.InvalidPurpose);
             if (!Wait && MyInvocation.BoundParameters.ContainsKey(nameof(Timeout)))
-                throw Errors.Invalid("TimeoutWithoutWait", "-Timeout only applies with -Wait.", Timeout);
+                throw Errors.Invalid(ErrorIds.TimeoutWithoutWait, "-Timeout only applies with -Wait.", Timeout);
             if (Wait && (Timeout <= 0 || Timeout > 86400))
-                throw Errors.Invalid("InvalidTimeout", $"-Timeout must be between 1 and 86400 seconds (got {Timeout}).", Timeout);
+                throw Errors.Invalid(ErrorIds.InvalidTimeout, $"-Timeout must be between 1 and 86400 seconds (got {Timeout}).", Timeout);
         }
 
         static void CheckText(string? value, string name, string errorId)
@@ -77,7 +77,7 @@ namespace ClawdTalk.Commands.Calls
             JToken? response;
             try { response = Run(ct => Comms.StartCallAsync(body, target, ct)); }
             catch (ClawdTalkException ex) { throw CommsResponses.WithAdvice(ex); }
-            CommsResponses.ThrowIfFailure(response, "CallFailed", "The call to " + target, target, "call_id");
+            CommsResponses.ThrowIfFailure(response, ErrorIds.CallFailed, "The call to " + target, target, "call_id");
             var created = Json.Unwrap(response, "call");
             var call = created == null ? null : DirectCall.FromJson(created, to);
             if (call == null || call.CallId.Length == 0)
@@ -107,7 +107,7 @@ namespace ClawdTalk.Commands.Calls
                     var left = limit - watch.Elapsed;
                     if (left <= TimeSpan.Zero)
                     {
-                        WriteError(new ClawdTalkException("CallWaitTimeout", ErrorCategory.OperationTimeout,
+                        WriteError(new ClawdTalkException(ErrorIds.CallWaitTimeout, ErrorCategory.OperationTimeout,
                             $"Call {call.CallId} was still {call.StatusText ?? "going"} after {Timeout} s; stopped waiting (the call goes on). Follow it with Get-ClawdTalkCall.", call.CallId));
                         break;
                     }

@@ -68,7 +68,7 @@ namespace ClawdTalk.Commands.Missions
         void CompleteOne(string slug, List<object> inputs)
         {
             var insights = inputs.OfType<ConversationInsight>().ToList();
-            var payload = Payload == null ? null : UserInput.Value(Payload, "The payload", "InvalidPayloadJson");
+            var payload = Payload == null ? null : UserInput.Value(Payload, "The payload", ErrorIds.InvalidPayloadJson);
             JArray? insightJson = null;
             if (insights.Count > 0)
             {
@@ -93,7 +93,7 @@ namespace ClawdTalk.Commands.Missions
                 return;
             }
             if ((local == "failed" || local == "cancelled") && !Force)
-                throw new ClawdTalkException("MissionAlreadyEnded", ErrorCategory.InvalidOperation,
+                throw new ClawdTalkException(ErrorIds.MissionAlreadyEnded, ErrorCategory.InvalidOperation,
                     $"The mission '{slug}' has already ended as {local}; -Force marks its run succeeded anyway.", slug);
             var with = insights.Count > 0 ? $" with {insights.Count} insight(s)" : "";
             if (!ShouldProcess(slug, $"Complete run {t.RunId} as succeeded{with}: {summary}")) return;

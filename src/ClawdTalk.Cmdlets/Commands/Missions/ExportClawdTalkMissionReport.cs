@@ -65,17 +65,17 @@ namespace ClawdTalk.Commands.Missions
             var file = GetUnresolvedProviderPathFromPSPath(Path);
             var dir = System.IO.Path.GetDirectoryName(file);
             if (!string.IsNullOrEmpty(dir) && !Directory.Exists(dir))
-                throw new ClawdTalkException("ReportFolderNotFound", ErrorCategory.ObjectNotFound, $"The folder '{dir}' does not exist.", Path)
+                throw new ClawdTalkException(ErrorIds.ReportFolderNotFound, ErrorCategory.ObjectNotFound, $"The folder '{dir}' does not exist.", Path)
                 { RecommendedAction = "Create it first (New-Item -ItemType Directory), or give a -Path in an existing folder." };
             if (Directory.Exists(file))
-                throw new ClawdTalkException("ReportPathIsFolder", ErrorCategory.InvalidArgument, $"'{file}' is a folder: -Path names the report's file.", Path)
+                throw new ClawdTalkException(ErrorIds.ReportPathIsFolder, ErrorCategory.InvalidArgument, $"'{file}' is a folder: -Path names the report's file.", Path)
                 { RecommendedAction = $"Give a file name in it, e.g. -Path '{System.IO.Path.Combine(file, "report.html")}'." };
             var exists = File.Exists(file);
             if (exists && NoClobber)
-                throw new ClawdTalkException("NoClobber", ErrorCategory.ResourceExists, $"The file '{file}' already exists, and -NoClobber keeps it.", file)
+                throw new ClawdTalkException(ErrorIds.NoClobber, ErrorCategory.ResourceExists, $"The file '{file}' already exists, and -NoClobber keeps it.", file)
                 { RecommendedAction = "Give another -Path, or leave out -NoClobber to replace it." };
             if (exists && !Force && (File.GetAttributes(file) & FileAttributes.ReadOnly) != 0)
-                throw new ClawdTalkException("FileReadOnly", ErrorCategory.PermissionDenied, $"The file '{file}' is read-only; it was not replaced.", file)
+                throw new ClawdTalkException(ErrorIds.FileReadOnly, ErrorCategory.PermissionDenied, $"The file '{file}' is read-only; it was not replaced.", file)
                 { RecommendedAction = "Add -Force to replace it anyway, or give another -Path." };
 
             var t = Which();
@@ -123,21 +123,21 @@ namespace ClawdTalk.Commands.Missions
                     if (!string.IsNullOrEmpty(RunId)) return FromIds(MissionId, RunId!);
                     var runs = Run(ct => Missions.ListRunsAsync(MissionId, ct));
                     var latest = runs.OrderByDescending(r => Json.Date(r, "created_at") ?? DateTimeOffset.MinValue).FirstOrDefault()
-                        ?? throw new ClawdTalkException("RunNotFound", ErrorCategory.ObjectNotFound, $"The mission {MissionId} has no run to report.", MissionId)
+                        ?? throw new ClawdTalkException(ErrorIds.RunNotFound, ErrorCategory.ObjectNotFound, $"The mission {MissionId} has no run to report.", MissionId)
                         { RecommendedAction = "Start one with New-ClawdTalkRun or Initialize-ClawdTalkMission." };
                     return FromIds(MissionId, Json.Str(latest, "run_id", "id") ?? "");
                 case ByRun:
                     foreach (var p in Store.Entries())
                         if (RunsOf(p.Value).FirstOrDefault(r => r.RunId == RunId) is var known && known.RunId != null && known.MissionId != null)
                             return new MissionTarget { Slug = p.Key, MissionId = known.MissionId, RunId = known.RunId };
-                    throw new ClawdTalkException("RunNotKnown", ErrorCategory.ObjectNotFound, $"No mission of the state store has a run {RunId}.", RunId)
+                    throw new ClawdTalkException(ErrorIds.RunNotKnown, ErrorCategory.ObjectNotFound, $"No mission of the state store has a run {RunId}.", RunId)
                     { RecommendedAction = "Give its mission too: -MissionId <id> -RunId <id> (Get-ClawdTalkRun -MissionId lists a mission's runs)." };
                 default:
                     if (string.IsNullOrEmpty(RunId)) return FromSlug(Slug);
                     var entry = Store.Require(Slug);
                     var run = RunsOf(entry).FirstOrDefault(r => r.RunId == RunId);
                     var mid = run.MissionId ?? Json.Str(entry, StateKeys.MissionId)
-                        ?? throw new ClawdTalkException("MissionNotInitialized", ErrorCategory.InvalidOperation, $"The mission '{Slug}' has no mission id yet.", Slug);
+                        ?? throw new ClawdTalkException(ErrorIds.MissionNotInitialized, ErrorCategory.InvalidOperation, $"The mission '{Slug}' has no mission id yet.", Slug);
                     return new MissionTarget { Slug = Slug, MissionId = mid, RunId = RunId! };
             }
         }

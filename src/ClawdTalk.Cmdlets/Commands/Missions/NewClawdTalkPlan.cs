@@ -19,7 +19,7 @@ namespace ClawdTalk.Commands.Missions
         protected override void Process()
         {
             var steps = UserInput.Steps(Step);
-            if (steps.Count == 0) throw Errors.Invalid("InvalidStep", "A plan needs at least one step.");
+            if (steps.Count == 0) throw Errors.Invalid(ErrorIds.InvalidStep, "A plan needs at least one step.");
             var t = Target();
             if (!ShouldProcess(t.ToString(), $"Create a plan of {steps.Count} step(s): {string.Join(", ", steps.Select(s => s.StepId))}")) return;
             var json = Run(ct => Missions.CreatePlanAsync(t.MissionId, t.RunId, new JArray(steps.Select(s => s.ToJson())), ct));

@@ -32,9 +32,9 @@ namespace ClawdTalk.Commands.Missions
 
         protected override void Process()
         {
-            var input = Input == null ? new JObject() : (JObject)UserInput.Value(Input, "The input", "InvalidInputJson");
+            var input = Input == null ? new JObject() : (JObject)UserInput.Value(Input, "The input", ErrorIds.InvalidInputJson);
             input["original_request"] = Request;
-            if (Context != null) input["context"] = UserInput.Value(Context, "The context", "InvalidContextJson");
+            if (Context != null) input["context"] = UserInput.Value(Context, "The context", ErrorIds.InvalidContextJson);
             if (!ShouldProcess(MissionId, "Create a run")) return;
             WriteObject(MissionRun.From(Run(ct => Missions.CreateRunAsync(MissionId, input, ct)), MissionId));
         }

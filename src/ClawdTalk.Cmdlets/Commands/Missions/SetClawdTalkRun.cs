@@ -31,9 +31,9 @@ namespace ClawdTalk.Commands.Missions
         protected override void Process()
         {
             var status = Status == null ? (RunStatus?)null : UserInput.RunStatus(Status);
-            var payload = Payload == null ? null : UserInput.Value(Payload, "The payload", "InvalidPayloadJson");
+            var payload = Payload == null ? null : UserInput.Value(Payload, "The payload", ErrorIds.InvalidPayloadJson);
             if (status == null && Summary == null && payload == null)
-                throw Errors.Invalid("NoChange", "Give -Status, -Summary or -Payload: there is nothing to change.");
+                throw Errors.Invalid(ErrorIds.NoChange, "Give -Status, -Summary or -Payload: there is nothing to change.");
             var t = Target();
             var body = new JObject();
             if (status != null) body["status"] = Wire.Run(status.Value);

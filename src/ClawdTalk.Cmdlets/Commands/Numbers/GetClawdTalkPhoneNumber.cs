@@ -32,7 +32,7 @@ namespace ClawdTalk.Commands.Numbers
                 WriteObject(n);
             }
             foreach (var w in wanted.Where(w => !numbers.Any(n => Normal(n.PhoneNumber) == w)))
-                WriteError(new ClawdTalkException("PhoneNumberNotFound", ErrorCategory.ObjectNotFound, $"The account has no number {w}.", w));
+                WriteError(new ClawdTalkException(ErrorIds.PhoneNumberNotFound, ErrorCategory.ObjectNotFound, $"The account has no number {w}.", w));
         }
 
         internal static string Normal(string? n) => E164.TryNormalize(n, out var e, E164.Strictness.Possible) ? e : n ?? "";

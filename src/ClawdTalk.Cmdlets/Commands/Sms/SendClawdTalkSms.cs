@@ -91,7 +91,7 @@ namespace ClawdTalk.Commands.Sms
             var body = new JObject { ["to"] = to, ["message"] = message };
             if (media.Length > 0) body["media_urls"] = new JArray(media.Cast<object>().ToArray());
             var response = Run(ct => Comms.SendSmsAsync(body, to, ct));
-            CommsResponses.ThrowIfFailure(response, "SmsFailed", "The text to " + to, to, "id", "message_id");
+            CommsResponses.ThrowIfFailure(response, ErrorIds.SmsFailed, "The text to " + to, to, "id", "message_id");
             var o = Json.Unwrap(response, "message", "sms") ?? new JObject();
             var sms = SmsMessage.FromJson(o, SmsDirection.Outbound, to, message, media);
             if (sms.To == null) sms.To = to;
@@ -104,9 +104,9 @@ namespace ClawdTalk.Commands.Sms
         internal static string CheckMessage(string? message)
         {
             if (message == null || message.Trim().Length == 0)
-                throw Errors.Invalid("EmptyMessage", "The message is empty; nothing was sent.", message);
+                throw Errors.Invalid(ErrorIds.EmptyMessage, "The message is empty; nothing was sent.", message);
             if (message.Length > MaxMessageLength)
-                throw Errors.Invalid("MessageTooLong", $"The message has {message.Length} characters; at most {MaxMessageLength} can be sent. Nothing was sent.", message.Length);
+                throw Errors.Invalid(ErrorIds.MessageTooLong, $"The message has {message.Length} characters; at most {MaxMessageLength} can be sent. Nothing was sent.", message.Length);
             return message;
         }
 
@@ -114,14 +114,14 @@ namespace ClawdTalk.Commands.Sms
         {
             if (urls == null || urls.Length == 0) return Array.Empty<string>();
             if (urls.Length > MaxMediaUrls)
-                throw Errors.Invalid("TooManyMediaUrls", $"{urls.Length} media URLs given; at most {MaxMediaUrls} can be attached. Nothing was sent.", urls.Length);
+                throw Errors.Invalid(ErrorIds.TooManyMediaUrls, $"{urls.Length} media URLs given; at most {MaxMediaUrls} can be attached. Nothing was sent.", urls.Length);
             var result = new string[urls.Length];
             for (var i = 0; i < urls.Length; i++)
             {
                 var u = (urls[i] ?? "").Trim();
                 if (!Uri.TryCreate(u, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
                     || string.IsNullOrEmpty(uri.Host) || uri.IsFile || u.IndexOfAny(new[] { ' ', '\t', '\r', '\n' }) >= 0)
-                    throw Errors.Invalid("InvalidMediaUrl", $"The media URL '{urls[i]}' is not an absolute http:// or https:// URL the service could fetch. Nothing was sent.", urls[i]);
+                    throw Errors.Invalid(ErrorIds.InvalidMediaUrl, $"The media URL '{urls[i]}' is not an absolute http:// or https:// URL the service could fetch. Nothing was sent.", urls[i]);
                 result[i] = uri.AbsoluteUri;
             }
             return result;

@@ -42,7 +42,7 @@ namespace ClawdTalk.Commands.Steps
         protected override void Process()
         {
             var status = UserInput.StepStatus(Status);
-            var payload = Payload == null ? null : UserInput.Value(Payload, "The payload", "InvalidPayloadJson");
+            var payload = Payload == null ? null : UserInput.Value(Payload, "The payload", ErrorIds.InvalidPayloadJson);
             var t = Target();
             var entry = t.Slug == null ? null : Store.Find(t.Slug);
             var known = entry == null ? new string[0] : MissionStateStore.StepsOf(entry).Select(s => Json.Str(s, "step_id")).ToArray();
@@ -52,7 +52,7 @@ namespace ClawdTalk.Commands.Steps
                 known = plan == null ? new string[0] : MissionPlan.From(plan, t.MissionId, t.RunId, t.Slug).Steps.Select(s => s.StepId).ToArray();
             }
             if (!known.Contains(StepId))
-                throw new ClawdTalkException("StepNotInPlan", ErrorCategory.ObjectNotFound,
+                throw new ClawdTalkException(ErrorIds.StepNotInPlan, ErrorCategory.ObjectNotFound,
                     known.Length == 0 ? $"Run {t.RunId} has no plan, so it has no step '{StepId}'."
                         : $"Run {t.RunId} has no step '{StepId}'. Its steps: {string.Join(", ", known)}.", StepId);
 
