@@ -7,7 +7,6 @@ using ClawdTalk.Commands.Base;
 using ClawdTalk.Commands.Calls;
 using ClawdTalk.Completers;
 using ClawdTalk.Phones;
-using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Commands.Sms
 {
@@ -81,21 +80,14 @@ namespace ClawdTalk.Commands.Sms
                 }
                 catch (ClawdTalkException ex)
                 {
-                    WriteError(CommsResponses.WithAdvice(ex));
+                    WriteError(ex);
                 }
             }
         }
 
         SmsMessage Send(string to, string message, string[] media)
         {
-            var body = new JObject { ["to"] = to, ["message"] = message };
-            if (media.Length > 0) body["media_urls"] = new JArray(media.Cast<object>().ToArray());
-            var response = Run(ct => Comms.SendSmsAsync(body, to, ct));
-            CommsResponses.ThrowIfFailure(response, ErrorIds.SmsFailed, "The text to " + to, to, "id", "message_id");
-            var o = Json.Unwrap(response, "message", "sms") ?? new JObject();
-            var sms = SmsMessage.FromJson(o, SmsDirection.Outbound, to, message, media);
-            if (sms.To == null) sms.To = to;
-            if (sms.Contact == null) sms.Contact = to;
+            var sms = Run(ct => Comms.SendSmsAsync(to, message, media, ct));
             Session.Feature(() => new CommsHistory()).Contact(to, "texted: " + CommsResponses.Preview(message, 40));
             WriteVerbose($"Sent {message.Length} characters to {to}" + (sms.MessageId != null ? $" (message {sms.MessageId})." : "."));
             return sms;
