@@ -47,8 +47,7 @@ namespace ClawdTalk.Commands.Assistants
                 {
                     try
                     {
-                        var o = Run(ct => api.GetAsync(id, ct)) ?? throw new ClawdTalkException(ErrorIds.InvalidServerResponse, ErrorCategory.InvalidResult, $"The service answered without the assistant {id}.", id);
-                        var a = Assistant.From(o);
+                        var a = Run(ct => api.GetAsync(id, ct));
                         cache.Seen(a);
                         Emit(a, api);
                     }
@@ -71,7 +70,7 @@ namespace ClawdTalk.Commands.Assistants
             {
                 var (items, totalPages, count) = Run(ct => api.ListPageAsync(page, PageSize, filter, ct));
                 total ??= count;
-                foreach (var a in items.Select(Assistant.From))
+                foreach (var a in items)
                 {
                     all.Add(a);
                     if (patterns.Count > 0 && !patterns.Any(p => p.IsMatch(a.Name ?? ""))) continue;

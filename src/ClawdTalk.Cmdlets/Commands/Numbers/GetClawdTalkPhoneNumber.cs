@@ -24,7 +24,7 @@ namespace ClawdTalk.Commands.Numbers
         protected override void Process()
         {
             var wanted = (PhoneNumber ?? Array.Empty<string>()).Select(n => E164.Normalize(n, "phone number", E164.Strictness.Possible)).ToList();
-            var numbers = Run(ct => Assistants.NumbersAsync(ct)).Select(AccountPhoneNumber.From).ToList();
+            var numbers = Run(ct => Assistants.NumbersAsync(ct)).ToList();
             foreach (var n in numbers)
             {
                 if (Available && !n.IsAvailable) continue;

@@ -6,7 +6,6 @@ using ClawdTalk.Commands.Base;
 using ClawdTalk.Completers;
 using ClawdTalk.Missions;
 using ClawdTalk.Phones;
-using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Commands.Numbers
 {
@@ -55,7 +54,7 @@ namespace ClawdTalk.Commands.Numbers
                 throw Errors.Invalid(ErrorIds.AssignmentTargetRequired, "Give either -AssistantId (its connection is looked up) or -ConnectionId.", PhoneNumberId.Length > 0 ? PhoneNumberId : PhoneNumber);
             var type = Type.ToLowerInvariant();
             var api = Assistants;
-            var numbers = Run(ct => api.NumbersAsync(ct)).Select(AccountPhoneNumber.From).ToList();
+            var numbers = Run(ct => api.NumbersAsync(ct)).ToList();
             AccountPhoneNumber? number;
             if (ParameterSetName == ByNumber)
             {
@@ -86,8 +85,7 @@ namespace ClawdTalk.Commands.Numbers
                     $"{number.PhoneNumber} is assigned to the connection {number.ConnectionId}; -Force moves it (calls to it then reach the other assistant).", number.PhoneNumberId);
             var action = $"Assign to {(AssistantId != null ? $"assistant {AssistantId} ({connection})" : connection)} for {type}" + (number.IsAvailable ? "" : $", taking it from {number.ConnectionId}");
             if (!ShouldProcess($"{number.PhoneNumber} ({number.PhoneNumberId})", action)) return;
-            var o = Run(ct => api.AssignNumberAsync(number.PhoneNumberId, connection!, type, ct));
-            var result = o != null && Json.Str(o, "id") != null ? AccountPhoneNumber.From(o) : number;
+            var result = Run(ct => api.AssignNumberAsync(number.PhoneNumberId, connection!, type, ct)) ?? number;
             if (result.ConnectionId == null) { result.ConnectionId = connection; result.Type = type; }
             WriteVerbose($"{result.PhoneNumber} is assigned to {connection} ({type}).");
             if (PassThru) WriteObject(result);

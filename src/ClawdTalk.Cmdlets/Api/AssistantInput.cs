@@ -4,12 +4,11 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
-using ClawdTalk.Api;
 using ClawdTalk.Missions;
 using ClawdTalk.Phones;
 using Newtonsoft.Json.Linq;
 
-namespace ClawdTalk.Commands.Assistants
+namespace ClawdTalk.Api
 {
     /// <summary>The assistant fields users give (tools, features), checked before anything is sent.</summary>
     internal static class AssistantInput
@@ -123,5 +122,42 @@ namespace ClawdTalk.Commands.Assistants
             if (value != null && value.Length > max)
                 throw Errors.Invalid(ErrorIds.AssistantFieldTooLong, $"{what} has {value.Length.ToString(CultureInfo.InvariantCulture)} characters; at most {max} are accepted.", what);
         }
+    }
+}
+
+namespace ClawdTalk.Api
+{
+    /// <summary>
+    /// The fields of an assistant to create or change, as the service takes them: a request body built from the cmdlets'
+    /// typed input (tools and features checked by <see cref="AssistantInput"/>), so no cmdlet builds JSON.
+    /// </summary>
+    internal sealed class AssistantFields
+    {
+        internal AssistantFields(JObject body) => Body = body;
+        public AssistantFields() : this(new JObject()) { }
+
+        internal JObject Body { get; }
+
+        /// <summary>Sets a field to a text (null is sent as JSON null).</summary>
+        public AssistantFields Text(string field, string? value) { Body[field] = value; return this; }
+
+        /// <summary>Sets a field to any PowerShell value (hashtable, object, array, scalar), as JSON.</summary>
+        public AssistantFields Value(string field, object? value) { Body[field] = Json.FromPowerShell(value); return this; }
+
+        /// <summary>The tools (<see cref="AssistantInput.Tools"/>).</summary>
+        public AssistantFields Tools(object[]? tools, bool noDefaults, string? hangupDescription, string[]? transferTo)
+        {
+            Body["tools"] = AssistantInput.Tools(tools, noDefaults, hangupDescription, transferTo);
+            return this;
+        }
+
+        /// <summary>The enabled features (<see cref="AssistantInput.FeatureList"/>).</summary>
+        public AssistantFields Features(string[] features) { Body["enabled_features"] = AssistantInput.FeatureList(features); return this; }
+
+        /// <summary>The fields set, in order.</summary>
+        public IReadOnlyList<string> Names => Body.Properties().Select(p => p.Name).ToList();
+
+        /// <summary>The types of the tools set, in order.</summary>
+        public IEnumerable<string?> ToolTypes => (Body["tools"] as JArray ?? new JArray()).Select(t => (string?)t["type"]);
     }
 }
