@@ -129,6 +129,18 @@ namespace ClawdTalk.Api
         public async Task<IReadOnlyList<LinkedAgent>> ReadAgentsAsync(string mid, string rid, string? slug, CancellationToken ct) =>
             (await ListAgentsAsync(mid, rid, ct).ConfigureAwait(false)).Select(o => LinkedAgent.From(o, mid, rid, slug)).ToList();
 
+        /// <summary>Creates the run's plan: the plan as created, read back when the answer lists no steps.</summary>
+        public async Task<MissionPlan> NewPlanAsync(string mid, string rid, IEnumerable<Missions.StepSpec> steps, string? slug, CancellationToken ct)
+        {
+            var json = await CreatePlanAsync(mid, rid, new JArray(steps.Select(s => s.ToJson())), ct).ConfigureAwait(false);
+            if (Json.UnwrapList(json, "steps").Count == 0) json = await GetPlanAsync(mid, rid, ct).ConfigureAwait(false);
+            return MissionPlan.From(json, mid, rid, slug);
+        }
+
+        /// <summary>A conversation's insights (<see cref="InsightsAsync"/>), each read into a <see cref="ConversationInsight"/> with its status.</summary>
+        public async Task<IReadOnlyList<ConversationInsight>> ReadInsightsAsync(string conversationId, CancellationToken ct) =>
+            Json.UnwrapList(await InsightsAsync(conversationId, ct).ConfigureAwait(false), "insights", "conversations").Select(o => ConversationInsight.From(o, conversationId)).ToList();
+
         /// <summary>Links the assistant to the run: the link as the service answered it, what the answer leaves out filled from the request.</summary>
         public async Task<LinkedAgent> LinkAsync(string mid, string rid, string assistantId, string? slug, CancellationToken ct)
         {

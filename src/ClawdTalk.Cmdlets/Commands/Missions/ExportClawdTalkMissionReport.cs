@@ -81,9 +81,9 @@ namespace ClawdTalk.Commands.Missions
             var t = Which();
             var entry = t.Slug == null ? null : Store.Find(t.Slug);
             var data = new MissionReportData { Slug = t.Slug, MissionId = t.MissionId, RunId = t.RunId };
-            var mission = Run(ct => Missions.GetMissionAsync(t.MissionId, ct));
-            data.MissionName = Json.Str(mission, "name") ?? (entry == null ? null : Json.Str(entry, StateKeys.MissionName));
-            data.Instructions = Json.Str(mission, "instructions");
+            var mission = Run(ct => Missions.ReadMissionAsync(t.MissionId, ct));
+            data.MissionName = mission.Name ?? (entry == null ? null : Json.Str(entry, StateKeys.MissionName));
+            data.Instructions = mission.Instructions;
             var run = Run(ct => Missions.GetRunAsync(t.MissionId, t.RunId, ct));
             data.RunStatus = Json.Str(run, "status");
             data.ResultSummary = Json.Str(run, "result_summary");
@@ -156,16 +156,15 @@ namespace ClawdTalk.Commands.Missions
         {
             for (var read = 1; read <= 2; read++)
             {
-                JToken? token;
-                try { token = Run(ct => Missions.InsightsAsync(conversationId, ct)); }
+                IReadOnlyList<ConversationInsight> insights;
+                try { insights = Run(ct => Missions.ReadInsightsAsync(conversationId, ct)); }
                 catch (ClawdTalkException ex)
                 {
                     WriteVerbose($"The insights of {conversationId} could not be read: {ex.Message}");
                     return null;
                 }
-                var done = Json.UnwrapList(token, "insights", "conversations")
-                    .FirstOrDefault(i => string.Equals(Json.Str(i, "status"), "completed", StringComparison.OrdinalIgnoreCase));
-                if (done != null) return ConversationInsight.From(done, conversationId).Summary;
+                var done = insights.FirstOrDefault(i => string.Equals(i.Status, "completed", StringComparison.OrdinalIgnoreCase));
+                if (done != null) return done.Summary;
             }
             return "(insights pending)";
         }

@@ -75,9 +75,9 @@ namespace ClawdTalk.Commands.Missions
                     reads.ServiceNow = Api.Connection.Clock.GetUtcNow();
                     foreach (var conversation in MissionProgressReader.Conversations(entry).Take(MissionProgressReader.InsightChecks))
                     {
-                        var items = Json.UnwrapList(Run(ct => Missions.InsightsAsync(conversation, ct)), "insights", "conversations");
+                        var items = Run(ct => Missions.ReadInsightsAsync(conversation, ct));
                         reads.InsightsChecked++;
-                        if (items.Any(i => string.Equals(Json.Str(i, "status"), "completed", StringComparison.OrdinalIgnoreCase))) reads.InsightsReady++;
+                        if (items.Any(i => string.Equals(i.Status, "completed", StringComparison.OrdinalIgnoreCase))) reads.InsightsReady++;
                     }
                 }
                 catch (ClawdTalkException ex)
