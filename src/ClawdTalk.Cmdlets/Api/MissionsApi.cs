@@ -129,6 +129,22 @@ namespace ClawdTalk.Api
         public async Task<IReadOnlyList<LinkedAgent>> ReadAgentsAsync(string mid, string rid, string? slug, CancellationToken ct) =>
             (await ListAgentsAsync(mid, rid, ct).ConfigureAwait(false)).Select(o => LinkedAgent.From(o, mid, rid, slug)).ToList();
 
+        /// <summary>The run's plan, or null when it has none yet (<see cref="TryGetPlanAsync"/>).</summary>
+        public async Task<MissionPlan?> TryReadPlanAsync(string mid, string rid, string? slug, CancellationToken ct)
+        {
+            var json = await TryGetPlanAsync(mid, rid, ct).ConfigureAwait(false);
+            return json == null ? null : MissionPlan.From(json, mid, rid, slug);
+        }
+
+        /// <summary>Sets a step's status: the step as the service answered it, what the answer leaves out filled from the request.</summary>
+        public async Task<PlanStep> SetStepAsync(string mid, string rid, string stepId, StepStatus status, string? slug, CancellationToken ct)
+        {
+            var step = PlanStep.From(await UpdateStepAsync(mid, rid, stepId, Wire.Step(status), ct).ConfigureAwait(false), mid, rid, slug);
+            if (string.IsNullOrEmpty(step.StepId)) step.StepId = stepId;
+            if (step.Status == StepStatus.Unknown) step.Status = status;
+            return step;
+        }
+
         /// <summary>Creates the run's plan: the plan as created, read back when the answer lists no steps.</summary>
         public async Task<MissionPlan> NewPlanAsync(string mid, string rid, IEnumerable<Missions.StepSpec> steps, string? slug, CancellationToken ct)
         {

@@ -147,9 +147,9 @@ namespace ClawdTalk.Commands.Missions
         /// </summary>
         void CompleteStepsThatRan(MissionTarget t, JObject entry, List<object> inputs)
         {
-            var planJson = Run(ct => Missions.TryGetPlanAsync(t.MissionId, t.RunId, ct));
-            if (planJson == null) return;
-            var open = MissionPlan.From(planJson, t.MissionId, t.RunId, t.Slug).Steps.Where(s => !s.IsTerminal).ToList();
+            var plan = Run(ct => Missions.TryReadPlanAsync(t.MissionId, t.RunId, t.Slug, ct));
+            if (plan == null) return;
+            var open = plan.Steps.Where(s => !s.IsTerminal).ToList();
             if (open.Count == 0) return;
             var ran = new HashSet<string>(System.StringComparer.Ordinal);
             void Ran(string? stepId) { if (!string.IsNullOrEmpty(stepId)) ran.Add(stepId!); }
@@ -165,7 +165,7 @@ namespace ClawdTalk.Commands.Missions
             }
             foreach (var step in open.Where(s => ran.Contains(s.StepId)))
             {
-                Run(ct => Missions.UpdateStepAsync(t.MissionId, t.RunId, step.StepId, Wire.Step(StepStatus.Completed), ct));
+                Run(ct => Missions.SetStepAsync(t.MissionId, t.RunId, step.StepId, StepStatus.Completed, t.Slug, ct));
                 LogEvent(t, MissionEventType.StepCompleted, $"Step '{step.StepId}' completed: its outreach ran.", step.StepId);
                 Remember(t, e =>
                 {

@@ -59,9 +59,9 @@ namespace ClawdTalk.Commands.Missions
                     if (active)
                     {
                         // the run, its plan, and its calls and texts as the service lists them (one request per assistant)
-                        reads.Run = MissionRun.From(Run(ct => Missions.GetRunAsync(mid, rid, ct)), mid);
-                        var plan = Run(ct => Missions.TryGetPlanAsync(mid, rid, ct));
-                        if (plan != null) reads.Plan = MissionPlan.From(plan, mid, rid, slug);
+                        reads.Run = Run(ct => Missions.ReadRunAsync(mid, rid, ct));
+                        var plan = Run(ct => Missions.TryReadPlanAsync(mid, rid, slug, ct));
+                        if (plan != null) reads.Plan = plan;
                         var records = MissionProgressReader.RecordsOfRun(entry);
                         if (records.Any(r => !r.IsFinal))
                         {
