@@ -98,6 +98,7 @@ namespace ClawdTalk.Tests.Foundation
         [InlineData("CommsResponses.ThrowIfFailure(response, \"FailThing\", \"The text\", to, \"id\");", "FailThing")]
         [InlineData("var v = UserInput.Value(Input, \"The input\", \"InputThing\"); Json.ParseUserJson(s, \"The tool\", \"ToolThing\");", "InputThing,ToolThing")]
         [InlineData("throw Errors.Invalid(ErrorIds.BadThing, \"BadThing is said here\"); // Errors.Invalid(\"InAComment\", \"m\")", "")]
+        [InlineData("var folder = @\"C:\\\"; // Errors.Invalid(\"InAComment\", \"m\")", "")]
         [InlineData("var name = \"PascalName\"; var q = '\"'; Write(\"Pascal\", ErrorIds.Other); Errors.Invalid(ErrorIds.X, q == '\"' ? \"a\" : \"b\");", "")]
         public void The_scan_finds_ErrorId_literals_in_every_position(string code, string expected)
         {
@@ -181,16 +182,34 @@ namespace ClawdTalk.Tests.Foundation
             return hits.Select(h => (source.Take(h.Key).Count(c => c == '\n') + 1, h.Value)).ToList();
         }
 
+        /// <summary>
+        /// Where the string or char literal starting at <paramref name="at"/> ends (its closing quote), or -1 when none starts
+        /// there: regular and verbatim strings (an escaped or doubled quote stays inside) and chars.
+        /// </summary>
+        static int LiteralEnd(string t, int at)
+        {
+            if (t[at] == '\'') return Math.Min(t.Length - 1, at + (at + 1 < t.Length && t[at + 1] == '\\' ? 3 : 2));
+            if (t[at] == '@' && at + 1 < t.Length && t[at + 1] == '"') // verbatim: a doubled quote stays inside, a backslash is a backslash
+            {
+                for (var j = at + 2; j < t.Length; j++)
+                    if (t[j] == '"') { if (j + 1 < t.Length && t[j + 1] == '"') j++; else return j; }
+                return t.Length - 1;
+            }
+            if (t[at] != '"') return -1;
+            for (var j = at + 1; j < t.Length; j++)
+                if (t[j] == '\\') j++;
+                else if (t[j] == '"') return j;
+            return t.Length - 1;
+        }
+
         /// <summary>The text with `//` comments turned to spaces (same length, so positions hold).</summary>
         static string BlankComments(string t)
         {
             var b = new StringBuilder(t);
-            var inString = false;
             for (var i = 0; i < t.Length; i++)
             {
-                if (inString) { if (t[i] == '\\') i++; else if (t[i] == '"') inString = false; continue; }
-                if (t[i] == '\'') { i += i + 1 < t.Length && t[i + 1] == '\\' ? 3 : 2; continue; } // a char literal, '"' among them
-                if (t[i] == '"') { inString = true; continue; }
+                var end = LiteralEnd(t, i);
+                if (end >= 0) { i = end; continue; }
                 if (t[i] == '/' && i + 1 < t.Length && t[i + 1] == '/')
                     for (; i < t.Length && t[i] != '\n'; i++) b[i] = ' ';
             }
@@ -202,14 +221,12 @@ namespace ClawdTalk.Tests.Foundation
         {
             var result = new List<(int, int)>();
             int depth = 0, start = open + 1;
-            var inString = false;
             for (var j = open; j < t.Length; j++)
             {
+                var end = LiteralEnd(t, j);
+                if (end >= 0) { j = end; continue; }
                 var c = t[j];
-                if (inString) { if (c == '\\') j++; else if (c == '"') inString = false; continue; }
-                if (c == '\'') j += j + 1 < t.Length && t[j + 1] == '\\' ? 3 : 2;
-                else if (c == '"') inString = true;
-                else if (c == '(' || c == '[' || c == '{') depth++;
+                if (c == '(' || c == '[' || c == '{') depth++;
                 else if (c == ')' || c == ']' || c == '}') { if (--depth == 0) { result.Add((start, j)); return result; } }
                 else if (c == ',' && depth == 1) { result.Add((start, j)); start = j + 1; }
             }
@@ -220,14 +237,12 @@ namespace ClawdTalk.Tests.Foundation
         static int ExpressionEnd(string t, int from)
         {
             var depth = 0;
-            var inString = false;
             for (var j = from; j < t.Length; j++)
             {
+                var end = LiteralEnd(t, j);
+                if (end >= 0) { j = end; continue; }
                 var c = t[j];
-                if (inString) { if (c == '\\') j++; else if (c == '"') inString = false; continue; }
-                if (c == '\'') j += j + 1 < t.Length && t[j + 1] == '\\' ? 3 : 2;
-                else if (c == '"') inString = true;
-                else if (c == '(' || c == '[' || c == '{') depth++;
+                if (c == '(' || c == '[' || c == '{') depth++;
                 else if (c == ')' || c == ']' || c == '}') { if (depth-- == 0) return j; }
                 else if ((c == ',' || c == ';') && depth == 0) return j;
             }
@@ -238,15 +253,12 @@ namespace ClawdTalk.Tests.Foundation
         static int BlockEnd(string t, int open)
         {
             var depth = 0;
-            var inString = false;
             for (var j = open; j < t.Length; j++)
             {
-                var c = t[j];
-                if (inString) { if (c == '\\') j++; else if (c == '"') inString = false; continue; }
-                if (c == '\'') j += j + 1 < t.Length && t[j + 1] == '\\' ? 3 : 2;
-                else if (c == '"') inString = true;
-                else if (c == '{') depth++;
-                else if (c == '}' && --depth == 0) return j;
+                var end = LiteralEnd(t, j);
+                if (end >= 0) { j = end; continue; }
+                if (t[j] == '{') depth++;
+                else if (t[j] == '}' && --depth == 0) return j;
             }
             return t.Length;
         }
