@@ -129,6 +129,12 @@ namespace ClawdTalk.Api
         public async Task<IReadOnlyList<LinkedAgent>> ReadAgentsAsync(string mid, string rid, string? slug, CancellationToken ct) =>
             (await ListAgentsAsync(mid, rid, ct).ConfigureAwait(false)).Select(o => LinkedAgent.From(o, mid, rid, slug)).ToList();
 
+        public async Task<MissionRun> NewRunAsync(string mid, RunInput input, CancellationToken ct) =>
+            MissionRun.From(await CreateRunAsync(mid, input.Body, ct).ConfigureAwait(false), mid);
+
+        public async Task<MissionRun> SetRunAsync(string mid, string rid, RunChanges changes, CancellationToken ct) =>
+            MissionRun.From(await UpdateRunAsync(mid, rid, changes.Body, ct).ConfigureAwait(false), mid);
+
         /// <summary>The run's plan, or null when it has none yet (<see cref="TryGetPlanAsync"/>).</summary>
         public async Task<MissionPlan?> TryReadPlanAsync(string mid, string rid, string? slug, CancellationToken ct)
         {
