@@ -166,9 +166,9 @@ namespace ClawdTalk.Api
                 log?.Invoke($"{method} {shownPath} failed after {watch.ElapsedMilliseconds} ms: {ex.GetType().Name}");
                 if (kind == RequestKind.Create && !IsConnectionRefused(ex)) throw new RequestOutcomeUnknownException(method.Method, shownPath, ex);
                 if (ex is TimeoutRejectedException || ex is OperationCanceledException)
-                    throw new ClawdTalkApiException("RequestTimeout", ErrorCategory.OperationTimeout,
+                    throw new ClawdTalkApiException(ErrorIds.RequestTimeout, ErrorCategory.OperationTimeout,
                         $"{method} {shownPath} timed out after {watch.Elapsed.TotalSeconds:0.#} s ({attempts} attempt(s)).", null, null, method.Method, shownPath, target ?? shownPath, ex);
-                throw new ClawdTalkApiException("ServerUnreachable", ErrorCategory.ConnectionError,
+                throw new ClawdTalkApiException(ErrorIds.ServerUnreachable, ErrorCategory.ConnectionError,
                     $"Cannot reach the ClawdTalk service at {_connection.ApiBase.GetLeftPart(UriPartial.Authority)}: {Inner(ex).Message}", null, null, method.Method, shownPath, target ?? shownPath, ex);
             }
             finally
@@ -183,7 +183,7 @@ namespace ClawdTalk.Api
                 try { text = await ReadLimitedAsync(response, ct).ConfigureAwait(false); }
                 catch (Exception ex) when (!(ex is ClawdTalkException) && !ct.IsCancellationRequested)
                 {
-                    throw new ClawdTalkApiException("InvalidServerResponse", ErrorCategory.InvalidResult,
+                    throw new ClawdTalkApiException(ErrorIds.InvalidServerResponse, ErrorCategory.InvalidResult,
                         $"{method} {shownPath}: the response body could not be read ({ex.GetType().Name}).", response.StatusCode, null, method.Method, shownPath, target ?? shownPath, ex);
                 }
                 if (!response.IsSuccessStatusCode) throw MapError(response, text, method.Method, shownPath, resource, target, _connection);
@@ -191,7 +191,7 @@ namespace ClawdTalk.Api
                 try { return Json.ParseOutside(text); }
                 catch (JsonException ex)
                 {
-                    throw new ClawdTalkApiException("InvalidServerResponse", ErrorCategory.InvalidResult,
+                    throw new ClawdTalkApiException(ErrorIds.InvalidServerResponse, ErrorCategory.InvalidResult,
                         $"{method} {shownPath}: the service answered {(int)response.StatusCode} with a body that is not valid JSON.", response.StatusCode, null, method.Method, shownPath, target ?? shownPath, ex);
                 }
             }
@@ -220,7 +220,7 @@ namespace ClawdTalk.Api
         }
 
         static ClawdTalkException TooLarge(HttpResponseMessage r) =>
-            new ClawdTalkException("ResponseTooLarge", ErrorCategory.InvalidResult,
+            new ClawdTalkException(ErrorIds.ResponseTooLarge, ErrorCategory.InvalidResult,
                 $"The service's response exceeds {MaxResponseBytes / (1024 * 1024)} MiB and was not read.", r.RequestMessage?.RequestUri?.AbsolutePath);
 
         /// <summary>
@@ -233,45 +233,45 @@ namespace ClawdTalk.Api
             var (code, message) = ParseErrorBody(body);
             var status = (int)response.StatusCode;
             var server = message ?? response.ReasonPhrase ?? "no message";
-            string id; ErrorCategory cat; string text; string? action = null;
+            string errorId; ErrorCategory cat; string text; string? action = null;
             var failure = ServiceFailure(status, code);
             if (failure != null)
                 return new ClawdTalkApiException(failure, ErrorCategory.InvalidResult, $"{method} {path}: The service could not do it ({code}): {server}",
                     response.StatusCode, code, method, path, target ?? path, null, RetryAfter(response));
             switch (status)
             {
-                case 400: id = "BadRequest"; cat = ErrorCategory.InvalidArgument; text = $"The service rejected the request: {server}"; break;
+                case 400: errorId = ErrorIds.BadRequest; cat = ErrorCategory.InvalidArgument; text = $"The service rejected the request: {server}"; break;
                 case 401:
-                    id = "ApiUnauthorized"; cat = ErrorCategory.PermissionDenied;
+                    errorId = ErrorIds.ApiUnauthorized; cat = ErrorCategory.PermissionDenied;
                     text = $"The service rejected the API key{(connection != null ? $" {connection.MaskedKey} (from {connection.KeySource})" : "")}: {server}";
                     action = KeyAdvice;
                     break;
                 case 402:
                 case 403:
-                    id = IsPlanError(code, server) ? "PaidPlanRequired" : "ApiForbidden"; cat = ErrorCategory.PermissionDenied;
-                    text = id == "PaidPlanRequired" ? $"This needs a paid ClawdTalk plan with a dedicated number: {server}" : $"The service refused the request: {server}";
-                    if (id == "PaidPlanRequired") action = "Calls to numbers other than the owner's need a paid plan with a dedicated number: see your account at https://clawdtalk.com.";
+                    errorId = IsPlanError(code, server) ? ErrorIds.PaidPlanRequired : ErrorIds.ApiForbidden; cat = ErrorCategory.PermissionDenied;
+                    text = errorId == ErrorIds.PaidPlanRequired ? $"This needs a paid ClawdTalk plan with a dedicated number: {server}" : $"The service refused the request: {server}";
+                    if (errorId == ErrorIds.PaidPlanRequired) action = "Calls to numbers other than the owner's need a paid plan with a dedicated number: see your account at https://clawdtalk.com.";
                     break;
                 case 404:
-                    id = (resource ?? "Resource") + "NotFound"; cat = ErrorCategory.ObjectNotFound;
+                    errorId = ErrorIds.NotFoundOf(resource); cat = ErrorCategory.ObjectNotFound;
                     // the service's message usually names what is missing already ("Mission 'mis_9' not found"): said once
                     var what = resource == null ? "Resource" : Words(resource);
                     text = server.IndexOf("not found", StringComparison.OrdinalIgnoreCase) >= 0 ? server
                         : target is string t && t.Length > 0 ? $"{what} '{t}' not found ({server})" : $"{what} not found ({server})";
                     action = NotFoundAdvice(resource);
                     break;
-                case 408: id = "RequestTimeout"; cat = ErrorCategory.OperationTimeout; text = $"The service timed out: {server}"; break;
-                case 409: id = "Conflict"; cat = ErrorCategory.ResourceExists; text = $"Conflict: {server}"; break;
-                case 422: id = "ValidationFailed"; cat = ErrorCategory.InvalidArgument; text = $"The service rejected the request: {server}"; break;
+                case 408: errorId = ErrorIds.RequestTimeout; cat = ErrorCategory.OperationTimeout; text = $"The service timed out: {server}"; break;
+                case 409: errorId = ErrorIds.Conflict; cat = ErrorCategory.ResourceExists; text = $"Conflict: {server}"; break;
+                case 422: errorId = ErrorIds.ValidationFailed; cat = ErrorCategory.InvalidArgument; text = $"The service rejected the request: {server}"; break;
                 case 429:
-                    id = "RateLimited"; cat = ErrorCategory.ResourceUnavailable; text = $"Rate limited by the service: {server}";
+                    errorId = ErrorIds.RateLimited; cat = ErrorCategory.ResourceUnavailable; text = $"Rate limited by the service: {server}";
                     action = "Wait a moment and run it again; fewer requests in parallel (-ThrottleLimit) help.";
                     break;
                 default:
-                    id = status >= 500 ? "ServerError" : "ApiError"; cat = status >= 500 ? ErrorCategory.ResourceUnavailable : ErrorCategory.NotSpecified;
+                    errorId = status >= 500 ? ErrorIds.ServerError : ErrorIds.ApiError; cat = status >= 500 ? ErrorCategory.ResourceUnavailable : ErrorCategory.NotSpecified;
                     text = $"The service answered {status}: {server}"; break;
             }
-            return new ClawdTalkApiException(id, cat, $"{method} {path}: {text}", response.StatusCode, code, method, path, target ?? path, null, RetryAfter(response))
+            return new ClawdTalkApiException(errorId, cat, $"{method} {path}: {text}", response.StatusCode, code, method, path, target ?? path, null, RetryAfter(response))
             { RecommendedAction = action };
         }
 

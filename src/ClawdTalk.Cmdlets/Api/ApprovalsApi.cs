@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Diagnostics;
 using System.Management.Automation;
 using System.Net.Http;
@@ -25,14 +26,18 @@ namespace ClawdTalk.Api
             _log = log;
         }
 
-        /// <summary>`GET /approvals/{id}`: one approval request as the service has it.</summary>
-        public async Task<JObject?> GetAsync(string requestId, CancellationToken ct) =>
-            Json.Unwrap(await _api.SendAsync(HttpMethod.Get, "approvals/" + ApiText.Segment(requestId), null, RequestKind.Idempotent, ct, _log, "Approval", requestId).ConfigureAwait(false), "approval");
+        /// <summary>`GET /approvals/{id}`: one approval request as the service has it; an answer without it throws InvalidServerResponse.</summary>
+        public async Task<ApprovalRequest> GetAsync(string requestId, CancellationToken ct)
+        {
+            var o = Json.Unwrap(await _api.SendAsync(HttpMethod.Get, "approvals/" + ApiText.Segment(requestId), null, RequestKind.Idempotent, ct, _log, "Approval", requestId).ConfigureAwait(false), "approval")
+                ?? throw new ClawdTalkException(ErrorIds.InvalidServerResponse, ErrorCategory.InvalidResult, "The service returned no approval object.", requestId);
+            return ApprovalRequest.FromJson(o, requestId);
+        }
 
         /// <summary>`GET /approvals[?status=…]`: the account's approval requests.</summary>
-        public async Task<IReadOnlyList<JObject>> ListAsync(string? status, CancellationToken ct) =>
+        public async Task<IReadOnlyList<ApprovalRequest>> ListAsync(string? status, CancellationToken ct) =>
             Json.UnwrapList(await _api.SendAsync(HttpMethod.Get, status == null ? "approvals" : "approvals?status=" + ApiText.Segment(status), null,
-                RequestKind.Idempotent, ct, _log, "Approval").ConfigureAwait(false), "approvals", "requests");
+                RequestKind.Idempotent, ct, _log, "Approval").ConfigureAwait(false), "approvals", "requests").Select(o => ApprovalRequest.FromJson(o)).ToList();
 
         /// <summary>`POST /approvals`: asks the owner. Never throws for the service's answer: the outcome carries the error (fail closed).</summary>
         public async Task<ApprovalOutcome> RequestAsync(string action, string? details, bool biometric, TimeSpan timeout, CancellationToken ct)
@@ -113,7 +118,7 @@ namespace ClawdTalk.Api
                     {
                         // fail closed on anything unexpected as well
                         outcome.Decision = ApprovalDecision.Error;
-                        outcome.Error = new ClawdTalkException("ApprovalFailed", ErrorCategory.InvalidResult, $"Reading the approval status failed: {ex.Message}", id, ex);
+                        outcome.Error = new ClawdTalkException(ErrorIds.ApprovalFailed, ErrorCategory.InvalidResult, $"Reading the approval status failed: {ex.Message}", id, ex);
                         return;
                     }
                     var left = timeout - watch.Elapsed;

@@ -66,7 +66,7 @@ namespace ClawdTalk.Api
     public sealed class RequestOutcomeUnknownException : ClawdTalkException
     {
         public RequestOutcomeUnknownException(string method, string path, Exception inner)
-            : base("RequestOutcomeUnknown", ErrorCategory.OperationTimeout,
+            : base(ErrorIds.RequestOutcomeUnknown, ErrorCategory.OperationTimeout,
                 $"{method} {path} may or may not have reached the service ({inner.Message}); it was not retried blindly, to avoid a duplicate.",
                 path, inner)
         {

@@ -46,6 +46,14 @@ namespace ClawdTalk.Api
             }
         }
 
+        /// <summary>
+        /// True unless something created at <paramref name="created"/> is clearly older than a create started at
+        /// <paramref name="started"/> (two minutes are allowed for clock skew between this machine and the service): a
+        /// look-up adopts only what the lost request can have created.
+        /// </summary>
+        public static bool CreatedSince(DateTimeOffset? created, DateTimeOffset? started) =>
+            created == null || started == null || created.Value >= started.Value.AddMinutes(-2);
+
         /// <summary>The same rule for a creator that runs on the pipeline thread (its steps pump their own requests).</summary>
         public static T Send<T>(Func<T> send, Func<RequestOutcomeUnknownException, LostAnswer<T>> lookUp, int maxSends) where T : class =>
             SendAsync(_ => Task.FromResult(send()), (lost, _) => Task.FromResult(lookUp(lost)), maxSends, CancellationToken.None).GetAwaiter().GetResult();

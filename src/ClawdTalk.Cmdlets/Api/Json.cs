@@ -140,7 +140,7 @@ namespace ClawdTalk.Api
         /// <summary>Turns a PowerShell value (hashtable, PSObject, array, scalar) into JSON, for bodies, payloads and memory.</summary>
         public static JToken FromPowerShell(object? value, int depth = 0)
         {
-            if (depth > 64) throw new ClawdTalkException("ValueTooDeep", ErrorCategory.InvalidArgument, "The value is nested more than 64 levels deep.");
+            if (depth > 64) throw new ClawdTalkException(ErrorIds.ValueTooDeep, ErrorCategory.InvalidArgument, "The value is nested more than 64 levels deep.");
             if (value is PSObject pso && !(pso.BaseObject is PSCustomObject)) value = pso.BaseObject;
             switch (value)
             {
@@ -182,7 +182,7 @@ namespace ClawdTalk.Api
         }
 
         /// <summary>Parses user-given JSON text (memory values, payloads) with a clear error.</summary>
-        public static JToken ParseUserJson(string text, string what, string errorId = "InvalidJson")
+        public static JToken ParseUserJson(string text, string what, string errorId = ErrorIds.InvalidJson)
         {
             try { return Parse(text); }
             catch (JsonException ex)

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Net.Http;
 using System.Threading;
@@ -99,6 +100,78 @@ namespace ClawdTalk.Api
         /// <summary>`GET /missions/conversations/{id}/insights`, as the service sent it (the caller reads the list and its statuses).</summary>
         public Task<JToken?> InsightsAsync(string conversationId, CancellationToken ct) =>
             Get($"missions/conversations/{E(conversationId)}/insights", "Conversation", conversationId, ct);
+
+        // typed reads: the answers read once into the records the cmdlets write. The JObject methods above stay for the
+        // scheduled-event, poller and mission-setup code (another branch moves it); once it is swept they can go.
+
+        public async Task<Mission> NewMissionAsync(string name, string instructions, CancellationToken ct) =>
+            Mission.From(await CreateMissionAsync(name, instructions, ct).ConfigureAwait(false));
+
+        public async Task<Mission> ReadMissionAsync(string mid, CancellationToken ct) =>
+            Mission.From(await GetMissionAsync(mid, ct).ConfigureAwait(false));
+
+        public async Task<IReadOnlyList<Mission>> ReadMissionsAsync(int pageSize, CancellationToken ct) =>
+            (await ListMissionsAsync(pageSize, ct).ConfigureAwait(false)).Select(Mission.From).ToList();
+
+        public async Task<MissionRun> ReadRunAsync(string mid, string rid, CancellationToken ct) =>
+            MissionRun.From(await GetRunAsync(mid, rid, ct).ConfigureAwait(false), mid);
+
+        public async Task<IReadOnlyList<MissionRun>> ReadRunsAsync(string mid, CancellationToken ct) =>
+            (await ListRunsAsync(mid, ct).ConfigureAwait(false)).Select(o => MissionRun.From(o, mid)).ToList();
+
+        public async Task<MissionPlan> ReadPlanAsync(string mid, string rid, string? slug, CancellationToken ct) =>
+            MissionPlan.From(await GetPlanAsync(mid, rid, ct).ConfigureAwait(false), mid, rid, slug);
+
+        /// <summary>The run's timeline, read into <see cref="MissionEvent"/>s.</summary>
+        public async Task<IReadOnlyList<MissionEvent>> ReadEventsAsync(string mid, string rid, string? slug, CancellationToken ct) =>
+            (await ListEventsAsync(mid, rid, ct).ConfigureAwait(false)).Select(o => MissionEvent.From(o, mid, rid, slug)).ToList();
+
+        public async Task<IReadOnlyList<LinkedAgent>> ReadAgentsAsync(string mid, string rid, string? slug, CancellationToken ct) =>
+            (await ListAgentsAsync(mid, rid, ct).ConfigureAwait(false)).Select(o => LinkedAgent.From(o, mid, rid, slug)).ToList();
+
+        public async Task<MissionRun> NewRunAsync(string mid, RunInput input, CancellationToken ct) =>
+            MissionRun.From(await CreateRunAsync(mid, input.Body, ct).ConfigureAwait(false), mid);
+
+        public async Task<MissionRun> SetRunAsync(string mid, string rid, RunChanges changes, CancellationToken ct) =>
+            MissionRun.From(await UpdateRunAsync(mid, rid, changes.Body, ct).ConfigureAwait(false), mid);
+
+        /// <summary>The run's plan, or null when it has none yet (<see cref="TryGetPlanAsync"/>).</summary>
+        public async Task<MissionPlan?> TryReadPlanAsync(string mid, string rid, string? slug, CancellationToken ct)
+        {
+            var json = await TryGetPlanAsync(mid, rid, ct).ConfigureAwait(false);
+            return json == null ? null : MissionPlan.From(json, mid, rid, slug);
+        }
+
+        /// <summary>Sets a step's status: the step as the service answered it, what the answer leaves out filled from the request.</summary>
+        public async Task<PlanStep> SetStepAsync(string mid, string rid, string stepId, StepStatus status, string? slug, CancellationToken ct)
+        {
+            var step = PlanStep.From(await UpdateStepAsync(mid, rid, stepId, Wire.Step(status), ct).ConfigureAwait(false), mid, rid, slug);
+            if (string.IsNullOrEmpty(step.StepId)) step.StepId = stepId;
+            if (step.Status == StepStatus.Unknown) step.Status = status;
+            return step;
+        }
+
+        /// <summary>Creates the run's plan: the plan as created, read back when the answer lists no steps.</summary>
+        public async Task<MissionPlan> NewPlanAsync(string mid, string rid, IEnumerable<Missions.StepSpec> steps, string? slug, CancellationToken ct)
+        {
+            var json = await CreatePlanAsync(mid, rid, new JArray(steps.Select(s => s.ToJson())), ct).ConfigureAwait(false);
+            if (Json.UnwrapList(json, "steps").Count == 0) json = await GetPlanAsync(mid, rid, ct).ConfigureAwait(false);
+            return MissionPlan.From(json, mid, rid, slug);
+        }
+
+        /// <summary>A conversation's insights (<see cref="InsightsAsync"/>), each read into a <see cref="ConversationInsight"/> with its status.</summary>
+        public async Task<IReadOnlyList<ConversationInsight>> ReadInsightsAsync(string conversationId, CancellationToken ct) =>
+            Json.UnwrapList(await InsightsAsync(conversationId, ct).ConfigureAwait(false), "insights", "conversations").Select(o => ConversationInsight.From(o, conversationId)).ToList();
+
+        /// <summary>Links the assistant to the run: the link as the service answered it, what the answer leaves out filled from the request.</summary>
+        public async Task<LinkedAgent> LinkAsync(string mid, string rid, string assistantId, string? slug, CancellationToken ct)
+        {
+            var o = await LinkAgentAsync(mid, rid, assistantId, ct).ConfigureAwait(false);
+            var link = o == null ? new LinkedAgent { MissionId = mid, RunId = rid, AssistantId = assistantId } : LinkedAgent.From(o, mid, rid, slug);
+            if (link.AssistantId.Length == 0) link.AssistantId = assistantId;
+            link.Slug = slug;
+            return link;
+        }
 
         /// <summary>One cheap authenticated read, not retried: does the service answer and accept the key?</summary>
         public Task<JToken?> ProbeAsync(CancellationToken ct) =>

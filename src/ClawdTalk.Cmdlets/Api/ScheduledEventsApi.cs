@@ -66,7 +66,7 @@ namespace ClawdTalk.Api
             }
             catch (ClawdTalkApiException ex) when (ex.ErrorId == ErrorIds.Conflict)
             {
-                throw new ClawdTalkException("EventNotCancellable", ErrorCategory.InvalidOperation,
+                throw new ClawdTalkException(ErrorIds.EventNotCancellable, ErrorCategory.InvalidOperation,
                     $"The event {eventId} can no longer be cancelled: it is running or has ended ({ex.Message}).", eventId, ex);
             }
         }
@@ -90,7 +90,7 @@ namespace ClawdTalk.Api
                             var token = await _api.SendAsync(HttpMethod.Post, path, body, RequestKind.Create, c, _log, "Assistant", target).ConfigureAwait(false);
                             var created = Json.Unwrap(token, "event", "scheduled_event");
                             if (created == null || Json.Str(created, "id", "event_id") == null)
-                                throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, $"The service scheduled the {body["channel"]} to {target} but sent no event id.", target);
+                                throw new ClawdTalkException(ErrorIds.InvalidServerResponse, ErrorCategory.InvalidResult, $"The service scheduled the {body["channel"]} to {target} but sent no event id.", target);
                             return created;
                         }
                         catch (ClawdTalkApiException ex) { throw Map(ex, body, target); }
@@ -105,7 +105,7 @@ namespace ClawdTalk.Api
                         {
                             // the list could not be read: whether the request landed is unknown, so it is neither sent again
                             // nor may its reservation be freed (the caller keeps it for whoever looks next)
-                            throw new ClawdTalkException("ScheduleOutcomeUnknown", ErrorCategory.OperationTimeout,
+                            throw new ClawdTalkException(ErrorIds.ScheduleOutcomeUnknown, ErrorCategory.OperationTimeout,
                                 $"The answer to the schedule request for {target} was lost, and the assistant's events could not be read to see whether it landed ({ex.ErrorId}); it was not sent again, to avoid calling twice.", target, ex)
                             { RecommendedAction = "Check Get-ClawdTalkScheduledEvent before scheduling this target again; running the same command again finds what landed." };
                         }
@@ -116,7 +116,7 @@ namespace ClawdTalk.Api
                             return LostAnswer<JObject>.Found(found);
                         }
                         if (!provable)
-                            throw new ClawdTalkException("ScheduleOutcomeUnknown", ErrorCategory.OperationTimeout,
+                            throw new ClawdTalkException(ErrorIds.ScheduleOutcomeUnknown, ErrorCategory.OperationTimeout,
                                 $"The schedule request for {target} may or may not have reached the service, and its event list does not show enough to tell; it was not sent again, to avoid calling twice.", target, lost)
                             { RecommendedAction = "Check Get-ClawdTalkScheduledEvent before scheduling this target again." };
                         if (sends < MaxSends) _log($"It did not land; sending it again ({++sends} of {MaxSends}).");
@@ -126,7 +126,7 @@ namespace ClawdTalk.Api
             }
             catch (RequestOutcomeUnknownException last)
             {
-                throw new ClawdTalkException("ScheduleOutcomeUnknown", ErrorCategory.OperationTimeout,
+                throw new ClawdTalkException(ErrorIds.ScheduleOutcomeUnknown, ErrorCategory.OperationTimeout,
                     $"The schedule request for {target} lost its answer {MaxSends} times; each time the list proved it had not landed. Nothing was scheduled for it.", target, last);
             }
         }
@@ -144,7 +144,7 @@ namespace ClawdTalk.Api
             for (var attempt = 1; ; attempt++)
             {
                 try { return await CreateOnceAsync(assistantId, body, known, ct).ConfigureAwait(false); }
-                catch (ClawdTalkException ex) when (ex.ErrorId == TooSoon && attempt < 5)
+                catch (ClawdTalkException ex) when (ex.ErrorId == ErrorIds.ScheduleTooSoon && attempt < 5)
                 {
                     var now = _api.Connection.Clock.GetUtcNow();
                     var lead = later() - now;
@@ -155,9 +155,6 @@ namespace ClawdTalk.Api
                 }
             }
         }
-
-        /// <summary>The ErrorId of a time the service refused as less than a minute ahead.</summary>
-        internal const string TooSoon = "ScheduleTooSoon";
 
         /// <summary>The listed event that <paramref name="body"/> describes; provable=false when the list does not carry the fields to tell.</summary>
         internal static (JObject? found, bool provable) Find(IReadOnlyList<JObject> list, JObject body, ICollection<string> known)
@@ -193,10 +190,10 @@ namespace ClawdTalk.Api
         {
             var code = (ex.ServerCode ?? "").ToLowerInvariant();
             if (code.Contains("scheduled_at") || (ex.ErrorId == ErrorIds.ValidationFailed && ex.Message.IndexOf("scheduled_at", StringComparison.OrdinalIgnoreCase) >= 0))
-                return new ClawdTalkException(TooSoon, ErrorCategory.InvalidArgument,
+                return new ClawdTalkException(ErrorIds.ScheduleTooSoon, ErrorCategory.InvalidArgument,
                     $"The service refused the time {(string?)body["scheduled_at"]} for {target}: it must be at least a minute ahead when it arrives ({ex.Message}). Nothing was scheduled for it.", target, ex);
             if (code.Contains("phone") || (ex.ErrorId == ErrorIds.ValidationFailed && ex.Message.IndexOf("E.164", StringComparison.OrdinalIgnoreCase) >= 0))
-                return new ClawdTalkException("InvalidPhoneNumber", ErrorCategory.InvalidArgument, $"The service refused the number {target}: {ex.Message}", target, ex);
+                return new ClawdTalkException(ErrorIds.InvalidPhoneNumber, ErrorCategory.InvalidArgument, $"The service refused the number {target}: {ex.Message}", target, ex);
             if (ex.ErrorId == ErrorIds.AssistantNotFound)
             {
                 foreach (var (word, id) in new[] { ("step", "StepNotFound"), ("run", "RunNotFound"), ("mission", "MissionNotFound") })

@@ -1,6 +1,7 @@
 using System;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
+using ClawdTalk.Api;
 
 namespace ClawdTalk.Bridge
 {
@@ -158,14 +159,14 @@ namespace ClawdTalk.Bridge
         public static string FailureWording(string? errorId, BridgeChannel channel)
         {
             if (channel == BridgeChannel.Walkie)
-                return errorId == "GatewayToolNotAllowed"
+                return errorId == ErrorIds.GatewayToolNotAllowed
                     ? "I can't reach your agent: add sessions_send to gateway.tools.allow in the OpenClaw configuration."
                     : "Sorry, I couldn't reach your agent just now.";
             return errorId switch
             {
-                "GatewayToolNotAllowed" => "I can't reach your agent: its gateway doesn't allow the sessions_send tool. Add sessions_send to gateway.tools.allow in the OpenClaw configuration.",
-                "GatewayUnauthorized" => "I can't reach your agent: its gateway rejected my token.",
-                "GatewayTimeout" => "Your agent is taking too long to answer. Please try again in a moment.",
+                ErrorIds.GatewayToolNotAllowed => "I can't reach your agent: its gateway doesn't allow the sessions_send tool. Add sessions_send to gateway.tools.allow in the OpenClaw configuration.",
+                ErrorIds.GatewayUnauthorized => "I can't reach your agent: its gateway rejected my token.",
+                ErrorIds.GatewayTimeout => "Your agent is taking too long to answer. Please try again in a moment.",
                 _ => "Sorry, I couldn't reach your agent just now. Please try again in a moment.",
             };
         }

@@ -95,11 +95,11 @@ namespace ClawdTalk.Bridge
 
         public static string ErrorIdOf(ApprovalDecision d) => d switch
         {
-            ApprovalDecision.Denied => "ApprovalDenied",
-            ApprovalDecision.Timeout => "ApprovalTimeout",
-            ApprovalDecision.NoDevices => "ApprovalNoDevices",
-            ApprovalDecision.NoDevicesReached => "ApprovalNoDevicesReached",
-            _ => "ApprovalFailed",
+            ApprovalDecision.Denied => ErrorIds.ApprovalDenied,
+            ApprovalDecision.Timeout => ErrorIds.ApprovalTimeout,
+            ApprovalDecision.NoDevices => ErrorIds.ApprovalNoDevices,
+            ApprovalDecision.NoDevicesReached => ErrorIds.ApprovalNoDevicesReached,
+            _ => ErrorIds.ApprovalFailed,
         };
     }
 

@@ -68,7 +68,7 @@ namespace ClawdTalk.Bridge
             {
                 _tasks.TryRemove(t, out _);
                 if (t.IsFaulted)
-                    Log.Write(BridgeLogLevel.Error, "handler_failed", $"A request handler failed: {Innermost(t.Exception!).Message}", errorId: "BridgeHandlerFailed");
+                    Log.Write(BridgeLogLevel.Error, "handler_failed", $"A request handler failed: {Innermost(t.Exception!).Message}", errorId: ErrorIds.BridgeHandlerFailed);
             }, TaskScheduler.Default);
         }
 

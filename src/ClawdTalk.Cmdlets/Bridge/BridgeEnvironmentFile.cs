@@ -35,7 +35,7 @@ namespace ClawdTalk.Bridge
         public static void Load(string path, Action<string> warn)
         {
             if (!File.Exists(path))
-                throw Errors.Terminating("EnvironmentFileNotFound", ErrorCategory.ObjectNotFound, $"The environment file {path} does not exist.", path);
+                throw Errors.Terminating(ErrorIds.EnvironmentFileNotFound, ErrorCategory.ObjectNotFound, $"The environment file {path} does not exist.", path);
             if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows) && IO.UnixPermissions.IsShared(path))
                 warn($"The environment file {path} can be read by other users; make it private (chmod 600).");
             foreach (var kv in Parse(File.ReadAllText(path))) Environment.SetEnvironmentVariable(kv.Key, kv.Value);

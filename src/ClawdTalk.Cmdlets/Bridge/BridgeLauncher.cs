@@ -120,7 +120,7 @@ namespace ClawdTalk.Bridge
                 else psi.Environment[kv.Key] = kv.Value;
             psi.Environment[LaunchEnv] = ToJson().ToString(Formatting.None);
             psi.WorkingDirectory = Path.GetDirectoryName(consoleLog)!;
-            var p = Process.Start(psi) ?? throw new ClawdTalkException("BridgeLaunchFailed", ErrorCategory.NotSpecified, $"{Program} could not be started.", Program);
+            var p = Process.Start(psi) ?? throw new ClawdTalkException(ErrorIds.BridgeLaunchFailed, ErrorCategory.NotSpecified, $"{Program} could not be started.", Program);
             return p;
         }
 
@@ -144,13 +144,13 @@ namespace ClawdTalk.Bridge
                     if (Json.Str(status, "state") == nameof(BridgeState.Authenticated)) break;
                 }
                 if (process.HasExited && !BridgeFiles.IsHeld(hash))
-                    throw new ClawdTalkException("BridgeDetachedFailed", ErrorCategory.InvalidResult,
+                    throw new ClawdTalkException(ErrorIds.BridgeDetachedFailed, ErrorCategory.InvalidResult,
                         $"The detached bridge exited (code {ExitCode(process)}) before it connected. Its last output:{System.Environment.NewLine}" +
                         string.Join(System.Environment.NewLine, BridgeFiles.Tail(BridgeFiles.Console(hash), 15)), process.Id);
                 Thread.Sleep(100);
             }
             if (last == null)
-                throw new ClawdTalkException("BridgeDetachedFailed", ErrorCategory.OperationTimeout,
+                throw new ClawdTalkException(ErrorIds.BridgeDetachedFailed, ErrorCategory.OperationTimeout,
                     $"The detached bridge (process {process.Id}) did not report within {timeout.TotalSeconds:0} s; see {BridgeFiles.Console(hash)}.", process.Id);
             return BridgeFiles.FromFile(last, running: true);
         }

@@ -75,7 +75,7 @@ namespace ClawdTalk.Bridge
             }
             catch (IOException ex)
             {
-                throw new ClawdTalkException("BridgeAlreadyRunning", ErrorCategory.ResourceExists, Describe(ReadInfo(infoPath)), bridgeName, ex, terminating: true)
+                throw new ClawdTalkException(ErrorIds.BridgeAlreadyRunning, ErrorCategory.ResourceExists, Describe(ReadInfo(infoPath)), bridgeName, ex, terminating: true)
                 {
                     RecommendedAction = "Stop the running bridge first (Stop-ClawdTalkBridge in its session, or end that process); a second bridge with the same key would be disconnected by the service (close code 4000).",
                 };

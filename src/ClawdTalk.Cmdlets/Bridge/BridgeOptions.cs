@@ -223,9 +223,9 @@ namespace ClawdTalk.Bridge
         {
             if (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
                 || string.IsNullOrEmpty(uri.Host))
-                throw Errors.Terminating("InvalidGatewayUrl", ErrorCategory.InvalidArgument, $"'{text}' is not an http:// or https:// gateway URL.", text);
+                throw Errors.Terminating(ErrorIds.InvalidGatewayUrl, ErrorCategory.InvalidArgument, $"'{text}' is not an http:// or https:// gateway URL.", text);
             if (!string.IsNullOrEmpty(uri.UserInfo))
-                throw Errors.Terminating("InvalidGatewayUrl", ErrorCategory.InvalidArgument, "The gateway URL must not carry credentials; give the token with -GatewayToken.", uri.Host);
+                throw Errors.Terminating(ErrorIds.InvalidGatewayUrl, ErrorCategory.InvalidArgument, "The gateway URL must not carry credentials; give the token with -GatewayToken.", uri.Host);
             var path = uri.AbsolutePath.TrimEnd('/');
             foreach (var suffix in new[] { "/v1/chat/completions", "/tools/invoke" })
                 if (path.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)) path = path.Substring(0, path.Length - suffix.Length);
@@ -237,7 +237,7 @@ namespace ClawdTalk.Bridge
         public static void CheckSecure(Uri gateway, bool hasToken, bool allowInsecure)
         {
             if (gateway.Scheme == Uri.UriSchemeHttps || allowInsecure || !hasToken || ConnectionResolver.IsLoopback(gateway)) return;
-            throw Errors.Terminating("InsecureGateway", ErrorCategory.SecurityError,
+            throw Errors.Terminating(ErrorIds.InsecureGateway, ErrorCategory.SecurityError,
                 $"Refusing to send the gateway token over plain http:// to {gateway.Host}. Use https://, a loopback address, or -AllowInsecureGateway.", gateway.Host);
         }
 
@@ -256,7 +256,7 @@ namespace ClawdTalk.Bridge
             {
                 var e164 = PhoneText.Normalize(n);
                 if (e164 == null)
-                    throw Errors.Terminating("InvalidPhoneNumber", ErrorCategory.InvalidArgument, $"'{n}' in {source} is not a phone number in E.164 form (+15551234567).", n);
+                    throw Errors.Terminating(ErrorIds.InvalidPhoneNumber, ErrorCategory.InvalidArgument, $"'{n}' in {source} is not a phone number in E.164 form (+15551234567).", n);
                 set.Add(e164);
             }
             return set;

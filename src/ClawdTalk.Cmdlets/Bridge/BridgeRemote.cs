@@ -38,7 +38,7 @@ namespace ClawdTalk.Bridge
                 if (await WaitAsync(() => !BridgeFiles.IsHeld(hash), TimeSpan.FromSeconds(10), ct).ConfigureAwait(false)) return;
             }
             try { File.Delete(BridgeFiles.StopRequest(hash)); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            throw new ClawdTalkException("BridgeStopTimeout", ErrorCategory.OperationTimeout,
+            throw new ClawdTalkException(ErrorIds.BridgeStopTimeout, ErrorCategory.OperationTimeout,
                 $"The bridge in process {pid} did not stop within {timeout.TotalSeconds:0} s" + (force ? " and could not be ended." : "; add -Force to end its process."), pid);
         }
 
@@ -57,7 +57,7 @@ namespace ClawdTalk.Bridge
                 return s.State == BridgeState.Authenticated;
             }, timeout, ct).ConfigureAwait(false);
             if (ok || now != null) return now!;
-            throw new ClawdTalkException("BridgeRestartTimeout", ErrorCategory.OperationTimeout,
+            throw new ClawdTalkException(ErrorIds.BridgeRestartTimeout, ErrorCategory.OperationTimeout,
                 $"The bridge did not come back within {timeout.TotalSeconds:0} s after the restart request; see its log and {BridgeFiles.Console(hash)}.", pid);
         }
 

@@ -183,8 +183,8 @@ namespace ClawdTalk.Bridge
             }
             catch (Exception ex)
             {
-                _core.RecordError("BridgeHandlerFailed", BridgeCore.Innermost(ex).Message);
-                Log.Write(BridgeLogLevel.Error, "deep_tool_failed", "Answering failed: " + BridgeCore.Innermost(ex).Message, callId, requestId, "BridgeHandlerFailed");
+                _core.RecordError(ErrorIds.BridgeHandlerFailed, BridgeCore.Innermost(ex).Message);
+                Log.Write(BridgeLogLevel.Error, "deep_tool_failed", "Answering failed: " + BridgeCore.Innermost(ex).Message, callId, requestId, ErrorIds.BridgeHandlerFailed);
                 answer = "Sorry, something went wrong on my side. Please try again.";
             }
             _answers.Set(requestId, answer);

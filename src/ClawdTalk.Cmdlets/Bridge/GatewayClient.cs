@@ -99,7 +99,7 @@ namespace ClawdTalk.Bridge
                 }
                 catch (OperationCanceledException ex)
                 {
-                    throw new GatewayException("GatewayTimeout", ErrorCategory.OperationTimeout,
+                    throw new GatewayException(ErrorIds.GatewayTimeout, ErrorCategory.OperationTimeout,
                         $"The agent gateway did not answer within {hardTimeout.TotalSeconds:0} s.", null, ex);
                 }
                 catch (HttpRequestException ex) when (attempt == 1 && IsRefused(ex))
@@ -108,7 +108,7 @@ namespace ClawdTalk.Bridge
                 }
                 catch (Exception ex) when (ex is HttpRequestException || ex is IOException)
                 {
-                    throw new GatewayException("GatewayUnreachable", ErrorCategory.ConnectionError,
+                    throw new GatewayException(ErrorIds.GatewayUnreachable, ErrorCategory.ConnectionError,
                         $"Cannot reach the agent gateway at {_invoke.GetLeftPart(UriPartial.Authority)}: {Innermost(ex).Message}. Is OpenClaw running?", null, ex);
                 }
             }
@@ -145,11 +145,11 @@ namespace ClawdTalk.Bridge
             }
             catch (OperationCanceledException ex)
             {
-                throw new GatewayException("GatewayTimeout", ErrorCategory.OperationTimeout, $"The agent gateway at {_invoke.GetLeftPart(UriPartial.Authority)} did not answer within {timeout.TotalSeconds:0} s.", null, ex);
+                throw new GatewayException(ErrorIds.GatewayTimeout, ErrorCategory.OperationTimeout, $"The agent gateway at {_invoke.GetLeftPart(UriPartial.Authority)} did not answer within {timeout.TotalSeconds:0} s.", null, ex);
             }
             catch (Exception ex) when (ex is HttpRequestException || ex is IOException)
             {
-                throw new GatewayException("GatewayUnreachable", ErrorCategory.ConnectionError,
+                throw new GatewayException(ErrorIds.GatewayUnreachable, ErrorCategory.ConnectionError,
                     $"Cannot reach the agent gateway at {_invoke.GetLeftPart(UriPartial.Authority)}: {Innermost(ex).Message}. Is OpenClaw running?", null, ex);
             }
         }
@@ -168,9 +168,9 @@ namespace ClawdTalk.Bridge
         /// <summary>The gateway state a failure shows.</summary>
         public static GatewayState StateOf(GatewayException gx) => gx.ErrorId switch
         {
-            "GatewayUnauthorized" => GatewayState.Unauthorized,
-            "GatewayToolNotAllowed" => GatewayState.ToolNotAllowed,
-            "GatewayUnreachable" => GatewayState.Unreachable,
+            ErrorIds.GatewayUnauthorized => GatewayState.Unauthorized,
+            ErrorIds.GatewayToolNotAllowed => GatewayState.ToolNotAllowed,
+            ErrorIds.GatewayUnreachable => GatewayState.Unreachable,
             _ => GatewayState.Failing,
         };
 
@@ -204,17 +204,17 @@ namespace ClawdTalk.Bridge
                 {
                     case 401:
                     case 403:
-                        throw new GatewayException("GatewayUnauthorized", ErrorCategory.PermissionDenied,
+                        throw new GatewayException(ErrorIds.GatewayUnauthorized, ErrorCategory.PermissionDenied,
                             $"The agent gateway refused the token (HTTP {status}){said}. Set gateway_token (Set-ClawdTalkConfiguration -GatewayToken) or OPENCLAW_GATEWAY_TOKEN to the gateway's gateway.auth.token.", status);
                     case 404:
-                        throw new GatewayException("GatewayToolNotAllowed", ErrorCategory.PermissionDenied,
+                        throw new GatewayException(ErrorIds.GatewayToolNotAllowed, ErrorCategory.PermissionDenied,
                             $"The agent gateway answered 404 for the sessions_send tool{said}: add \"sessions_send\" to gateway.tools.allow in ~/.openclaw/openclaw.json " +
                             "(not to the top-level tools.allow, which would restrict the agent to that one tool) and restart the gateway.", status);
                     case 408:
                     case 504:
-                        throw new GatewayException("GatewayTimeout", ErrorCategory.OperationTimeout, $"The agent gateway timed out (HTTP {status}){said}.", status);
+                        throw new GatewayException(ErrorIds.GatewayTimeout, ErrorCategory.OperationTimeout, $"The agent gateway timed out (HTTP {status}){said}.", status);
                     default:
-                        throw new GatewayException("GatewayError", status >= 500 ? ErrorCategory.ResourceUnavailable : ErrorCategory.InvalidResult,
+                        throw new GatewayException(ErrorIds.GatewayError, status >= 500 ? ErrorCategory.ResourceUnavailable : ErrorCategory.InvalidResult,
                             $"The agent gateway answered HTTP {status}{said}.", status);
                 }
             }
@@ -224,11 +224,11 @@ namespace ClawdTalk.Bridge
                 return new GatewayReply { Kind = GatewayReplyKind.Reply, Text = body.Trim(), Shape = "plain" };
             }
             if (!(token is JObject root))
-                throw new GatewayException("GatewayInvalidResponse", ErrorCategory.InvalidResult, "The agent gateway answered with JSON that is not an object.");
+                throw new GatewayException(ErrorIds.GatewayInvalidResponse, ErrorCategory.InvalidResult, "The agent gateway answered with JSON that is not an object.");
             if (root["ok"]?.Type == JTokenType.Boolean && !(bool)root["ok"]! || (root["error"] != null && root["result"] == null))
             {
                 var (_, m) = ApiClient.ParseErrorBody(body);
-                throw new GatewayException("GatewayError", ErrorCategory.InvalidResult, $"The agent gateway reported an error: {m ?? "no message"}.", status);
+                throw new GatewayException(ErrorIds.GatewayError, ErrorCategory.InvalidResult, $"The agent gateway reported an error: {m ?? "no message"}.", status);
             }
             var result = root["result"] as JObject ?? root;
             var details = result["details"] as JObject;

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
+using ClawdTalk.Api;
 
 namespace ClawdTalk.Bridge
 {
@@ -209,7 +210,7 @@ namespace ClawdTalk.Bridge
             {
                 var n = Regex.Replace((w ?? "").Trim().ToLowerInvariant(), @"\s+", " ");
                 if (!Valid.IsMatch(n))
-                    throw Api.Errors.Terminating("InvalidApprovalWord", System.Management.Automation.ErrorCategory.InvalidArgument,
+                    throw Api.Errors.Terminating(ErrorIds.InvalidApprovalWord, System.Management.Automation.ErrorCategory.InvalidArgument,
                         $"'{w}' is not an approval word: use letters, digits, spaces, hyphens or apostrophes (at most 60 characters).", w);
                 if (!list.Contains(n)) list.Add(n);
             }

@@ -152,7 +152,7 @@ namespace ClawdTalk.Bridge
                 case ApprovalDecision.NoDevicesReached:
                     return PolicyVerdict.Answer(voice ? "I couldn't reach your phone to approve that, so I didn't do it." : "Not done: the approval could not be requested.");
                 default:
-                    if (outcome.Error != null) _core.RecordError("ApprovalFailed", outcome.Error.Message);
+                    if (outcome.Error != null) _core.RecordError(ErrorIds.ApprovalFailed, outcome.Error.Message);
                     if (!voice) return PolicyVerdict.Answer("Not done: the approval could not be requested.");
                     return PolicyVerdict.Answer(outcome.Error == null ? "I didn't get a clear answer to the approval request, so I didn't do it."
                                                                       : "I couldn't ask for your approval just now, so I didn't do it.");

@@ -67,7 +67,7 @@ namespace ClawdTalk.Bridge
                         reason = rateLimited ? "rate limited (HTTP 429)" : $"HTTP {status}";
                         if (status == 401)
                         {
-                            Fail("BridgeAuthFailed", ErrorCategory.AuthenticationError,
+                            Fail(ErrorIds.BridgeAuthFailed, ErrorCategory.AuthenticationError,
                                 "The service refused the WebSocket connection with HTTP 401: the API key is not valid. The bridge stopped and will not reconnect; check the key with Test-ClawdTalkConnection.");
                             break;
                         }
@@ -100,14 +100,14 @@ namespace ClawdTalk.Bridge
                     duplicateCloses++;
                     if (duplicateCloses >= _o.DuplicateCloseLimit)
                     {
-                        Fail("BridgeDuplicateClient", ErrorCategory.ResourceExists,
+                        Fail(ErrorIds.BridgeDuplicateClient, ErrorCategory.ResourceExists,
                             $"Another client with the same API key took over the connection {duplicateCloses} times in a row (close code 4000). " +
                             "A second bridge (or the published connect.sh) is running with this key somewhere; the bridge stopped instead of fighting it. Stop the other one, then start this bridge again.");
                         break;
                     }
-                    _core.RecordError("BridgeReplaced", $"Another client with the same API key took over the connection (close code 4000), {duplicateCloses} of {_o.DuplicateCloseLimit}.");
+                    _core.RecordError(ErrorIds.BridgeReplaced, $"Another client with the same API key took over the connection (close code 4000), {duplicateCloses} of {_o.DuplicateCloseLimit}.");
                     Log.Write(BridgeLogLevel.Warning, "replaced", $"Another client with the same API key took over (close code 4000); {duplicateCloses} of {_o.DuplicateCloseLimit} in a row before the bridge gives up.",
-                        errorId: "BridgeReplaced");
+                        errorId: ErrorIds.BridgeReplaced);
                 }
                 else if (conn.CloseCode.HasValue) duplicateCloses = 0;
 
@@ -116,12 +116,12 @@ namespace ClawdTalk.Bridge
                 if (rateLimited)
                 {
                     nominal = delay = _o.RateLimitDelay;
-                    _core.RecordError("BridgeRateLimited", $"The service answered 429 to the WebSocket connection; waiting {delay.TotalSeconds:0.#} s.");
+                    _core.RecordError(ErrorIds.BridgeRateLimited, $"The service answered 429 to the WebSocket connection; waiting {delay.TotalSeconds:0.#} s.");
                 }
                 else (delay, nominal) = Backoff(attempt++);
                 _core.Health.CountReconnect();
                 _core.Health.SetState(BridgeState.Reconnecting);
-                if (!rateLimited && !conn.CloseCode.HasValue) _core.RecordError("BridgeConnectionLost", reason);
+                if (!rateLimited && !conn.CloseCode.HasValue) _core.RecordError(ErrorIds.BridgeConnectionLost, reason);
                 Log.Write(BridgeLogLevel.Warning, "reconnect_scheduled", $"Bridge {reason}; reconnecting in {delay.TotalSeconds:0.###} s.",
                     data: LogData.Of(("attempt", attempt), ("nominal_ms", Math.Round(nominal.TotalMilliseconds)), ("delay_ms", Math.Round(delay.TotalMilliseconds)),
                         ("close_code", conn.CloseCode), ("rate_limited", rateLimited)));
@@ -176,12 +176,12 @@ namespace ClawdTalk.Bridge
                     Log.Write(BridgeLogLevel.Warning, status == 429 ? "rate_limited" : "connect_refused",
                         status == 429 ? $"The service answered 429 (rate limited) to the WebSocket connection; waiting {_o.RateLimitDelay.TotalSeconds:0.#} s before the next try."
                                       : $"The service refused the WebSocket connection with HTTP {status}.",
-                        errorId: status == 429 ? "BridgeRateLimited" : "BridgeConnectRefused", data: LogData.Of(("status", status)));
+                        errorId: status == 429 ? ErrorIds.BridgeRateLimited : ErrorIds.BridgeConnectRefused, data: LogData.Of(("status", status)));
                     return status;
                 }
                 var message = ex is OperationCanceledException ? $"no answer within {_o.ConnectTimeout.TotalSeconds:0.#} s" : BridgeCore.Innermost(ex).Message;
                 conn.AbortReason = $"could not connect to {_o.WebSocketUri} ({message})";
-                _core.RecordError("BridgeConnectFailed", conn.AbortReason);
+                _core.RecordError(ErrorIds.BridgeConnectFailed, conn.AbortReason);
                 throw new WebSocketException(conn.AbortReason, ex);
             }
             conn.OpenedTicks = conn.LastReceivedTicks = Stopwatch.GetTimestamp();
@@ -241,7 +241,7 @@ namespace ClawdTalk.Bridge
                     return;
                 case "auth_error":
                     var why = Json.Str(frame, "message") ?? "no reason given";
-                    Fail("BridgeAuthFailed", ErrorCategory.AuthenticationError,
+                    Fail(ErrorIds.BridgeAuthFailed, ErrorCategory.AuthenticationError,
                         $"The service rejected the bridge's API key (auth_error: {why}). The bridge stopped and will not reconnect; check the key with Test-ClawdTalkConnection.");
                     conn.RequestClose(_core.Queue);
                     throw new FatalStop();

@@ -76,12 +76,8 @@ namespace ClawdTalk.Completers
                     yield return new Item(id, name, $"{name} (mission '{p.Key}', {Status(p.Value)})");
                 }
             if (Bound(bound, "Slug") != null) yield break;
-            foreach (var o in Json.UnwrapList(ServiceLookup.For(session).Get(session, "missions?page[size]=50", "Mission"), "missions"))
-                if (Json.Str(o, "id", "mission_id") is string id)
-                {
-                    var name = Json.Str(o, "name") ?? "";
-                    yield return new Item(id, name, name.Length > 0 ? name : id);
-                }
+            foreach (var (id, name) in ServiceLookup.For(session).Missions(session))
+                yield return new Item(id, name, name.Length > 0 ? name : id);
         }
     }
 
@@ -107,11 +103,9 @@ namespace ClawdTalk.Completers
                                 + (Json.Str(h, "result_summary") is string sum ? ": " + sum : "") + ")");
             }
             if (mid == null) yield break;
-            foreach (var r in Json.UnwrapList(ServiceLookup.For(session).Get(session, $"missions/{ApiText.Segment(mid)}/runs", "Mission"), "runs")
-                         .OrderByDescending(r => Json.Date(r, "created_at") ?? DateTimeOffset.MinValue))
-                if (Json.Str(r, "run_id", "id") is string rid)
-                    yield return new Item(rid, "", $"a run of {mid} ({Json.Str(r, "status") ?? "unknown"}"
-                        + (Json.Date(r, "created_at") is DateTimeOffset c ? $", created {SchedulePlanner.Show(c)}" : "") + ")");
+            foreach (var (rid, status, created) in ServiceLookup.For(session).Runs(session, mid))
+                yield return new Item(rid, "", $"a run of {mid} ({status ?? "unknown"}"
+                    + (created is DateTimeOffset c ? $", created {SchedulePlanner.Show(c)}" : "") + ")");
         }
     }
 
@@ -135,14 +129,13 @@ namespace ClawdTalk.Completers
                 }
             }
             if (aid == null) yield break;
-            foreach (var e in Json.UnwrapList(ServiceLookup.For(session).Get(session, $"assistants/{ApiText.Segment(aid)}/events", "Assistant"), "events"))
-                if (Json.Str(e, "id", "event_id") is string id)
-                    yield return new Item(id, Json.Str(e, "to") ?? "", $"{Json.Str(e, "channel") ?? "call"} to {Json.Str(e, "to")}: {State(e)}");
+            foreach (var (id, to, channel, state) in ServiceLookup.For(session).AssistantEvents(session, aid))
+                yield return new Item(id, to ?? "", $"{channel ?? "call"} to {to}: {state}");
         }
 
         internal static string Who(JObject r) => (Json.Str(r, "to") ?? "") + (Json.Str(r, "name") is string n ? $" ({n})" : "");
 
-        internal static string State(JObject r) => Json.Str(r, "outcome") ?? Json.Str(r, "call_status") ?? Json.Str(r, "status") ?? "pending";
+        internal static string State(JObject r) => ServiceLookup.EventState(r);
     }
 
     /// <summary>Completes conversation ids: those of the finished calls the store's event records hold, each with its number and name.</summary>

@@ -48,8 +48,8 @@ namespace ClawdTalk.Completers
 
         void Refresh(ModuleSession session)
         {
-            var token = ServiceLookup.Fetch(session, "assistants?pageSize=100&page=1", "Assistant");
-            if (token != null) Seen(Json.UnwrapList(token, "assistants").Select(Assistant.From), complete: true);
+            var assistants = ServiceLookup.FetchAssistants(session);
+            if (assistants != null) Seen(assistants, complete: true);
             else lock (_gate) _fetched = DateTime.UtcNow; // not connected or unreachable: do not retry at every key press
         }
     }

@@ -49,23 +49,23 @@ namespace ClawdTalk.Config
         public static JObject Read(string path)
         {
             if (Directory.Exists(path))
-                throw Errors.Terminating("ConfigUnreadable", ErrorCategory.ReadError, $"The configuration path {path} is a folder, not a file.", path);
+                throw Errors.Terminating(ErrorIds.ConfigUnreadable, ErrorCategory.ReadError, $"The configuration path {path} is a folder, not a file.", path);
             string? text;
             try { text = Links.ReadText(path, 1024 * 1024, "The configuration file"); }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                throw Errors.Terminating("ConfigUnreadable", ErrorCategory.ReadError, $"The configuration file {path} cannot be read: {ex.Message}", path, ex);
+                throw Errors.Terminating(ErrorIds.ConfigUnreadable, ErrorCategory.ReadError, $"The configuration file {path} cannot be read: {ex.Message}", path, ex);
             }
             if (string.IsNullOrWhiteSpace(text)) return new JObject();
             JToken token;
             try { token = Json.Parse(text!); }
             catch (JsonException ex)
             {
-                throw Errors.Terminating("ConfigInvalid", ErrorCategory.ParserError,
+                throw Errors.Terminating(ErrorIds.ConfigInvalid, ErrorCategory.ParserError,
                     $"The configuration file {path} is not valid JSON (line {(ex is JsonReaderException r ? r.LineNumber : 0)}). Fix or remove it; nothing was changed.", path, ex);
             }
             if (!(token is JObject o))
-                throw Errors.Terminating("ConfigInvalid", ErrorCategory.ParserError, $"The configuration file {path} must hold a JSON object.", path);
+                throw Errors.Terminating(ErrorIds.ConfigInvalid, ErrorCategory.ParserError, $"The configuration file {path} must hold a JSON object.", path);
             return o;
         }
 
@@ -99,7 +99,7 @@ namespace ClawdTalk.Config
             {
                 var resolved = Environment.GetEnvironmentVariable(name);
                 if (string.IsNullOrEmpty(resolved))
-                    throw Errors.Terminating("ConfigReferenceUnset", ErrorCategory.InvalidData,
+                    throw Errors.Terminating(ErrorIds.ConfigReferenceUnset, ErrorCategory.InvalidData,
                         $"The configuration key '{key}' in {path} refers to the environment variable {name}, which is not set.", key);
                 return resolved;
             }

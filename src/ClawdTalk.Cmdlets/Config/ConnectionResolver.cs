@@ -30,7 +30,7 @@ namespace ClawdTalk.Config
             }
             if (string.IsNullOrEmpty(key))
             {
-                var none = Errors.Terminating("NoApiKey", ErrorCategory.AuthenticationError,
+                var none = Errors.Terminating(ErrorIds.NoApiKey, ErrorCategory.AuthenticationError,
                     $"No ClawdTalk API key: none was set with Connect-ClawdTalk, in {KeyEnv} or in the configuration file ({path}).");
                 none.RecommendedAction = ApiClient.KeyAdvice;
                 throw none;
@@ -60,10 +60,10 @@ namespace ClawdTalk.Config
         {
             if (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
                 || string.IsNullOrEmpty(uri.Host))
-                throw Errors.Terminating("InvalidServerUrl", ErrorCategory.InvalidArgument,
+                throw Errors.Terminating(ErrorIds.InvalidServerUrl, ErrorCategory.InvalidArgument,
                     $"'{text}' is not an http:// or https:// URL.", text);
             if (!string.IsNullOrEmpty(uri.UserInfo))
-                throw Errors.Terminating("InvalidServerUrl", ErrorCategory.InvalidArgument, "The server URL must not carry credentials.", uri.Host);
+                throw Errors.Terminating(ErrorIds.InvalidServerUrl, ErrorCategory.InvalidArgument, "The server URL must not carry credentials.", uri.Host);
             return uri;
         }
 
@@ -71,7 +71,7 @@ namespace ClawdTalk.Config
         public static void CheckSecure(Uri uri, bool allowInsecure)
         {
             if (uri.Scheme == Uri.UriSchemeHttps || allowInsecure || IsLoopback(uri)) return;
-            throw Errors.Terminating("InsecureServer", ErrorCategory.SecurityError,
+            throw Errors.Terminating(ErrorIds.InsecureServer, ErrorCategory.SecurityError,
                 $"Refusing to send the API key over plain http:// to {uri.Host}. Use https://, a loopback address, or -AllowInsecure.", uri.Host);
         }
 

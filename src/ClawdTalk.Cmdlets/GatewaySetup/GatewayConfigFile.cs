@@ -123,7 +123,7 @@ namespace ClawdTalk.GatewaySetup
             catch (DirectoryNotFoundException ex) { throw NotFound(path, ex); }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                throw new ClawdTalkException("GatewayConfigUnreadable", ErrorCategory.ReadError, $"The gateway config {path} cannot be read: {ex.Message}", path, ex);
+                throw new ClawdTalkException(ErrorIds.GatewayConfigUnreadable, ErrorCategory.ReadError, $"The gateway config {path} cannot be read: {ex.Message}", path, ex);
             }
             var bom = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF;
             string text;
@@ -147,12 +147,12 @@ namespace ClawdTalk.GatewaySetup
         }
 
         public static ClawdTalkException NotFound(string path, Exception? inner = null) =>
-            new ClawdTalkException("GatewayConfigNotFound", ErrorCategory.ObjectNotFound,
+            new ClawdTalkException(ErrorIds.GatewayConfigNotFound, ErrorCategory.ObjectNotFound,
                 $"There is no gateway config at {path}.", path, inner)
             { RecommendedAction = "Give -Path, set OPENCLAW_CONFIG_PATH, or run the gateway's setup (openclaw onboard) first." };
 
         static ClawdTalkException Invalid(string path, string why, Exception? inner) =>
-            new ClawdTalkException("GatewayConfigInvalid", ErrorCategory.ParserError,
+            new ClawdTalkException(ErrorIds.GatewayConfigInvalid, ErrorCategory.ParserError,
                 $"The gateway config {path} cannot be used: {why}. It was not changed.", path, inner)
             { RecommendedAction = "Fix the file (openclaw doctor helps), then run the command again." };
 
@@ -274,11 +274,11 @@ namespace ClawdTalk.GatewaySetup
         }
 
         ClawdTalkException Unexpected(string key, string what) =>
-            new ClawdTalkException("GatewayConfigUnexpected", ErrorCategory.InvalidData,
+            new ClawdTalkException(ErrorIds.GatewayConfigUnexpected, ErrorCategory.InvalidData,
                 $"In {Path}, '{key}' is not {what}; it was left as it is. Fix it by hand (it should be {what}), then run the command again.", Path);
 
         ClawdTalkException EditFailed(Exception? inner) =>
-            new ClawdTalkException("GatewayConfigEditFailed", ErrorCategory.InvalidResult,
+            new ClawdTalkException(ErrorIds.GatewayConfigEditFailed, ErrorCategory.InvalidResult,
                 $"The change to {Path} could not be made without disturbing the rest of the file, so the file was left as it is. Add the tool to gateway.tools.allow by hand.", Path, inner);
 
         static string ArrayOf(string tool, char quote) => "[" + JsonTextEdit.Quote(tool, quote) + "]";
@@ -349,10 +349,10 @@ namespace ClawdTalk.GatewaySetup
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                throw new ClawdTalkException("GatewayConfigUnreadable", ErrorCategory.ReadError, $"The gateway config {Path} cannot be read: {ex.Message}", Path, ex);
+                throw new ClawdTalkException(ErrorIds.GatewayConfigUnreadable, ErrorCategory.ReadError, $"The gateway config {Path} cannot be read: {ex.Message}", Path, ex);
             }
             if (now != expected)
-                throw new ClawdTalkException("GatewayConfigChanged", ErrorCategory.ResourceBusy,
+                throw new ClawdTalkException(ErrorIds.GatewayConfigChanged, ErrorCategory.ResourceBusy,
                     $"{Path} changed while it was being edited (the gateway or another tool wrote it); nothing was written. Run the command again.", Path);
             AtomicFile.WriteAllText(Path, (Bom ? "\uFEFF" : "") + newText);
         }

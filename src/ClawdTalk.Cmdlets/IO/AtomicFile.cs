@@ -138,7 +138,7 @@ namespace ClawdTalk.IO
                 }
                 catch (IOException ex)
                 {
-                    throw new ClawdTalkException("StateLocked", ErrorCategory.ResourceBusy,
+                    throw new ClawdTalkException(ErrorIds.StateLocked, ErrorCategory.ResourceBusy,
                         $"Another process holds {lockPath} for more than {timeout.TotalSeconds:0} s.", path, ex);
                 }
             }

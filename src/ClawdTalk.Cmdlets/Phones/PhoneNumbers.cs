@@ -41,7 +41,7 @@ namespace ClawdTalk.Phones
         public static string Normalize(string? input, string what = "phone number", Strictness strictness = Strictness.Valid)
         {
             if (TryNormalize(input, out var e164, out var problem, strictness)) return e164;
-            throw new ClawdTalkException("InvalidPhoneNumber", ErrorCategory.InvalidArgument, $"The {what} '{input}' is not usable: {problem}", input)
+            throw new ClawdTalkException(ErrorIds.InvalidPhoneNumber, ErrorCategory.InvalidArgument, $"The {what} '{input}' is not usable: {problem}", input)
             {
                 RecommendedAction = $"Give the number in international form with its country code, like {Example}.",
             };
@@ -86,7 +86,7 @@ namespace ClawdTalk.Phones
         public static IReadOnlyList<string> TimeZones(string number)
         {
             if (!TryParse(number, out var parsed, out var problem) || !Util.Value.IsPossibleNumber(parsed))
-                throw new ClawdTalkException("InvalidPhoneNumber", ErrorCategory.InvalidArgument, $"The phone number '{number}' is not usable: {problem ?? "wrong length"}", number);
+                throw new ClawdTalkException(ErrorIds.InvalidPhoneNumber, ErrorCategory.InvalidArgument, $"The phone number '{number}' is not usable: {problem ?? "wrong length"}", number);
             return Zones.Value.GetTimeZonesForNumber(parsed)
                 .Where(z => !string.Equals(z, "Etc/Unknown", StringComparison.Ordinal))
                 .ToArray();

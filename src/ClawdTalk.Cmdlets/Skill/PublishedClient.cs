@@ -103,7 +103,7 @@ namespace ClawdTalk.Skill
             var what = $"'{key}' of {path}";
             string Text()
             {
-                if (value.Type != JTokenType.String) throw Errors.Invalid("InvalidConfiguration", $"{what} is not text.", key);
+                if (value.Type != JTokenType.String) throw Errors.Invalid(ErrorIds.InvalidConfiguration, $"{what} is not text.", key);
                 return OutsideText.Clean((string)value!, what);
             }
             switch (key)
@@ -113,7 +113,7 @@ namespace ClawdTalk.Skill
                 {
                     var s = Text();
                     if (s.Length > 0 && !ConfigStore.IsReference(s, out _) && !Config.SecureText.IsPlausibleSecret(s))
-                        throw Errors.Invalid(key == ConfigKeys.ApiKey ? "InvalidApiKey" : "InvalidGatewayToken", $"{what} contains spaces or control characters.", key);
+                        throw Errors.Invalid(key == ConfigKeys.ApiKey ? ErrorIds.InvalidApiKey : ErrorIds.InvalidGatewayToken, $"{what} contains spaces or control characters.", key);
                     return s;
                 }
                 case ConfigKeys.Server:
@@ -125,7 +125,7 @@ namespace ClawdTalk.Skill
                 case ConfigKeys.AgentId:
                 {
                     var s = Text();
-                    if (!ConfigStore.IsReference(s, out _) && !AgentIdPattern.IsMatch(s)) throw Errors.Invalid("InvalidConfiguration", $"{what} is not an agent id.", key);
+                    if (!ConfigStore.IsReference(s, out _) && !AgentIdPattern.IsMatch(s)) throw Errors.Invalid(ErrorIds.InvalidConfiguration, $"{what} is not an agent id.", key);
                     return s;
                 }
                 case ConfigKeys.OwnerName:
@@ -139,7 +139,7 @@ namespace ClawdTalk.Skill
                 case ConfigKeys.MaxConversationTurns:
                 {
                     var n = value.Type == JTokenType.Integer ? (long)value : value.Type == JTokenType.String && long.TryParse((string)value!, out var v) ? v : -1;
-                    if (n < 1 || n > 1000) throw Errors.Invalid("InvalidConfiguration", $"{what} must be a number from 1 to 1000.", key);
+                    if (n < 1 || n > 1000) throw Errors.Invalid(ErrorIds.InvalidConfiguration, $"{what} must be a number from 1 to 1000.", key);
                     return (int)n;
                 }
                 default:

@@ -49,7 +49,7 @@ namespace ClawdTalk.Skill
             try { text = Links.ReadText(skill, 1024 * 1024, "The skill's SKILL.md"); }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException) { throw Invalid(folder, ex.Message); }
             if (text == null)
-                throw new ClawdTalkException("SkillPackageNotFound", ErrorCategory.ObjectNotFound,
+                throw new ClawdTalkException(ErrorIds.SkillPackageNotFound, ErrorCategory.ObjectNotFound,
                     $"{folder} is not an extracted ClawdTalk package: it has no SKILL.md.", folder)
                 { Terminating = true, RecommendedAction = "Give -Path the folder the package (ClawdTalk-<version>.zip) was extracted to: the one holding SKILL.md and the ClawdTalk folder." };
             var fields = Frontmatter(text);
@@ -64,7 +64,7 @@ namespace ClawdTalk.Skill
         }
 
         static ClawdTalkException Invalid(string folder, string why) =>
-            new ClawdTalkException("SkillPackageInvalid", ErrorCategory.InvalidData, $"{folder} is not a usable ClawdTalk package: {why}.", folder)
+            new ClawdTalkException(ErrorIds.SkillPackageInvalid, ErrorCategory.InvalidData, $"{folder} is not a usable ClawdTalk package: {why}.", folder)
             { Terminating = true, RecommendedAction = "Extract ClawdTalk-<version>.zip again into an empty folder and give that folder to -Path." };
 
         /// <summary>

@@ -51,7 +51,7 @@ namespace ClawdTalk.State
         public static JObject Read(string source)
         {
             if (!File.Exists(source))
-                throw new ClawdTalkException("StateFileNotFound", ErrorCategory.ObjectNotFound, $"The state file {source} does not exist.", source);
+                throw new ClawdTalkException(ErrorIds.StateFileNotFound, ErrorCategory.ObjectNotFound, $"The state file {source} does not exist.", source);
             return MissionStateStore.ReadFile(source, ErrorIds.StateFileInvalid);
         }
 
@@ -87,7 +87,7 @@ namespace ClawdTalk.State
             new ClawdTalkException(ErrorIds.StateEntryInvalid, ErrorCategory.InvalidData, $"{item.Problem} in {source}; it was not imported.", OutsideText.Visible(item.Slug));
 
         public static ClawdTalkException Conflict(ImportItem item, MissionStateStore store, string remedy) =>
-            new ClawdTalkException("MissionStateConflict", ErrorCategory.ResourceExists,
+            new ClawdTalkException(ErrorIds.MissionStateConflict, ErrorCategory.ResourceExists,
                 $"The store {store.Path} already has '{item.Slug}' for another mission or run ({Json.Str(item.Existing, StateKeys.MissionId)}/{Json.Str(item.Existing, StateKeys.RunId)}); {remedy}", item.Slug);
     }
 }

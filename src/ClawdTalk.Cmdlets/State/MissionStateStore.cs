@@ -61,7 +61,7 @@ namespace ClawdTalk.State
             catch (DirectoryNotFoundException) { return null; }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                throw new ClawdTalkException("StateFileUnreadable", ErrorCategory.ReadError, $"The mission state file {path} cannot be read: {ex.Message}", path, ex);
+                throw new ClawdTalkException(ErrorIds.StateFileUnreadable, ErrorCategory.ReadError, $"The mission state file {path} cannot be read: {ex.Message}", path, ex);
             }
         }
 
@@ -94,7 +94,7 @@ namespace ClawdTalk.State
         public JObject Require(string slug) => Find(slug) ?? throw NotFound(slug, Path);
 
         public static ClawdTalkException NotFound(string slug, string path) =>
-            new ClawdTalkException("MissionStateNotFound", ErrorCategory.ObjectNotFound,
+            new ClawdTalkException(ErrorIds.MissionStateNotFound, ErrorCategory.ObjectNotFound,
                 $"No mission with the slug '{slug}' in {path}. Initialize-ClawdTalkMission creates one; Get-ClawdTalkMissionState lists them.", slug)
             { RecommendedAction = "Check the slug with Get-ClawdTalkMissionState, or Import-ClawdTalkMissionState a .missions_state.json file." };
 

@@ -48,7 +48,7 @@ namespace ClawdTalk.Tests.Unit
         {
             using var s = new ScriptedServer().Then(R(200, "{\"assistants\":[{\"id\":\"a1\"}],\"meta\":{\"total_pages\":3,\"total\":7}}"));
             var (items, pages, total) = await new AssistantsApi(Client(s)).ListPageAsync(2, 50, "my bot", CancellationToken.None);
-            Assert.Equal("a1", ApiJson.Str(items.Single(), "id"));
+            Assert.Equal("a1", items.Single().AssistantId);
             Assert.Equal(3, pages);
             Assert.Equal(7, total);
             Assert.Contains("pageSize=50&page=2&name=my%20bot", s.Requests.Single().Path);

@@ -55,7 +55,7 @@ namespace ClawdTalk.Commands.Agents
         protected override void Process()
         {
             if (NoPhoneNumber && AssignNumber)
-                throw Errors.Invalid("ConflictingParameters", "-NoPhoneNumber and -AssignNumber exclude each other: a number can only be assigned when the agent has one.", Slug);
+                throw Errors.Invalid(ErrorIds.ConflictingParameters, "-NoPhoneNumber and -AssignNumber exclude each other: a number can only be assigned when the agent has one.", Slug);
             var t = Book.FromSlug(Slug);
             var entry = Store.Require(Slug);
             var missionName = Json.Str(entry, StateKeys.MissionName) ?? Slug;
@@ -89,11 +89,11 @@ namespace ClawdTalk.Commands.Agents
                 aid = Book.CreateOnce(Slug, "assistant",
                     // an assistant of this name made for this slug (its description names the slug) since the marker
                     find: m => Run(ct => api.FindByNameAsync(name, ct))
-                        .Where(a => Json.Str(a, "name") == name && (Json.Str(a, "description") ?? "").EndsWith(Tag, System.StringComparison.Ordinal) && MissionEntries.CreatedSince(a, m))
-                        .Select(a => Json.Str(a, "id")).FirstOrDefault(id => id != null),
-                    create: m => Json.Str(Run(ct => api.CreateAsync(AssistantsApi.CreateBody(name, Instructions ?? $"You are the voice agent of the mission '{missionName}'. Be brief, friendly and clear.",
-                            Greeting, Voice, Model, $"Voice agent of the ClawdTalk mission '{missionName}' {Tag}"), ct)), "id")
-                        ?? throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, "The service created the assistant but sent no id."),
+                        .Where(a => a.Name == name && (a.Description ?? "").EndsWith(Tag, System.StringComparison.Ordinal) && ClawdTalk.Api.CreateOnce.CreatedSince(a.CreatedAt, Json.Date(m, "started_at")))
+                        .Select(a => a.AssistantId).FirstOrDefault(id => id.Length > 0),
+                    create: m => Id(Run(ct => api.CreateAsync(AssistantsApi.CreateBody(name, Instructions ?? $"You are the voice agent of the mission '{missionName}'. Be brief, friendly and clear.",
+                            Greeting, Voice, Model, $"Voice agent of the ClawdTalk mission '{missionName}' {Tag}"), ct)))
+                        ?? throw new ClawdTalkException(ErrorIds.InvalidServerResponse, ErrorCategory.InvalidResult, "The service created the assistant but sent no id."),
                     record: (e, id) => e[StateKeys.AssistantId] = id);
                 did.Add($"created the assistant {aid}");
             }
@@ -109,7 +109,7 @@ namespace ClawdTalk.Commands.Agents
             {
                 Run(ct => Missions.LinkAgentAsync(t.MissionId, t.RunId, aid, ct));
                 if (!Linked())
-                    throw new ClawdTalkException("AgentLinkNotVerified", ErrorCategory.InvalidResult,
+                    throw new ClawdTalkException(ErrorIds.AgentLinkNotVerified, ErrorCategory.InvalidResult,
                         $"The service accepted the link of assistant {aid} to run {t.RunId}, but the run's linked agents do not list it. Run Add-ClawdTalkAgent again.", aid);
                 did.Add($"linked it to run {t.RunId}");
             }
@@ -118,8 +118,8 @@ namespace ClawdTalk.Commands.Agents
             if (wantsNumber)
             {
                 var phone = Run(ct => api.AvailableNumberAsync(ct)) ?? throw NoNumber();
-                var phoneId = Json.Str(phone, "id")!;
-                var number = Json.Str(phone, "phone_number");
+                var phoneId = phone.PhoneNumberId;
+                var number = phone.PhoneNumber;
                 Store.UpdateExisting(Slug, e => { e[StateKeys.PhoneNumberId] = phoneId; e[StateKeys.AgentPhone] = number; });
                 did.Add($"calls from the dedicated number {number}");
             }
@@ -127,10 +127,10 @@ namespace ClawdTalk.Commands.Agents
             {
                 var phoneId = Json.Str(Store.Require(Slug), StateKeys.PhoneNumberId) ?? throw NoNumber();
                 var connection = Run(ct => api.ConnectionIdAsync(aid, "telephony", ct))
-                    ?? throw new ClawdTalkException("AssistantConnectionMissing", ErrorCategory.InvalidResult,
+                    ?? throw new ClawdTalkException(ErrorIds.AssistantConnectionMissing, ErrorCategory.InvalidResult,
                         $"The assistant {aid} has no telephony connection id, so no number can be assigned to it. Enable its telephony feature and run Add-ClawdTalkAgent -AssignNumber again.", aid);
-                var current = Run(ct => api.NumbersAsync(ct)).FirstOrDefault(n => Json.Str(n, "id") == phoneId);
-                if (current == null || Json.Str(current, "connection_id") != connection)
+                var current = Run(ct => api.NumbersAsync(ct)).FirstOrDefault(n => n.PhoneNumberId == phoneId);
+                if (current == null || current.ConnectionId != connection)
                 {
                     Run(ct => api.AssignNumberAsync(phoneId, connection, "voice", ct));
                     did.Add($"assigned the number {Json.Str(Store.Require(Slug), StateKeys.AgentPhone)} to it (inbound)");
@@ -153,11 +153,13 @@ namespace ClawdTalk.Commands.Agents
             WriteObject(Store.ToModel(Slug, Store.Require(Slug)));
         }
 
+        static string? Id(Assistant? a) => string.IsNullOrEmpty(a?.AssistantId) ? null : a!.AssistantId;
+
         /// <summary>Ends the description of the assistants this cmdlet creates, so a rerun can find one whose answer was lost.</summary>
         string Tag => $"[{Slug}]";
 
         ClawdTalkException NoNumber() =>
-            new ClawdTalkException("NoPhoneNumberAvailable", ErrorCategory.ResourceUnavailable,
+            new ClawdTalkException(ErrorIds.NoPhoneNumberAvailable, ErrorCategory.ResourceUnavailable,
                 "The account has no dedicated phone number: outbound calls need one (a paid ClawdTalk plan). No assistant was left behind; run Add-ClawdTalkAgent again once the account has one, or use -NoPhoneNumber.", Slug)
             { RecommendedAction = "Get a dedicated number for the account (paid plan), then run Add-ClawdTalkAgent again." };
     }

@@ -18,11 +18,7 @@ namespace ClawdTalk.Commands.Agents
         {
             var t = Target();
             if (!ShouldProcess(t.ToString(), $"Link the assistant {AssistantId}")) return;
-            var o = Run(ct => Missions.LinkAgentAsync(t.MissionId, t.RunId, AssistantId, ct));
-            var link = o == null ? new LinkedAgent { MissionId = t.MissionId, RunId = t.RunId, AssistantId = AssistantId } : LinkedAgent.From(o, t.MissionId, t.RunId, t.Slug);
-            if (link.AssistantId.Length == 0) link.AssistantId = AssistantId;
-            link.Slug = t.Slug;
-            WriteObject(link);
+            WriteObject(Run(ct => Missions.LinkAsync(t.MissionId, t.RunId, AssistantId, t.Slug, ct)));
         }
     }
 }

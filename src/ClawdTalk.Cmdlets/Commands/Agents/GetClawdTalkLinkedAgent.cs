@@ -12,7 +12,7 @@ namespace ClawdTalk.Commands.Agents
         protected override void Process()
         {
             var t = Target();
-            foreach (var o in Run(ct => Missions.ListAgentsAsync(t.MissionId, t.RunId, ct))) WriteObject(LinkedAgent.From(o, t.MissionId, t.RunId, t.Slug));
+            foreach (var link in Run(ct => Missions.ReadAgentsAsync(t.MissionId, t.RunId, t.Slug, ct))) WriteObject(link);
         }
     }
 }

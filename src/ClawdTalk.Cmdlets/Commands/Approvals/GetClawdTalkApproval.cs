@@ -31,9 +31,7 @@ namespace ClawdTalk.Commands.Approvals
                     var id = raw.Trim();
                     try
                     {
-                        var o = Run(ct => Approvals.GetAsync(id, ct))
-                                ?? throw new ClawdTalkException(ErrorIds.InvalidServerResponse, ErrorCategory.InvalidResult, "The service returned no approval object.", id);
-                        var a = ApprovalRequest.FromJson(o, id);
+                        var a = Run(ct => Approvals.GetAsync(id, ct));
                         history.Approval(a.RequestId, a.Action ?? "");
                         WriteObject(a);
                     }
@@ -45,11 +43,10 @@ namespace ClawdTalk.Commands.Approvals
                 return;
             }
             if (Status == ApprovalStatus.Unknown)
-                throw Errors.Invalid("InvalidApprovalStatus", "-Status must be Pending, Approved, Denied or Expired.", Status);
+                throw Errors.Invalid(ErrorIds.InvalidApprovalStatus, "-Status must be Pending, Approved, Denied or Expired.", Status);
             var status = Status?.ToString().ToLowerInvariant();
-            foreach (var o in Run(ct => Approvals.ListAsync(status, ct)))
+            foreach (var a in Run(ct => Approvals.ListAsync(status, ct)))
             {
-                var a = ApprovalRequest.FromJson(o);
                 if (a.RequestId.Length > 0) history.Approval(a.RequestId, a.Action ?? "");
                 WriteObject(a);
             }

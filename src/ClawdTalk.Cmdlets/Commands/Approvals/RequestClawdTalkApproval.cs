@@ -45,16 +45,16 @@ namespace ClawdTalk.Commands.Approvals
         protected override void Begin()
         {
             if (Timeout <= 0 || Timeout > MaxTimeout)
-                throw Errors.Invalid("InvalidTimeout", $"-Timeout must be between 1 and {MaxTimeout} seconds (got {Timeout}); no approval was requested.", Timeout);
+                throw Errors.Invalid(ErrorIds.InvalidTimeout, $"-Timeout must be between 1 and {MaxTimeout} seconds (got {Timeout}); no approval was requested.", Timeout);
             if (MyInvocation.BoundParameters.ContainsKey(nameof(Action))) CheckAction(Action);
         }
 
         static string CheckAction(string? action)
         {
             if (action == null || action.Trim().Length == 0)
-                throw Errors.Invalid("EmptyAction", "-Action is empty: say what the owner is asked to approve. No approval was requested.", action);
+                throw Errors.Invalid(ErrorIds.EmptyAction, "-Action is empty: say what the owner is asked to approve. No approval was requested.", action);
             if (action.Length > 1000)
-                throw Errors.Invalid("ActionTooLong", $"-Action has {action.Length} characters; at most 1000 are allowed (put the rest in -Details).", action.Length);
+                throw Errors.Invalid(ErrorIds.ActionTooLong, $"-Action has {action.Length} characters; at most 1000 are allowed (put the rest in -Details).", action.Length);
             return action.Trim();
         }
 
@@ -102,7 +102,7 @@ namespace ClawdTalk.Commands.Approvals
                 }
                 failure = outcome.Error;
                 if (failure == null && outcome.Decision == ApprovalDecision.Error)
-                    failure = new ClawdTalkException("ApprovalStatusUnknown", ErrorCategory.InvalidResult,
+                    failure = new ClawdTalkException(ErrorIds.ApprovalStatusUnknown, ErrorCategory.InvalidResult,
                         $"The service answered the approval {outcome.RequestId} with the unknown status '{outcome.StatusText}'; it is treated as not approved.", outcome.RequestId);
             }
             catch (ClawdTalkException ex)
@@ -111,7 +111,7 @@ namespace ClawdTalk.Commands.Approvals
             }
             catch (Exception ex) when (!(ex is OperationCanceledException) && !(ex is PipelineStoppedException))
             {
-                failure = new ClawdTalkException("ApprovalFailed", ErrorCategory.NotSpecified, $"The approval failed: {ex.Message}", result.RequestId ?? action, ex);
+                failure = new ClawdTalkException(ErrorIds.ApprovalFailed, ErrorCategory.NotSpecified, $"The approval failed: {ex.Message}", result.RequestId ?? action, ex);
             }
             finally
             {

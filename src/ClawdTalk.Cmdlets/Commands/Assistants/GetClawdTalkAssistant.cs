@@ -47,8 +47,7 @@ namespace ClawdTalk.Commands.Assistants
                 {
                     try
                     {
-                        var o = Run(ct => api.GetAsync(id, ct)) ?? throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, $"The service answered without the assistant {id}.", id);
-                        var a = Assistant.From(o);
+                        var a = Run(ct => api.GetAsync(id, ct));
                         cache.Seen(a);
                         Emit(a, api);
                     }
@@ -71,7 +70,7 @@ namespace ClawdTalk.Commands.Assistants
             {
                 var (items, totalPages, count) = Run(ct => api.ListPageAsync(page, PageSize, filter, ct));
                 total ??= count;
-                foreach (var a in items.Select(Assistant.From))
+                foreach (var a in items)
                 {
                     all.Add(a);
                     if (patterns.Count > 0 && !patterns.Any(p => p.IsMatch(a.Name ?? ""))) continue;
@@ -89,7 +88,7 @@ namespace ClawdTalk.Commands.Assistants
             if (PagingParameters.IncludeTotalCount)
                 WriteObject(PagingParameters.NewTotalCount(matched, 1.0));
             foreach (var n in literal.Where(n => !found.Contains(n.Trim())))
-                WriteError(new ClawdTalkException("AssistantNotFound", ErrorCategory.ObjectNotFound, $"No assistant is named '{n}'.", n)
+                WriteError(new ClawdTalkException(ErrorIds.AssistantNotFound, ErrorCategory.ObjectNotFound, $"No assistant is named '{n}'.", n)
                 { RecommendedAction = "List the names with Get-ClawdTalkAssistant, or use a wildcard ('*caller*')." });
         }
 

@@ -5,7 +5,6 @@ using ClawdTalk.Api;
 using ClawdTalk.Commands.Base;
 using ClawdTalk.Completers;
 using ClawdTalk.Missions;
-using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Commands.Assistants
 {
@@ -70,35 +69,26 @@ namespace ClawdTalk.Commands.Assistants
         {
             AssistantInput.CheckText(Instructions, "The instructions", 100_000);
             AssistantInput.CheckText(Greeting, "The greeting", 2_000);
-            var body = new JObject
-            {
-                ["name"] = Name.Trim(),
-                ["model"] = Model,
-                ["instructions"] = Instructions,
-                ["greeting"] = Greeting,
-                ["voice"] = Voice,
-                ["tools"] = AssistantInput.Tools(Tool, NoDefaultTools, HangupDescription, TransferTo),
-                ["enabled_features"] = AssistantInput.FeatureList(Feature),
-            };
-            if (Description != null) body["description"] = Description;
-            if (!ShouldProcess(Name, $"Create an assistant ({Model}, voice {Voice}, tools {string.Join(", ", ((JArray)body["tools"]!).Select(t => (string?)t["type"]))})")) return;
+            var body = new AssistantFields().Text("name", Name.Trim()).Text("model", Model).Text("instructions", Instructions).Text("greeting", Greeting).Text("voice", Voice)
+                .Tools(Tool, NoDefaultTools, HangupDescription, TransferTo).Features(Feature);
+            if (Description != null) body.Text("description", Description);
+            if (!ShouldProcess(Name, $"Create an assistant ({Model}, voice {Voice}, tools {string.Join(", ", body.ToolTypes)})")) return;
 
             var api = Assistants;
             var started = DateTimeOffset.UtcNow;
-            JObject? created;
+            Assistant? created;
             try { created = Run(ct => api.CreateAsync(body, ct)); }
             catch (RequestOutcomeUnknownException)
             {
                 // the answer was lost: adopt the one assistant of this name created since, never create a second
                 var candidates = Run(ct => api.ListPageAsync(1, 100, Name.Trim(), ct)).Items
-                    .Where(a => Json.Str(a, "name") == Name.Trim() && Json.Date(a, "created_at") is DateTimeOffset c && c >= started.AddMinutes(-1)).ToList();
+                    .Where(a => a.Name == Name.Trim() && a.CreatedAt is DateTimeOffset c && c >= started.AddMinutes(-1)).ToList();
                 if (candidates.Count != 1) throw;
-                WriteVerbose($"The answer was lost; the assistant {Json.Str(candidates[0], "id")} it created was found.");
+                WriteVerbose($"The answer was lost; the assistant {candidates[0].AssistantId} it created was found.");
                 created = candidates[0];
             }
-            if (created == null || Json.Str(created, "id", "assistant_id") == null)
-                throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, "The service created the assistant but sent no id.", Name);
-            var a = Assistant.From(created);
+            var a = created != null && created.AssistantId.Length > 0 ? created
+                : throw new ClawdTalkException(ErrorIds.InvalidServerResponse, ErrorCategory.InvalidResult, "The service created the assistant but sent no id.", Name);
             Session.Feature(() => new AssistantCache()).Seen(a);
             WriteObject(a);
         }

@@ -4,7 +4,6 @@ using ClawdTalk.Api;
 using ClawdTalk.Commands.Base;
 using ClawdTalk.Completers;
 using ClawdTalk.Missions;
-using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Commands.Assistants
 {
@@ -79,33 +78,30 @@ namespace ClawdTalk.Commands.Assistants
         {
             AssistantInput.CheckText(Instructions, "The instructions", 100_000);
             AssistantInput.CheckText(Greeting, "The greeting", 2_000);
-            var changes = new JObject();
+            var changes = new AssistantFields();
             if (Property != null)
                 foreach (System.Collections.DictionaryEntry kv in Property)
                 {
                     var field = System.Convert.ToString(kv.Key, System.Globalization.CultureInfo.InvariantCulture)?.Trim();
                     if (string.IsNullOrEmpty(field))
-                        throw Errors.Invalid("InvalidProperty", "-Property has an empty field name.", AssistantId);
-                    changes[field!] = Json.FromPowerShell(kv.Value);
+                        throw Errors.Invalid(ErrorIds.InvalidProperty, "-Property has an empty field name.", AssistantId);
+                    changes.Value(field!, kv.Value);
                 }
-            if (Name != null) changes["name"] = Name.Trim();
-            if (Instructions != null) changes["instructions"] = Instructions;
-            if (Greeting != null) changes["greeting"] = Greeting;
-            if (Voice != null) changes["voice"] = Voice;
-            if (Model != null) changes["model"] = Model;
-            if (Description != null) changes["description"] = Description;
+            if (Name != null) changes.Text("name", Name.Trim());
+            if (Instructions != null) changes.Text("instructions", Instructions);
+            if (Greeting != null) changes.Text("greeting", Greeting);
+            if (Voice != null) changes.Text("voice", Voice);
+            if (Model != null) changes.Text("model", Model);
+            if (Description != null) changes.Text("description", Description);
             if (Tool != null || NoDefaultTools || HangupDescription != null || TransferTo != null)
-                changes["tools"] = AssistantInput.Tools(Tool, NoDefaultTools, HangupDescription, TransferTo);
-            if (Feature != null) changes["enabled_features"] = AssistantInput.FeatureList(Feature);
-            if (changes.Count == 0)
-                throw Errors.Invalid("NothingToChange", "Give at least one field to change (-Instructions, -Greeting, -Name, -Tool, -Property @{…}, …).", AssistantId);
-            if (!ShouldProcess(AssistantId, $"Change {string.Join(", ", changes.Properties().Select(p => p.Name))}")) return;
-            var o = Run(ct => Assistants.UpdateAsync(AssistantId, changes, ct))
-                ?? throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, $"The service answered without the assistant {AssistantId}.", AssistantId);
-            var a = Assistant.From(o);
-            if (string.IsNullOrEmpty(a.AssistantId)) a.AssistantId = AssistantId;
+                changes.Tools(Tool, NoDefaultTools, HangupDescription, TransferTo);
+            if (Feature != null) changes.Features(Feature);
+            if (changes.Names.Count == 0)
+                throw Errors.Invalid(ErrorIds.NothingToChange, "Give at least one field to change (-Instructions, -Greeting, -Name, -Tool, -Property @{…}, …).", AssistantId);
+            if (!ShouldProcess(AssistantId, $"Change {string.Join(", ", changes.Names)}")) return;
+            var a = Run(ct => Assistants.UpdateAsync(AssistantId, changes, ct));
             Session.Feature(() => new AssistantCache()).Seen(a);
-            WriteVerbose($"Assistant {AssistantId}: changed {string.Join(", ", changes.Properties().Select(p => p.Name))}.");
+            WriteVerbose($"Assistant {AssistantId}: changed {string.Join(", ", changes.Names)}.");
             if (PassThru) WriteObject(a);
         }
     }

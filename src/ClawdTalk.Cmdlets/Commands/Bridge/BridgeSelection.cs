@@ -174,6 +174,6 @@ namespace ClawdTalk.Commands.Bridge
         }
 
         static ClawdTalkException NotFound(string message, object target) =>
-            new ClawdTalkException("BridgeNotFound", ErrorCategory.ObjectNotFound, message, target);
+            new ClawdTalkException(ErrorIds.BridgeNotFound, ErrorCategory.ObjectNotFound, message, target);
     }
 }

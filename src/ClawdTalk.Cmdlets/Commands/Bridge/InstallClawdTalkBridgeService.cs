@@ -59,7 +59,7 @@ namespace ClawdTalk.Commands.Bridge
             var directory = ResolveUnitDirectory(platform);
             var unitPath = Path.Combine(directory, BridgeServiceInstaller.UnitFileName(definition, platform));
             if (File.Exists(unitPath) && !Force)
-                throw Errors.Terminating("BridgeServiceExists", ErrorCategory.ResourceExists,
+                throw Errors.Terminating(ErrorIds.BridgeServiceExists, ErrorCategory.ResourceExists,
                     $"{unitPath} exists already: the bridge '{Name}' is installed. Add -Force to write it again, or Uninstall-ClawdTalkBridgeService first.", unitPath);
             if (!ShouldProcess(unitPath, $"Install the ClawdTalk bridge '{Name}' as a {platform} service{(NoStart ? "" : " and start it")}")) return;
             var info = new BridgeServiceInstaller().Install(definition, platform, directory, envFile, env, start: !NoStart);

@@ -47,7 +47,7 @@ namespace ClawdTalk.Commands.Bridge
             {
                 bridgeLock.Dispose();
                 file?.Dispose();
-                throw Errors.Terminating("InvalidLogPath", ErrorCategory.WriteError, $"The bridge log file {o.LogPath} cannot be written: {ex.Message}", o.LogPath, ex);
+                throw Errors.Terminating(ErrorIds.InvalidLogPath, ErrorCategory.WriteError, $"The bridge log file {o.LogPath} cannot be written: {ex.Message}", o.LogPath, ex);
             }
         }
 
@@ -57,7 +57,7 @@ namespace ClawdTalk.Commands.Bridge
             if (s.State == BridgeState.Stopped) return;
             if (s.Mode != "Detached" && s.Mode != "Service")
             {
-                WriteError(new ClawdTalkException("BridgeRestartUnsupported", ErrorCategory.InvalidOperation,
+                WriteError(new ClawdTalkException(ErrorIds.BridgeRestartUnsupported, ErrorCategory.InvalidOperation,
                     $"The bridge '{s.Name}' runs as a {s.Mode.ToLowerInvariant()} of another session (process {s.ProcessId}): restart it there, or stop it here with Stop-ClawdTalkBridge.", s.Name));
                 return;
             }

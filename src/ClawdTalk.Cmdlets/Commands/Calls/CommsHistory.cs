@@ -3,8 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using ClawdTalk.Api;
-using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Commands.Calls
 {

@@ -21,10 +21,7 @@ namespace ClawdTalk.Commands.Calls
             {
                 try
                 {
-                    var o = Run(ct => Comms.GetCallAsync(id.Trim(), ct))
-                            ?? throw new ClawdTalkException(ErrorIds.InvalidServerResponse, ErrorCategory.InvalidResult, "The service returned no call object.", id);
-                    var call = DirectCall.FromJson(o);
-                    if (call.CallId.Length == 0) call.CallId = id.Trim();
+                    var call = Run(ct => Comms.GetCallAsync(id.Trim(), null, ct));
                     Session.Feature(() => new CommsHistory()).Call(call.CallId, $"{call.To} ({call.StatusText})");
                     WriteObject(call);
                 }

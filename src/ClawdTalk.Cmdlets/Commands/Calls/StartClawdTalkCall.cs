@@ -5,7 +5,6 @@ using ClawdTalk.Api;
 using ClawdTalk.Commands.Base;
 using ClawdTalk.Completers;
 using ClawdTalk.Phones;
-using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Commands.Calls
 {
@@ -47,12 +46,12 @@ namespace ClawdTalk.Commands.Calls
 
         protected override void Begin()
         {
-            CheckText(Greeting, "Greeting", "InvalidGreeting");
-            CheckText(Purpose, "Purpose", "InvalidPurpose");
+            CheckText(Greeting, "Greeting", ErrorIds.InvalidGreeting);
+            CheckText(Purpose, "Purpose", ErrorIds.InvalidPurpose);
             if (!Wait && MyInvocation.BoundParameters.ContainsKey(nameof(Timeout)))
-                throw Errors.Invalid("TimeoutWithoutWait", "-Timeout only applies with -Wait.", Timeout);
+                throw Errors.Invalid(ErrorIds.TimeoutWithoutWait, "-Timeout only applies with -Wait.", Timeout);
             if (Wait && (Timeout <= 0 || Timeout > 86400))
-                throw Errors.Invalid("InvalidTimeout", $"-Timeout must be between 1 and 86400 seconds (got {Timeout}).", Timeout);
+                throw Errors.Invalid(ErrorIds.InvalidTimeout, $"-Timeout must be between 1 and 86400 seconds (got {Timeout}).", Timeout);
         }
 
         static void CheckText(string? value, string name, string errorId)
@@ -69,19 +68,7 @@ namespace ClawdTalk.Commands.Calls
             var target = to ?? "the owner's phone";
             if (!Confirmed(Force, target, "Place a ClawdTalk call (billable)")) return;
 
-            var body = new JObject();
-            if (to != null) body["to"] = to;
-            if (Greeting != null) body["greeting"] = Greeting;
-            if (Purpose != null) body["context"] = new JObject { ["purpose"] = Purpose };
-
-            JToken? response;
-            try { response = Run(ct => Comms.StartCallAsync(body, target, ct)); }
-            catch (ClawdTalkException ex) { throw CommsResponses.WithAdvice(ex); }
-            CommsResponses.ThrowIfFailure(response, "CallFailed", "The call to " + target, target, "call_id");
-            var created = Json.Unwrap(response, "call");
-            var call = created == null ? null : DirectCall.FromJson(created, to);
-            if (call == null || call.CallId.Length == 0)
-                throw new ClawdTalkException(ErrorIds.InvalidServerResponse, ErrorCategory.InvalidResult, "The service accepted the call but returned no call_id.", target);
+            var call = Run(ct => Comms.StartCallAsync(to, Greeting, Purpose, target, ct));
             History.Call(call.CallId, $"{target} ({call.StatusText})");
             if (to != null) History.Contact(to, "called");
             WriteVerbose($"Call {call.CallId} to {target}: {call.StatusText}.");
@@ -107,7 +94,7 @@ namespace ClawdTalk.Commands.Calls
                     var left = limit - watch.Elapsed;
                     if (left <= TimeSpan.Zero)
                     {
-                        WriteError(new ClawdTalkException("CallWaitTimeout", ErrorCategory.OperationTimeout,
+                        WriteError(new ClawdTalkException(ErrorIds.CallWaitTimeout, ErrorCategory.OperationTimeout,
                             $"Call {call.CallId} was still {call.StatusText ?? "going"} after {Timeout} s; stopped waiting (the call goes on). Follow it with Get-ClawdTalkCall.", call.CallId));
                         break;
                     }
@@ -117,10 +104,7 @@ namespace ClawdTalk.Commands.Calls
                     DirectCall next;
                     try
                     {
-                        var o = Run(ct => Comms.GetCallAsync(call.CallId, ct));
-                        if (o == null) throw new ClawdTalkException(ErrorIds.InvalidServerResponse, ErrorCategory.InvalidResult, "The service returned no call object.", call.CallId);
-                        next = DirectCall.FromJson(o, call.To);
-                        if (next.CallId.Length == 0) next.CallId = call.CallId;
+                        next = Run(ct => Comms.GetCallAsync(call.CallId, call.To, ct));
                         outage.Answered();
                     }
                     catch (ClawdTalkException ex) when (ServiceOutage.IsOutage(ex))

@@ -2,7 +2,6 @@ using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.Commands.Base;
 using ClawdTalk.Completers;
-using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Commands.Calls
 {
@@ -34,16 +33,11 @@ namespace ClawdTalk.Commands.Calls
                 {
                     if (!Confirmed(Force, id, "End the call")) continue;
                     // ending is idempotent on the service, so the request may be retried safely
-                    var response = Run(ct => Comms.EndCallAsync(id, Reason, ct));
+                    var ended = Run(ct => Comms.EndCallAsync(id, Reason, ct));
                     WriteVerbose($"Call {id} ended ({Reason}).");
                     if (!PassThru) continue;
-                    var o = Json.Unwrap(response, "call");
-                    if (o == null || Json.Str(o, "call_id", "id") == null || Json.Str(o, "status") == null)
-                        o = Run(ct => Comms.GetCallAsync(id, ct));
-                    if (o == null) continue;
-                    var call = DirectCall.FromJson(o);
-                    if (call.CallId.Length == 0) call.CallId = id;
-                    WriteObject(call);
+                    var call = ended ?? Run(ct => Comms.FindCallAsync(id, null, ct));
+                    if (call != null) WriteObject(call);
                 }
                 catch (ClawdTalkException ex)
                 {

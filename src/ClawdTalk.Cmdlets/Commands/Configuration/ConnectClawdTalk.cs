@@ -68,7 +68,7 @@ namespace ClawdTalk.Commands.Configuration
                     break;
             }
             if (!SecureText.IsPlausibleSecret(key))
-                throw Errors.Terminating("InvalidApiKey", ErrorCategory.InvalidArgument, "The API key is empty or contains spaces or control characters.");
+                throw Errors.Terminating(ErrorIds.InvalidApiKey, ErrorCategory.InvalidArgument, "The API key is empty or contains spaces or control characters.");
 
             Uri apiBase;
             var envUrl = Environment.GetEnvironmentVariable(ConnectionResolver.UrlEnv);
@@ -119,7 +119,7 @@ namespace ClawdTalk.Commands.Configuration
         {
             var available = InvokeCommand.InvokeScript("Get-Command -Name Get-Secret -ErrorAction Ignore");
             if (available.Count == 0)
-                throw Errors.Terminating("SecretManagementNotAvailable", ErrorCategory.NotInstalled,
+                throw Errors.Terminating(ErrorIds.SecretManagementNotAvailable, ErrorCategory.NotInstalled,
                     "-Vault needs the Microsoft.PowerShell.SecretManagement module, which is not installed.");
             var result = InvokeCommand.InvokeScript(false, ScriptBlock.Create("param($v, $n) Get-Secret -Vault $v -Name $n -ErrorAction Stop"), null, Vault, SecretName);
             var value = result.FirstOrDefault()?.BaseObject;
@@ -127,7 +127,7 @@ namespace ClawdTalk.Commands.Configuration
             {
                 SecureString s => SecureText.ToPlain(s),
                 string s => s,
-                _ => throw Errors.Terminating("SecretNotFound", ErrorCategory.ObjectNotFound, $"The vault '{Vault}' has no text secret named '{SecretName}'.", SecretName),
+                _ => throw Errors.Terminating(ErrorIds.SecretNotFound, ErrorCategory.ObjectNotFound, $"The vault '{Vault}' has no text secret named '{SecretName}'.", SecretName),
             };
         }
     }

@@ -39,10 +39,10 @@ namespace ClawdTalk.Commands.Configuration
         protected override void Process()
         {
             // Everything is checked before the file is touched: a bad value leaves the file as it was.
-            if (ApiKey != null && ApiKeyVariable != null) throw Errors.Terminating("ConflictingParameters", ErrorCategory.InvalidArgument, "Give -ApiKey or -ApiKeyVariable, not both.");
-            if (GatewayToken != null && GatewayTokenVariable != null) throw Errors.Terminating("ConflictingParameters", ErrorCategory.InvalidArgument, "Give -GatewayToken or -GatewayTokenVariable, not both.");
+            if (ApiKey != null && ApiKeyVariable != null) throw Errors.Terminating(ErrorIds.ConflictingParameters, ErrorCategory.InvalidArgument, "Give -ApiKey or -ApiKeyVariable, not both.");
+            if (GatewayToken != null && GatewayTokenVariable != null) throw Errors.Terminating(ErrorIds.ConflictingParameters, ErrorCategory.InvalidArgument, "Give -GatewayToken or -GatewayTokenVariable, not both.");
             var changes = new JObject();
-            if (ApiKey != null) changes[ConfigKeys.ApiKey] = CheckedSecret(SecureText.ToPlain(ApiKey), "InvalidApiKey", "API key");
+            if (ApiKey != null) changes[ConfigKeys.ApiKey] = CheckedSecret(SecureText.ToPlain(ApiKey), ErrorIds.InvalidApiKey, "API key");
             if (ApiKeyVariable != null) changes[ConfigKeys.ApiKey] = "${" + ApiKeyVariable + "}";
             if (Server != null)
             {
@@ -53,7 +53,7 @@ namespace ClawdTalk.Commands.Configuration
             if (AgentName != null) changes[ConfigKeys.AgentName] = AgentName;
             if (Greeting != null) changes[ConfigKeys.Greeting] = Greeting;
             if (GatewayUrl != null) changes[ConfigKeys.GatewayUrl] = ConnectionResolver.ParseServer(GatewayUrl).AbsoluteUri.TrimEnd('/');
-            if (GatewayToken != null) changes[ConfigKeys.GatewayToken] = CheckedSecret(SecureText.ToPlain(GatewayToken), "InvalidGatewayToken", "gateway token");
+            if (GatewayToken != null) changes[ConfigKeys.GatewayToken] = CheckedSecret(SecureText.ToPlain(GatewayToken), ErrorIds.InvalidGatewayToken, "gateway token");
             if (GatewayTokenVariable != null) changes[ConfigKeys.GatewayToken] = "${" + GatewayTokenVariable + "}";
             if (AgentId != null) changes[ConfigKeys.AgentId] = AgentId;
             if (MaxConversationTurns != null) changes[ConfigKeys.MaxConversationTurns] = MaxConversationTurns.Value;

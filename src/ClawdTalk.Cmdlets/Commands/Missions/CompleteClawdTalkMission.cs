@@ -68,7 +68,7 @@ namespace ClawdTalk.Commands.Missions
         void CompleteOne(string slug, List<object> inputs)
         {
             var insights = inputs.OfType<ConversationInsight>().ToList();
-            var payload = Payload == null ? null : UserInput.Value(Payload, "The payload", "InvalidPayloadJson");
+            var payload = Payload == null ? null : UserInput.Value(Payload, "The payload", ErrorIds.InvalidPayloadJson);
             JArray? insightJson = null;
             if (insights.Count > 0)
             {
@@ -93,7 +93,7 @@ namespace ClawdTalk.Commands.Missions
                 return;
             }
             if ((local == "failed" || local == "cancelled") && !Force)
-                throw new ClawdTalkException("MissionAlreadyEnded", ErrorCategory.InvalidOperation,
+                throw new ClawdTalkException(ErrorIds.MissionAlreadyEnded, ErrorCategory.InvalidOperation,
                     $"The mission '{slug}' has already ended as {local}; -Force marks its run succeeded anyway.", slug);
             var with = insights.Count > 0 ? $" with {insights.Count} insight(s)" : "";
             if (!ShouldProcess(slug, $"Complete run {t.RunId} as succeeded{with}: {summary}")) return;
@@ -147,9 +147,9 @@ namespace ClawdTalk.Commands.Missions
         /// </summary>
         void CompleteStepsThatRan(MissionTarget t, JObject entry, List<object> inputs)
         {
-            var planJson = Run(ct => Missions.TryGetPlanAsync(t.MissionId, t.RunId, ct));
-            if (planJson == null) return;
-            var open = MissionPlan.From(planJson, t.MissionId, t.RunId, t.Slug).Steps.Where(s => !s.IsTerminal).ToList();
+            var plan = Run(ct => Missions.TryReadPlanAsync(t.MissionId, t.RunId, t.Slug, ct));
+            if (plan == null) return;
+            var open = plan.Steps.Where(s => !s.IsTerminal).ToList();
             if (open.Count == 0) return;
             var ran = new HashSet<string>(System.StringComparer.Ordinal);
             void Ran(string? stepId) { if (!string.IsNullOrEmpty(stepId)) ran.Add(stepId!); }
@@ -165,7 +165,7 @@ namespace ClawdTalk.Commands.Missions
             }
             foreach (var step in open.Where(s => ran.Contains(s.StepId)))
             {
-                Run(ct => Missions.UpdateStepAsync(t.MissionId, t.RunId, step.StepId, Wire.Step(StepStatus.Completed), ct));
+                Run(ct => Missions.SetStepAsync(t.MissionId, t.RunId, step.StepId, StepStatus.Completed, t.Slug, ct));
                 Book.LogEvent(t, MissionEventType.StepCompleted, $"Step '{step.StepId}' completed: its outreach ran.", step.StepId);
                 Book.Remember(t, e =>
                 {

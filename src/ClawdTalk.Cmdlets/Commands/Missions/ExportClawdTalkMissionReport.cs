@@ -65,25 +65,25 @@ namespace ClawdTalk.Commands.Missions
             var file = GetUnresolvedProviderPathFromPSPath(Path);
             var dir = System.IO.Path.GetDirectoryName(file);
             if (!string.IsNullOrEmpty(dir) && !Directory.Exists(dir))
-                throw new ClawdTalkException("ReportFolderNotFound", ErrorCategory.ObjectNotFound, $"The folder '{dir}' does not exist.", Path)
+                throw new ClawdTalkException(ErrorIds.ReportFolderNotFound, ErrorCategory.ObjectNotFound, $"The folder '{dir}' does not exist.", Path)
                 { RecommendedAction = "Create it first (New-Item -ItemType Directory), or give a -Path in an existing folder." };
             if (Directory.Exists(file))
-                throw new ClawdTalkException("ReportPathIsFolder", ErrorCategory.InvalidArgument, $"'{file}' is a folder: -Path names the report's file.", Path)
+                throw new ClawdTalkException(ErrorIds.ReportPathIsFolder, ErrorCategory.InvalidArgument, $"'{file}' is a folder: -Path names the report's file.", Path)
                 { RecommendedAction = $"Give a file name in it, e.g. -Path '{System.IO.Path.Combine(file, "report.html")}'." };
             var exists = File.Exists(file);
             if (exists && NoClobber)
-                throw new ClawdTalkException("NoClobber", ErrorCategory.ResourceExists, $"The file '{file}' already exists, and -NoClobber keeps it.", file)
+                throw new ClawdTalkException(ErrorIds.NoClobber, ErrorCategory.ResourceExists, $"The file '{file}' already exists, and -NoClobber keeps it.", file)
                 { RecommendedAction = "Give another -Path, or leave out -NoClobber to replace it." };
             if (exists && !Force && (File.GetAttributes(file) & FileAttributes.ReadOnly) != 0)
-                throw new ClawdTalkException("FileReadOnly", ErrorCategory.PermissionDenied, $"The file '{file}' is read-only; it was not replaced.", file)
+                throw new ClawdTalkException(ErrorIds.FileReadOnly, ErrorCategory.PermissionDenied, $"The file '{file}' is read-only; it was not replaced.", file)
                 { RecommendedAction = "Add -Force to replace it anyway, or give another -Path." };
 
             var t = Which();
             var entry = t.Slug == null ? null : Store.Find(t.Slug);
             var data = new MissionReportData { Slug = t.Slug, MissionId = t.MissionId, RunId = t.RunId };
-            var mission = Run(ct => Missions.GetMissionAsync(t.MissionId, ct));
-            data.MissionName = Json.Str(mission, "name") ?? (entry == null ? null : Json.Str(entry, StateKeys.MissionName));
-            data.Instructions = Json.Str(mission, "instructions");
+            var mission = Run(ct => Missions.ReadMissionAsync(t.MissionId, ct));
+            data.MissionName = mission.Name ?? (entry == null ? null : Json.Str(entry, StateKeys.MissionName));
+            data.Instructions = mission.Instructions;
             var run = Run(ct => Missions.GetRunAsync(t.MissionId, t.RunId, ct));
             data.RunStatus = Json.Str(run, "status");
             data.ResultSummary = Json.Str(run, "result_summary");
@@ -123,21 +123,21 @@ namespace ClawdTalk.Commands.Missions
                     if (!string.IsNullOrEmpty(RunId)) return FromIds(MissionId, RunId!);
                     var runs = Run(ct => Missions.ListRunsAsync(MissionId, ct));
                     var latest = runs.OrderByDescending(r => Json.Date(r, "created_at") ?? DateTimeOffset.MinValue).FirstOrDefault()
-                        ?? throw new ClawdTalkException("RunNotFound", ErrorCategory.ObjectNotFound, $"The mission {MissionId} has no run to report.", MissionId)
+                        ?? throw new ClawdTalkException(ErrorIds.RunNotFound, ErrorCategory.ObjectNotFound, $"The mission {MissionId} has no run to report.", MissionId)
                         { RecommendedAction = "Start one with New-ClawdTalkRun or Initialize-ClawdTalkMission." };
                     return FromIds(MissionId, Json.Str(latest, "run_id", "id") ?? "");
                 case ByRun:
                     foreach (var p in Store.Entries())
                         if (RunsOf(p.Value).FirstOrDefault(r => r.RunId == RunId) is var known && known.RunId != null && known.MissionId != null)
                             return new MissionTarget { Slug = p.Key, MissionId = known.MissionId, RunId = known.RunId };
-                    throw new ClawdTalkException("RunNotKnown", ErrorCategory.ObjectNotFound, $"No mission of the state store has a run {RunId}.", RunId)
+                    throw new ClawdTalkException(ErrorIds.RunNotKnown, ErrorCategory.ObjectNotFound, $"No mission of the state store has a run {RunId}.", RunId)
                     { RecommendedAction = "Give its mission too: -MissionId <id> -RunId <id> (Get-ClawdTalkRun -MissionId lists a mission's runs)." };
                 default:
                     if (string.IsNullOrEmpty(RunId)) return FromSlug(Slug);
                     var entry = Store.Require(Slug);
                     var run = RunsOf(entry).FirstOrDefault(r => r.RunId == RunId);
                     var mid = run.MissionId ?? Json.Str(entry, StateKeys.MissionId)
-                        ?? throw new ClawdTalkException("MissionNotInitialized", ErrorCategory.InvalidOperation, $"The mission '{Slug}' has no mission id yet.", Slug);
+                        ?? throw new ClawdTalkException(ErrorIds.MissionNotInitialized, ErrorCategory.InvalidOperation, $"The mission '{Slug}' has no mission id yet.", Slug);
                     return new MissionTarget { Slug = Slug, MissionId = mid, RunId = RunId! };
             }
         }
@@ -156,16 +156,15 @@ namespace ClawdTalk.Commands.Missions
         {
             for (var read = 1; read <= 2; read++)
             {
-                JToken? token;
-                try { token = Run(ct => Missions.InsightsAsync(conversationId, ct)); }
+                IReadOnlyList<ConversationInsight> insights;
+                try { insights = Run(ct => Missions.ReadInsightsAsync(conversationId, ct)); }
                 catch (ClawdTalkException ex)
                 {
                     WriteVerbose($"The insights of {conversationId} could not be read: {ex.Message}");
                     return null;
                 }
-                var done = Json.UnwrapList(token, "insights", "conversations")
-                    .FirstOrDefault(i => string.Equals(Json.Str(i, "status"), "completed", StringComparison.OrdinalIgnoreCase));
-                if (done != null) return ConversationInsight.From(done, conversationId).Summary;
+                var done = insights.FirstOrDefault(i => string.Equals(i.Status, "completed", StringComparison.OrdinalIgnoreCase));
+                if (done != null) return done.Summary;
             }
             return "(insights pending)";
         }

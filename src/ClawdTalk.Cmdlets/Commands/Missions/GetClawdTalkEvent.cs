@@ -24,9 +24,8 @@ namespace ClawdTalk.Commands.Missions
             var types = new System.Collections.Generic.HashSet<MissionEventType>();
             foreach (var x in Type ?? new string[0]) types.Add(UserInput.EventType(x));
             var t = Target();
-            foreach (var o in Run(ct => Missions.ListEventsAsync(t.MissionId, t.RunId, ct)))
+            foreach (var ev in Run(ct => Missions.ReadEventsAsync(t.MissionId, t.RunId, t.Slug, ct)))
             {
-                var ev = MissionEvent.From(o, t.MissionId, t.RunId, t.Slug);
                 if (types.Count > 0 && !types.Contains(ev.Type)) continue;
                 if (StepId != null && ev.StepId != StepId) continue;
                 WriteObject(ev);

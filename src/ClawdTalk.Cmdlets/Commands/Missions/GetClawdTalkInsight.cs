@@ -75,12 +75,12 @@ namespace ClawdTalk.Commands.Missions
             if (string.IsNullOrEmpty(ConversationId))
             {
                 if (!MyInvocation.ExpectingInput)
-                    throw Errors.Invalid("InvalidConversationId", "-ConversationId must not be empty.", ConversationId);
+                    throw Errors.Invalid(ErrorIds.InvalidConversationId, "-ConversationId must not be empty.", ConversationId);
                 WriteVerbose("An input object has no conversation (a call that was not answered, or not yet over): it has no insights.");
                 return;
             }
-            if (Timeout < TimeSpan.Zero) throw Errors.Invalid("InvalidTimeout", "-Timeout must not be negative.", Timeout);
-            if (PollInterval < TimeSpan.FromMilliseconds(100)) throw Errors.Invalid("InvalidPollInterval", "-PollInterval must be at least 0.1 seconds.", PollInterval);
+            if (Timeout < TimeSpan.Zero) throw Errors.Invalid(ErrorIds.InvalidTimeout, "-Timeout must not be negative.", Timeout);
+            if (PollInterval < TimeSpan.FromMilliseconds(100)) throw Errors.Invalid(ErrorIds.InvalidPollInterval, "-PollInterval must be at least 0.1 seconds.", PollInterval);
             ThrowIfFatal();
             // what this input asks for, copied off the parameters (which the next input overwrites)
             var ask = new InsightAsk { ConversationId = ConversationId, Slug = Slug, MissionId = MissionId, RunId = RunId, StepId = StepId };

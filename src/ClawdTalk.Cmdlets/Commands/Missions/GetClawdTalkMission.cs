@@ -36,14 +36,14 @@ namespace ClawdTalk.Commands.Missions
             switch (ParameterSetName)
             {
                 case ById:
-                    WriteObject(Mission.From(Run(ct => Missions.GetMissionAsync(MissionId, ct))));
+                    WriteObject(Run(ct => Missions.ReadMissionAsync(MissionId, ct)));
                     break;
                 case BySlug:
-                    WriteObject(Mission.From(Run(ct => Missions.GetMissionAsync(FromSlug(Slug, needRun: false).MissionId, ct))));
+                    WriteObject(Run(ct => Missions.ReadMissionAsync(FromSlug(Slug, needRun: false).MissionId, ct)));
                     break;
                 default:
                     var pattern = Name == null ? null : new WildcardPattern(Name, WildcardOptions.IgnoreCase);
-                    foreach (var m in Run(ct => Missions.ListMissionsAsync(First, ct)).Select(Mission.From))
+                    foreach (var m in Run(ct => Missions.ReadMissionsAsync(First, ct)))
                         if (pattern == null || pattern.IsMatch(m.Name ?? "")) WriteObject(m);
                     break;
             }

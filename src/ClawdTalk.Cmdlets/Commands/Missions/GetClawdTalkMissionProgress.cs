@@ -59,9 +59,9 @@ namespace ClawdTalk.Commands.Missions
                     if (active)
                     {
                         // the run, its plan, and its calls and texts as the service lists them (one request per assistant)
-                        reads.Run = MissionRun.From(Run(ct => Missions.GetRunAsync(mid, rid, ct)), mid);
-                        var plan = Run(ct => Missions.TryGetPlanAsync(mid, rid, ct));
-                        if (plan != null) reads.Plan = MissionPlan.From(plan, mid, rid, slug);
+                        reads.Run = Run(ct => Missions.ReadRunAsync(mid, rid, ct));
+                        var plan = Run(ct => Missions.TryReadPlanAsync(mid, rid, slug, ct));
+                        if (plan != null) reads.Plan = plan;
                         var records = MissionProgressReader.RecordsOfRun(entry);
                         if (records.Any(r => !r.IsFinal))
                         {
@@ -75,9 +75,9 @@ namespace ClawdTalk.Commands.Missions
                     reads.ServiceNow = Api.Connection.Clock.GetUtcNow();
                     foreach (var conversation in MissionProgressReader.Conversations(entry).Take(MissionProgressReader.InsightChecks))
                     {
-                        var items = Json.UnwrapList(Run(ct => Missions.InsightsAsync(conversation, ct)), "insights", "conversations");
+                        var items = Run(ct => Missions.ReadInsightsAsync(conversation, ct));
                         reads.InsightsChecked++;
-                        if (items.Any(i => string.Equals(Json.Str(i, "status"), "completed", StringComparison.OrdinalIgnoreCase))) reads.InsightsReady++;
+                        if (items.Any(i => string.Equals(i.Status, "completed", StringComparison.OrdinalIgnoreCase))) reads.InsightsReady++;
                     }
                 }
                 catch (ClawdTalkException ex)

@@ -3,7 +3,6 @@ using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.Missions;
 using ClawdTalk.State;
-using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Commands.Missions
 {
@@ -15,7 +14,7 @@ namespace ClawdTalk.Commands.Missions
         protected override void Process()
         {
             var t = Target();
-            WriteObject(MissionPlan.From(Run(ct => Missions.GetPlanAsync(t.MissionId, t.RunId, ct)), t.MissionId, t.RunId, t.Slug));
+            WriteObject(Run(ct => Missions.ReadPlanAsync(t.MissionId, t.RunId, t.Slug, ct)));
         }
     }
 }

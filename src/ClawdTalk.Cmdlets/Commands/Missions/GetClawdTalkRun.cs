@@ -5,7 +5,6 @@ using ClawdTalk.Api;
 using ClawdTalk.Completers;
 using ClawdTalk.Missions;
 using ClawdTalk.State;
-using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Commands.Missions
 {
@@ -35,17 +34,16 @@ namespace ClawdTalk.Commands.Missions
             if (ParameterSetName == BySlug)
             {
                 var t = FromSlug(Slug);
-                WriteObject(WithSlug(MissionRun.From(Run(ct => Missions.GetRunAsync(t.MissionId, t.RunId, ct)), t.MissionId), t.Slug));
+                WriteObject(WithSlug(Run(ct => Missions.ReadRunAsync(t.MissionId, t.RunId, ct)), t.Slug));
                 return;
             }
             if (!string.IsNullOrEmpty(RunId))
             {
-                WriteObject(WithSlug(MissionRun.From(Run(ct => Missions.GetRunAsync(MissionId, RunId!, ct)), MissionId), TrySlugOf(MissionId, RunId)));
+                WriteObject(WithSlug(Run(ct => Missions.ReadRunAsync(MissionId, RunId!, ct)), TrySlugOf(MissionId, RunId)));
                 return;
             }
-            foreach (var o in Run(ct => Missions.ListRunsAsync(MissionId, ct)))
+            foreach (var run in Run(ct => Missions.ReadRunsAsync(MissionId, ct)))
             {
-                var run = MissionRun.From(o, MissionId);
                 WriteObject(WithSlug(run, TrySlugOf(MissionId, run.RunId)));
             }
         }

@@ -42,7 +42,7 @@ namespace ClawdTalk.Commands.Missions
             {
                 Name = name, Slug = slug, Instructions = Instructions, Request = Request,
                 Steps = UserInput.Steps(Step),
-                Context = Context == null ? null : UserInput.Value(Context, "The context", "InvalidContextJson"),
+                Context = Context == null ? null : UserInput.Value(Context, "The context", ErrorIds.InvalidContextJson),
             };
             var collision = MissionInitializer.Collision(Store, slug, name);
             if (collision != null) throw collision;

@@ -23,7 +23,7 @@ namespace ClawdTalk.Commands.Missions
         {
             var (name, _) = UserInput.MissionName(Name);
             if (!ShouldProcess(name, "Create the mission")) return;
-            WriteObject(Mission.From(Run(ct => Missions.CreateMissionAsync(name, Instructions, ct))));
+            WriteObject(Run(ct => Missions.NewMissionAsync(name, Instructions, ct)));
         }
     }
 }

@@ -3,7 +3,6 @@ using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.Missions;
 using ClawdTalk.State;
-using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Commands.Missions
 {
@@ -19,12 +18,10 @@ namespace ClawdTalk.Commands.Missions
         protected override void Process()
         {
             var steps = UserInput.Steps(Step);
-            if (steps.Count == 0) throw Errors.Invalid("InvalidStep", "A plan needs at least one step.");
+            if (steps.Count == 0) throw Errors.Invalid(ErrorIds.InvalidStep, "A plan needs at least one step.");
             var t = Target();
             if (!ShouldProcess(t.ToString(), $"Create a plan of {steps.Count} step(s): {string.Join(", ", steps.Select(s => s.StepId))}")) return;
-            var json = Run(ct => Missions.CreatePlanAsync(t.MissionId, t.RunId, new JArray(steps.Select(s => s.ToJson())), ct));
-            if (Json.UnwrapList(json, "steps").Count == 0) json = Run(ct => Missions.GetPlanAsync(t.MissionId, t.RunId, ct));
-            var plan = MissionPlan.From(json, t.MissionId, t.RunId, t.Slug);
+            var plan = Run(ct => Missions.NewPlanAsync(t.MissionId, t.RunId, steps, t.Slug, ct));
             Book.Remember(t, e => e[StateKeys.Steps] = MissionEntries.StepsJson(plan.Steps));
             WriteObject(plan);
         }

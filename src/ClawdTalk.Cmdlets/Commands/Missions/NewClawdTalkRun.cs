@@ -5,7 +5,6 @@ using ClawdTalk.Api;
 using ClawdTalk.Completers;
 using ClawdTalk.Missions;
 using ClawdTalk.State;
-using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Commands.Missions
 {
@@ -32,11 +31,9 @@ namespace ClawdTalk.Commands.Missions
 
         protected override void Process()
         {
-            var input = Input == null ? new JObject() : (JObject)UserInput.Value(Input, "The input", "InvalidInputJson");
-            input["original_request"] = Request;
-            if (Context != null) input["context"] = UserInput.Value(Context, "The context", "InvalidContextJson");
+            var input = new RunInput(Request, Input, Context);
             if (!ShouldProcess(MissionId, "Create a run")) return;
-            WriteObject(MissionRun.From(Run(ct => Missions.CreateRunAsync(MissionId, input, ct)), MissionId));
+            WriteObject(Run(ct => Missions.NewRunAsync(MissionId, input, ct)));
         }
     }
 }

@@ -5,7 +5,6 @@ using ClawdTalk.Api;
 using ClawdTalk.Completers;
 using ClawdTalk.Missions;
 using ClawdTalk.State;
-using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Commands.Missions
 {
@@ -31,16 +30,12 @@ namespace ClawdTalk.Commands.Missions
         protected override void Process()
         {
             var status = Status == null ? (RunStatus?)null : UserInput.RunStatus(Status);
-            var payload = Payload == null ? null : UserInput.Value(Payload, "The payload", "InvalidPayloadJson");
-            if (status == null && Summary == null && payload == null)
-                throw Errors.Invalid("NoChange", "Give -Status, -Summary or -Payload: there is nothing to change.");
+            var changes = new RunChanges(status, Summary, Payload);
+            if (changes.Names.Count == 0)
+                throw Errors.Invalid(ErrorIds.NoChange, "Give -Status, -Summary or -Payload: there is nothing to change.");
             var t = Target();
-            var body = new JObject();
-            if (status != null) body["status"] = Wire.Run(status.Value);
-            if (Summary != null) body["result_summary"] = Summary;
-            if (payload != null) body["result_payload"] = payload;
-            if (!ShouldProcess(t.ToString(), "Set " + string.Join(", ", body.Properties().Select(p => p.Name)))) return;
-            var run = MissionRun.From(Run(ct => Missions.UpdateRunAsync(t.MissionId, t.RunId, body, ct)), t.MissionId);
+            if (!ShouldProcess(t.ToString(), "Set " + string.Join(", ", changes.Names))) return;
+            var run = Run(ct => Missions.SetRunAsync(t.MissionId, t.RunId, changes, ct));
             run.Slug = t.Slug;
             if (status != null)
             {

@@ -45,7 +45,7 @@ namespace ClawdTalk.Commands.Missions
 
         void StopOne(string Slug)
         {
-            var payload = Payload == null ? null : UserInput.Value(Payload, "The payload", "InvalidPayloadJson");
+            var payload = Payload == null ? null : UserInput.Value(Payload, "The payload", ErrorIds.InvalidPayloadJson);
             var t = Book.FromSlug(Slug);
             var entry = Store.Require(Slug);
             var local = Json.Str(entry, StateKeys.Status) ?? "active";

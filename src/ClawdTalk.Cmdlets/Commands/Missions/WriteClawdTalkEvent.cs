@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using ClawdTalk.Completers;
 using ClawdTalk.Missions;
+using ClawdTalk.Api;
 
 namespace ClawdTalk.Commands.Missions
 {
@@ -32,7 +33,7 @@ namespace ClawdTalk.Commands.Missions
         protected override void Process()
         {
             var type = UserInput.EventType(Type);
-            var payload = Payload == null ? null : UserInput.Value(Payload, "The payload", "InvalidPayloadJson");
+            var payload = Payload == null ? null : UserInput.Value(Payload, "The payload", ErrorIds.InvalidPayloadJson);
             var t = Target();
             if (!ShouldProcess(t.ToString(), $"Log a {Wire.Event(type)} event: {Summary}")) return;
             WriteObject(Book.LogEvent(t, type, Summary, StepId, payload, AgentId, keyed: false));

@@ -24,7 +24,7 @@ namespace ClawdTalk.Commands.Numbers
         protected override void Process()
         {
             var wanted = (PhoneNumber ?? Array.Empty<string>()).Select(n => E164.Normalize(n, "phone number", E164.Strictness.Possible)).ToList();
-            var numbers = Run(ct => Assistants.NumbersAsync(ct)).Select(AccountPhoneNumber.From).ToList();
+            var numbers = Run(ct => Assistants.NumbersAsync(ct)).ToList();
             foreach (var n in numbers)
             {
                 if (Available && !n.IsAvailable) continue;
@@ -32,7 +32,7 @@ namespace ClawdTalk.Commands.Numbers
                 WriteObject(n);
             }
             foreach (var w in wanted.Where(w => !numbers.Any(n => Normal(n.PhoneNumber) == w)))
-                WriteError(new ClawdTalkException("PhoneNumberNotFound", ErrorCategory.ObjectNotFound, $"The account has no number {w}.", w));
+                WriteError(new ClawdTalkException(ErrorIds.PhoneNumberNotFound, ErrorCategory.ObjectNotFound, $"The account has no number {w}.", w));
         }
 
         internal static string Normal(string? n) => E164.TryNormalize(n, out var e, E164.Strictness.Possible) ? e : n ?? "";

@@ -6,7 +6,6 @@ using ClawdTalk.Commands.Base;
 using ClawdTalk.Completers;
 using ClawdTalk.Missions;
 using ClawdTalk.Phones;
-using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Commands.Numbers
 {
@@ -52,27 +51,27 @@ namespace ClawdTalk.Commands.Numbers
         protected override void Process()
         {
             if ((AssistantId == null) == (ConnectionId == null))
-                throw Errors.Invalid("AssignmentTargetRequired", "Give either -AssistantId (its connection is looked up) or -ConnectionId.", PhoneNumberId.Length > 0 ? PhoneNumberId : PhoneNumber);
+                throw Errors.Invalid(ErrorIds.AssignmentTargetRequired, "Give either -AssistantId (its connection is looked up) or -ConnectionId.", PhoneNumberId.Length > 0 ? PhoneNumberId : PhoneNumber);
             var type = Type.ToLowerInvariant();
             var api = Assistants;
-            var numbers = Run(ct => api.NumbersAsync(ct)).Select(AccountPhoneNumber.From).ToList();
+            var numbers = Run(ct => api.NumbersAsync(ct)).ToList();
             AccountPhoneNumber? number;
             if (ParameterSetName == ByNumber)
             {
                 var wanted = E164.Normalize(PhoneNumber, "phone number", E164.Strictness.Possible);
                 number = numbers.FirstOrDefault(n => GetClawdTalkPhoneNumberCommand.Normal(n.PhoneNumber) == wanted)
-                    ?? throw new ClawdTalkException("PhoneNumberNotFound", ErrorCategory.ObjectNotFound, $"The account has no number {wanted}.", wanted);
+                    ?? throw new ClawdTalkException(ErrorIds.PhoneNumberNotFound, ErrorCategory.ObjectNotFound, $"The account has no number {wanted}.", wanted);
             }
             else
                 number = numbers.FirstOrDefault(n => n.PhoneNumberId == PhoneNumberId)
-                    ?? throw new ClawdTalkException("PhoneNumberNotFound", ErrorCategory.ObjectNotFound, $"The account has no number with the id {PhoneNumberId}.", PhoneNumberId);
+                    ?? throw new ClawdTalkException(ErrorIds.PhoneNumberNotFound, ErrorCategory.ObjectNotFound, $"The account has no number with the id {PhoneNumberId}.", PhoneNumberId);
 
             var connection = ConnectionId;
             if (AssistantId != null)
             {
                 var feature = type == "sms" ? "messaging" : "telephony";
                 connection = Run(ct => api.ConnectionIdAsync(AssistantId, feature, ct))
-                    ?? throw new ClawdTalkException("AssistantConnectionMissing", ErrorCategory.InvalidOperation,
+                    ?? throw new ClawdTalkException(ErrorIds.AssistantConnectionMissing, ErrorCategory.InvalidOperation,
                         $"The assistant {AssistantId} has no {feature} connection: enable the feature (Set-ClawdTalkAssistant -Feature) first.", AssistantId);
             }
             if (number.ConnectionId == connection)
@@ -82,12 +81,11 @@ namespace ClawdTalk.Commands.Numbers
                 return;
             }
             if (!number.IsAvailable && !Force)
-                throw new ClawdTalkException("PhoneNumberInUse", ErrorCategory.ResourceBusy,
+                throw new ClawdTalkException(ErrorIds.PhoneNumberInUse, ErrorCategory.ResourceBusy,
                     $"{number.PhoneNumber} is assigned to the connection {number.ConnectionId}; -Force moves it (calls to it then reach the other assistant).", number.PhoneNumberId);
             var action = $"Assign to {(AssistantId != null ? $"assistant {AssistantId} ({connection})" : connection)} for {type}" + (number.IsAvailable ? "" : $", taking it from {number.ConnectionId}");
             if (!ShouldProcess($"{number.PhoneNumber} ({number.PhoneNumberId})", action)) return;
-            var o = Run(ct => api.AssignNumberAsync(number.PhoneNumberId, connection!, type, ct));
-            var result = o != null && Json.Str(o, "id") != null ? AccountPhoneNumber.From(o) : number;
+            var result = Run(ct => api.AssignNumberAsync(number.PhoneNumberId, connection!, type, ct)) ?? number;
             if (result.ConnectionId == null) { result.ConnectionId = connection; result.Type = type; }
             WriteVerbose($"{result.PhoneNumber} is assigned to {connection} ({type}).");
             if (PassThru) WriteObject(result);

@@ -47,7 +47,7 @@ namespace ClawdTalk.Commands.Skill
             // everything is found and checked before anything is written
             var packageFolder = Path != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path)
                 : SkillPackage.Around(PollerSupport.ModuleBase(MyInvocation.MyCommand.Module))
-                  ?? throw new ClawdTalkException("SkillPackageNotFound", ErrorCategory.ObjectNotFound,
+                  ?? throw new ClawdTalkException(ErrorIds.SkillPackageNotFound, ErrorCategory.ObjectNotFound,
                       "This module was not imported from an extracted ClawdTalk package, so there is no SKILL.md to install.", "Path")
                   { Terminating = true, RecommendedAction = "Give -Path the folder the package (ClawdTalk-<version>.zip) was extracted to." };
             var package = SkillPackage.Open(packageFolder);
@@ -58,7 +58,7 @@ namespace ClawdTalk.Commands.Skill
             {
                 from = SessionState.Path.GetUnresolvedProviderPathFromPSPath(From);
                 if (!Directory.Exists(from) || !PublishedClient.Looks(from))
-                    throw new ClawdTalkException("PublishedClientNotFound", ErrorCategory.ObjectNotFound,
+                    throw new ClawdTalkException(ErrorIds.PublishedClientNotFound, ErrorCategory.ObjectNotFound,
                         $"{from} is not an installed ClawdTalk client: it has no {PublishedClient.ConfigFile}, {PublishedClient.StateFile} or scripts/telnyx_api.py.", from)
                     { Terminating = true, RecommendedAction = "Give -From the published client's skill folder (usually <workspace>/skills/clawdtalk-client)." };
             }

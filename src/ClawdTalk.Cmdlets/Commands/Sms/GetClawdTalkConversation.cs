@@ -23,9 +23,8 @@ namespace ClawdTalk.Commands.Sms
             var contact = Contact == null ? null : E164.Normalize(Contact, "contact", E164.Strictness.Possible);
             var list = Run(ct => Comms.ListConversationsAsync(ct));
             var history = Session.Feature(() => new CommsHistory());
-            foreach (var o in list)
+            foreach (var c in list)
             {
-                var c = SmsConversation.FromJson(o);
                 if (contact != null && !SameNumber(c.Contact, contact)) continue;
                 if (c.Contact.Length > 0) history.Contact(c.Contact, "conversation: " + CommsResponses.Preview(c.LastMessage?.Body, 40));
                 WriteObject(c);

@@ -8,7 +8,6 @@ using ClawdTalk.Commands.Base;
 using ClawdTalk.Commands.Calls;
 using ClawdTalk.Completers;
 using ClawdTalk.Phones;
-using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Commands.Sms
 {
@@ -41,18 +40,15 @@ namespace ClawdTalk.Commands.Sms
             var limit = (long)Math.Min((ulong)int.MaxValue, Math.Max(1UL, SafeAdd(first, skip)));
 
             var direction = Direction == null ? null : Direction == SmsDirection.Inbound ? "inbound" : "outbound";
-            var response = Run(ct => Comms.ListMessagesAsync((int)limit, contact, direction, ct));
-            var list = Json.UnwrapList(response, "messages");
-            var total = (response as JObject)?["pagination"] is JObject p ? Json.Int(p, "total") : null;
+            var (list, total) = Run(ct => Comms.ListMessagesAsync((int)limit, contact, direction, ct));
 
             if (PagingParameters.IncludeTotalCount)
                 WriteObject(PagingParameters.NewTotalCount((ulong)(total ?? list.Count), total.HasValue ? 1.0 : 0.5));
             var history = Session.Feature(() => new CommsHistory());
             var written = 0UL;
-            foreach (var o in list.Skip((int)Math.Min(skip, (ulong)int.MaxValue)))
+            foreach (var m in list.Skip((int)Math.Min(skip, (ulong)int.MaxValue)))
             {
                 if (written >= first) break;
-                var m = SmsMessage.FromJson(o);
                 if (m.Contact != null) history.Contact(m.Contact, $"{m.Direction}: {CommsResponses.Preview(m.Body, 40)}");
                 WriteObject(m);
                 written++;

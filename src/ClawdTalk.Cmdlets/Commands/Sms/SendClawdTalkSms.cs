@@ -7,7 +7,6 @@ using ClawdTalk.Commands.Base;
 using ClawdTalk.Commands.Calls;
 using ClawdTalk.Completers;
 using ClawdTalk.Phones;
-using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Commands.Sms
 {
@@ -81,21 +80,14 @@ namespace ClawdTalk.Commands.Sms
                 }
                 catch (ClawdTalkException ex)
                 {
-                    WriteError(CommsResponses.WithAdvice(ex));
+                    WriteError(ex);
                 }
             }
         }
 
         SmsMessage Send(string to, string message, string[] media)
         {
-            var body = new JObject { ["to"] = to, ["message"] = message };
-            if (media.Length > 0) body["media_urls"] = new JArray(media.Cast<object>().ToArray());
-            var response = Run(ct => Comms.SendSmsAsync(body, to, ct));
-            CommsResponses.ThrowIfFailure(response, "SmsFailed", "The text to " + to, to, "id", "message_id");
-            var o = Json.Unwrap(response, "message", "sms") ?? new JObject();
-            var sms = SmsMessage.FromJson(o, SmsDirection.Outbound, to, message, media);
-            if (sms.To == null) sms.To = to;
-            if (sms.Contact == null) sms.Contact = to;
+            var sms = Run(ct => Comms.SendSmsAsync(to, message, media, ct));
             Session.Feature(() => new CommsHistory()).Contact(to, "texted: " + CommsResponses.Preview(message, 40));
             WriteVerbose($"Sent {message.Length} characters to {to}" + (sms.MessageId != null ? $" (message {sms.MessageId})." : "."));
             return sms;
@@ -104,9 +96,9 @@ namespace ClawdTalk.Commands.Sms
         internal static string CheckMessage(string? message)
         {
             if (message == null || message.Trim().Length == 0)
-                throw Errors.Invalid("EmptyMessage", "The message is empty; nothing was sent.", message);
+                throw Errors.Invalid(ErrorIds.EmptyMessage, "The message is empty; nothing was sent.", message);
             if (message.Length > MaxMessageLength)
-                throw Errors.Invalid("MessageTooLong", $"The message has {message.Length} characters; at most {MaxMessageLength} can be sent. Nothing was sent.", message.Length);
+                throw Errors.Invalid(ErrorIds.MessageTooLong, $"The message has {message.Length} characters; at most {MaxMessageLength} can be sent. Nothing was sent.", message.Length);
             return message;
         }
 
@@ -114,14 +106,14 @@ namespace ClawdTalk.Commands.Sms
         {
             if (urls == null || urls.Length == 0) return Array.Empty<string>();
             if (urls.Length > MaxMediaUrls)
-                throw Errors.Invalid("TooManyMediaUrls", $"{urls.Length} media URLs given; at most {MaxMediaUrls} can be attached. Nothing was sent.", urls.Length);
+                throw Errors.Invalid(ErrorIds.TooManyMediaUrls, $"{urls.Length} media URLs given; at most {MaxMediaUrls} can be attached. Nothing was sent.", urls.Length);
             var result = new string[urls.Length];
             for (var i = 0; i < urls.Length; i++)
             {
                 var u = (urls[i] ?? "").Trim();
                 if (!Uri.TryCreate(u, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
                     || string.IsNullOrEmpty(uri.Host) || uri.IsFile || u.IndexOfAny(new[] { ' ', '\t', '\r', '\n' }) >= 0)
-                    throw Errors.Invalid("InvalidMediaUrl", $"The media URL '{urls[i]}' is not an absolute http:// or https:// URL the service could fetch. Nothing was sent.", urls[i]);
+                    throw Errors.Invalid(ErrorIds.InvalidMediaUrl, $"The media URL '{urls[i]}' is not an absolute http:// or https:// URL the service could fetch. Nothing was sent.", urls[i]);
                 result[i] = uri.AbsoluteUri;
             }
             return result;

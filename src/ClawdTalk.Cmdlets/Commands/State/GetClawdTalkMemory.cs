@@ -27,7 +27,7 @@ namespace ClawdTalk.Commands.State
         {
             var memory = Store.Require(Slug)[StateKeys.Memory] as JObject ?? new JObject();
             if (Key != null && !WildcardPattern.ContainsWildcardCharacters(Key) && memory[Key] == null)
-                throw new ClawdTalkException("MemoryKeyNotFound", ErrorCategory.ObjectNotFound, $"The memory of '{Slug}' has no key '{Key}'.", Key);
+                throw new ClawdTalkException(ErrorIds.MemoryKeyNotFound, ErrorCategory.ObjectNotFound, $"The memory of '{Slug}' has no key '{Key}'.", Key);
             var pattern = new WildcardPattern(Key ?? "*", WildcardOptions.IgnoreCase);
             foreach (var p in memory.Properties().Where(p => Key == null || p.Name == Key || pattern.IsMatch(p.Name)))
             {

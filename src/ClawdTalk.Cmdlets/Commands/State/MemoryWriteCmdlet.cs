@@ -34,7 +34,7 @@ namespace ClawdTalk.Commands.State
 
         protected override void Process()
         {
-            var value = UserInput.Value(RawValue, $"The memory value of '{Key}'", "InvalidMemoryJson");
+            var value = UserInput.Value(RawValue, $"The memory value of '{Key}'", ErrorIds.InvalidMemoryJson);
             Store.Require(Slug);
             if (!ShouldProcess($"{Slug} memory '{Key}'", Action)) return;
             var entry = Store.UpdateExisting(Slug, e => Apply(MissionStateStore.MemoryOf(e), value));

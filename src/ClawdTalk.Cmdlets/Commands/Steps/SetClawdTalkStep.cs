@@ -42,27 +42,24 @@ namespace ClawdTalk.Commands.Steps
         protected override void Process()
         {
             var status = UserInput.StepStatus(Status);
-            var payload = Payload == null ? null : UserInput.Value(Payload, "The payload", "InvalidPayloadJson");
+            var payload = Payload == null ? null : UserInput.Value(Payload, "The payload", ErrorIds.InvalidPayloadJson);
             var t = Target();
             var entry = t.Slug == null ? null : Store.Find(t.Slug);
             var known = entry == null ? new string[0] : MissionStateStore.StepsOf(entry).Select(s => Json.Str(s, "step_id")).ToArray();
             if (known.Length == 0)
             {
-                var plan = Run(ct => Missions.TryGetPlanAsync(t.MissionId, t.RunId, ct));
-                known = plan == null ? new string[0] : MissionPlan.From(plan, t.MissionId, t.RunId, t.Slug).Steps.Select(s => s.StepId).ToArray();
+                var plan = Run(ct => Missions.TryReadPlanAsync(t.MissionId, t.RunId, t.Slug, ct));
+                known = plan == null ? new string[0] : plan.Steps.Select(s => s.StepId).ToArray();
             }
             if (!known.Contains(StepId))
-                throw new ClawdTalkException("StepNotInPlan", ErrorCategory.ObjectNotFound,
+                throw new ClawdTalkException(ErrorIds.StepNotInPlan, ErrorCategory.ObjectNotFound,
                     known.Length == 0 ? $"Run {t.RunId} has no plan, so it has no step '{StepId}'."
                         : $"Run {t.RunId} has no step '{StepId}'. Its steps: {string.Join(", ", known)}.", StepId);
 
             var wire = Wire.Step(status);
             if (!ShouldProcess($"step '{StepId}' of {t}", $"Set the status to {wire}")) return;
 
-            var o = Run(ct => Missions.UpdateStepAsync(t.MissionId, t.RunId, StepId, wire, ct));
-            var step = PlanStep.From(o, t.MissionId, t.RunId, t.Slug);
-            if (string.IsNullOrEmpty(step.StepId)) step.StepId = StepId;
-            if (step.Status == StepStatus.Unknown) step.Status = status;
+            var step = Run(ct => Missions.SetStepAsync(t.MissionId, t.RunId, StepId, status, t.Slug, ct));
 
             // the matching event
             var (type, text) = status switch

@@ -4,12 +4,11 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
-using ClawdTalk.Api;
 using ClawdTalk.Missions;
 using ClawdTalk.Phones;
 using Newtonsoft.Json.Linq;
 
-namespace ClawdTalk.Commands.Assistants
+namespace ClawdTalk.Api
 {
     /// <summary>The assistant fields users give (tools, features), checked before anything is sent.</summary>
     internal static class AssistantInput
@@ -60,9 +59,9 @@ namespace ClawdTalk.Commands.Assistants
             JObject o;
             switch (v)
             {
-                case null: throw Errors.Invalid("InvalidAssistantTool", "A tool is empty ($null).");
+                case null: throw Errors.Invalid(ErrorIds.InvalidAssistantTool, "A tool is empty ($null).");
                 case string s when UserInput.LooksLikeJson(s):
-                    o = Json.ParseUserJson(s, "The tool", "InvalidAssistantTool") as JObject ?? throw Errors.Invalid("InvalidAssistantTool", "A tool in JSON must be an object with a type.", s);
+                    o = Json.ParseUserJson(s, "The tool", ErrorIds.InvalidAssistantTool) as JObject ?? throw Errors.Invalid(ErrorIds.InvalidAssistantTool, "A tool in JSON must be an object with a type.", s);
                     break;
                 case string s:
                     o = new JObject { ["type"] = s.Trim().ToLowerInvariant() };
@@ -72,13 +71,13 @@ namespace ClawdTalk.Commands.Assistants
                     o = Json.FromPowerShell(v) as JObject ?? new JObject();
                     break;
                 default:
-                    throw Errors.Invalid("InvalidAssistantTool", $"A tool must be a type name, a hashtable with a Type, or JSON; got {v.GetType().Name}.", v);
+                    throw Errors.Invalid(ErrorIds.InvalidAssistantTool, $"A tool must be a type name, a hashtable with a Type, or JSON; got {v.GetType().Name}.", v);
             }
             // keys are case-insensitive for PowerShell users: Type → type
             var typeProp = o.Properties().FirstOrDefault(x => string.Equals(x.Name, "type", StringComparison.OrdinalIgnoreCase));
             var type = typeProp?.Value.Type == JTokenType.String ? ((string?)typeProp.Value ?? "").Trim().ToLowerInvariant() : "";
             if (!ToolTypes.Contains(type))
-                throw Errors.Invalid("InvalidAssistantTool", $"The tool type '{type}' is not one of {string.Join(", ", ToolTypes)}.", type);
+                throw Errors.Invalid(ErrorIds.InvalidAssistantTool, $"The tool type '{type}' is not one of {string.Join(", ", ToolTypes)}.", type);
             typeProp!.Remove();
             var settings = o.Properties().FirstOrDefault(x => string.Equals(x.Name, type, StringComparison.OrdinalIgnoreCase));
             JObject result;
@@ -112,7 +111,7 @@ namespace ClawdTalk.Commands.Assistants
             foreach (var f in features)
             {
                 var n = (f ?? "").Trim().ToLowerInvariant();
-                if (!Features.Contains(n)) throw Errors.Invalid("InvalidAssistantFeature", $"The feature '{f}' is not one of {string.Join(", ", Features)}.", f);
+                if (!Features.Contains(n)) throw Errors.Invalid(ErrorIds.InvalidAssistantFeature, $"The feature '{f}' is not one of {string.Join(", ", Features)}.", f);
                 if (!seen.Contains(n)) seen.Add(n);
             }
             return new JArray(seen.Cast<object>().ToArray());
@@ -121,7 +120,44 @@ namespace ClawdTalk.Commands.Assistants
         public static void CheckText(string? value, string what, int max)
         {
             if (value != null && value.Length > max)
-                throw Errors.Invalid("AssistantFieldTooLong", $"{what} has {value.Length.ToString(CultureInfo.InvariantCulture)} characters; at most {max} are accepted.", what);
+                throw Errors.Invalid(ErrorIds.AssistantFieldTooLong, $"{what} has {value.Length.ToString(CultureInfo.InvariantCulture)} characters; at most {max} are accepted.", what);
         }
+    }
+}
+
+namespace ClawdTalk.Api
+{
+    /// <summary>
+    /// The fields of an assistant to create or change, as the service takes them: a request body built from the cmdlets'
+    /// typed input (tools and features checked by <see cref="AssistantInput"/>), so no cmdlet builds JSON.
+    /// </summary>
+    internal sealed class AssistantFields
+    {
+        internal AssistantFields(JObject body) => Body = body;
+        public AssistantFields() : this(new JObject()) { }
+
+        internal JObject Body { get; }
+
+        /// <summary>Sets a field to a text (null is sent as JSON null).</summary>
+        public AssistantFields Text(string field, string? value) { Body[field] = value; return this; }
+
+        /// <summary>Sets a field to any PowerShell value (hashtable, object, array, scalar), as JSON.</summary>
+        public AssistantFields Value(string field, object? value) { Body[field] = Json.FromPowerShell(value); return this; }
+
+        /// <summary>The tools (<see cref="AssistantInput.Tools"/>).</summary>
+        public AssistantFields Tools(object[]? tools, bool noDefaults, string? hangupDescription, string[]? transferTo)
+        {
+            Body["tools"] = AssistantInput.Tools(tools, noDefaults, hangupDescription, transferTo);
+            return this;
+        }
+
+        /// <summary>The enabled features (<see cref="AssistantInput.FeatureList"/>).</summary>
+        public AssistantFields Features(string[] features) { Body["enabled_features"] = AssistantInput.FeatureList(features); return this; }
+
+        /// <summary>The fields set, in order.</summary>
+        public IReadOnlyList<string> Names => Body.Properties().Select(p => p.Name).ToList();
+
+        /// <summary>The types of the tools set, in order.</summary>
+        public IEnumerable<string?> ToolTypes => (Body["tools"] as JArray ?? new JArray()).Select(t => (string?)t["type"]);
     }
 }
