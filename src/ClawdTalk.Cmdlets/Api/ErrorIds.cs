@@ -318,5 +318,99 @@ namespace ClawdTalk.Api
         public const string SkillPackageInvalid = "SkillPackageInvalid";
         /// <summary>The published client's files were not found.</summary>
         public const string PublishedClientNotFound = "PublishedClientNotFound";
+
+        // scheduled events: targets, times and options (ScheduledEvents/, Commands/ScheduledEvents)
+        /// <summary>A scheduled call was given without its mission run.</summary>
+        public const string MissionRequired = "MissionRequired";
+        /// <summary>-StepId was given without a mission run.</summary>
+        public const string StepWithoutMission = "StepWithoutMission";
+        /// <summary>A text without a mission has no number to send it from.</summary>
+        public const string NoCallerNumber = "NoCallerNumber";
+        /// <summary>-Weekday was given without -TimeWindow.</summary>
+        public const string WeekdayWithoutTimeWindow = "WeekdayWithoutTimeWindow";
+        /// <summary>The mission run is no longer active, so nothing is scheduled for it.</summary>
+        public const string MissionNotActive = "MissionNotActive";
+        /// <summary>The call needs an assistant and neither the mission nor the caller gave one.</summary>
+        public const string AssistantRequired = "AssistantRequired";
+        /// <summary>An event of a mission without an assistant needs -AssistantId.</summary>
+        public const string AssistantIdRequired = "AssistantIdRequired";
+        /// <summary>The event belongs to another mission than the one given.</summary>
+        public const string EventNotOfMission = "EventNotOfMission";
+        /// <summary>A target is empty or unreadable.</summary>
+        public const string InvalidTarget = "InvalidTarget";
+        /// <summary>A target's recipient type is not one the service knows.</summary>
+        public const string InvalidRecipientType = "InvalidRecipientType";
+        /// <summary>A message template names a variable the target does not have.</summary>
+        public const string UnknownTemplateVariable = "UnknownTemplateVariable";
+        /// <summary>The exclude list file does not exist.</summary>
+        public const string ExcludeListNotFound = "ExcludeListNotFound";
+        /// <summary>The exclude list file cannot be read.</summary>
+        public const string ExcludeListUnreadable = "ExcludeListUnreadable";
+        /// <summary>The time window cannot be read.</summary>
+        public const string InvalidTimeWindow = "InvalidTimeWindow";
+        /// <summary>The time window contains no time at which a call could be placed.</summary>
+        public const string EmptyTimeWindow = "EmptyTimeWindow";
+        /// <summary>The time zone id is not known on this system.</summary>
+        public const string UnknownTimeZone = "UnknownTimeZone";
+        /// <summary>The time to schedule at is in the past.</summary>
+        public const string ScheduleInPast = "ScheduleInPast";
+        /// <summary>-Stagger is outside 0 to one day.</summary>
+        public const string InvalidStagger = "InvalidStagger";
+        /// <summary>Another process is scheduling the same target right now.</summary>
+        public const string TargetBeingScheduled = "TargetBeingScheduled";
+        /// <summary>Scheduling a target failed for a reason the service did not name.</summary>
+        public const string ScheduleFailed = "ScheduleFailed";
+        /// <summary>The input is not a scheduled event or its id.</summary>
+        public const string InvalidScheduledEvent = "InvalidScheduledEvent";
+        /// <summary>-RetryDelay is outside 1 minute to 7 days.</summary>
+        public const string InvalidRetryDelay = "InvalidRetryDelay";
+        /// <summary>-RetryDelay was given without -RetryPolicy or -MaxAttempts.</summary>
+        public const string RetryDelayWithoutRetries = "RetryDelayWithoutRetries";
+        /// <summary>-UnreachableTimeout is not positive.</summary>
+        public const string InvalidUnreachableTimeout = "InvalidUnreachableTimeout";
+        /// <summary>The retry of an unanswered event could not be scheduled.</summary>
+        public const string RetryNotScheduled = "RetryNotScheduled";
+
+        // missions: input the module reads (Missions/, Commands/Missions)
+        /// <summary>The mission name is empty or cannot be made a slug.</summary>
+        public const string InvalidMissionName = "InvalidMissionName";
+        /// <summary>Another mission already holds the slug this name makes.</summary>
+        public const string MissionSlugCollision = "MissionSlugCollision";
+        /// <summary>The mission's plan on the service differs from the steps given.</summary>
+        public const string MissionPlanMismatch = "MissionPlanMismatch";
+        /// <summary>A step id is given twice in one plan.</summary>
+        public const string DuplicateStepId = "DuplicateStepId";
+        /// <summary>The run event type is not one the service knows.</summary>
+        public const string InvalidEventType = "InvalidEventType";
+        /// <summary>The run status is not one the service knows.</summary>
+        public const string InvalidRunStatus = "InvalidRunStatus";
+        /// <summary>The step status is not one the service knows.</summary>
+        public const string InvalidStepStatus = "InvalidStepStatus";
+        /// <summary>The conversation insights were not ready within the timeout.</summary>
+        public const string InsightTimeout = "InsightTimeout";
+
+        // pollers (Pollers/, Commands/Pollers)
+        /// <summary>No poller matches the slug given.</summary>
+        public const string PollerNotFound = "PollerNotFound";
+        /// <summary>The platform's scheduler (cron, systemd, launchd, Task Scheduler) is not available.</summary>
+        public const string PollerSchedulerUnavailable = "PollerSchedulerUnavailable";
+        /// <summary>The platform's scheduler did not keep the poller.</summary>
+        public const string PollerSchedulerFailed = "PollerSchedulerFailed";
+        /// <summary>The program the poller would run does not exist.</summary>
+        public const string PollerHostNotFound = "PollerHostNotFound";
+        /// <summary>The program the poller would run cannot be used.</summary>
+        public const string InvalidPollerHost = "InvalidPollerHost";
+        /// <summary>-NotifyEachCall was given without -NotifyAgent.</summary>
+        public const string NotifyEachCallNeedsNotifyAgent = "NotifyEachCallNeedsNotifyAgent";
+
+        // the bridge's start (Bridge/BridgeStartRequest, Bridge/BridgeHosting)
+        /// <summary>No gateway token is known for the bridge.</summary>
+        public const string GatewayTokenMissing = "GatewayTokenMissing";
+        /// <summary>The agent id holds characters the gateway's session keys do not allow.</summary>
+        public const string InvalidAgentId = "InvalidAgentId";
+        /// <summary>A bridge timing is outside its allowed range.</summary>
+        public const string InvalidArgument = "InvalidArgument";
+        /// <summary>The bridge stopped because a restart was asked for.</summary>
+        public const string BridgeRestartRequested = "BridgeRestartRequested";
     }
 }

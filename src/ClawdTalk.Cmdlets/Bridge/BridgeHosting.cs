@@ -81,7 +81,7 @@ namespace ClawdTalk.Bridge
                 return;
             }
             // under a service manager: a failed exit makes it start the bridge again (Restart=on-failure, KeepAlive, RestartOnFailure)
-            throw new ClawdTalkException("BridgeRestartRequested", ErrorCategory.OperationStopped,
+            throw new ClawdTalkException(ErrorIds.BridgeRestartRequested, ErrorCategory.OperationStopped,
                 "Another session asked the bridge to restart; it stopped so that its service manager starts it again.", runner.Options.Name) { Terminating = true };
         }
     }

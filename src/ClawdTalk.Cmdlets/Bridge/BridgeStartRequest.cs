@@ -41,7 +41,7 @@ namespace ClawdTalk.Bridge
             var fromLauncher = GatewayToken == null ? Environment.GetEnvironmentVariable(BridgeLaunchSpec.GatewayTokenEnv) : null;
             string? token = GatewayToken == null ? (string.IsNullOrEmpty(fromLauncher) ? null : fromLauncher) : SecureText.ToPlain(GatewayToken);
             if (token != null && !SecureText.IsPlausibleSecret(token))
-                throw Errors.Terminating("InvalidGatewayToken", ErrorCategory.InvalidArgument, "The gateway token is empty or contains spaces or control characters.");
+                throw Errors.Terminating(ErrorIds.InvalidGatewayToken, ErrorCategory.InvalidArgument, "The gateway token is empty or contains spaces or control characters.");
             var (url, urlSource) = GatewaySettings.ResolveUrl(GatewayUrl, config, configPath, gwConfig, gwPath);
             (o.GatewayToken, o.GatewayTokenSource) = GatewaySettings.ResolveToken(token, config, configPath, gwConfig, gwPath);
             if (token != null && GatewayToken == null) o.GatewayTokenSource = $"the starting session (-GatewayToken, via {BridgeLaunchSpec.GatewayTokenEnv})";
@@ -50,7 +50,7 @@ namespace ClawdTalk.Bridge
             GatewaySettings.CheckSecure(o.GatewayUrl, o.GatewayToken != null, AllowInsecureGateway);
             o.AgentId = GatewaySettings.ResolveAgentId(AgentId, config, configPath, gwConfig);
             if (!System.Text.RegularExpressions.Regex.IsMatch(o.AgentId, "^[A-Za-z0-9_.-]{1,100}$"))
-                throw Errors.Terminating("InvalidAgentId", ErrorCategory.InvalidArgument, $"The agent id '{o.AgentId}' may hold only letters, digits, '_', '.' and '-'.", o.AgentId);
+                throw Errors.Terminating(ErrorIds.InvalidAgentId, ErrorCategory.InvalidArgument, $"The agent id '{o.AgentId}' may hold only letters, digits, '_', '.' and '-'.", o.AgentId);
 
             o.OwnerName = OwnerName ?? ConfigStore.Resolve(config, ConfigKeys.OwnerName, configPath);
             o.AgentName = AgentName ?? ConfigStore.Resolve(config, ConfigKeys.AgentName, configPath);
@@ -69,7 +69,7 @@ namespace ClawdTalk.Bridge
             else if (Json.Str(config, GatewaySettings.ApprovalModeKey) is string mode)
             {
                 if (!Enum.TryParse<ApprovalMode>(mode, true, out var parsedMode) || int.TryParse(mode, out _))
-                    throw Errors.Terminating("InvalidConfiguration", ErrorCategory.InvalidData, $"approval_mode in {configPath} must be Intent or Strict, not '{mode}'.", GatewaySettings.ApprovalModeKey);
+                    throw Errors.Terminating(ErrorIds.InvalidConfiguration, ErrorCategory.InvalidData, $"approval_mode in {configPath} must be Intent or Strict, not '{mode}'.", GatewaySettings.ApprovalModeKey);
                 o.ApprovalMode = parsedMode;
             }
 
@@ -77,14 +77,14 @@ namespace ClawdTalk.Bridge
             else if (Json.Int(config, GatewaySettings.ApprovalTimeoutKey) is int seconds)
             {
                 if (seconds < 2 || seconds > 3600)
-                    throw Errors.Terminating("InvalidConfiguration", ErrorCategory.InvalidData, $"approval_timeout_seconds in {configPath} must be 2 to 3600.", GatewaySettings.ApprovalTimeoutKey);
+                    throw Errors.Terminating(ErrorIds.InvalidConfiguration, ErrorCategory.InvalidData, $"approval_timeout_seconds in {configPath} must be 2 to 3600.", GatewaySettings.ApprovalTimeoutKey);
                 o.ApprovalTimeout = TimeSpan.FromSeconds(seconds);
             }
             if (NoDevicesPolicy.HasValue) o.NoDevices = NoDevicesPolicy.Value;
             else if (Json.Str(config, GatewaySettings.NoDevicesPolicyKey) is string policy)
             {
                 if (!Enum.TryParse<NoDevicesPolicy>(policy.Replace("_", ""), true, out var parsed))
-                    throw Errors.Terminating("InvalidConfiguration", ErrorCategory.InvalidData,
+                    throw Errors.Terminating(ErrorIds.InvalidConfiguration, ErrorCategory.InvalidData,
                         $"no_devices_policy in {configPath} must be AskCaller, Proceed or Deny, not '{policy}'.", GatewaySettings.NoDevicesPolicyKey);
                 o.NoDevices = parsed;
             }
@@ -93,9 +93,9 @@ namespace ClawdTalk.Bridge
                          (nameof(StablePeriod), StablePeriod), (nameof(KeepAliveInterval), KeepAliveInterval), (nameof(KeepAliveTimeout), KeepAliveTimeout),
                          (nameof(ApprovalPollInterval), ApprovalPollInterval) })
                 if (value <= TimeSpan.Zero || value > TimeSpan.FromHours(1))
-                    throw Errors.Terminating("InvalidArgument", ErrorCategory.InvalidArgument, $"-{name} must be more than zero and at most one hour.", name);
+                    throw Errors.Terminating(ErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, $"-{name} must be more than zero and at most one hour.", name);
             if (MaxReconnectDelay < ReconnectDelay)
-                throw Errors.Terminating("InvalidArgument", ErrorCategory.InvalidArgument, "-MaxReconnectDelay must not be shorter than -ReconnectDelay.", nameof(MaxReconnectDelay));
+                throw Errors.Terminating(ErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, "-MaxReconnectDelay must not be shorter than -ReconnectDelay.", nameof(MaxReconnectDelay));
             o.ReconnectDelay = ReconnectDelay;
             o.MaxReconnectDelay = MaxReconnectDelay;
             o.RateLimitDelay = RateLimitDelay;
@@ -123,9 +123,9 @@ namespace ClawdTalk.Bridge
         public static string? GatewayProblem(BridgeOptions o, GatewayException? problem)
         {
             if (problem == null) return null;
-            if (problem.ErrorId == "GatewayUnauthorized" || problem.ErrorId == "GatewayToolNotAllowed")
+            if (problem.ErrorId == ErrorIds.GatewayUnauthorized || problem.ErrorId == ErrorIds.GatewayToolNotAllowed)
             {
-                var message = problem.ErrorId == "GatewayUnauthorized" && o.GatewayToken == null
+                var message = problem.ErrorId == ErrorIds.GatewayUnauthorized && o.GatewayToken == null
                     ? $"The agent gateway at {o.GatewayUrl} requires a token and none was given (HTTP {problem.Status}): set gateway_token (Set-ClawdTalkConfiguration -GatewayToken), " +
                       "OPENCLAW_GATEWAY_TOKEN or -GatewayToken to the gateway's gateway.auth.token. The bridge did not start."
                     : problem.Message + " The bridge did not start.";

@@ -60,7 +60,7 @@ namespace ClawdTalk.Missions
             if (completed.Count > 0) return completed;
             if (NoWait) return items.ToList();
             if (ask.Watch.Elapsed >= Timeout)
-                throw new ClawdTalkException("InsightTimeout", ErrorCategory.OperationTimeout,
+                throw new ClawdTalkException(ErrorIds.InsightTimeout, ErrorCategory.OperationTimeout,
                     $"The insights of conversation {ask.ConversationId} were not completed within {Timeout.TotalSeconds:0.#} s ({ask.Reads} reads; last status: {Json.Str(items.FirstOrDefault(), "status") ?? "none"}).", ask.ConversationId)
                 { RecommendedAction = "Run Get-ClawdTalkInsight again later, or with a longer -Timeout." };
             return null;

@@ -14,7 +14,7 @@ namespace ClawdTalk.Missions
         public const string DefaultAgentId = "claude-code";
 
         public static ClawdTalkException Collision(string slug, string storedName, string name) =>
-            new ClawdTalkException("MissionSlugCollision", ErrorCategory.ResourceExists,
+            new ClawdTalkException(ErrorIds.MissionSlugCollision, ErrorCategory.ResourceExists,
                 $"The name '{name}' has the slug '{slug}', which already belongs to the mission '{storedName}'. Choose a name with a different slug, or remove the old state with Remove-ClawdTalkMissionState.", slug);
 
         public static JObject Stamp(JObject o)

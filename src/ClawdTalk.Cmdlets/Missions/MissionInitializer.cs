@@ -157,7 +157,7 @@ namespace ClawdTalk.Missions
                 var have = MissionPlan.From(planJson, mid, rid, slug).Steps.Select(s => s.StepId).ToArray();
                 var want = steps.Select(s => s.StepId).ToArray();
                 if (have.Length > 0 && !have.SequenceEqual(want))
-                    throw new ClawdTalkException("MissionPlanMismatch", ErrorCategory.InvalidArgument,
+                    throw new ClawdTalkException(ErrorIds.MissionPlanMismatch, ErrorCategory.InvalidArgument,
                         $"Run {rid} of '{slug}' already has the plan ({string.Join(", ", have)}); -Step gives ({string.Join(", ", want)}). Resume with the same steps, or end the run with Stop-ClawdTalkMission first.", slug);
                 if (have.Length == 0) planJson = null;
             }

@@ -40,8 +40,8 @@ namespace ClawdTalk.Missions
             {
                 var s = result[i];
                 if (!StepIdPattern.IsMatch(s.StepId))
-                    throw Errors.Invalid("InvalidStep", $"The step id '{s.StepId}' is not valid: use 1 to 64 letters, digits, '-', '_', '.' or ':', starting with a letter or digit.", s.StepId);
-                if (!seen.Add(s.StepId)) throw Errors.Invalid("DuplicateStepId", $"The step id '{s.StepId}' is given twice; step ids must be unique in a plan.", s.StepId);
+                    throw Errors.Invalid(ErrorIds.InvalidStep, $"The step id '{s.StepId}' is not valid: use 1 to 64 letters, digits, '-', '_', '.' or ':', starting with a letter or digit.", s.StepId);
+                if (!seen.Add(s.StepId)) throw Errors.Invalid(ErrorIds.DuplicateStepId, $"The step id '{s.StepId}' is given twice; step ids must be unique in a plan.", s.StepId);
                 if (s.Sequence == 0) s.Sequence = i + 1;
             }
             return result;
@@ -53,20 +53,20 @@ namespace ClawdTalk.Missions
             switch (value)
             {
                 case null:
-                    throw Errors.Invalid("InvalidStep", "A step is empty ($null).");
+                    throw Errors.Invalid(ErrorIds.InvalidStep, "A step is empty ($null).");
                 case PlanStep p:
                     list.Add(new StepSpec { StepId = p.StepId, Description = p.Description ?? p.StepId, Sequence = p.Sequence });
                     return;
                 case string s when LooksLikeJson(s):
-                    var token = Json.ParseUserJson(s, "The step", "InvalidStep");
+                    var token = Json.ParseUserJson(s, "The step", ErrorIds.InvalidStep);
                     if (token is JArray arr) foreach (var t in arr) AddJson(list, t);
                     else AddJson(list, token);
                     return;
                 case string s:
-                    if (string.IsNullOrWhiteSpace(s)) throw Errors.Invalid("InvalidStep", "A step is an empty text.");
+                    if (string.IsNullOrWhiteSpace(s)) throw Errors.Invalid(ErrorIds.InvalidStep, "A step is an empty text.");
                     var id = Slugs.From(s);
                     if (id.Length > 48) id = id.Substring(0, 48).Trim('-');
-                    if (id.Length == 0) throw Errors.Invalid("InvalidStep", $"The step '{s}' has no letters or digits to make a step id from; give @{{StepId='…'; Description='…'}}.", s);
+                    if (id.Length == 0) throw Errors.Invalid(ErrorIds.InvalidStep, $"The step '{s}' has no letters or digits to make a step id from; give @{{StepId='…'; Description='…'}}.", s);
                     list.Add(new StepSpec { StepId = id, Description = s.Trim() });
                     return;
                 case IDictionary _:
@@ -74,13 +74,13 @@ namespace ClawdTalk.Missions
                     AddJson(list, Json.FromPowerShell(value));
                     return;
                 default:
-                    throw Errors.Invalid("InvalidStep", $"A step must be a text, a hashtable (StepId, Description, Sequence) or JSON; got {value.GetType().Name}.");
+                    throw Errors.Invalid(ErrorIds.InvalidStep, $"A step must be a text, a hashtable (StepId, Description, Sequence) or JSON; got {value.GetType().Name}.");
             }
         }
 
         static void AddJson(List<StepSpec> list, JToken t)
         {
-            if (!(t is JObject o)) throw Errors.Invalid("InvalidStep", "Each step in JSON must be an object with step_id and description.");
+            if (!(t is JObject o)) throw Errors.Invalid(ErrorIds.InvalidStep, "Each step in JSON must be an object with step_id and description.");
             string? Get(params string[] names)
             {
                 foreach (var p in o.Properties())
@@ -94,13 +94,13 @@ namespace ClawdTalk.Missions
             var seqText = Get("sequence", "Sequence");
             if (string.IsNullOrWhiteSpace(id))
             {
-                if (string.IsNullOrWhiteSpace(description)) throw Errors.Invalid("InvalidStep", "A step needs a StepId (or at least a Description to make one from).");
+                if (string.IsNullOrWhiteSpace(description)) throw Errors.Invalid(ErrorIds.InvalidStep, "A step needs a StepId (or at least a Description to make one from).");
                 id = Slugs.From(description);
                 if (id.Length > 48) id = id.Substring(0, 48).Trim('-');
             }
             var seq = 0;
             if (seqText != null && !int.TryParse(seqText, NumberStyles.Integer, CultureInfo.InvariantCulture, out seq))
-                throw Errors.Invalid("InvalidStep", $"The sequence of step '{id}' is not a whole number: {seqText}", id);
+                throw Errors.Invalid(ErrorIds.InvalidStep, $"The sequence of step '{id}' is not a whole number: {seqText}", id);
             list.Add(new StepSpec { StepId = id!.Trim(), Description = string.IsNullOrWhiteSpace(description) ? id!.Trim() : description!.Trim(), Sequence = seq });
         }
 
@@ -122,23 +122,23 @@ namespace ClawdTalk.Missions
         }
 
         public static StepStatus StepStatus(string? text) =>
-            Wire.Parse<StepStatus>(text) ?? throw Errors.Invalid("InvalidStepStatus",
+            Wire.Parse<StepStatus>(text) ?? throw Errors.Invalid(ErrorIds.InvalidStepStatus,
                 $"'{text}' is not a step status. Use one of: pending, in_progress, completed, skipped, failed.", text);
 
         public static RunStatus RunStatus(string? text) =>
-            Wire.Parse<RunStatus>(text) ?? throw Errors.Invalid("InvalidRunStatus",
+            Wire.Parse<RunStatus>(text) ?? throw Errors.Invalid(ErrorIds.InvalidRunStatus,
                 $"'{text}' is not a run status. Use one of: pending, running, succeeded, failed, cancelled.", text);
 
         public static MissionEventType EventType(string? text) =>
-            Wire.Parse<MissionEventType>(text) ?? throw Errors.Invalid("InvalidEventType",
+            Wire.Parse<MissionEventType>(text) ?? throw Errors.Invalid(ErrorIds.InvalidEventType,
                 $"'{text}' is not an event type. Use one of: tool_call, custom, message, error, step_started, step_completed.", text);
 
         /// <summary>A mission name: not empty, and with at least one letter or digit (its slug must not be empty).</summary>
         public static (string name, string slug) MissionName(string? name)
         {
-            if (string.IsNullOrWhiteSpace(name)) throw Errors.Invalid("InvalidMissionName", "The mission name is empty.", name);
+            if (string.IsNullOrWhiteSpace(name)) throw Errors.Invalid(ErrorIds.InvalidMissionName, "The mission name is empty.", name);
             var slug = Slugs.From(name);
-            if (slug.Length == 0) throw Errors.Invalid("InvalidMissionName", $"The mission name '{name}' has no letters or digits, so it has no slug.", name);
+            if (slug.Length == 0) throw Errors.Invalid(ErrorIds.InvalidMissionName, $"The mission name '{name}' has no letters or digits, so it has no slug.", name);
             return (name!.Trim(), slug);
         }
 

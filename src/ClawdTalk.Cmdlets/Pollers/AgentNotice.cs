@@ -53,7 +53,7 @@ namespace ClawdTalk.Pollers
             {
                 var reference = ConfigStore.IsReference(Json.Str(config, ConfigKeys.GatewayToken), out var name)
                     ? $" The gateway_token of {path} refers to ${{{name}}}, which a poller's process (started by the scheduler) does not have." : "";
-                throw new ClawdTalkException("GatewayTokenMissing", ErrorCategory.InvalidOperation,
+                throw new ClawdTalkException(ErrorIds.GatewayTokenMissing, ErrorCategory.InvalidOperation,
                     "No agent gateway token a poller could use: the notice to the agent goes through the OpenClaw gateway, which needs its token." + reference, "gateway")
                 {
                     Terminating = true,

@@ -88,7 +88,7 @@ namespace ClawdTalk.Pollers
         }
 
         static ClawdTalkException Failed(string what, ProcessResult r) =>
-            new ClawdTalkException("PollerSchedulerFailed", ErrorCategory.InvalidResult,
+            new ClawdTalkException(ErrorIds.PollerSchedulerFailed, ErrorCategory.InvalidResult,
                 $"{what} failed (exit code {r.ExitCode}): {(r.StdErr.Trim().Length > 0 ? r.StdErr.Trim() : r.StdOut.Trim())}", what);
 
         static IEnumerable<string> Lines(string text)

@@ -149,7 +149,7 @@ namespace ClawdTalk.Pollers
         {
             var full = Path.GetFullPath(path);
             if (!File.Exists(full))
-                throw new ClawdTalkException("PollerHostNotFound", ErrorCategory.ObjectNotFound, $"The program '{full}' does not exist.", path);
+                throw new ClawdTalkException(ErrorIds.PollerHostNotFound, ErrorCategory.ObjectNotFound, $"The program '{full}' does not exist.", path);
             var name = Path.GetFileName(full).ToLowerInvariant();
             switch (name)
             {
@@ -159,7 +159,7 @@ namespace ClawdTalk.Pollers
                 case "clawdtalk.dll": return (PollerRunner.ClawdTalkHost, Dotnet(), new[] { full });
                 case "pwsh.dll": return (PollerRunner.Pwsh, Dotnet(), new[] { full });
                 default:
-                    throw new ClawdTalkException("InvalidPollerHost", ErrorCategory.InvalidArgument,
+                    throw new ClawdTalkException(ErrorIds.InvalidPollerHost, ErrorCategory.InvalidArgument,
                         $"'{full}' is not pwsh, powershell.exe or the clawdtalk host; a poller can only run one of those.", path);
             }
         }
@@ -190,13 +190,13 @@ namespace ClawdTalk.Pollers
             if (pwsh != null) return (PollerRunner.Pwsh, pwsh, Array.Empty<string>());
             var host = FindOnPath(IsWindows ? "clawdtalk.exe" : "clawdtalk");
             if (host != null) return (PollerRunner.ClawdTalkHost, host, Array.Empty<string>());
-            throw new ClawdTalkException("PollerHostNotFound", ErrorCategory.NotInstalled,
+            throw new ClawdTalkException(ErrorIds.PollerHostNotFound, ErrorCategory.NotInstalled,
                 "Neither pwsh nor the clawdtalk host is on PATH, so a poller has nothing to run. Install PowerShell 7, or give -Executable with the path of pwsh or clawdtalk.");
         }
 
         static string Dotnet() =>
             FindOnPath(IsWindows ? "dotnet.exe" : "dotnet")
-            ?? throw new ClawdTalkException("PollerHostNotFound", ErrorCategory.NotInstalled, "dotnet is not on PATH, so clawdtalk.dll cannot be run; give the clawdtalk executable instead.");
+            ?? throw new ClawdTalkException(ErrorIds.PollerHostNotFound, ErrorCategory.NotInstalled, "dotnet is not on PATH, so clawdtalk.dll cannot be run; give the clawdtalk executable instead.");
 
         /// <summary>The absolute path of a program on PATH, or null.</summary>
         public static string? FindOnPath(string name)

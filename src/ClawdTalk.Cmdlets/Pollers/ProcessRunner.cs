@@ -51,7 +51,7 @@ namespace ClawdTalk.Pollers
             try { process = Process.Start(psi) ?? throw new InvalidOperationException("no process"); }
             catch (Exception ex) when (ex is System.ComponentModel.Win32Exception || ex is InvalidOperationException || ex is FileNotFoundException)
             {
-                throw new ClawdTalkException("PollerSchedulerUnavailable", ErrorCategory.NotInstalled,
+                throw new ClawdTalkException(ErrorIds.PollerSchedulerUnavailable, ErrorCategory.NotInstalled,
                     $"'{program}' cannot be started: {ex.Message}", program, ex);
             }
             using (process)
@@ -68,7 +68,7 @@ namespace ClawdTalk.Pollers
                 if (!process.WaitForExit((int)Limit.TotalMilliseconds))
                 {
                     try { process.Kill(); } catch (InvalidOperationException) { }
-                    throw new ClawdTalkException("PollerSchedulerFailed", ErrorCategory.OperationTimeout,
+                    throw new ClawdTalkException(ErrorIds.PollerSchedulerFailed, ErrorCategory.OperationTimeout,
                         $"'{Path.GetFileName(program)}' did not finish within {Limit.TotalSeconds:0} s.", program);
                 }
                 return new ProcessResult(process.ExitCode, stdout.Result, stderr.Result);

@@ -25,7 +25,7 @@ namespace ClawdTalk.Pollers
             ps.AddScript(script);
             var output = ps.Invoke();
             if (ps.HadErrors && ps.Streams.Error.Count > 0)
-                throw new ClawdTalkException("PollerSchedulerFailed", ErrorCategory.InvalidResult,
+                throw new ClawdTalkException(ErrorIds.PollerSchedulerFailed, ErrorCategory.InvalidResult,
                     "PSScheduledJob failed: " + ps.Streams.Error[0], "PSScheduledJob");
             return output.ToList();
         }

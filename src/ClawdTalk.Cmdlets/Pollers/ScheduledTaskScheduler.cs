@@ -110,7 +110,7 @@ namespace ClawdTalk.Pollers
         {
             var r = _runner.Run(Schtasks, args);
             if (check && r.ExitCode != 0)
-                throw new ClawdTalkException("PollerSchedulerFailed", ErrorCategory.InvalidResult,
+                throw new ClawdTalkException(ErrorIds.PollerSchedulerFailed, ErrorCategory.InvalidResult,
                     $"schtasks {string.Join(" ", args.Take(3))} failed (exit code {r.ExitCode}): {(r.StdErr.Trim().Length > 0 ? r.StdErr.Trim() : r.StdOut.Trim())}", "schtasks");
             return r;
         }

@@ -127,7 +127,7 @@ namespace ClawdTalk.ScheduledEvents
                 case RetryState.NotScheduled:
                 case RetryState.RunEnded:
                     var error = result.Error!;
-                    _sink.Post(() => _sink.Error(new ClawdTalkException("RetryNotScheduled", ErrorCategory.NotSpecified, $"The retry of {target} could not be scheduled: {error.Message}", ev.EventId, error)));
+                    _sink.Post(() => _sink.Error(new ClawdTalkException(ErrorIds.RetryNotScheduled, ErrorCategory.NotSpecified, $"The retry of {target} could not be scheduled: {error.Message}", ev.EventId, error)));
                     return false;
             }
             var scheduled = result.Next!;

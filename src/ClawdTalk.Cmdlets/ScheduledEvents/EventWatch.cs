@@ -55,7 +55,7 @@ namespace ClawdTalk.ScheduledEvents
         {
             if (string.IsNullOrEmpty(ev.EventId) || string.IsNullOrEmpty(ev.AssistantId))
             {
-                _sink.Error(Errors.Invalid("InvalidScheduledEvent", "An event without an EventId and AssistantId cannot be waited for.", ev));
+                _sink.Error(Errors.Invalid(ErrorIds.InvalidScheduledEvent, "An event without an EventId and AssistantId cannot be waited for.", ev));
                 return;
             }
             if (!_ids.Add(ev.AssistantId + "/" + ev.EventId)) return;
@@ -106,7 +106,7 @@ namespace ClawdTalk.ScheduledEvents
             if (open.Count > 0)
             {
                 var pending = open.Select(x => x.Ev).ToArray();
-                throw new ClawdTalkException("WaitTimeout", ErrorCategory.OperationTimeout,
+                throw new ClawdTalkException(ErrorIds.WaitTimeout, ErrorCategory.OperationTimeout,
                     $"{pending.Length} of {_tracked.Count} event(s) had not finished after {_o.Timeout!.Value.TotalSeconds:0.#} s: "
                     + string.Join(", ", pending.Take(10).Select(e => $"{e.EventId} ({e.To}, {EventLedger.Wire(e.Status)})")) + (pending.Length > 10 ? ", …" : "")
                     + ". They go on; wait for them again with Wait-ClawdTalkEvent.", pending)
@@ -181,7 +181,7 @@ namespace ClawdTalk.ScheduledEvents
                         foreach (var tr in group.ToList())
                         {
                             open.Remove(tr);
-                            var err = new ClawdTalkException("ScheduledEventNotFound", ErrorCategory.ObjectNotFound, $"The event {tr.Ev.EventId} cannot be found: its assistant {group.Key} does not exist.", tr.Ev.EventId, ex);
+                            var err = new ClawdTalkException(ErrorIds.ScheduledEventNotFound, ErrorCategory.ObjectNotFound, $"The event {tr.Ev.EventId} cannot be found: its assistant {group.Key} does not exist.", tr.Ev.EventId, ex);
                             _sink.Post(() => _sink.Error(err));
                         }
                         continue;
@@ -207,7 +207,7 @@ namespace ClawdTalk.ScheduledEvents
                         catch (ClawdTalkApiException ex) when (ex.ErrorId == ErrorIds.ScheduledEventNotFound)
                         {
                             open.Remove(tr);
-                            var err = new ClawdTalkException("ScheduledEventNotFound", ErrorCategory.ObjectNotFound, $"The event {tr.Ev.EventId} of assistant {tr.Ev.AssistantId} does not exist.", tr.Ev.EventId, ex);
+                            var err = new ClawdTalkException(ErrorIds.ScheduledEventNotFound, ErrorCategory.ObjectNotFound, $"The event {tr.Ev.EventId} of assistant {tr.Ev.AssistantId} does not exist.", tr.Ev.EventId, ex);
                             _sink.Post(() => _sink.Error(err));
                         }
                         catch (ClawdTalkException ex)

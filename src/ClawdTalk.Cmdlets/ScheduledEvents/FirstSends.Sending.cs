@@ -60,7 +60,7 @@ namespace ClawdTalk.ScheduledEvents
                         var token = reservation.Token!;
                         await _ledger.ChangeAsync(t.Slug!, e => renewed = Reservations.Renew(e, ReservationKey(key), token)).ConfigureAwait(false);
                         if (!renewed)
-                            throw new ClawdTalkException("TargetBeingScheduled", ErrorCategory.ResourceBusy,
+                            throw new ClawdTalkException(ErrorIds.TargetBeingScheduled, ErrorCategory.ResourceBusy,
                                 $"Another process took over the {_o.Noun} to {p.Target} while it waited its turn; it was not scheduled here.", p.Target.Phone)
                             { RecommendedAction = "Run the command again once the other one has finished: it passes on what that one scheduled." };
                     }
@@ -91,7 +91,7 @@ namespace ClawdTalk.ScheduledEvents
                 ? $"the confirmation was answered {Seconds(p.Asked)} later" + (clock.IsScaled ? $" ({Seconds(TimeSpan.FromTicks((long)(p.Asked.Ticks * clock.Scale)))} of the sandbox's clock)" : "")
                 : "its request went out later than planned";
             if (!p.Flexible)
-                throw new ClawdTalkException("ScheduleTooSoon", ErrorCategory.InvalidArgument,
+                throw new ClawdTalkException(ErrorIds.ScheduleTooSoon, ErrorCategory.InvalidArgument,
                     $"The time {Show(p.At)} of {p.Target} is no longer a minute ahead ({why}); nothing was scheduled for it.", p.Target.Phone)
                 { RecommendedAction = "Give a later -At, or leave -At out to schedule it as soon as the service takes it." };
             p.At = ScheduledEventsApi.Ceil(now + SchedulePlanner.Lead(clock.Scale));
@@ -126,7 +126,7 @@ namespace ClawdTalk.ScheduledEvents
                     }, ct).ConfigureAwait(false);
                 }
             }
-            catch (ClawdTalkException ex) when (reservation != null && !(ex is RequestOutcomeUnknownException) && ex.ErrorId != "ScheduleOutcomeUnknown")
+            catch (ClawdTalkException ex) when (reservation != null && !(ex is RequestOutcomeUnknownException) && ex.ErrorId != ErrorIds.ScheduleOutcomeUnknown)
             {
                 // provably not scheduled: the target is free again (an unknown outcome keeps the reservation: it is resolved
                 // by reading the service once this process is gone)
@@ -241,7 +241,7 @@ namespace ClawdTalk.ScheduledEvents
                 {
                     if (!said) { LogVerbose($"{p.Target}: another process is scheduling it right now; waiting for its result."); said = true; }
                     if (waited.Elapsed > HeldWait)
-                        throw new ClawdTalkException("TargetBeingScheduled", ErrorCategory.ResourceBusy,
+                        throw new ClawdTalkException(ErrorIds.TargetBeingScheduled, ErrorCategory.ResourceBusy,
                             $"Another process has been scheduling the {_o.Noun} to {p.Target} for {waited.Elapsed.TotalSeconds:0} s; it was not scheduled again here.", p.Target.Phone)
                         { RecommendedAction = "Run the command again once the other one has finished: it passes on what that one scheduled." };
                     await Task.Delay(TimeSpan.FromMilliseconds(100), ct).ConfigureAwait(false);

@@ -41,13 +41,13 @@ namespace ClawdTalk.ScheduledEvents
             if (_o.Standalone)
             {
                 if (_o.Channel == ScheduledEventChannel.Call)
-                    throw Errors.Invalid("MissionRequired", "A scheduled call belongs to a mission run (the service needs its mission and run): give -Slug, or -MissionId and -RunId.", _o.AssistantId);
+                    throw Errors.Invalid(ErrorIds.MissionRequired, "A scheduled call belongs to a mission run (the service needs its mission and run): give -Slug, or -MissionId and -RunId.", _o.AssistantId);
                 if (_o.StepId != null)
-                    throw Errors.Invalid("StepWithoutMission", "-StepId needs a mission run: give -Slug, or -MissionId and -RunId.", _o.StepId);
+                    throw Errors.Invalid(ErrorIds.StepWithoutMission, "-StepId needs a mission run: give -Slug, or -MissionId and -RunId.", _o.StepId);
                 if (_o.From == null)
-                    throw Errors.Invalid("NoCallerNumber", "A text without a mission needs -From: the number to send it from (the account's dedicated number).", _o.AssistantId);
+                    throw Errors.Invalid(ErrorIds.NoCallerNumber, "A text without a mission needs -From: the number to send it from (the account's dedicated number).", _o.AssistantId);
             }
-            if (_o.TimeWindow == null && _o.Weekday != null) throw Errors.Invalid("WeekdayWithoutTimeWindow", "-Weekday only applies with -TimeWindow.", _o.Weekday);
+            if (_o.TimeWindow == null && _o.Weekday != null) throw Errors.Invalid(ErrorIds.WeekdayWithoutTimeWindow, "-Weekday only applies with -TimeWindow.", _o.Weekday);
             // bad times, windows and zones are refused here, before anything is sent; the planning itself waits for the first
             // target, when an answer of the service has told its clock (a sandbox's runs faster than this machine's)
             _at = _o.At.HasValue ? Targets.ParseTime(_o.At.Value, "-At") : (DateTimeOffset?)null;
@@ -138,10 +138,10 @@ namespace ClawdTalk.ScheduledEvents
                     if (Json.Str(r, "event_id") != null) Keep(ctx, EventLedger.FromRecord(r, t.Slug, t.MissionId, t.RunId), r);
             }
             if (!ctx.Active)
-                throw new ClawdTalkException("MissionNotActive", ErrorCategory.InvalidOperation,
+                throw new ClawdTalkException(ErrorIds.MissionNotActive, ErrorCategory.InvalidOperation,
                     $"The mission '{t.Slug}' has ended; nothing was scheduled. Start a new run with Initialize-ClawdTalkMission.", t.Slug);
             if (_o.StepId != null && ctx.StepIds.Length > 0 && !ctx.StepIds.Contains(_o.StepId))
-                throw new ClawdTalkException("StepNotInPlan", ErrorCategory.ObjectNotFound,
+                throw new ClawdTalkException(ErrorIds.StepNotInPlan, ErrorCategory.ObjectNotFound,
                     $"Run {t.RunId} has no step '{_o.StepId}'. Its steps: {string.Join(", ", ctx.StepIds)}. Nothing was scheduled.", _o.StepId);
             // the step is known from where the calls are placed: asked for, else the plan's (StepPlacement). The run itself is
             // read right before its first request (RunReopening): one ended as failed or cancelled takes nothing, one the
@@ -167,7 +167,7 @@ namespace ClawdTalk.ScheduledEvents
                 try { info.Listed = _sink.Call(ct => _events.ListAsync(id, ct)); }
                 catch (ClawdTalkApiException ex) when (ex.ErrorId == ErrorIds.AssistantNotFound)
                 {
-                    info.Failure = new ClawdTalkException("AssistantNotFound", ErrorCategory.ObjectNotFound,
+                    info.Failure = new ClawdTalkException(ErrorIds.AssistantNotFound, ErrorCategory.ObjectNotFound,
                         $"The assistant {id} does not exist; nothing was scheduled with it.", id, ex)
                     { RecommendedAction = "Check the id with Get-ClawdTalkAssistant, or set up the mission's agent with Add-ClawdTalkAgent." };
                 }
@@ -241,7 +241,7 @@ namespace ClawdTalk.ScheduledEvents
             var stepId = ctx.StepId;
             var key = Key(ctx.T.RunId, target.Phone, stepId, text);
             var aid = target.AssistantId ?? _o.AssistantId ?? ctx.DefaultAssistant
-                ?? throw new ClawdTalkException("AssistantRequired", ErrorCategory.InvalidArgument,
+                ?? throw new ClawdTalkException(ErrorIds.AssistantRequired, ErrorCategory.InvalidArgument,
                     $"No assistant to place the {_o.Noun} to {target} with: give -AssistantId, or set up the mission's agent with Add-ClawdTalkAgent.", target.Phone);
             if (!_seen.Add(key))
             {
@@ -268,10 +268,10 @@ namespace ClawdTalk.ScheduledEvents
             }
 
             var from = _o.From ?? ctx.DefaultFrom
-                ?? throw new ClawdTalkException("NoCallerNumber", ErrorCategory.InvalidArgument,
+                ?? throw new ClawdTalkException(ErrorIds.NoCallerNumber, ErrorCategory.InvalidArgument,
                     $"No number to place the {_o.Noun} to {target} from: give -From, or let Add-ClawdTalkAgent assign the mission a number.", target.Phone);
             if (!E164.TryNormalize(from, out var fromE164, out var problem, E164.Strictness.Possible))
-                throw Errors.Invalid("InvalidPhoneNumber", $"The caller number '{from}' is not usable: {problem}", from);
+                throw Errors.Invalid(ErrorIds.InvalidPhoneNumber, $"The caller number '{from}' is not usable: {problem}", from);
 
             // when (the planner: own time, start plus stagger, the window in the callee's zone)
             var planned = Planner().Next(target, _sink.Warning);
@@ -330,7 +330,7 @@ namespace ClawdTalk.ScheduledEvents
                 catch (Exception ex)
                 {
                     Interlocked.Increment(ref _failed);
-                    var wrapped = new ClawdTalkException("ScheduleFailed", ErrorCategory.NotSpecified, $"Scheduling failed: {ex.Message}", null, ex);
+                    var wrapped = new ClawdTalkException(ErrorIds.ScheduleFailed, ErrorCategory.NotSpecified, $"Scheduling failed: {ex.Message}", null, ex);
                     _sink.Post(() => { _sink.Error(wrapped); Output(slot, null); });
                 }
                 finally { Interlocked.Decrement(ref _inFlight); }

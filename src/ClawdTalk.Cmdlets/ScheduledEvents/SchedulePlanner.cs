@@ -67,7 +67,7 @@ namespace ClawdTalk.ScheduledEvents
         static DateTimeOffset Checked(DateTimeOffset at, DateTimeOffset now, double scale, string what, object? target, Action<string>? warn, out bool moved)
         {
             moved = false;
-            if (at < now) throw Errors.Invalid("ScheduleInPast", $"{what} {Show(at)} is in the past. Nothing was scheduled{(target is string t ? " for " + t : "")}.", target ?? at);
+            if (at < now) throw Errors.Invalid(ErrorIds.ScheduleInPast, $"{what} {Show(at)} is in the past. Nothing was scheduled{(target is string t ? " for " + t : "")}.", target ?? at);
             if (at > now + MaximumLead) throw Errors.Invalid(ErrorIds.ScheduleTooFar, $"{what} {Show(at)} is more than ten years ahead. Nothing was scheduled{(target is string t2 ? " for " + t2 : "")}.", target ?? at);
             if (at >= now + MinimumLead + Slack(scale)) return at;
             var earliest = Earliest(now, scale);
@@ -101,7 +101,7 @@ namespace ClawdTalk.ScheduledEvents
                 _fixedStart = !moved;
             }
             else _start = ScheduledEventsApi.Ceil(now + Lead(_scale));
-            if (stagger < TimeSpan.Zero || stagger > TimeSpan.FromDays(1)) throw Errors.Invalid("InvalidStagger", "-Stagger must be between 0 and one day.", stagger);
+            if (stagger < TimeSpan.Zero || stagger > TimeSpan.FromDays(1)) throw Errors.Invalid(ErrorIds.InvalidStagger, "-Stagger must be between 0 and one day.", stagger);
             _stagger = stagger;
             _window = window;
             _zoneOverride = zoneOverride;

@@ -52,11 +52,11 @@ namespace ClawdTalk.ScheduledEvents
             switch (value)
             {
                 case null:
-                    throw Errors.Invalid("InvalidTarget", "A target is empty ($null); nothing was scheduled for it.");
+                    throw Errors.Invalid(ErrorIds.InvalidTarget, "A target is empty ($null); nothing was scheduled for it.");
                 case string s:
                     return new EventTarget { Input = s, Phone = E164.Normalize(s, "target number") };
                 case MissionState _:
-                    throw Errors.Invalid("InvalidTarget", "A mission state came where a target was expected: pipe the mission with -To <targets> on the command line, or pipe the targets with -Slug.", raw);
+                    throw Errors.Invalid(ErrorIds.InvalidTarget, "A mission state came where a target was expected: pipe the mission with -To <targets> on the command line, or pipe the targets with -Slug.", raw);
                 case ScheduledEvent ev:
                     return FromEvent(ev);
                 case IDictionary _:
@@ -98,7 +98,7 @@ namespace ClawdTalk.ScheduledEvents
             var phoneKey = PhoneKeys.FirstOrDefault(k => Get(k) != null);
             var shown = Describe(props);
             if (phoneKey == null)
-                throw Errors.Invalid("InvalidTarget", $"The target {shown} has no phone property ({string.Join(", ", PhoneKeys)}); nothing was scheduled for it.", shown);
+                throw Errors.Invalid(ErrorIds.InvalidTarget, $"The target {shown} has no phone property ({string.Join(", ", PhoneKeys)}); nothing was scheduled for it.", shown);
             var phoneText = Text(Get(phoneKey));
             var t = new EventTarget { Input = phoneText ?? "", Phone = E164.Normalize(phoneText, "target number") };
             // a row's texts are outside data going out: refused with a control character, as parameters are (Boundary/)
@@ -114,7 +114,7 @@ namespace ClawdTalk.ScheduledEvents
                 else
                 {
                     var parsed = ParseRecipientType(Convert.ToString(rt, CultureInfo.InvariantCulture));
-                    t.RecipientType = parsed ?? throw Errors.Invalid("InvalidRecipientType",
+                    t.RecipientType = parsed ?? throw Errors.Invalid(ErrorIds.InvalidRecipientType,
                         $"The recipient type '{rt}' of {t.Phone} is not one of AutomatedSystem, Business, Professional; nothing was scheduled for it.", t.Phone);
                 }
             }
@@ -210,7 +210,7 @@ namespace ClawdTalk.ScheduledEvents
                 foreach (var p in t.Variables.Properties())
                     if (string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
                         return p.Value.Type == JTokenType.String ? (string?)p.Value ?? "" : p.Value.Type == JTokenType.Null ? "" : p.Value.ToString(Newtonsoft.Json.Formatting.None);
-                throw Errors.Invalid("UnknownTemplateVariable",
+                throw Errors.Invalid(ErrorIds.UnknownTemplateVariable,
                     $"The message uses {{{{{name}}}}}, but the target {t} has no such property; nothing was scheduled for it.", t.Phone);
             });
         }
@@ -236,7 +236,7 @@ namespace ClawdTalk.ScheduledEvents
                 }
                 var path = Path.IsPathRooted(s) ? s : Path.Combine(currentDirectory, s);
                 if (!File.Exists(path))
-                    throw new ClawdTalkException("ExcludeListNotFound", ErrorCategory.ObjectNotFound,
+                    throw new ClawdTalkException(ErrorIds.ExcludeListNotFound, ErrorCategory.ObjectNotFound,
                         $"The exclude list '{s}' is neither an international number (+…) nor a file that exists. Nothing was scheduled.", s);
                 AddFile(set, path, warn);
             }
@@ -249,7 +249,7 @@ namespace ClawdTalk.ScheduledEvents
             try { lines = File.ReadAllLines(path); }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                throw new ClawdTalkException("ExcludeListUnreadable", ErrorCategory.ReadError, $"The exclude list {path} cannot be read: {ex.Message}. Nothing was scheduled.", path, ex);
+                throw new ClawdTalkException(ErrorIds.ExcludeListUnreadable, ErrorCategory.ReadError, $"The exclude list {path} cannot be read: {ex.Message}. Nothing was scheduled.", path, ex);
             }
             for (var i = 0; i < lines.Length; i++)
             {

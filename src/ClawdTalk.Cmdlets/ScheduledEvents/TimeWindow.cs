@@ -127,10 +127,10 @@ namespace ClawdTalk.ScheduledEvents
         }
 
         static ClawdTalkException Invalid(string? text, string why) =>
-            Errors.Invalid("InvalidTimeWindow", $"The time window '{text}' cannot be read: {why}. Nothing was scheduled.", text);
+            Errors.Invalid(ErrorIds.InvalidTimeWindow, $"The time window '{text}' cannot be read: {why}. Nothing was scheduled.", text);
 
         static ClawdTalkException Empty(string? text, string why) =>
-            Errors.Invalid("EmptyTimeWindow", $"The time window '{text}' is empty ({why}): no call could ever be placed in it. Nothing was scheduled.", text);
+            Errors.Invalid(ErrorIds.EmptyTimeWindow, $"The time window '{text}' is empty ({why}): no call could ever be placed in it. Nothing was scheduled.", text);
 
         /// <summary>The earliest moment at or after <paramref name="t"/> that lies inside the window in <paramref name="zone"/>.</summary>
         public DateTimeOffset NextOpening(DateTimeOffset t, TimeZoneInfo zone)
@@ -191,7 +191,7 @@ namespace ClawdTalk.ScheduledEvents
         static TimeZoneInfo? TryFind(string id) => TimeZoneConverter.TZConvert.TryGetTimeZoneInfo(id.Trim(), out var zone) ? zone : null;
 
         public static TimeZoneInfo Find(string id, object? target = null) =>
-            TryFind(id) ?? throw new ClawdTalkException("UnknownTimeZone", ErrorCategory.InvalidArgument,
+            TryFind(id) ?? throw new ClawdTalkException(ErrorIds.UnknownTimeZone, ErrorCategory.InvalidArgument,
                 $"The time zone '{id}' is not known on this system. Nothing was scheduled for {target ?? id}.", target ?? id)
             { RecommendedAction = "Give -TimeZone as an IANA id like 'America/New_York' or a Windows id like 'Eastern Standard Time'." };
 
@@ -200,14 +200,14 @@ namespace ClawdTalk.ScheduledEvents
         {
             var ids = E164.TimeZones(e164);
             if (ids.Count == 0)
-                throw new ClawdTalkException("UnknownTimeZone", ErrorCategory.InvalidArgument,
+                throw new ClawdTalkException(ErrorIds.UnknownTimeZone, ErrorCategory.InvalidArgument,
                     $"The time zone of {e164} cannot be told from the number, so the time window cannot be applied. Nothing was scheduled for it.", e164)
                 { RecommendedAction = "Give the target a TimeZone property, or -TimeZone for every target." };
             var list = new List<TimeZoneInfo>();
             foreach (var id in ids.Distinct(StringComparer.Ordinal))
                 if (TryFind(id) is TimeZoneInfo zone) list.Add(zone);
             if (list.Count == 0)
-                throw new ClawdTalkException("UnknownTimeZone", ErrorCategory.InvalidArgument,
+                throw new ClawdTalkException(ErrorIds.UnknownTimeZone, ErrorCategory.InvalidArgument,
                     $"The time zone of {e164} ({string.Join(", ", ids)}) is not known on this system. Nothing was scheduled for it.", e164)
                 { RecommendedAction = "Give the target a TimeZone property, or -TimeZone with an id this system knows." };
             return list;

@@ -125,8 +125,8 @@ namespace ClawdTalk.Commands.Bridge
 
         protected override void Process()
         {
-            if (Wait && Detached) throw Errors.Terminating("ConflictingParameters", ErrorCategory.InvalidArgument, "Give -Wait or -Detached, not both.");
-            if (Executable != null && !Detached) throw Errors.Terminating("ConflictingParameters", ErrorCategory.InvalidArgument, "-Executable is used with -Detached only.");
+            if (Wait && Detached) throw Errors.Terminating(ErrorIds.ConflictingParameters, ErrorCategory.InvalidArgument, "Give -Wait or -Detached, not both.");
+            if (Executable != null && !Detached) throw Errors.Terminating(ErrorIds.ConflictingParameters, ErrorCategory.InvalidArgument, "-Executable is used with -Detached only.");
             if (EnvironmentFile != null) BridgeEnvironmentFile.Load(SessionState.Path.GetUnresolvedProviderPathFromPSPath(EnvironmentFile), WriteWarning);
             var o = BuildOptions(out var api, out var connection);
             var target = $"{o.WebSocketUri} → agent '{o.AgentId}' at {o.GatewayUrl}";
@@ -146,7 +146,7 @@ namespace ClawdTalk.Commands.Bridge
                 try { file = new RotatingLogFile(o.LogPath!, o.LogMaxBytes, o.LogFileCount, o.DebugLog ? BridgeLogLevel.Debug : o.VerboseLog ? BridgeLogLevel.Verbose : BridgeLogLevel.Information); }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is ArgumentException || ex is NotSupportedException)
                 {
-                    throw Errors.Terminating("InvalidLogPath", ErrorCategory.WriteError, $"The bridge log file {o.LogPath} cannot be written: {ex.Message}", o.LogPath, ex);
+                    throw Errors.Terminating(ErrorIds.InvalidLogPath, ErrorCategory.WriteError, $"The bridge log file {o.LogPath} cannot be written: {ex.Message}", o.LogPath, ex);
                 }
                 log.Add(file);
                 runner = new BridgeRunner(o, api, log);

@@ -31,7 +31,7 @@ namespace ClawdTalk.Commands.Missions
             var mid = Json.Str(e, StateKeys.MissionId);
             var rid = Json.Str(e, StateKeys.RunId);
             if (mid == null || (needRun && rid == null))
-                throw new ClawdTalkException("MissionNotInitialized", ErrorCategory.InvalidOperation,
+                throw new ClawdTalkException(ErrorIds.MissionNotInitialized, ErrorCategory.InvalidOperation,
                     $"The mission '{slug}' has no {(mid == null ? "mission id" : "run id")} yet: run Initialize-ClawdTalkMission for it first.", slug);
             return new MissionTarget { Slug = slug, MissionId = mid, RunId = rid ?? "" };
         }

@@ -46,7 +46,7 @@ namespace ClawdTalk.Commands.Polling
                 var wildcard = new WildcardPattern(pattern, WildcardOptions.IgnoreCase);
                 var hits = _entries.Where(e => wildcard.IsMatch(e.Slug)).ToList();
                 if (hits.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(pattern))
-                    WriteError(new ClawdTalkException("PollerNotFound", ErrorCategory.ObjectNotFound, $"There is no poller for '{pattern}'.", pattern));
+                    WriteError(new ClawdTalkException(ErrorIds.PollerNotFound, ErrorCategory.ObjectNotFound, $"There is no poller for '{pattern}'.", pattern));
                 foreach (var e in hits) WriteObject(PollerSupport.ToInfo(e, _store));
             }
         }

@@ -43,7 +43,7 @@ namespace ClawdTalk.Commands.Polling
         public string Slug { get; set; } = "";
 
         internal static ClawdTalkException NoEvent(string eventId) =>
-            new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, $"The service answered without the event {eventId}.", eventId);
+            new ClawdTalkException(ErrorIds.InvalidServerResponse, ErrorCategory.InvalidResult, $"The service answered without the event {eventId}.", eventId);
 
         protected override void Process()
         {

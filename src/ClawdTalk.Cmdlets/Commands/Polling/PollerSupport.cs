@@ -89,7 +89,7 @@ namespace ClawdTalk.Commands.Polling
         {
             var s = PollerSchedulers.ForPlatform();
             if (!s.Available)
-                throw new ClawdTalkException("PollerSchedulerUnavailable", ErrorCategory.NotInstalled,
+                throw new ClawdTalkException(ErrorIds.PollerSchedulerUnavailable, ErrorCategory.NotInstalled,
                     s.Name == "cron" ? "crontab is not installed, so no poller can be registered. Install cron (Debian/Ubuntu: apt-get install cron)."
                         : $"The {s.Name} scheduler is not available on this machine.", s.Name) { Terminating = true };
             return s;

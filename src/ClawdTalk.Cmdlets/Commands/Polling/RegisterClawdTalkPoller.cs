@@ -80,9 +80,9 @@ namespace ClawdTalk.Commands.Polling
         protected override void Begin()
         {
             if (RetryDelay.HasValue && (RetryDelay.Value < TimeSpan.FromMinutes(1) || RetryDelay.Value > TimeSpan.FromDays(7)))
-                throw Errors.Terminating("InvalidRetryDelay", ErrorCategory.InvalidArgument, "-RetryDelay must be between 1 minute and 7 days (the service schedules calls at least a minute ahead).", RetryDelay);
+                throw Errors.Terminating(ErrorIds.InvalidRetryDelay, ErrorCategory.InvalidArgument, "-RetryDelay must be between 1 minute and 7 days (the service schedules calls at least a minute ahead).", RetryDelay);
             if (NotifyEachCall && !NotifyAgent)
-                throw Errors.Terminating("NotifyEachCallNeedsNotifyAgent", ErrorCategory.InvalidArgument, "-NotifyEachCall adds to -NotifyAgent: give both.");
+                throw Errors.Terminating(ErrorIds.NotifyEachCallNeedsNotifyAgent, ErrorCategory.InvalidArgument, "-NotifyEachCall adds to -NotifyAgent: give both.");
             _scheduler = PollerSupport.RequireScheduler();
             if (NotifyAgent)
             {
@@ -122,13 +122,13 @@ namespace ClawdTalk.Commands.Polling
         {
             string slug;
             if (ParameterSetName == BySlug) slug = Slug;
-            else slug = Store.SlugOf(MissionId, RunId) ?? throw new ClawdTalkException("MissionStateNotFound", ErrorCategory.ObjectNotFound,
+            else slug = Store.SlugOf(MissionId, RunId) ?? throw new ClawdTalkException(ErrorIds.MissionStateNotFound, ErrorCategory.ObjectNotFound,
                 $"Run {RunId} of mission {MissionId} has no slug in {Store.Path}; a poller needs the mission in the state file (Initialize-ClawdTalkMission).", RunId);
             var entry = Store.Require(slug);
             FromSlug(slug); // a mission and a run
             var status = Json.Str(entry, StateKeys.Status) ?? "active";
             if (status != "active")
-                throw new ClawdTalkException("MissionAlreadyEnded", ErrorCategory.InvalidOperation,
+                throw new ClawdTalkException(ErrorIds.MissionAlreadyEnded, ErrorCategory.InvalidOperation,
                     $"The mission '{slug}' has already ended ({status}); it needs no poller.", slug);
             if (!_bySlug.TryGetValue(slug, out var events))
             {
@@ -140,7 +140,7 @@ namespace ClawdTalk.Commands.Polling
             {
                 var aid = given ?? Json.Str(entry, StateKeys.AssistantId);
                 if (aid == null)
-                    throw Errors.Invalid("AssistantIdRequired", $"The event {id} needs -AssistantId: the mission '{slug}' has no assistant yet (Add-ClawdTalkAgent).", id);
+                    throw Errors.Invalid(ErrorIds.AssistantIdRequired, $"The event {id} needs -AssistantId: the mission '{slug}' has no assistant yet (Add-ClawdTalkAgent).", id);
                 if (!events.Any(e => e.eventId == id)) events.Add((id, aid));
             }
         }
@@ -167,7 +167,7 @@ namespace ClawdTalk.Commands.Polling
                 var ev = Run(ct => ScheduledEvents.GetAsync(aid!, eventId, ct)) ?? throw InvokeClawdTalkPollCommand.NoEvent(eventId); // the event must exist; its time sets the interval
                 var mid = Json.Str(ev, "mission_id");
                 if (mid != null && mid != Json.Str(entry, StateKeys.MissionId))
-                    throw Errors.Invalid("EventNotOfMission", $"The event {eventId} belongs to mission {mid}, not to '{slug}'.", eventId);
+                    throw Errors.Invalid(ErrorIds.EventNotOfMission, $"The event {eventId} belongs to mission {mid}, not to '{slug}'.", eventId);
                 var r = EventRecord.Create(ev, aid!);
                 records.Add(r);
                 added.Add(r);
@@ -213,7 +213,7 @@ namespace ClawdTalk.Commands.Polling
             WriteVerbose($"Registered the {scheduler.Name} poller of '{slug}' ({PollInterval.Describe(spec.Interval)}); its log is {command.LogPath}.");
             var mine = scheduler.List().FirstOrDefault(e => e.Slug == slug);
             if (mine == null)
-                throw new ClawdTalkException("PollerSchedulerFailed", ErrorCategory.InvalidResult, $"The {scheduler.Name} scheduler did not keep the poller of '{slug}'.", slug);
+                throw new ClawdTalkException(ErrorIds.PollerSchedulerFailed, ErrorCategory.InvalidResult, $"The {scheduler.Name} scheduler did not keep the poller of '{slug}'.", slug);
             if (scheduler.Runs == false)
                 WriteWarning($"No {scheduler.Name} daemon runs on this machine, so the poller of '{slug}' will not tick until one does (e.g. sudo service cron start). " +
                              $"Meanwhile run one tick yourself whenever you look: Invoke-ClawdTalkPoll -Slug {slug} (it returns at once).");

@@ -34,7 +34,7 @@ namespace ClawdTalk.Commands.Polling
                 var hits = entries.Where(e => wildcard.IsMatch(e.Slug)).ToList();
                 if (hits.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(pattern))
                 {
-                    WriteError(new ClawdTalkException("PollerNotFound", ErrorCategory.ObjectNotFound, $"There is no poller for '{pattern}'.", pattern));
+                    WriteError(new ClawdTalkException(ErrorIds.PollerNotFound, ErrorCategory.ObjectNotFound, $"There is no poller for '{pattern}'.", pattern));
                     continue;
                 }
                 foreach (var e in hits)

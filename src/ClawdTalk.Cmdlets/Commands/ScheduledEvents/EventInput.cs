@@ -48,7 +48,7 @@ namespace ClawdTalk.Commands.ScheduledEvents
                 foreach (var e in run(fromSlug(slug))) yield return e;
                 yield break;
             }
-            throw Errors.Invalid("InvalidScheduledEvent",
+            throw Errors.Invalid(ErrorIds.InvalidScheduledEvent,
                 $"'{item}' is not a scheduled event: give ScheduledEvents, a mission (MissionState or -Slug), or objects with AssistantId and EventId.", item);
         }
 

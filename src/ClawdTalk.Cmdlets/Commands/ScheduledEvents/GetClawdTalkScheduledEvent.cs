@@ -67,7 +67,7 @@ namespace ClawdTalk.Commands.ScheduledEvents
                     {
                         try
                         {
-                            var o = Run(ct => api.GetAsync(AssistantId, id, ct)) ?? throw new ClawdTalkException("InvalidServerResponse", ErrorCategory.InvalidResult, $"The service answered without the event {id}.", id);
+                            var o = Run(ct => api.GetAsync(AssistantId, id, ct)) ?? throw new ClawdTalkException(ErrorIds.InvalidServerResponse, ErrorCategory.InvalidResult, $"The service answered without the event {id}.", id);
                             list.Add(Enrich(ScheduledEvent.FromJson(o, AssistantId)));
                         }
                         catch (ClawdTalkException ex) { WriteError(ex); }

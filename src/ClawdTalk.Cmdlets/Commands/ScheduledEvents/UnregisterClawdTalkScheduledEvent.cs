@@ -67,7 +67,7 @@ namespace ClawdTalk.Commands.ScheduledEvents
         {
             if (string.IsNullOrEmpty(ev.EventId) || string.IsNullOrEmpty(ev.AssistantId))
             {
-                WriteError(Errors.Invalid("InvalidScheduledEvent", "An event without an EventId and AssistantId cannot be cancelled.", ev));
+                WriteError(Errors.Invalid(ErrorIds.InvalidScheduledEvent, "An event without an EventId and AssistantId cannot be cancelled.", ev));
                 return;
             }
             if (_seen.Add(ev.AssistantId + "/" + ev.EventId)) _targets.Add((ev, isExplicit));
@@ -88,7 +88,7 @@ namespace ClawdTalk.Commands.ScheduledEvents
                 }
                 if (isExplicit && ev.IsTerminal)
                 {
-                    WriteError(new ClawdTalkException("EventNotCancellable", ErrorCategory.InvalidOperation, $"The event {ev.EventId} ({ev.To}) has already ended ({EventLedger.Wire(ev.Status)}).", ev.EventId));
+                    WriteError(new ClawdTalkException(ErrorIds.EventNotCancellable, ErrorCategory.InvalidOperation, $"The event {ev.EventId} ({ev.To}) has already ended ({EventLedger.Wire(ev.Status)}).", ev.EventId));
                     continue;
                 }
                 var what = $"Cancel the scheduled {(ev.Channel == ScheduledEventChannel.Sms ? "text" : "call")}{(ev.ScheduledAt.HasValue ? " at " + SchedulePlanner.Show(ev.ScheduledAt.Value) : "")}: {Reason}";

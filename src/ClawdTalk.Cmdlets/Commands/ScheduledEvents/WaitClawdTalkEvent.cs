@@ -55,14 +55,14 @@ namespace ClawdTalk.Commands.ScheduledEvents
 
         protected override void Begin()
         {
-            if (Timeout.HasValue && Timeout.Value <= TimeSpan.Zero) throw Errors.Invalid("InvalidTimeout", "-Timeout must be positive.", Timeout);
-            if (PollInterval.HasValue && PollInterval.Value < TimeSpan.FromMilliseconds(10)) throw Errors.Invalid("InvalidPollInterval", "-PollInterval must be at least 0.01 seconds.", PollInterval);
+            if (Timeout.HasValue && Timeout.Value <= TimeSpan.Zero) throw Errors.Invalid(ErrorIds.InvalidTimeout, "-Timeout must be positive.", Timeout);
+            if (PollInterval.HasValue && PollInterval.Value < TimeSpan.FromMilliseconds(10)) throw Errors.Invalid(ErrorIds.InvalidPollInterval, "-PollInterval must be at least 0.01 seconds.", PollInterval);
             if (RetryDelay.HasValue && RetryDelay.Value < SchedulePlanner.MinimumLead)
-                throw Errors.Invalid("InvalidRetryDelay", "-RetryDelay must be at least 60 seconds: the service takes calls scheduled a minute ahead or more.", RetryDelay);
+                throw Errors.Invalid(ErrorIds.InvalidRetryDelay, "-RetryDelay must be at least 60 seconds: the service takes calls scheduled a minute ahead or more.", RetryDelay);
             if (RetryDelay.HasValue && RetryPolicy == RetryPolicy.None && !MaxAttempts.HasValue)
-                throw Errors.Invalid("RetryDelayWithoutRetries", "-RetryDelay applies with -RetryPolicy or -MaxAttempts.", RetryDelay);
+                throw Errors.Invalid(ErrorIds.RetryDelayWithoutRetries, "-RetryDelay applies with -RetryPolicy or -MaxAttempts.", RetryDelay);
             if (UnreachableTimeout.HasValue && UnreachableTimeout.Value <= TimeSpan.Zero)
-                throw Errors.Invalid("InvalidUnreachableTimeout", "-UnreachableTimeout must be positive.", UnreachableTimeout);
+                throw Errors.Invalid(ErrorIds.InvalidUnreachableTimeout, "-UnreachableTimeout must be positive.", UnreachableTimeout);
             _sink = new CmdletSink(this, Force);
             _watch = new EventWatch(new WatchOptions
             {
