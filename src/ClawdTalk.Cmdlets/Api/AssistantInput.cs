@@ -5,7 +5,7 @@ using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
 using ClawdTalk.Missions;
-using ClawdTalk.Phones;
+using ClawdTalk.Numbers;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Api

@@ -281,7 +281,7 @@ namespace ClawdTalk.Api
         /// <summary>An approval word that is empty or not one word.</summary>
         public const string InvalidApprovalWord = "InvalidApprovalWord";
 
-        // the agent gateway (Bridge/GatewayClient, GatewaySetup/)
+        // the agent gateway (Bridge/GatewayClient, Gateway/)
         /// <summary>A plain ws:// gateway that is not this machine.</summary>
         public const string InsecureGateway = "InsecureGateway";
         /// <summary>The gateway URL is not an absolute ws(s)/http(s) URL.</summary>

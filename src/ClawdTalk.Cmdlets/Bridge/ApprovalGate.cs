@@ -117,12 +117,12 @@ namespace ClawdTalk.Bridge
                 var n = util.Parse(t, null);
                 if (!util.IsPossibleNumber(n)) return null;
                 var e = util.Format(n, PhoneNumbers.PhoneNumberFormat.E164);
-                return Phones.E164.IsCanonical(e) ? e : null;
+                return Numbers.E164.IsCanonical(e) ? e : null;
             }
             catch (PhoneNumbers.NumberParseException)
             {
                 var digits = new string(t.Where(c => char.IsDigit(c) || c == '+').ToArray());
-                return Phones.E164.IsCanonical(digits) ? digits : null;
+                return Numbers.E164.IsCanonical(digits) ? digits : null;
             }
         }
     }

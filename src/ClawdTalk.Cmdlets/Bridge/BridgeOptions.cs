@@ -195,8 +195,8 @@ namespace ClawdTalk.Bridge
                 if (!string.IsNullOrEmpty(v)) return (v, $"environment ({name})");
             }
             var t = Json.Str(gatewayConfig?["gateway"]?["auth"] as JObject, "token");
-            if (!string.IsNullOrEmpty(t) && (environment || !GatewaySetup.GatewayConfigFile.IsUnresolvedReference(t!)))
-                return (environment ? GatewaySetup.GatewayConfigFile.ExpandEnv(t!) : t, $"gateway config ({gatewayConfigPath})");
+            if (!string.IsNullOrEmpty(t) && (environment || !Gateway.GatewayConfigFile.IsUnresolvedReference(t!)))
+                return (environment ? Gateway.GatewayConfigFile.ExpandEnv(t!) : t, $"gateway config ({gatewayConfigPath})");
             return (null, "none");
         }
 

@@ -98,9 +98,9 @@ namespace ClawdTalk.Bridge
             s.GatewayProblem = Json.Str(f, "gateway_problem");
             s.ApprovalMode = Enum.TryParse<ApprovalMode>(Json.Str(f, "approval_mode"), out var am) ? am : ApprovalMode.Intent;
             s.AllowAnySender = Json.Bool(f, "allow_any_sender") == true;
-            if (f["owner_numbers"] is JArray owners) s.OwnerNumbers = owners.Select(o => o.ToString()).Where(n => Phones.E164.IsCanonical(n)).ToArray();
+            if (f["owner_numbers"] is JArray owners) s.OwnerNumbers = owners.Select(o => o.ToString()).Where(n => Numbers.E164.IsCanonical(n)).ToArray();
             if (f["ignored_senders"] is JArray ignored)
-                s.IgnoredSenders = ignored.OfType<JObject>().Where(i => Phones.E164.IsCanonical(Json.Str(i, "number")))
+                s.IgnoredSenders = ignored.OfType<JObject>().Where(i => Numbers.E164.IsCanonical(Json.Str(i, "number")))
                     .Select(i => new BridgeSender { Number = Json.Str(i, "number")!, Texts = Json.Int(i, "texts") ?? 0, FirstSeen = Json.Date(i, "first_seen") ?? default, LastSeen = Json.Date(i, "last_seen") ?? default }).ToArray();
             if (f["recent_errors"] is JArray errors)
                 s.RecentErrors = errors.OfType<JObject>().Select(e => new BridgeError { Time = Json.Date(e, "time") ?? default, ErrorId = Json.Str(e, "error_id") ?? "", Message = Json.Str(e, "message") ?? "" }).ToArray();

@@ -236,7 +236,7 @@ namespace ClawdTalk.ScheduledEvents
                 var clock = connection.Clock;
                 var scale = connection.TimeScale;
                 var now = clock.GetUtcNow();
-                var next = _o.PollInterval.HasValue ? connection.Real(_o.PollInterval.Value) : PollSchedule.Next(open.Select(x => x.Ev.Status == ScheduledEventStatus.Pending && x.Ev.ScheduledAt.HasValue
+                var next = _o.PollInterval.HasValue ? connection.Real(_o.PollInterval.Value) : WaitCadence.Next(open.Select(x => x.Ev.Status == ScheduledEventStatus.Pending && x.Ev.ScheduledAt.HasValue
                     ? x.Ev.ScheduledAt.Value - now : TimeSpan.Zero), scale);
                 next = outage.Next(next);
                 var left = _o.Timeout.HasValue ? _o.Timeout.Value - watch.Elapsed : TimeSpan.MaxValue;

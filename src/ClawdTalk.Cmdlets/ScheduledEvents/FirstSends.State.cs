@@ -6,7 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using ClawdTalk.Api;
 using ClawdTalk.Missions;
-using ClawdTalk.Phones;
+using ClawdTalk.Numbers;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 

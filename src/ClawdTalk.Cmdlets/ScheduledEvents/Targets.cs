@@ -7,7 +7,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Text.RegularExpressions;
 using ClawdTalk.Api;
-using ClawdTalk.Phones;
+using ClawdTalk.Numbers;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.ScheduledEvents

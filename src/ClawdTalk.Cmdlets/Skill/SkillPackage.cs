@@ -6,7 +6,7 @@ using System.Management.Automation;
 using System.Runtime.InteropServices;
 using ClawdTalk.Api;
 using ClawdTalk.Boundary;
-using ClawdTalk.GatewaySetup;
+using ClawdTalk.Gateway;
 using ClawdTalk.IO;
 
 namespace ClawdTalk.Skill

@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
-using ClawdTalk.GatewaySetup;
+using ClawdTalk.Gateway;
 using Newtonsoft.Json.Linq;
 using Xunit;
 

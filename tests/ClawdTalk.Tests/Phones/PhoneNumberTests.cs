@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using ClawdTalk.Api;
-using ClawdTalk.Phones;
+using ClawdTalk.Numbers;
 using Xunit;
 
 namespace ClawdTalk.Tests.Phones

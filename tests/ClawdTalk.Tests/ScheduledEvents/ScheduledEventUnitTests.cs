@@ -100,16 +100,16 @@ namespace ClawdTalk.Tests.ScheduledEvents
         [Fact]
         public void Polls_follow_the_published_guidance_and_the_time_scale()
         {
-            Assert.Equal(PollSchedule.Due, PollSchedule.Guidance(TimeSpan.Zero));
-            Assert.Equal(PollSchedule.Due, PollSchedule.Guidance(TimeSpan.FromMinutes(-3)));
-            Assert.Equal(PollSchedule.WithinHour, PollSchedule.Guidance(TimeSpan.FromMinutes(40)));
-            Assert.Equal(PollSchedule.WithinDay, PollSchedule.Guidance(TimeSpan.FromHours(5)));
-            Assert.Equal(PollSchedule.Far, PollSchedule.Guidance(TimeSpan.FromDays(10)));
+            Assert.Equal(WaitCadence.Due, WaitCadence.Guidance(TimeSpan.Zero));
+            Assert.Equal(WaitCadence.Due, WaitCadence.Guidance(TimeSpan.FromMinutes(-3)));
+            Assert.Equal(WaitCadence.WithinHour, WaitCadence.Guidance(TimeSpan.FromMinutes(40)));
+            Assert.Equal(WaitCadence.WithinDay, WaitCadence.Guidance(TimeSpan.FromHours(5)));
+            Assert.Equal(WaitCadence.Far, WaitCadence.Guidance(TimeSpan.FromDays(10)));
             // never sleeps past the scheduled time
-            Assert.Equal(TimeSpan.FromSeconds(91), PollSchedule.Guidance(TimeSpan.FromSeconds(90)));
+            Assert.Equal(TimeSpan.FromSeconds(91), WaitCadence.Guidance(TimeSpan.FromSeconds(90)));
             // the nearest event decides, divided by the time scale
-            Assert.Equal(TimeSpan.FromSeconds(0.5), PollSchedule.Next(new[] { TimeSpan.FromDays(3), TimeSpan.Zero }, 60));
-            Assert.Equal(TimeSpan.FromHours(1), PollSchedule.Next(new[] { TimeSpan.FromHours(3) }, 1));
+            Assert.Equal(TimeSpan.FromSeconds(0.5), WaitCadence.Next(new[] { TimeSpan.FromDays(3), TimeSpan.Zero }, 60));
+            Assert.Equal(TimeSpan.FromHours(1), WaitCadence.Next(new[] { TimeSpan.FromHours(3) }, 1));
         }
 
         [Fact]

@@ -53,7 +53,7 @@ namespace ClawdTalk.Commands.Bridge
                     if (Environment.GetEnvironmentVariable(name) is string v && v.Length > 0) env.Add(new KeyValuePair<string, string>(name, v));
 
             var start = $"-Name {CommandLine.QuotePs(Name)} -RunMode Service -EnvironmentFile {CommandLine.QuotePs(envFile)}";
-            var spec = BridgeLaunchSpec.For(Executable == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Executable), Polling.PollerSupport.ModuleBase(MyInvocation.MyCommand.Module), start);
+            var spec = BridgeLaunchSpec.For(Executable == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Executable), Pollers.PollerSupport.ModuleBase(MyInvocation.MyCommand.Module), start);
             var definition = BridgeServiceDefinition.For(Name, spec, BridgeServiceInstaller.WorkingDirectory,
                 BridgeFiles.Console(BridgeLock.KeyHash(connection.ApiKey)), BridgeServiceInstaller.CurrentUserId());
             var directory = ResolveUnitDirectory(platform);

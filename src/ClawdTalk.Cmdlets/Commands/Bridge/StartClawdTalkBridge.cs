@@ -193,7 +193,7 @@ namespace ClawdTalk.Commands.Bridge
                 "OutVariable", "OutBuffer", "PipelineVariable", "WhatIf", "Confirm" };
             var args = BridgeLaunchSpec.ForwardedArguments(MyInvocation.BoundParameters, skip) + " -RunMode Detached -LogPath " + ClawdTalk.Pollers.CommandLine.QuotePs(o.LogPath!)
                        + (o.VerboseLog ? " -Verbose" : "");
-            var spec = BridgeLaunchSpec.For(Executable == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Executable), Polling.PollerSupport.ModuleBase(MyInvocation.MyCommand.Module), args.Trim());
+            var spec = BridgeLaunchSpec.For(Executable == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Executable), Pollers.PollerSupport.ModuleBase(MyInvocation.MyCommand.Module), args.Trim());
             if (!ShouldProcess(target, $"Start the ClawdTalk bridge in a process of its own ({spec.Program})")) return;
             CheckGateway(o, Run(ct => new GatewayClient(o.GatewayUrl, o.GatewayToken).TryProbeAsync(ct)));
             foreach (var (level, _, text) in BridgeRunner.SenderPolicyLines(o, o.OwnerNumbers.OrderBy(n => n, StringComparer.Ordinal).ToArray()))

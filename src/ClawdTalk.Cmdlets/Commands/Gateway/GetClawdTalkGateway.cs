@@ -6,7 +6,7 @@ using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.Commands.Base;
 using ClawdTalk.Config;
-using ClawdTalk.GatewaySetup;
+using ClawdTalk.Gateway;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Commands.Gateway

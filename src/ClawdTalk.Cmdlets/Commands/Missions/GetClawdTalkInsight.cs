@@ -62,10 +62,10 @@ namespace ClawdTalk.Commands.Missions
         public string? RunId { get; set; }
 
         /// <summary>Conversations polled at once; the others wait for a free slot.</summary>
-        internal const int Concurrency = InsightPoller.Concurrency;
+        internal const int Concurrency = InsightFetcher.Concurrency;
 
         readonly List<Task> _polls = new List<Task>();
-        InsightPoller? _poller;
+        InsightFetcher? _poller;
         WaitProgress? _progress;
         int _started, _finished;
         ClawdTalkException? _fatal;
@@ -84,7 +84,7 @@ namespace ClawdTalk.Commands.Missions
             ThrowIfFatal();
             // what this input asks for, copied off the parameters (which the next input overwrites)
             var ask = new InsightAsk { ConversationId = ConversationId, Slug = Slug, MissionId = MissionId, RunId = RunId, StepId = StepId };
-            var poller = _poller ??= new InsightPoller(Missions, Api.Connection, Timeout, PollInterval, NoWait,
+            var poller = _poller ??= new InsightFetcher(Missions, Api.Connection, Timeout, PollInterval, NoWait,
                 new ServiceOutage(ServiceOutage.GraceFrom(null), "conversation insights", w => Post(() => WriteWarning(w)), LogVerbose));
             _progress ??= new WaitProgress(this, 0x4947 /* "IG" */, "Waiting for conversation insights");
             _started++;
@@ -130,7 +130,7 @@ namespace ClawdTalk.Commands.Missions
         }
 
         /// <summary>Polls one conversation in the background; its insights or its error are written on the pipeline thread.</summary>
-        async Task PollAsync(InsightPoller poller, InsightAsk ask, CancellationToken ct)
+        async Task PollAsync(InsightFetcher poller, InsightAsk ask, CancellationToken ct)
         {
             try
             {

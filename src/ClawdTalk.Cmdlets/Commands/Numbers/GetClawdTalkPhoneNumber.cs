@@ -4,7 +4,7 @@ using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.Commands.Base;
 using ClawdTalk.Missions;
-using ClawdTalk.Phones;
+using ClawdTalk.Numbers;
 
 namespace ClawdTalk.Commands.Numbers
 {

@@ -5,7 +5,7 @@ using ClawdTalk.Api;
 using ClawdTalk.Commands.Base;
 using ClawdTalk.Completers;
 using ClawdTalk.Missions;
-using ClawdTalk.Phones;
+using ClawdTalk.Numbers;
 
 namespace ClawdTalk.Commands.Numbers
 {

@@ -5,7 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using ClawdTalk.Api;
 using ClawdTalk.Commands.Base;
-using ClawdTalk.Commands.Polling;
+using ClawdTalk.Commands.Pollers;
 using ClawdTalk.Config;
 using ClawdTalk.Skill;
 using ClawdTalk.State;

@@ -6,7 +6,7 @@ using ClawdTalk.Api;
 using ClawdTalk.Commands.Base;
 using ClawdTalk.Commands.Calls;
 using ClawdTalk.Completers;
-using ClawdTalk.Phones;
+using ClawdTalk.Numbers;
 
 namespace ClawdTalk.Commands.Sms
 {

@@ -9,7 +9,7 @@ using ClawdTalk.Api;
 using ClawdTalk.Config;
 using Newtonsoft.Json.Linq;
 
-namespace ClawdTalk.GatewaySetup
+namespace ClawdTalk.Gateway
 {
     /// <summary>
     /// Builds a <see cref="GatewayInfo"/>: the gateway's config file, the URL, token and agent the bridge would use (in

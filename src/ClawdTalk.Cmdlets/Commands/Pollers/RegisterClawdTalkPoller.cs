@@ -10,7 +10,7 @@ using ClawdTalk.Pollers;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
-namespace ClawdTalk.Commands.Polling
+namespace ClawdTalk.Commands.Pollers
 {
     /// <summary>
     /// Registers a poller for a mission with the platform scheduler (cron on Linux and macOS, ScheduledTask on Windows

@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 
-namespace ClawdTalk.GatewaySetup
+namespace ClawdTalk.Gateway
 {
     /// <summary>
     /// A map of a JSON (or JSON5: comments, trailing commas, single quotes, unquoted keys) text: every object, array and

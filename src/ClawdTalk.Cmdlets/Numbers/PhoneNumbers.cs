@@ -9,7 +9,7 @@ using NumberParseException = global::PhoneNumbers.NumberParseException;
 using PhoneNumberUtil = global::PhoneNumbers.PhoneNumberUtil;
 using TimeZonesMapper = global::PhoneNumbers.PhoneNumberToTimeZonesMapper;
 
-namespace ClawdTalk.Phones
+namespace ClawdTalk.Numbers
 {
     /// <summary>
     /// The module's one phone number rule, on libphonenumber (Google's metadata), shared by every cmdlet that calls or texts

@@ -11,7 +11,7 @@ using ClawdTalk.IO;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
-namespace ClawdTalk.GatewaySetup
+namespace ClawdTalk.Gateway
 {
     /// <summary>
     /// The agent gateway's own configuration file: `~/.openclaw/openclaw.json` (OpenClaw) or `~/.clawdbot/clawdbot.json`

@@ -13,7 +13,7 @@ using ClawdTalk.Pollers;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
-namespace ClawdTalk.Commands.Polling
+namespace ClawdTalk.Commands.Pollers
 {
     /// <summary>
     /// One poll tick for a mission (what its poller runs): reads its scheduled events, schedules retries of calls that

@@ -25,7 +25,7 @@ namespace ClawdTalk.Missions
     /// interval is service time (divided by the sandbox's time scale); an unreachable service goes to the
     /// <see cref="ServiceOutage"/> (a warning at once, a terminating error after the grace period). No cmdlet.
     /// </summary>
-    internal sealed class InsightPoller
+    internal sealed class InsightFetcher
     {
         /// <summary>Conversations read at once; the others wait for a free slot.</summary>
         internal const int Concurrency = 8;
@@ -34,7 +34,7 @@ namespace ClawdTalk.Missions
         readonly ClawdTalkConnection _connection;
         readonly SemaphoreSlim _slots = new SemaphoreSlim(Concurrency, Concurrency);
 
-        public InsightPoller(MissionsApi missions, ClawdTalkConnection connection, TimeSpan timeout, TimeSpan pollInterval, bool noWait, ServiceOutage outage)
+        public InsightFetcher(MissionsApi missions, ClawdTalkConnection connection, TimeSpan timeout, TimeSpan pollInterval, bool noWait, ServiceOutage outage)
         {
             _missions = missions;
             _connection = connection;

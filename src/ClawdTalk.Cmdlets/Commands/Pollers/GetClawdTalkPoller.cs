@@ -8,7 +8,7 @@ using ClawdTalk.Completers;
 using ClawdTalk.Pollers;
 using ClawdTalk.State;
 
-namespace ClawdTalk.Commands.Polling
+namespace ClawdTalk.Commands.Pollers
 {
     /// <summary>
     /// Lists the pollers registered with the platform scheduler, with the status of their missions: a poller whose

@@ -8,7 +8,7 @@ using ClawdTalk.Completers;
 using ClawdTalk.Pollers;
 using ClawdTalk.State;
 
-namespace ClawdTalk.Commands.Polling
+namespace ClawdTalk.Commands.Pollers
 {
     /// <summary>Removes a mission's poller from the platform scheduler (every entry tagged with its slug, nothing else).</summary>
     [Cmdlet(VerbsLifecycle.Unregister, "ClawdTalkPoller", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]

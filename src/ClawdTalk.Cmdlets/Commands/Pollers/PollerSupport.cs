@@ -11,7 +11,7 @@ using ClawdTalk.Pollers;
 using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
-namespace ClawdTalk.Commands.Polling
+namespace ClawdTalk.Commands.Pollers
 {
     /// <summary>What the poller cmdlets share: the module folder, the scheduled-event endpoints, and PollerInfo objects.</summary>
     internal static class PollerSupport

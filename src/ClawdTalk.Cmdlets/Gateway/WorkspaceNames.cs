@@ -3,7 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
 
-namespace ClawdTalk.GatewaySetup
+namespace ClawdTalk.Gateway
 {
     /// <summary>
     /// The owner's and the agent's names from an OpenClaw workspace: `USER.md` ("About your human": `- **Name:** …`,

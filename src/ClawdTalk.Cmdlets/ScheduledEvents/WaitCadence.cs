@@ -9,7 +9,7 @@ namespace ClawdTalk.ScheduledEvents
     /// 30 seconds; a check is also made right after the next scheduled time. Times are the service's (its clock: a sandbox's
     /// runs N times faster), and the time scale divides every wait.
     /// </summary>
-    internal static class PollSchedule
+    internal static class WaitCadence
     {
         public static readonly TimeSpan Due = TimeSpan.FromSeconds(30);
         public static readonly TimeSpan WithinHour = TimeSpan.FromMinutes(5);
