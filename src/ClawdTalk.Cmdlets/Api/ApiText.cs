@@ -1,6 +1,3 @@
-using System;
-using System.Globalization;
-
 namespace ClawdTalk.Api
 {
     /// <summary>The one place for how values are written into requests: path segments and times.</summary>

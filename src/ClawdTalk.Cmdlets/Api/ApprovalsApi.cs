@@ -1,11 +1,5 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
 using System.Diagnostics;
-using System.Management.Automation;
 using System.Net.Http;
-using System.Threading;
-using System.Threading.Tasks;
 using ClawdTalk.Approvals;
 using Newtonsoft.Json.Linq;
 

@@ -1,5 +1,3 @@
-using System;
-
 namespace ClawdTalk.Api
 {
     /// <summary>The resolved connection of a session: where to send requests, with which key, under which limits.</summary>

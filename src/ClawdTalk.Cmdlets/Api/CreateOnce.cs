@@ -1,7 +1,3 @@
-using System;
-using System.Threading;
-using System.Threading.Tasks;
-
 namespace ClawdTalk.Api
 {
     /// <summary>What a creator found when the answer to its create request was lost.</summary>

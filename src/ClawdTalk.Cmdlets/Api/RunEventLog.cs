@@ -1,8 +1,4 @@
-using System;
-using System.Linq;
 using System.Net.Http;
-using System.Threading;
-using System.Threading.Tasks;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Api

@@ -1,7 +1,4 @@
 using System.Collections;
-using System.Collections.Generic;
-using System.Linq;
-using ClawdTalk.Missions;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Api

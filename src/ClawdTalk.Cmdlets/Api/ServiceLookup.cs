@@ -1,9 +1,4 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
 using System.Net.Http;
-using System.Threading;
-using ClawdTalk.Api;
 using ClawdTalk.Config;
 using ClawdTalk.Session;
 using Newtonsoft.Json.Linq;

@@ -1,7 +1,4 @@
-using System;
 using System.Diagnostics;
-using System.Globalization;
-using System.Management.Automation;
 using ClawdTalk.Config;
 using Newtonsoft.Json.Linq;
 

@@ -1,7 +1,4 @@
-using System;
-using System.Globalization;
 using System.Text;
-using ClawdTalk.Api;
 
 namespace ClawdTalk.Boundary
 {

@@ -1,7 +1,3 @@
-using System.Collections.Generic;
-using System.IO;
-using ClawdTalk.Api;
-
 namespace ClawdTalk.Boundary
 {
     /// <summary>

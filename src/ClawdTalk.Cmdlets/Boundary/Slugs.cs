@@ -1,5 +1,4 @@
 using System.Text;
-using ClawdTalk.Api;
 
 namespace ClawdTalk.Boundary
 {

@@ -1,7 +1,4 @@
-using System;
 using System.Text.RegularExpressions;
-using System.Threading.Tasks;
-using ClawdTalk.Api;
 
 namespace ClawdTalk.Bridge
 {

@@ -1,10 +1,4 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
 using System.Text.RegularExpressions;
-using System.Threading;
-using System.Threading.Tasks;
-using ClawdTalk.Api;
 using ClawdTalk.Approvals;
 
 namespace ClawdTalk.Bridge

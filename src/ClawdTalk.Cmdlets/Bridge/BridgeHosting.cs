@@ -1,9 +1,4 @@
-using System;
-using System.Collections.Generic;
-using System.Management.Automation;
 using System.Management.Automation.Runspaces;
-using ClawdTalk.Api;
-using ClawdTalk.Commands.Base;
 
 namespace ClawdTalk.Bridge
 {

@@ -1,14 +1,6 @@
-using System;
 using System.Collections;
-using System.Collections.Generic;
 using System.Diagnostics;
-using System.Globalization;
-using System.IO;
-using System.Linq;
-using System.Management.Automation;
 using System.Runtime.InteropServices;
-using System.Threading;
-using ClawdTalk.Api;
 using ClawdTalk.Pollers;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;

@@ -1,11 +1,6 @@
-using System;
 using System.Diagnostics;
-using System.Globalization;
-using System.IO;
-using System.Management.Automation;
 using System.Security.Cryptography;
 using System.Text;
-using ClawdTalk.Api;
 using ClawdTalk.Config;
 using ClawdTalk.IO;
 using Newtonsoft.Json;

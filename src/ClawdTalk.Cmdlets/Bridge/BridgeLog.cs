@@ -1,10 +1,4 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.IO;
-using System.Linq;
 using System.Text;
-using ClawdTalk.Api;
 using ClawdTalk.IO;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;

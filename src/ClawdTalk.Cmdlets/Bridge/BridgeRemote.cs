@@ -1,11 +1,4 @@
-using System;
 using System.Diagnostics;
-using System.Globalization;
-using System.IO;
-using System.Management.Automation;
-using System.Threading;
-using System.Threading.Tasks;
-using ClawdTalk.Api;
 using ClawdTalk.IO;
 
 namespace ClawdTalk.Bridge

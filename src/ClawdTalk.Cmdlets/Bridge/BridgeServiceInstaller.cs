@@ -1,9 +1,5 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
 using System.Runtime.InteropServices;
 using System.Text;
-using ClawdTalk.Api;
 using ClawdTalk.Config;
 using ClawdTalk.IO;
 using ClawdTalk.Pollers;

@@ -1,8 +1,4 @@
-using System;
-using System.Linq;
-using System.Management.Automation;
 using System.Security;
-using ClawdTalk.Api;
 using ClawdTalk.Config;
 
 namespace ClawdTalk.Bridge

@@ -1,9 +1,5 @@
-using System;
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Threading;
-using System.Threading.Tasks;
-using ClawdTalk.Api;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 

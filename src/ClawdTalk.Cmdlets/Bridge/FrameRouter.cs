@@ -1,4 +1,3 @@
-using ClawdTalk.Api;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Bridge

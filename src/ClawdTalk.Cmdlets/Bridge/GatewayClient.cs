@@ -1,14 +1,8 @@
-using System;
 using System.Diagnostics;
-using System.IO;
-using System.Management.Automation;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
-using System.Threading;
-using System.Threading.Tasks;
-using ClawdTalk.Api;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 

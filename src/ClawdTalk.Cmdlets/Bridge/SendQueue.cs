@@ -1,11 +1,5 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
 using System.Net.WebSockets;
 using System.Text;
-using System.Threading;
-using System.Threading.Tasks;
-using ClawdTalk.Api;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 

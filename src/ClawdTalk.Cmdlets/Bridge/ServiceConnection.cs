@@ -1,16 +1,10 @@
-using System;
 using System.Diagnostics;
-using System.IO;
-using System.Management.Automation;
 using System.Net;
 using System.Net.Http;
 using System.Net.WebSockets;
 using System.Reflection;
 using System.Text;
 using System.Text.RegularExpressions;
-using System.Threading;
-using System.Threading.Tasks;
-using ClawdTalk.Api;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 

@@ -1,7 +1,4 @@
-using System;
 using System.Net.Http;
-using System.Threading.Tasks;
-using ClawdTalk.Api;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Bridge

@@ -1,8 +1,5 @@
-using System;
-using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using ClawdTalk.Api;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 

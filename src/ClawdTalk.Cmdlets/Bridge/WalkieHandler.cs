@@ -1,8 +1,5 @@
-using System;
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
-using System.Threading.Tasks;
-using ClawdTalk.Api;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Bridge

@@ -1,13 +1,7 @@
-using System;
 using System.Collections;
-using System.Collections.Generic;
-using System.Linq;
-using System.Management.Automation;
 using System.Management.Automation.Language;
-using ClawdTalk.Api;
 using ClawdTalk.ScheduledEvents;
 using ClawdTalk.Session;
-using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Completers

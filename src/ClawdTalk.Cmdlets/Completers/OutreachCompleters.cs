@@ -1,12 +1,6 @@
-using System;
 using System.Collections;
-using System.Collections.Generic;
-using System.Linq;
-using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Net.Http;
-using System.Threading;
-using ClawdTalk.Api;
 using ClawdTalk.Config;
 using ClawdTalk.Session;
 

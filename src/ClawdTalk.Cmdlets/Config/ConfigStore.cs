@@ -1,9 +1,5 @@
-using System;
-using System.IO;
-using System.Management.Automation;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
-using ClawdTalk.Api;
 using ClawdTalk.IO;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;

@@ -1,7 +1,4 @@
-using System;
-using System.Management.Automation;
 using System.Net;
-using ClawdTalk.Api;
 using ClawdTalk.Session;
 using Newtonsoft.Json.Linq;
 

@@ -1,12 +1,6 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
-using System.Management.Automation;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
-using ClawdTalk.Api;
 using ClawdTalk.IO;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;

@@ -1,11 +1,4 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
 using System.Net.Http;
-using System.Threading;
-using System.Threading.Tasks;
-using ClawdTalk.Api;
 using ClawdTalk.Config;
 using Newtonsoft.Json.Linq;
 

@@ -1,12 +1,7 @@
-using System;
 using System.Diagnostics;
-using System.IO;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
-using System.Threading;
-using System.Management.Automation;
-using ClawdTalk.Api;
 
 namespace ClawdTalk.IO
 {

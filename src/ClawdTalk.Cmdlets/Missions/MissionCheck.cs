@@ -1,10 +1,5 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-using ClawdTalk.Api;
 using ClawdTalk.ScheduledEvents;
 using ClawdTalk.Pollers;
-using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Missions

@@ -1,8 +1,3 @@
-using System.Collections.Generic;
-using System.Linq;
-using System.Management.Automation;
-using ClawdTalk.Api;
-using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Missions

@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Threading;
-using ClawdTalk.Api;
 using ClawdTalk.Session;
 
 namespace ClawdTalk.Missions

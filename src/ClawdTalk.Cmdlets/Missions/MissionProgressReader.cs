@@ -1,14 +1,8 @@
-using System;
-using System.Collections.Generic;
 using System.Collections.Specialized;
-using System.Globalization;
-using System.Linq;
 using System.Text;
-using ClawdTalk.Api;
 using ClawdTalk.Boundary;
 using ClawdTalk.Pollers;
 using ClawdTalk.ScheduledEvents;
-using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Missions

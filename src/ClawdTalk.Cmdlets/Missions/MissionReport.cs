@@ -1,10 +1,5 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
 using System.Net;
 using System.Text;
-using ClawdTalk.Api;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Missions

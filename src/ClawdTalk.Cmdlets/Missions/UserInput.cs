@@ -1,13 +1,6 @@
-using System;
 using System.Collections;
-using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
-using System.Management.Automation;
 using System.Text.RegularExpressions;
-using ClawdTalk.Api;
 using ClawdTalk.Boundary;
-using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Missions

@@ -1,6 +1,3 @@
-using System;
-using System.Collections.Generic;
-
 namespace ClawdTalk
 {
     /// <summary>Where the bridge's connection to the service stands.</summary>

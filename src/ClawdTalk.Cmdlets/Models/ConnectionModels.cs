@@ -1,5 +1,3 @@
-using System;
-
 namespace ClawdTalk
 {
     /// <summary>The session's connection as Connect-ClawdTalk set it (the key masked).</summary>

@@ -1,5 +1,3 @@
-using System;
-
 namespace ClawdTalk
 {
     /// <summary>What Get-ClawdTalkGateway found about the agent gateway (OpenClaw or Clawdbot). The token is never shown.</summary>

@@ -1,5 +1,3 @@
-using System;
-using ClawdTalk.Api;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk

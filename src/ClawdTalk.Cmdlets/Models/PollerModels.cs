@@ -1,5 +1,3 @@
-using System;
-
 namespace ClawdTalk
 {
     /// <summary>A poller: a recurring job of the platform scheduler (cron, ScheduledTask, ScheduledJob) that runs Invoke-ClawdTalkPoll for one mission.</summary>

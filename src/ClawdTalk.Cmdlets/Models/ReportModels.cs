@@ -1,5 +1,3 @@
-using System;
-
 namespace ClawdTalk
 {
     /// <summary>A mission report Export-ClawdTalkMissionReport wrote: which run it shows, what it counted, and where it is.</summary>

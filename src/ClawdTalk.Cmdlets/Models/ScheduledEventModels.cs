@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-using ClawdTalk.Api;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk

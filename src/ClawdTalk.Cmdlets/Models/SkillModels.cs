@@ -1,5 +1,3 @@
-using System;
-
 namespace ClawdTalk
 {
     /// <summary>What part of the installation a change is about.</summary>

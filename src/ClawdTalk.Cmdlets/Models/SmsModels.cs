@@ -1,6 +1,3 @@
-using System;
-using System.Linq;
-using ClawdTalk.Api;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk

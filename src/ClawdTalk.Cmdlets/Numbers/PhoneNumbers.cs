@@ -1,8 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-using System.Management.Automation;
-using ClawdTalk.Api;
 using LibPhoneNumber = global::PhoneNumbers.PhoneNumber;
 using NumberFormat = global::PhoneNumbers.PhoneNumberFormat;
 using NumberParseException = global::PhoneNumbers.NumberParseException;

@@ -1,14 +1,7 @@
-using System;
-using System.Linq;
-using System.Management.Automation;
-using System.Threading;
-using ClawdTalk.Api;
 using ClawdTalk.Boundary;
 using ClawdTalk.Bridge;
 using ClawdTalk.Config;
-using ClawdTalk.Missions;
 using ClawdTalk.ScheduledEvents;
-using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Pollers

@@ -1,10 +1,5 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-using System.Management.Automation;
 using System.Text;
 using System.Text.RegularExpressions;
-using ClawdTalk.Api;
 
 namespace ClawdTalk.Pollers
 {

@@ -1,12 +1,6 @@
-using System;
-using System.Collections.Generic;
 using System.Diagnostics;
-using System.IO;
-using System.Linq;
-using System.Management.Automation;
 using System.Reflection;
 using System.Runtime.InteropServices;
-using ClawdTalk.Api;
 using ClawdTalk.Config;
 using Newtonsoft.Json.Linq;
 

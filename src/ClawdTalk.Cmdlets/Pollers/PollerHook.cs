@@ -1,7 +1,3 @@
-using System;
-using System.Linq;
-using ClawdTalk.Missions;
-
 namespace ClawdTalk.Pollers
 {
     /// <summary>

@@ -1,5 +1,3 @@
-using System;
-using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Pollers

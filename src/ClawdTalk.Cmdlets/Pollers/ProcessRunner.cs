@@ -1,12 +1,5 @@
-using System;
-using System.Collections.Generic;
 using System.Diagnostics;
-using System.IO;
-using System.Linq;
-using System.Management.Automation;
 using System.Text;
-using System.Threading.Tasks;
-using ClawdTalk.Api;
 
 namespace ClawdTalk.Pollers
 {

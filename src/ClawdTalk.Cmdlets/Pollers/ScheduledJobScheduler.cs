@@ -1,10 +1,4 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
-using System.Management.Automation;
 using System.Text;
-using ClawdTalk.Api;
 
 namespace ClawdTalk.Pollers
 {

@@ -1,13 +1,6 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.IO;
-using System.Linq;
-using System.Management.Automation;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
-using ClawdTalk.Api;
 
 namespace ClawdTalk.Pollers
 {

@@ -1,8 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-using ClawdTalk.Api;
-using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.ScheduledEvents

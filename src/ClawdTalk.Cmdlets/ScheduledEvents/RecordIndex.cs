@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using ClawdTalk.Api;
-using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.ScheduledEvents

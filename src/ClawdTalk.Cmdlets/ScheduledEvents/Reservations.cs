@@ -1,9 +1,4 @@
-using System;
 using System.Diagnostics;
-using System.Globalization;
-using System.Linq;
-using ClawdTalk.Api;
-using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.ScheduledEvents

@@ -1,8 +1,3 @@
-using System;
-using System.Threading;
-using System.Threading.Tasks;
-using ClawdTalk.Api;
-
 namespace ClawdTalk.ScheduledEvents
 {
     /// <summary>What <see cref="FirstSends"/> is asked to do: the bound parameters of Register-ClawdTalkCall/-Sms, as plain values.</summary>

@@ -1,9 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
-using ClawdTalk.Api;
-
 namespace ClawdTalk.ScheduledEvents
 {
     /// <summary>When one target is scheduled, in which zone and window: what the plan of a target says.</summary>

@@ -1,12 +1,5 @@
-using System;
 using System.Collections;
-using System.Collections.Generic;
-using System.Globalization;
-using System.IO;
-using System.Linq;
-using System.Management.Automation;
 using System.Text.RegularExpressions;
-using ClawdTalk.Api;
 using ClawdTalk.Numbers;
 using Newtonsoft.Json.Linq;
 

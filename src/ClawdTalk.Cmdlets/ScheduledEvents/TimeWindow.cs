@@ -1,10 +1,4 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
-using System.Management.Automation;
 using System.Text.RegularExpressions;
-using ClawdTalk.Api;
 using ClawdTalk.Numbers;
 
 namespace ClawdTalk.ScheduledEvents

@@ -1,5 +1,3 @@
-using System;
-
 namespace ClawdTalk.Session
 {
     // The seam between the session and the bridge feature: the bridge implements IBridgeStatusSource

@@ -1,7 +1,5 @@
-using System;
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
-using ClawdTalk.Api;
 
 namespace ClawdTalk.Session
 {

@@ -1,11 +1,5 @@
-using System;
-using System.Collections.Generic;
 using System.Diagnostics;
-using System.IO;
-using System.Linq;
-using System.Management.Automation;
 using System.Text.RegularExpressions;
-using ClawdTalk.Api;
 using ClawdTalk.Boundary;
 using ClawdTalk.Bridge;
 using ClawdTalk.Config;

@@ -1,10 +1,4 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
-using System.Management.Automation;
 using System.Runtime.InteropServices;
-using ClawdTalk.Api;
 using ClawdTalk.Boundary;
 using ClawdTalk.Gateway;
 using ClawdTalk.IO;

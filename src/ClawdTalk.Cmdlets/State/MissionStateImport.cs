@@ -1,8 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Management.Automation;
-using ClawdTalk.Api;
 using ClawdTalk.Boundary;
 using Newtonsoft.Json.Linq;
 

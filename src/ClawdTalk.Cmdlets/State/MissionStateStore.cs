@@ -1,11 +1,4 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.IO;
-using System.Linq;
-using System.Management.Automation;
 using System.Text;
-using ClawdTalk.Api;
 using ClawdTalk.Boundary;
 using ClawdTalk.Config;
 using ClawdTalk.IO;

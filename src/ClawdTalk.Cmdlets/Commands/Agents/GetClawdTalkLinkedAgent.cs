@@ -1,5 +1,3 @@
-using System.Management.Automation;
-using ClawdTalk.Api;
 using ClawdTalk.Commands.Missions;
 
 namespace ClawdTalk.Commands.Agents

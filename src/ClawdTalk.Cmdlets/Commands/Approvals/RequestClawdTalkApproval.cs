@@ -1,8 +1,4 @@
-using System;
-using System.Management.Automation;
-using ClawdTalk.Api;
 using ClawdTalk.Approvals;
-using ClawdTalk.Commands.Base;
 using ClawdTalk.Commands.Calls;
 
 namespace ClawdTalk.Commands.Approvals

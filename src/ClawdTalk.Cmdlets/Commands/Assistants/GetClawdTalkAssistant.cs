@@ -1,12 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-using System.Management.Automation;
-using ClawdTalk.Api;
-using ClawdTalk.Commands.Base;
-using ClawdTalk.Completers;
-using ClawdTalk.Missions;
-
 namespace ClawdTalk.Commands.Assistants
 {
     /// <summary>

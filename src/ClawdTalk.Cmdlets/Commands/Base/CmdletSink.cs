@@ -1,7 +1,3 @@
-using System;
-using System.Threading;
-using System.Threading.Tasks;
-using ClawdTalk.Api;
 using ClawdTalk.ScheduledEvents;
 
 namespace ClawdTalk.Commands.Base

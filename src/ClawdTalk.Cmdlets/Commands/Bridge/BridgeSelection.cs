@@ -1,10 +1,4 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-using System.Management.Automation;
-using ClawdTalk.Api;
 using ClawdTalk.Bridge;
-using ClawdTalk.Commands.Base;
 using ClawdTalk.Config;
 
 namespace ClawdTalk.Commands.Bridge

@@ -1,6 +1,4 @@
-using System.Management.Automation;
 using ClawdTalk.Bridge;
-using ClawdTalk.Commands.Base;
 
 namespace ClawdTalk.Commands.Bridge
 {

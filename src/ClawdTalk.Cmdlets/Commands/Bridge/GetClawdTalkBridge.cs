@@ -1,4 +1,3 @@
-using System.Management.Automation;
 using ClawdTalk.Bridge;
 
 namespace ClawdTalk.Commands.Bridge

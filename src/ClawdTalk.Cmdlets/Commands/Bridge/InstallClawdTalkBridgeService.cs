@@ -1,11 +1,5 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Management.Automation;
 using System.Security;
-using ClawdTalk.Api;
 using ClawdTalk.Bridge;
-using ClawdTalk.Commands.Base;
 using ClawdTalk.Config;
 using ClawdTalk.Pollers;
 

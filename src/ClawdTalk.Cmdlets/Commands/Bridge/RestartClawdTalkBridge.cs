@@ -1,7 +1,3 @@
-using System;
-using System.IO;
-using System.Management.Automation;
-using ClawdTalk.Api;
 using ClawdTalk.Bridge;
 
 namespace ClawdTalk.Commands.Bridge

@@ -1,14 +1,6 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
-using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Security;
-using System.Threading.Tasks;
-using ClawdTalk.Api;
 using ClawdTalk.Bridge;
-using ClawdTalk.Commands.Base;
 using ClawdTalk.Config;
 
 namespace ClawdTalk.Commands.Bridge

@@ -1,5 +1,3 @@
-using System;
-using System.Management.Automation;
 using ClawdTalk.Bridge;
 
 namespace ClawdTalk.Commands.Bridge

@@ -1,9 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-using System.Management.Automation;
-using ClawdTalk.Api;
-
 namespace ClawdTalk.Commands.Calls
 {
     /// <summary>

@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-
 namespace ClawdTalk.Commands.Calls
 {
     /// <summary>How the calls, SMS and approval cmdlets show a text in one line.</summary>

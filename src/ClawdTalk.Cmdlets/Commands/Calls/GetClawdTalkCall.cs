@@ -1,8 +1,3 @@
-using System.Management.Automation;
-using ClawdTalk.Api;
-using ClawdTalk.Commands.Base;
-using ClawdTalk.Completers;
-
 namespace ClawdTalk.Commands.Calls
 {
     /// <summary>Reads a direct call's current state (`GET /calls/{call_id}`).</summary>

@@ -1,9 +1,4 @@
-using System;
 using System.Diagnostics;
-using System.Management.Automation;
-using ClawdTalk.Api;
-using ClawdTalk.Commands.Base;
-using ClawdTalk.Completers;
 using ClawdTalk.Numbers;
 
 namespace ClawdTalk.Commands.Calls

@@ -1,8 +1,3 @@
-using System.Management.Automation;
-using ClawdTalk.Api;
-using ClawdTalk.Commands.Base;
-using ClawdTalk.Completers;
-
 namespace ClawdTalk.Commands.Calls
 {
     /// <summary>Hangs up a direct call (`POST /calls/{call_id}/end`). Ending an ended call changes nothing.</summary>

@@ -1,9 +1,4 @@
-using System;
-using System.Linq;
-using System.Management.Automation;
 using System.Security;
-using ClawdTalk.Api;
-using ClawdTalk.Commands.Base;
 using ClawdTalk.Config;
 
 namespace ClawdTalk.Commands.Configuration

@@ -1,6 +1,3 @@
-using System.Management.Automation;
-using ClawdTalk.Commands.Base;
-
 namespace ClawdTalk.Commands.Configuration
 {
     /// <summary>Forgets the connection Connect-ClawdTalk set; later cmdlets resolve it from env and config again.</summary>

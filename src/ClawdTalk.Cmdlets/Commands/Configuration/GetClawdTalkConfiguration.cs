@@ -1,10 +1,4 @@
-using System;
-using System.IO;
-using System.Linq;
-using System.Management.Automation;
 using System.Security;
-using ClawdTalk.Api;
-using ClawdTalk.Commands.Base;
 using ClawdTalk.Config;
 using Newtonsoft.Json.Linq;
 

@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Management.Automation;
-using ClawdTalk.Api;
-using ClawdTalk.Commands.Base;
 using ClawdTalk.Config;
 
 namespace ClawdTalk.Commands.Configuration

@@ -1,10 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
-using System.Management.Automation;
-using ClawdTalk.Api;
-using ClawdTalk.Commands.Base;
 using ClawdTalk.Config;
 using ClawdTalk.Gateway;
 using Newtonsoft.Json.Linq;

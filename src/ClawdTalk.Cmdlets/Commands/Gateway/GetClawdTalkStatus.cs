@@ -1,17 +1,8 @@
-using System;
-using System.Collections.Generic;
 using System.Diagnostics;
-using System.IO;
-using System.Linq;
-using System.Management.Automation;
-using ClawdTalk.Api;
-using ClawdTalk.Commands.Base;
 using ClawdTalk.Commands.Pollers;
 using ClawdTalk.Config;
 using ClawdTalk.Pollers;
-using ClawdTalk.Missions;
 using ClawdTalk.Session;
-using ClawdTalk.State;
 
 namespace ClawdTalk.Commands.Gateway
 {

@@ -1,8 +1,3 @@
-using System;
-using System.Threading;
-using System.Threading.Tasks;
-using ClawdTalk.Api;
-using ClawdTalk.Missions;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Commands.Missions

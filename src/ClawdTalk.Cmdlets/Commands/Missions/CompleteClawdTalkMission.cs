@@ -1,11 +1,4 @@
-using System.Collections.Generic;
-using System.Linq;
-using System.Management.Automation;
-using ClawdTalk.Api;
-using ClawdTalk.Completers;
-using ClawdTalk.Missions;
 using ClawdTalk.ScheduledEvents;
-using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Commands.Missions

@@ -1,7 +1,3 @@
-using System.Management.Automation;
-using ClawdTalk.Completers;
-using ClawdTalk.Missions;
-
 namespace ClawdTalk.Commands.Missions
 {
     /// <summary>`GET …/events`: the run's timeline, optionally filtered.</summary>

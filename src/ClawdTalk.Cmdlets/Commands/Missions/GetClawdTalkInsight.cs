@@ -1,15 +1,5 @@
-using System;
-using System.Collections.Generic;
 using System.Diagnostics;
-using System.Linq;
-using System.Management.Automation;
-using System.Threading;
-using System.Threading.Tasks;
-using ClawdTalk.Api;
-using ClawdTalk.Commands.Base;
 using ClawdTalk.Commands.Calls;
-using ClawdTalk.Completers;
-using ClawdTalk.Missions;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Commands.Missions

@@ -1,9 +1,3 @@
-using System.Linq;
-using System.Management.Automation;
-using ClawdTalk.Api;
-using ClawdTalk.Completers;
-using ClawdTalk.Missions;
-
 namespace ClawdTalk.Commands.Missions
 {
     /// <summary>`GET /missions/{id}` or the list of missions.</summary>

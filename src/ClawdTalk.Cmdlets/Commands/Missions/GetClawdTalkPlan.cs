@@ -1,9 +1,3 @@
-using System.Linq;
-using System.Management.Automation;
-using ClawdTalk.Api;
-using ClawdTalk.Missions;
-using ClawdTalk.State;
-
 namespace ClawdTalk.Commands.Missions
 {
     /// <summary>`GET …/plan`: the run's steps with their statuses.</summary>

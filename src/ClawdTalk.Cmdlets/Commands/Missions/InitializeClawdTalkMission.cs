@@ -1,8 +1,3 @@
-using System.Management.Automation;
-using ClawdTalk.Api;
-using ClawdTalk.Missions;
-using ClawdTalk.State;
-
 namespace ClawdTalk.Commands.Missions
 {
     /// <summary>

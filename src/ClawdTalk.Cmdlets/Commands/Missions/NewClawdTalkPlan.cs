@@ -1,9 +1,3 @@
-using System.Linq;
-using System.Management.Automation;
-using ClawdTalk.Api;
-using ClawdTalk.Missions;
-using ClawdTalk.State;
-
 namespace ClawdTalk.Commands.Missions
 {
     /// <summary>`POST …/plan`: the run's steps (a new plan replaces the old one). The state store learns the steps.</summary>

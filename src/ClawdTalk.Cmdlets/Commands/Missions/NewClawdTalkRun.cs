@@ -1,10 +1,4 @@
 using System.Collections;
-using System.Linq;
-using System.Management.Automation;
-using ClawdTalk.Api;
-using ClawdTalk.Completers;
-using ClawdTalk.Missions;
-using ClawdTalk.State;
 
 namespace ClawdTalk.Commands.Missions
 {

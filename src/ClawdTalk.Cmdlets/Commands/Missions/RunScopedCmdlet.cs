@@ -1,9 +1,3 @@
-using System.Management.Automation;
-using ClawdTalk.Commands.Base;
-using ClawdTalk.Completers;
-using ClawdTalk.Missions;
-using ClawdTalk.State;
-
 namespace ClawdTalk.Commands.Missions
 {
     /// <summary>

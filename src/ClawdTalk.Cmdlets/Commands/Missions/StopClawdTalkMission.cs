@@ -1,9 +1,3 @@
-using System.Collections.Generic;
-using System.Management.Automation;
-using ClawdTalk.Api;
-using ClawdTalk.Completers;
-using ClawdTalk.Missions;
-using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Commands.Missions

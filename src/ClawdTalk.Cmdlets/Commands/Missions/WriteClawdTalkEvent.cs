@@ -1,8 +1,3 @@
-using System.Management.Automation;
-using ClawdTalk.Completers;
-using ClawdTalk.Missions;
-using ClawdTalk.Api;
-
 namespace ClawdTalk.Commands.Missions
 {
     /// <summary>`POST …/events`: one event on the run's timeline.</summary>

@@ -1,12 +1,4 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-using System.Management.Automation;
-using ClawdTalk.Api;
-using ClawdTalk.Commands.Base;
-using ClawdTalk.Completers;
 using ClawdTalk.Pollers;
-using ClawdTalk.State;
 
 namespace ClawdTalk.Commands.Pollers
 {

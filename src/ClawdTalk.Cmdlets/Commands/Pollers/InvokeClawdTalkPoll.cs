@@ -1,16 +1,7 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-using System.Management.Automation;
-using ClawdTalk.Api;
 using ClawdTalk.ScheduledEvents;
-using ClawdTalk.Commands.Base;
 using ClawdTalk.Commands.Missions;
-using ClawdTalk.Completers;
 using ClawdTalk.IO;
-using ClawdTalk.Missions;
 using ClawdTalk.Pollers;
-using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Commands.Pollers

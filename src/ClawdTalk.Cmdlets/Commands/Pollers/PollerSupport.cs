@@ -1,14 +1,6 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
-using System.Management.Automation;
 using System.Net.Http;
-using ClawdTalk.Api;
-using ClawdTalk.Commands.Base;
 using ClawdTalk.IO;
 using ClawdTalk.Pollers;
-using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Commands.Pollers

@@ -1,13 +1,6 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-using System.Management.Automation;
-using ClawdTalk.Api;
 using ClawdTalk.Commands.Missions;
-using ClawdTalk.Completers;
 using ClawdTalk.ScheduledEvents;
 using ClawdTalk.Pollers;
-using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Commands.Pollers

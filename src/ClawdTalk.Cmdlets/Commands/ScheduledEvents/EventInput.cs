@@ -1,11 +1,5 @@
-using System;
 using System.Collections;
-using System.Collections.Generic;
-using System.Globalization;
-using System.Management.Automation;
-using ClawdTalk.Api;
 using ClawdTalk.Commands.Missions;
-using ClawdTalk.Missions;
 
 namespace ClawdTalk.Commands.ScheduledEvents
 {

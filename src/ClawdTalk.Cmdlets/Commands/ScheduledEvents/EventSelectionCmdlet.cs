@@ -1,8 +1,4 @@
-using System;
-using System.Management.Automation;
-using ClawdTalk.Commands.Base;
 using ClawdTalk.Commands.Missions;
-using ClawdTalk.Completers;
 
 namespace ClawdTalk.Commands.ScheduledEvents
 {

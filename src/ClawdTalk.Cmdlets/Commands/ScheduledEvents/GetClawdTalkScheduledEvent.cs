@@ -1,10 +1,4 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-using System.Management.Automation;
-using ClawdTalk.Api;
 using ClawdTalk.Commands.Missions;
-using ClawdTalk.Completers;
 using ClawdTalk.ScheduledEvents;
 
 namespace ClawdTalk.Commands.ScheduledEvents

@@ -1,4 +1,3 @@
-using System.Management.Automation;
 using ClawdTalk.ScheduledEvents;
 
 namespace ClawdTalk.Commands.ScheduledEvents

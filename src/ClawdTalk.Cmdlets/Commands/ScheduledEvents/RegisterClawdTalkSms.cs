@@ -1,4 +1,3 @@
-using System.Management.Automation;
 using ClawdTalk.Commands.Sms;
 using ClawdTalk.ScheduledEvents;
 

@@ -1,9 +1,4 @@
-using System;
-using System.Management.Automation;
-using ClawdTalk.Commands.Base;
 using ClawdTalk.Commands.Missions;
-using ClawdTalk.Completers;
-using ClawdTalk.Missions;
 using ClawdTalk.ScheduledEvents;
 
 namespace ClawdTalk.Commands.ScheduledEvents

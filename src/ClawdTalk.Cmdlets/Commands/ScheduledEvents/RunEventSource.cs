@@ -1,14 +1,6 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
-using ClawdTalk.Api;
 using ClawdTalk.Commands.Missions;
 using ClawdTalk.ScheduledEvents;
-using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
-using ClawdTalk.Missions;
 
 namespace ClawdTalk.Commands.ScheduledEvents
 {

@@ -1,13 +1,4 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
-using System.Management.Automation;
-using ClawdTalk.Api;
-using ClawdTalk.Commands.Base;
 using ClawdTalk.Commands.Missions;
-using ClawdTalk.Completers;
-using ClawdTalk.Missions;
 using ClawdTalk.ScheduledEvents;
 
 namespace ClawdTalk.Commands.ScheduledEvents

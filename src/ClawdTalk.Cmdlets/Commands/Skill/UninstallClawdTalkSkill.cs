@@ -1,9 +1,3 @@
-using System;
-using System.IO;
-using System.Linq;
-using System.Management.Automation;
-using ClawdTalk.Api;
-using ClawdTalk.Commands.Base;
 using ClawdTalk.Skill;
 
 namespace ClawdTalk.Commands.Skill

@@ -1,8 +1,4 @@
-using System.Management.Automation;
-using ClawdTalk.Api;
-using ClawdTalk.Commands.Base;
 using ClawdTalk.Commands.Calls;
-using ClawdTalk.Completers;
 using ClawdTalk.Numbers;
 
 namespace ClawdTalk.Commands.Sms

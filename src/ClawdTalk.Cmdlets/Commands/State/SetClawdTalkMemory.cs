@@ -1,10 +1,3 @@
-using System.Linq;
-using System.Management.Automation;
-using ClawdTalk.Api;
-using ClawdTalk.Commands.Base;
-using ClawdTalk.Completers;
-using ClawdTalk.Missions;
-using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Commands.State

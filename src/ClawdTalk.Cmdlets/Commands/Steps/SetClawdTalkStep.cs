@@ -1,10 +1,4 @@
-using System.Linq;
-using System.Management.Automation;
-using ClawdTalk.Api;
 using ClawdTalk.Commands.Missions;
-using ClawdTalk.Completers;
-using ClawdTalk.Missions;
-using ClawdTalk.State;
 using Newtonsoft.Json.Linq;
 
 namespace ClawdTalk.Commands.Steps
