@@ -35,11 +35,7 @@ namespace ClawdTalk.Missions
         /// True unless the object's `created_at` is clearly older than the marker (two minutes are allowed for clock skew
         /// between this machine and the service).
         /// </summary>
-        public static bool CreatedSince(JObject o, JObject marker)
-        {
-            var created = Json.Date(o, "created_at");
-            var started = Json.Date(marker, "started_at");
-            return created == null || started == null || created.Value >= started.Value.AddMinutes(-2);
-        }
+        public static bool CreatedSince(JObject o, JObject marker) =>
+            CreateOnce.CreatedSince(Json.Date(o, "created_at"), Json.Date(marker, "started_at"));
     }
 }
