@@ -1,9 +1,5 @@
-using System;
 using System.IO;
-using System.Linq;
 using System.Runtime.InteropServices;
-using System.Threading;
-using System.Threading.Tasks;
 using ClawdTalk.Sandbox;
 
 if (args.Any(a => a is "-h" or "--help"))

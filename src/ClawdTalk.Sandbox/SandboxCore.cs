@@ -1,8 +1,4 @@
-using System;
-using System.Threading;
 using ClawdTalk.Sandbox.Bridge;
-using ClawdTalk.Sandbox.Infrastructure;
-using ClawdTalk.Sandbox.State;
 
 namespace ClawdTalk.Sandbox;
 

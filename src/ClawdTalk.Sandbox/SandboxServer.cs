@@ -1,12 +1,7 @@
-using System;
 using System.Net;
-using System.Threading;
-using System.Threading.Tasks;
 using ClawdTalk.Sandbox.Endpoints;
-using ClawdTalk.Sandbox.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,8 +1,4 @@
-using System;
 using System.Globalization;
-using System.Text.Json.Nodes;
-using ClawdTalk.Sandbox.Infrastructure;
-using ClawdTalk.Sandbox.State;
 
 namespace ClawdTalk.Sandbox;
 

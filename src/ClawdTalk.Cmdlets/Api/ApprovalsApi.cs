@@ -9,16 +9,10 @@ namespace ClawdTalk.Api
     /// Owner approvals by push notification (`POST /approvals`, `GET /approvals/{id}`, `GET /approvals`), async over the one pipeline (takes no cmdlet), shared by Request-ClawdTalkApproval
     /// and the bridge's approval gate. Fails closed: any error, an unknown status or the end of the wait is never Approved.
     /// </summary>
-    internal sealed class ApprovalsApi
+    internal sealed class ApprovalsApi : EndpointClient
     {
-        readonly ApiClient _api;
-        readonly Action<string>? _log;
 
-        public ApprovalsApi(ApiClient api, Action<string>? log = null)
-        {
-            _api = api;
-            _log = log;
-        }
+        public ApprovalsApi(ApiClient api, Action<string>? log = null) : base(api, log) { }
 
         /// <summary>`GET /approvals/{id}`: one approval request as the service has it; an answer without it throws InvalidServerResponse.</summary>
         public async Task<ApprovalRequest> GetAsync(string requestId, CancellationToken ct)

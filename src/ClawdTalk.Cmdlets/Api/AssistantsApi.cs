@@ -7,21 +7,12 @@ namespace ClawdTalk.Api
     /// The assistant and phone-number endpoints of the contract, async over the one pipeline; takes no cmdlet.
     /// Used by Add-ClawdTalkAgent (the published setup-agent) and the assistant and number cmdlets.
     /// </summary>
-    internal sealed class AssistantsApi
+    internal sealed class AssistantsApi : EndpointClient
     {
         public const string DefaultModel = "openai/gpt-4o";
         public const string DefaultVoice = "Rime.ArcanaV3.astra";
 
-        readonly ApiClient _api;
-        readonly Action<string>? _log;
-
-        public AssistantsApi(ApiClient api, Action<string>? log = null)
-        {
-            _api = api;
-            _log = log;
-        }
-
-        static string E(string s) => ApiText.Segment(s);
+        public AssistantsApi(ApiClient api, Action<string>? log = null) : base(api, log) { }
 
         Task<JToken?> Get(string path, string resource, object? target, CancellationToken ct) =>
             _api.SendAsync(HttpMethod.Get, path, null, RequestKind.Idempotent, ct, _log, resource, target);

@@ -10,18 +10,10 @@ namespace ClawdTalk.Api
     /// <see cref="SmsMessage"/>, <see cref="SmsConversation"/>), every shape the contract allows: bare or in an envelope,
     /// and the `{"error":…}`-in-a-2xx failures.
     /// </summary>
-    internal sealed class CommsApi
+    internal sealed class CommsApi : EndpointClient
     {
-        readonly ApiClient _api;
-        readonly Action<string>? _log;
 
-        public CommsApi(ApiClient api, Action<string>? log = null)
-        {
-            _api = api;
-            _log = log;
-        }
-
-        static string E(string s) => ApiText.Segment(s);
+        public CommsApi(ApiClient api, Action<string>? log = null) : base(api, log) { }
 
         /// <summary>
         /// `POST /calls` (billable: never blindly retried). <paramref name="to"/> null calls the owner's phone. The call as

@@ -9,22 +9,15 @@ namespace ClawdTalk.Api
     /// these with its Run(ct => …) pump. Every shape the contract allows is accepted. Run-event POSTs belong to the
     /// run-event log, not here.
     /// </summary>
-    internal sealed class MissionsApi
+    internal sealed class MissionsApi : EndpointClient
     {
         internal static readonly HttpMethod Patch = new HttpMethod("PATCH");
 
-        readonly ApiClient _api;
         /// <summary>The pipeline under this client (for the run-event log, <see cref="RunEventLog"/>).</summary>
         public ApiClient Client => _api;
-        readonly Action<string>? _log;
 
-        public MissionsApi(ApiClient api, Action<string>? log = null)
-        {
-            _api = api;
-            _log = log;
-        }
+        public MissionsApi(ApiClient api, Action<string>? log = null) : base(api, log) { }
 
-        static string E(string s) => ApiText.Segment(s);
         internal static string RunPath(string mid, string rid) => $"missions/{E(mid)}/runs/{E(rid)}";
 
         static JObject Obj(JToken? t, params string[] keys) =>

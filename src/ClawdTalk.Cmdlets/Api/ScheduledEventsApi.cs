@@ -9,24 +9,15 @@ namespace ClawdTalk.Api
     /// connection, timeout) the assistant's events are read back, the one meant is adopted if it landed, and the POST is
     /// sent again only when the list proves it did not.
     /// </summary>
-    internal sealed class ScheduledEventsApi
+    internal sealed class ScheduledEventsApi : EndpointClient
     {
         /// <summary>How long to let an unanswered request settle on the server before reading back what it did.</summary>
         internal static TimeSpan SettleDelay = TimeSpan.FromMilliseconds(500);
         const int MaxSends = 4;
 
-        readonly ApiClient _api;
-        readonly Action<string> _log;
-
-        public ScheduledEventsApi(ApiClient api, Action<string> log)
-        {
-            _api = api;
-            _log = log;
-        }
+        public ScheduledEventsApi(ApiClient api, Action<string> log) : base(api, log) { }
 
         public ApiClient Client => _api;
-
-        static string E(string s) => ApiText.Segment(s);
 
         /// <summary>Rounds up to a whole second, so the time sent is never earlier than the one checked.</summary>
         public static DateTimeOffset Ceil(DateTimeOffset t)
@@ -89,7 +80,7 @@ namespace ClawdTalk.Api
                     },
                     async (lost, c) =>
                     {
-                        _log($"The answer to the schedule request for {target} was lost; reading the assistant's events back to see whether it landed.");
+                        _log?.Invoke($"The answer to the schedule request for {target} was lost; reading the assistant's events back to see whether it landed.");
                         await Task.Delay(SettleDelay, c).ConfigureAwait(false);
                         IReadOnlyList<JObject> listed;
                         try { listed = await ListAsync(assistantId, c).ConfigureAwait(false); }
@@ -104,14 +95,18 @@ namespace ClawdTalk.Api
                         var (found, provable) = Find(listed, body, known);
                         if (found != null)
                         {
-                            _log($"It landed as {Json.Str(found, "id", "event_id")}; adopted it instead of sending again.");
+                            _log?.Invoke($"It landed as {Json.Str(found, "id", "event_id")}; adopted it instead of sending again.");
                             return LostAnswer<JObject>.Found(found);
                         }
                         if (!provable)
                             throw new ClawdTalkException(ErrorIds.ScheduleOutcomeUnknown, ErrorCategory.OperationTimeout,
                                 $"The schedule request for {target} may or may not have reached the service, and its event list does not show enough to tell; it was not sent again, to avoid calling twice.", target, lost)
                             { RecommendedAction = "Check Get-ClawdTalkScheduledEvent before scheduling this target again." };
-                        if (sends < MaxSends) _log($"It did not land; sending it again ({++sends} of {MaxSends}).");
+                        if (sends < MaxSends)
+                        {
+                            sends++;
+                            _log?.Invoke($"It did not land; sending it again ({sends} of {MaxSends}).");
+                        }
                         return LostAnswer<JObject>.NotThere;
                     },
                     MaxSends, ct).ConfigureAwait(false);
@@ -141,7 +136,7 @@ namespace ClawdTalk.Api
                     var now = _api.Connection.Clock.GetUtcNow();
                     var lead = later() - now;
                     var at = Ceil(now + TimeSpan.FromTicks(lead.Ticks << (attempt - 1)));
-                    _log($"The service refused {(string?)body["scheduled_at"]} as less than a minute ahead; asking for {ApiText.Iso(at)} instead.");
+                    _log?.Invoke($"The service refused {(string?)body["scheduled_at"]} as less than a minute ahead; asking for {ApiText.Iso(at)} instead.");
                     body["scheduled_at"] = ApiText.Iso(at);
                     moved(at);
                 }

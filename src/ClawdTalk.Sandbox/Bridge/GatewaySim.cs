@@ -1,11 +1,4 @@
-using System;
-using System.Collections.Generic;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Threading;
-using System.Threading.Tasks;
-using ClawdTalk.Sandbox.Infrastructure;
-using Microsoft.AspNetCore.Http;
 
 namespace ClawdTalk.Sandbox.Bridge;
 

@@ -1,17 +1,9 @@
-using System;
 using System.Buffers;
-using System.Collections.Generic;
 using System.IO;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Threading;
 using System.Threading.Channels;
-using System.Threading.Tasks;
-using ClawdTalk.Sandbox.Infrastructure;
-using ClawdTalk.Sandbox.State;
-using Microsoft.AspNetCore.Http;
 
 namespace ClawdTalk.Sandbox.Bridge;
 

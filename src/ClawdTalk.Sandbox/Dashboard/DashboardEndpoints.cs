@@ -1,11 +1,7 @@
-using System;
 using System.IO;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json.Nodes;
-using ClawdTalk.Sandbox.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
 namespace ClawdTalk.Sandbox.Dashboard;

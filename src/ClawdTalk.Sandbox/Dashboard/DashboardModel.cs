@@ -1,10 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-using System.Text.Json.Nodes;
-using ClawdTalk.Sandbox.Infrastructure;
-using ClawdTalk.Sandbox.State;
-
 namespace ClawdTalk.Sandbox.Dashboard;
 
 /// <summary>

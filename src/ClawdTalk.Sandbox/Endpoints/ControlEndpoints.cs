@@ -1,13 +1,6 @@
-using System;
-using System.Collections.Generic;
 using System.Diagnostics;
-using System.Linq;
-using System.Text.Json.Nodes;
 using ClawdTalk.Sandbox.Bridge;
-using ClawdTalk.Sandbox.Infrastructure;
-using ClawdTalk.Sandbox.State;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
 namespace ClawdTalk.Sandbox.Endpoints;

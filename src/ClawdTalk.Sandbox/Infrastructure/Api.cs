@@ -1,7 +1,4 @@
-using System.Collections.Generic;
 using System.Text;
-using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Http;
 
 namespace ClawdTalk.Sandbox.Infrastructure;
 

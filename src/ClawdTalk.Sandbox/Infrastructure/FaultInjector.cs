@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Text.Json.Nodes;
-
 namespace ClawdTalk.Sandbox.Infrastructure;
 
 internal enum FaultKind { None, TooManyRequests, Unavailable, ResetBefore, ResetAfter, Stall }

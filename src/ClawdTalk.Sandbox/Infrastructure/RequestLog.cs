@@ -1,6 +1,3 @@
-using System.Collections.Generic;
-using System.Text.Json.Nodes;
-
 namespace ClawdTalk.Sandbox.Infrastructure;
 
 /// <summary>One received request as /_sandbox/log shows it.</summary>

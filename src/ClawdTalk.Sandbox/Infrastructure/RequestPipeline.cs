@@ -1,8 +1,4 @@
-using System;
 using System.IO;
-using System.Threading;
-using System.Threading.Tasks;
-using Microsoft.AspNetCore.Http;
 
 namespace ClawdTalk.Sandbox.Infrastructure;
 

@@ -1,7 +1,3 @@
-using System.Collections.Generic;
-using System.Text.Json.Nodes;
-using ClawdTalk.Sandbox.Infrastructure;
-
 namespace ClawdTalk.Sandbox.State;
 
 // Plain mutable records of the in-memory state. Every read and write happens under SandboxCore.Sync;

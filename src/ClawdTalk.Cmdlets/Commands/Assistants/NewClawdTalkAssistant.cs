@@ -7,7 +7,7 @@ namespace ClawdTalk.Commands.Assistants
     /// </summary>
     [Cmdlet(VerbsCommon.New, "ClawdTalkAssistant", SupportsShouldProcess = true)]
     [OutputType(typeof(Assistant))]
-    public sealed class NewClawdTalkAssistantCommand : ClawdTalkCmdlet
+    public sealed class NewClawdTalkAssistantCommand : AssistantToolsCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
@@ -38,21 +38,6 @@ namespace ClawdTalk.Commands.Assistants
         public string? Description { get; set; }
 
         [Parameter]
-        [Alias("Tools")]
-        public object[]? Tool { get; set; }
-
-        [Parameter]
-        public SwitchParameter NoDefaultTools { get; set; }
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? HangupDescription { get; set; }
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string[]? TransferTo { get; set; }
-
-        [Parameter]
         [ValidateSet("telephony", "messaging", IgnoreCase = true)]
         [Alias("EnabledFeatures")]
         public string[] Feature { get; set; } = { "telephony", "messaging" };
@@ -61,8 +46,8 @@ namespace ClawdTalk.Commands.Assistants
         {
             AssistantInput.CheckText(Instructions, "The instructions", 100_000);
             AssistantInput.CheckText(Greeting, "The greeting", 2_000);
-            var body = new AssistantFields().Text("name", Name.Trim()).Text("model", Model).Text("instructions", Instructions).Text("greeting", Greeting).Text("voice", Voice)
-                .Tools(Tool, NoDefaultTools, HangupDescription, TransferTo).Features(Feature);
+            var body = WithTools(new AssistantFields().Text("name", Name.Trim()).Text("model", Model).Text("instructions", Instructions).Text("greeting", Greeting).Text("voice", Voice))
+                .Features(Feature);
             if (Description != null) body.Text("description", Description);
             if (!ShouldProcess(Name, $"Create an assistant ({Model}, voice {Voice}, tools {string.Join(", ", body.ToolTypes)})")) return;
 

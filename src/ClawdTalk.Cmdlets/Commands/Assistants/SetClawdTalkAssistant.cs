@@ -6,7 +6,7 @@ namespace ClawdTalk.Commands.Assistants
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "ClawdTalkAssistant", SupportsShouldProcess = true)]
     [OutputType(typeof(Assistant))]
-    public sealed class SetClawdTalkAssistantCommand : ClawdTalkCmdlet
+    public sealed class SetClawdTalkAssistantCommand : AssistantToolsCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(AssistantIdCompleter))]
@@ -40,21 +40,6 @@ namespace ClawdTalk.Commands.Assistants
         public string? Description { get; set; }
 
         [Parameter]
-        [Alias("Tools")]
-        public object[]? Tool { get; set; }
-
-        [Parameter]
-        public SwitchParameter NoDefaultTools { get; set; }
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? HangupDescription { get; set; }
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string[]? TransferTo { get; set; }
-
-        [Parameter]
         [ValidateSet("telephony", "messaging", IgnoreCase = true)]
         [Alias("EnabledFeatures")]
         public string[]? Feature { get; set; }
@@ -86,8 +71,7 @@ namespace ClawdTalk.Commands.Assistants
             if (Voice != null) changes.Text("voice", Voice);
             if (Model != null) changes.Text("model", Model);
             if (Description != null) changes.Text("description", Description);
-            if (Tool != null || NoDefaultTools || HangupDescription != null || TransferTo != null)
-                changes.Tools(Tool, NoDefaultTools, HangupDescription, TransferTo);
+            if (ToolsGiven) WithTools(changes);
             if (Feature != null) changes.Features(Feature);
             if (changes.Names.Count == 0)
                 throw Errors.Invalid(ErrorIds.NothingToChange, "Give at least one field to change (-Instructions, -Greeting, -Name, -Tool, -Property @{…}, …).", AssistantId);
