@@ -211,11 +211,16 @@ namespace ClawdTalk.Tests.ScheduledEvents
         }
     }
 
-    /// <summary>The schedule requests (POST /assistants/{id}/events) of a request log that reached their handler.</summary>
+    /// <summary>
+    /// The schedule requests (POST /assistants/{id}/events) of a request log that created an event: they reached their
+    /// handler and were answered 2xx. A time the service refused as less than a minute ahead (at 600× that minute is 0.1 s
+    /// of a busy machine) is asked again later and created nothing, so it is not counted; a second call would be.
+    /// </summary>
     static class ScheduledEventLogs
     {
         public static List<JObject> Schedules(IEnumerable<JObject> log) =>
             log.Where(e => (string?)e["method"] == "POST" && ((string?)e["path"] ?? "").StartsWith("/v1/assistants/", StringComparison.Ordinal)
-                           && ((string?)e["path"] ?? "").EndsWith("/events", StringComparison.Ordinal) && (bool?)e["applied"] == true).ToList();
+                           && ((string?)e["path"] ?? "").EndsWith("/events", StringComparison.Ordinal) && (bool?)e["applied"] == true
+                           && ((int?)e["status"] ?? 0) is >= 200 and < 300).ToList();
     }
 }
