@@ -109,7 +109,7 @@ namespace ClawdTalk.Tests.ScheduledEvents
             var log = _sb.Log(mark);
             var reopen = log.Where(e => (string?)e["method"] == "PATCH" && (string?)e["path"] == $"/v1/missions/{m.MissionId}/runs/{m.RunId}"
                                         && (string?)JObject.Parse((string?)e["body"] ?? "{}")["status"] == "running").ToList();
-            var schedules = ScheduledEventLogs.Schedules(log);
+            var schedules = ScheduledEventSandbox.CreatedSchedules(log);
             Assert.Equal(4, schedules.Count); // two first attempts, two retries
             var once = Assert.Single(reopen);
             Assert.True((long)once["seq"]! > (long)schedules[1]["seq"]! && (long)once["seq"]! < (long)schedules[2]["seq"]!,
@@ -141,7 +141,7 @@ namespace ClawdTalk.Tests.ScheduledEvents
             var mark = _sb.Mark();
             var r = ps.Run("'+1 303 555 0142' | Register-ClawdTalkCall -Slug $slug -Force -Verbose | Wait-ClawdTalkEvent", vars).Ok();
             Assert.Contains(r.Verbose, v => v.Contains("belong to step 'calls' (the last open step)", StringComparison.Ordinal));
-            var body = JObject.Parse((string)ScheduledEventLogs.Schedules(_sb.Log(mark)).Single()["body"]!);
+            var body = JObject.Parse((string)ScheduledEventSandbox.CreatedSchedules(_sb.Log(mark)).Single()["body"]!);
             Assert.Equal("calls", (string?)body["step_id"]);
             Assert.Equal("calls", r.Objects<ScheduledEvent>().Single().StepId);
 
@@ -163,7 +163,7 @@ namespace ClawdTalk.Tests.ScheduledEvents
             // 'calls' is completed now: the placement would pick 'research', but the number already has its call in the run
             var rerun = ps.Run("'+1 303 555 0143' | Register-ClawdTalkCall -Slug $slug -Force", vars).Ok();
             Assert.Contains(rerun.Warnings, w => w.Contains("already had a call", StringComparison.Ordinal));
-            Assert.Single(ScheduledEventLogs.Schedules(_sb.Log(mark)));
+            Assert.Single(ScheduledEventSandbox.CreatedSchedules(_sb.Log(mark)));
         }
 
         [Fact]
@@ -209,18 +209,5 @@ namespace ClawdTalk.Tests.ScheduledEvents
             Assert.Empty(SandboxHarness.Writes(_sb.Log(mark)));
             Assert.Equal("cancelled", (string?)_sb.Run(m.MissionId!, m.RunId!)["status"]);
         }
-    }
-
-    /// <summary>
-    /// The schedule requests (POST /assistants/{id}/events) of a request log that created an event: they reached their
-    /// handler and were answered 2xx. A time the service refused as less than a minute ahead (at 600× that minute is 0.1 s
-    /// of a busy machine) is asked again later and created nothing, so it is not counted; a second call would be.
-    /// </summary>
-    static class ScheduledEventLogs
-    {
-        public static List<JObject> Schedules(IEnumerable<JObject> log) =>
-            log.Where(e => (string?)e["method"] == "POST" && ((string?)e["path"] ?? "").StartsWith("/v1/assistants/", StringComparison.Ordinal)
-                           && ((string?)e["path"] ?? "").EndsWith("/events", StringComparison.Ordinal) && (bool?)e["applied"] == true
-                           && ((int?)e["status"] ?? 0) is >= 200 and < 300).ToList();
     }
 }

@@ -8,17 +8,27 @@ using Newtonsoft.Json.Linq;
 namespace ClawdTalk.Tests.ScheduledEvents
 {
     /// <summary>
-    /// The outreach tests' sandbox: the harness with insights ready at their first read (the tests wait for calls, not
+    /// The scheduled-event tests' sandbox: the harness with insights ready at their first read (the tests wait for calls, not
     /// for the sandbox's insight model), plus the scheduled-event checks (applied schedules, memory records, wait statistics).
     /// </summary>
     public abstract class ScheduledEventSandbox : SandboxHarness
     {
         protected override bool InstantInsights => true;
 
-        /// <summary>Schedule requests the sandbox applied (reached its handler), per callee.</summary>
-        public static Dictionary<string, int> AppliedSchedules(IEnumerable<JObject> log, string? channel = null) =>
+        /// <summary>
+        /// The schedule requests (POST /assistants/{id}/events) of a request log that created an event: they reached their
+        /// handler and were answered 2xx, in log order. A time the service refused as less than a minute ahead (at 600×
+        /// that minute is 0.1 s of a busy machine) is asked again later and created nothing, so it is not counted; a second
+        /// call would be.
+        /// </summary>
+        public static List<JObject> CreatedSchedules(IEnumerable<JObject> log, string? assistantId = null) =>
             log.Where(e => (string?)e["method"] == "POST" && Regex.IsMatch((string?)e["path"] ?? "", "^/v1/assistants/[^/]+/events$") && (bool?)e["applied"] == true
-                           && ((int?)e["status"] ?? 0) < 300)
+                           && ((int?)e["status"] ?? 0) is >= 200 and < 300
+                           && (assistantId == null || (string?)e["path"] == $"/v1/assistants/{assistantId}/events")).ToList();
+
+        /// <summary>Schedule requests that created an event (<see cref="CreatedSchedules"/>), per callee.</summary>
+        public static Dictionary<string, int> AppliedSchedules(IEnumerable<JObject> log, string? channel = null) =>
+            CreatedSchedules(log)
                 .Select(e => JObject.Parse((string)e["body"]!))
                 .Where(b => channel == null || (string?)b["channel"] == channel)
                 .GroupBy(b => (string)b["to"]!).ToDictionary(g => g.Key, g => g.Count());
